@@ -1,0 +1,335 @@
+/*
+ * heap.h - the public interface of heapbench's page-allocator model.
+ *
+ * This models Xen's boot-time heap: a frame table of 32-byte page entries,
+ * one per 4 KiB machine frame (MFN), and a binary buddy allocator whose free
+ * lists are indexed heap(node, zone, order).  Unlike Xen, all state lives in
+ * a struct pa_heap that the caller creates, so every test and benchmark
+ * builds its own heap.  The library never prints and never exits: calls
+ * return NULL or a negative errno.  Aborts are kept for broken invariants
+ * (only at PA_DEBUG >= 3, where the checker runs after every operation).
+ *
+ * Units: everything is in pages (MFNs), never bytes, unless a name says so.
+ * Ranges are half-open: [start, end).
+ */
+#ifndef PA_HEAP_H
+#define PA_HEAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ------------------------------------------------------------------------
+ * Constants
+ * ------------------------------------------------------------------------ */
+
+#define PA_PAGE_SHIFT 12
+#define PA_PAGE_SIZE (1UL << PA_PAGE_SHIFT)
+#define PA_MAX_ORDER_DEFAULT 18     /* 1 GiB blocks, as Xen on x86 */
+#define PA_MAX_ORDER_LIMIT 20       /* the largest max_order a heap accepts */
+#define PA_PADDR_BITS 52            /* x86-64 physical address width */
+#define PA_NR_ZONES (PA_PADDR_BITS - PA_PAGE_SHIFT + 1) /* 41, as Xen */
+#define PA_MAX_NODES 64
+#define PA_MAX_RANGES 4096          /* RAM ranges in one layout */
+#define PA_NODE_META_PAGES 4        /* heap metadata pages per node (x86) */
+#define PA_BOOT_MAX_REGIONS 256     /* Xen keeps them in one 4 KiB page */
+#define PA_INVALID_MFN UINT64_MAX
+
+/* ------------------------------------------------------------------------
+ * Debug levels (compile-time: -DPA_DEBUG=N)
+ *   0  benchmarks: no checks on the hot paths
+ *   1  misuse checks on the API (double free, bad order, ...) return -EINVAL
+ *   2  plus internal consistency asserts (counter underflow aborts)
+ *   3  plus the full invariant checker after every public operation (tests)
+ * ------------------------------------------------------------------------ */
+#ifndef PA_DEBUG
+#define PA_DEBUG 0
+#endif
+
+/* ------------------------------------------------------------------------
+ * Frame table entry
+ * ------------------------------------------------------------------------ */
+
+/* Frame-table index (Xen's "pdx"): MFNs with the holes compressed out. */
+typedef uint32_t pa_pdx_t;
+#define PA_PDX_NONE UINT32_MAX
+
+struct pa_page {
+    pa_pdx_t next, prev;   /* free-list links, frame-table indices */
+    uint64_t count_info;   /* page state (PA_PGC_STATE_*) and flags */
+    uint32_t order;        /* free block head: the block's order */
+    uint16_t node;         /* free pages: node they were freed on */
+    uint16_t pad;
+    uint64_t owner;        /* in use: opaque owner tag (Xen: the domain) */
+};
+_Static_assert(sizeof(struct pa_page) == 32, "struct pa_page must be 32 bytes");
+
+/* ------------------------------------------------------------------------
+ * Page states and encodings
+ * ------------------------------------------------------------------------ */
+
+/*
+ * Logical states.  The encoding maps them to the raw state field in
+ * count_info.  UNINIT exists only in the uninit encoding, where raw 0 (a
+ * zeroed frame table) means "never initialised"; in the legacy encoding raw
+ * 0 means "in use", which is why a zeroed entry passes for an allocated page.
+ */
+enum pa_state {
+    PA_STATE_INUSE,
+    PA_STATE_FREE,
+    PA_STATE_OFFLINING,
+    PA_STATE_OFFLINED,
+    PA_STATE_UNINIT,
+    PA_NR_STATES
+};
+
+enum pa_encoding {
+    PA_ENC_LEGACY,         /* Xen today: in use = 0 */
+    PA_ENC_UNINIT,         /* PGC_state_uninitialised: 0 = uninitialised */
+};
+
+#define PA_PGC_STATE_SHIFT 61
+#define PA_PGC_STATE_MASK (7ULL << PA_PGC_STATE_SHIFT)
+/* Model-only bookkeeping flags (as Xen's PGC_xen_heap marks xenheap pages). */
+#define PA_PGC_META (1ULL << 60)       /* node heap metadata page */
+#define PA_PGC_RESERVED (1ULL << 59)   /* kept out of the heap (MFN 0) */
+
+/* Raw state value for a logical state under an encoding (-1: not encodable). */
+int pa_state_raw(enum pa_encoding enc, enum pa_state st);
+/* Logical state of a raw count_info under an encoding. */
+enum pa_state pa_state_of(enum pa_encoding enc, uint64_t count_info);
+
+static inline uint64_t pa_raw_field(uint64_t count_info)
+{
+    return (count_info & PA_PGC_STATE_MASK) >> PA_PGC_STATE_SHIFT;
+}
+
+/* ------------------------------------------------------------------------
+ * Layouts: RAM ranges with their node
+ * ------------------------------------------------------------------------ */
+
+struct pa_range {
+    uint64_t start, end;   /* MFNs, end exclusive */
+    unsigned node;
+};
+
+/*
+ * Sort ranges by start and check them: non-empty, no overlap, node below
+ * PA_MAX_NODES, end within PA_PADDR_BITS.  Adjacent ranges of one node are
+ * merged.  Returns the new count or -EINVAL; on error *bad is the index (in
+ * sorted order) of the offending range.
+ */
+int pa_layout_normalise(struct pa_range *r, size_t nr, size_t *bad);
+
+/* ------------------------------------------------------------------------
+ * Heap creation
+ * ------------------------------------------------------------------------ */
+
+struct pa_heap;
+
+/*
+ * Called once per contiguous frame-table span that holds entries of one
+ * node, before the span is first touched, so that the caller can bind the
+ * memory to a host NUMA node (hwloc).  Returns 0 or a negative errno.
+ */
+typedef int (*pa_bind_fn)(void *addr, size_t len, unsigned node, void *arg);
+
+struct pa_heap_config {
+    const struct pa_range *ranges; /* need not be sorted; copied */
+    size_t nr_ranges;
+    enum pa_encoding encoding;
+    unsigned max_order;            /* 0 means PA_MAX_ORDER_DEFAULT */
+    bool hugepages;                /* madvise(MADV_HUGEPAGE) the table */
+    pa_bind_fn bind;               /* optional */
+    void *bind_arg;
+};
+
+/* Frame-table bytes a layout would need (for refusing it up front). */
+int pa_frametable_bytes(const struct pa_range *r, size_t nr, unsigned max_order,
+                        uint64_t *bytes);
+
+/* Build a heap: the frame table is allocated, pre-faulted and all zero. */
+int pa_heap_create(const struct pa_heap_config *cfg, struct pa_heap **out);
+void pa_heap_destroy(struct pa_heap *h);
+/* Zero the frame table and empty every list: as fresh from pa_heap_create,
+ * without faulting the table in again (benchmark fixtures reuse heaps). */
+void pa_heap_reset(struct pa_heap *h);
+
+/* ------------------------------------------------------------------------
+ * Frame-table queries
+ * ------------------------------------------------------------------------ */
+
+bool pa_mfn_is_ram(const struct pa_heap *h, uint64_t mfn);
+/* Entry of a RAM MFN, else NULL. */
+struct pa_page *pa_mfn_to_page(const struct pa_heap *h, uint64_t mfn);
+uint64_t pa_page_to_mfn(const struct pa_heap *h, const struct pa_page *pg);
+/* Node of a RAM MFN (-1 if not RAM). */
+int pa_mfn_to_node(const struct pa_heap *h, uint64_t mfn);
+/* Zone of an MFN: its bit width (0 for MFN 0). */
+unsigned pa_mfn_zone(uint64_t mfn);
+/* Logical state of a RAM page. */
+enum pa_state pa_page_state(const struct pa_heap *h, const struct pa_page *pg);
+bool pa_page_state_is(const struct pa_heap *h, const struct pa_page *pg,
+                      enum pa_state st);
+
+enum pa_encoding pa_heap_encoding(const struct pa_heap *h);
+unsigned pa_heap_max_order(const struct pa_heap *h);
+unsigned pa_heap_nr_nodes(const struct pa_heap *h);       /* max node id + 1 */
+size_t pa_heap_nr_ranges(const struct pa_heap *h);
+const struct pa_range *pa_heap_range(const struct pa_heap *h, size_t i);
+/* The frame table itself (entries 0..n-1, indexed by pdx) for scans. */
+struct pa_page *pa_frametable(const struct pa_heap *h, size_t *nr_entries,
+                              size_t *bytes);
+
+/* ------------------------------------------------------------------------
+ * Buddy allocator
+ * ------------------------------------------------------------------------ */
+
+/*
+ * Free a block of 2^order pages at mfn (aligned to its order) and merge it
+ * with free buddies of the same node up to max_order.  In the uninit
+ * encoding, a block whose pages are uninitialised is handed to the init path
+ * instead (as the PGC_state_uninitialised patch does).  Errors: -EINVAL
+ * (misuse, checked at PA_DEBUG >= 1), -ENODEV (the node has no heap
+ * metadata: in Xen a NULL dereference).
+ */
+int pa_free_heap_pages(struct pa_heap *h, uint64_t mfn, unsigned order);
+
+/* Free an arbitrary range as the largest aligned blocks, each through
+ * pa_free_heap_pages (how a caller returns a boot module page by page). */
+int pa_free_range(struct pa_heap *h, uint64_t mfn, uint64_t nr);
+
+/*
+ * Allocate 2^order pages: node first (-1: node 0), then the others in
+ * increasing node order, wrapping; highest zone first; smallest order that
+ * fits, splitting.  Lazy heaps initialise more of a node before giving up on
+ * it.  Returns the MFN or PA_INVALID_MFN.  Pages are in use, owner set.
+ */
+uint64_t pa_alloc_heap_pages(struct pa_heap *h, unsigned order, int node,
+                             uint64_t owner);
+
+/* ------------------------------------------------------------------------
+ * Heap initialisation
+ * ------------------------------------------------------------------------ */
+
+enum pa_strategy {
+    PA_STRAT_PAGEWISE,     /* every page freed at order 0 (Xen <= 4.16) */
+    PA_STRAT_CHUNKED,      /* largest aligned blocks (Xen 4.17) */
+    PA_STRAT_LAZY,         /* nothing at boot; on first free / alloc */
+    PA_STRAT_DEFERRED,     /* lazy, plus per-node background threads */
+    PA_NR_STRATEGIES
+};
+
+const char *pa_strategy_name(enum pa_strategy s);
+int pa_strategy_parse(const char *name);          /* -EINVAL if unknown */
+const char *pa_encoding_name(enum pa_encoding e);
+int pa_encoding_parse(const char *name);          /* -EINVAL if unknown */
+/* The encoding a strategy needs by default (lazy, deferred: uninit). */
+enum pa_encoding pa_strategy_default_encoding(enum pa_strategy s);
+
+/*
+ * Hand a range of RAM to the heap, eagerly, with the heap's eager strategy
+ * (pagewise unless pa_heap_set_strategy chose chunked).  MFN 0 is kept out
+ * and counted as reserved; the range is split at node boundaries; a node's
+ * metadata is built the first time the heap sees the node.
+ *
+ * Metadata rule (the same for every strategy): a node's PA_NODE_META_PAGES
+ * metadata pages are the lowest pages of the first run (a contiguous piece
+ * of one node, MFN 0 removed) of at least that many pages that the heap
+ * receives on the node, in hand-off order.  Lazy heaps take them from the
+ * run end_boot_allocator recorded first for that node, so the pages are the
+ * same as eager's.
+ */
+int pa_init_heap_pages(struct pa_heap *h, uint64_t mfn, uint64_t nr);
+
+/* Live update: pages a previous instance gave away are made properly "in
+ * use" (owner set) without entering the heap; the node gets metadata. */
+int pa_init_inuse(struct pa_heap *h, uint64_t mfn, uint64_t nr, uint64_t owner);
+
+/* Set the strategy (before any init).  Lazy and deferred need the uninit
+ * encoding: -EINVAL otherwise. */
+int pa_heap_set_strategy(struct pa_heap *h, enum pa_strategy s);
+enum pa_strategy pa_heap_strategy(const struct pa_heap *h);
+
+/* Lazy/deferred: initialise whatever is still pending (-1: every node).
+ * Deferred heaps wait for their threads first. */
+int pa_lazy_finish(struct pa_heap *h, int node);
+/* Pages still waiting for lazy initialisation. */
+uint64_t pa_lazy_pending(const struct pa_heap *h, int node);
+
+/* Deferred: start one thread per node with pending memory; bind(node) is
+ * called on each thread first (hwloc CPU binding), may be NULL. */
+typedef int (*pa_thread_bind_fn)(unsigned node, void *arg);
+int pa_deferred_start(struct pa_heap *h, pa_thread_bind_fn bind, void *arg);
+/* Wait for the threads; *busy_ns (optional) gets their summed run time. */
+int pa_deferred_join(struct pa_heap *h, uint64_t *busy_ns);
+
+/* ------------------------------------------------------------------------
+ * Boot allocator
+ * ------------------------------------------------------------------------ */
+
+struct pa_boot;
+
+struct pa_boot *pa_boot_create(struct pa_heap *h);
+void pa_boot_destroy(struct pa_boot *b);
+/* Add free RAM [s, e); -ENOSPC past PA_BOOT_MAX_REGIONS regions, -EINVAL if
+ * not RAM or overlapping. */
+int pa_boot_add(struct pa_boot *b, uint64_t s, uint64_t e);
+/* Add every RAM range of the heap's layout. */
+int pa_boot_add_all(struct pa_boot *b);
+/* Take nr pages (aligned to align pages) from the top of the highest region
+ * that fits, within node if node >= 0.  PA_INVALID_MFN if none fits. */
+uint64_t pa_boot_alloc(struct pa_boot *b, uint64_t nr, uint64_t align, int node);
+size_t pa_boot_nr_regions(const struct pa_boot *b);
+/*
+ * Hand every remaining region to the heap with its strategy: the first
+ * region on boot_node first, then the others from the highest down (as Xen's
+ * end_boot_allocator).  Lazy and deferred only record the runs.  The boot
+ * allocator is empty afterwards.
+ */
+int pa_end_boot_allocator(struct pa_boot *b, unsigned boot_node);
+
+/* ------------------------------------------------------------------------
+ * Statistics and the invariant checker
+ * ------------------------------------------------------------------------ */
+
+struct pa_node_stats {
+    uint64_t ram, free, inuse, uninit, meta, reserved, offline;
+};
+
+/* Counts per node by walking the frame table (what --summary prints). */
+int pa_node_stats(const struct pa_heap *h, unsigned node, struct pa_node_stats *s);
+/* Counters the heap keeps (what the checker compares with a recount). */
+uint64_t pa_avail(const struct pa_heap *h, int node, int zone); /* -1: all */
+/* Number of free blocks of an order on a node (-1: all nodes). */
+uint64_t pa_free_blocks(const struct pa_heap *h, int node, unsigned order);
+/* Work done so far: merges and splits (for the free benchmarks). */
+struct pa_work { uint64_t merges, splits, pages_written; };
+void pa_heap_work(const struct pa_heap *h, struct pa_work *w);
+
+/* Visit every free block, sorted by MFN.  Stops if fn returns non-zero. */
+typedef int (*pa_block_fn)(uint64_t mfn, unsigned order, unsigned node,
+                           unsigned zone, void *arg);
+int pa_for_each_free_block(const struct pa_heap *h, pa_block_fn fn, void *arg);
+
+/*
+ * The full invariant checker.  Returns 0 if the heap is consistent, else
+ * -EFAULT with a one-line reason in why (if non-NULL).  Walks every free
+ * list and the whole frame table: O(pages).
+ */
+int pa_heap_check(const struct pa_heap *h, char *why, size_t whylen);
+
+/* ------------------------------------------------------------------------
+ * Test hooks: deliberate corruption, so tests can prove the checker works
+ * ------------------------------------------------------------------------ */
+
+/* Move the free block at mfn to another list (node, zone, order as given). */
+int pa_test_move_block(struct pa_heap *h, uint64_t mfn, unsigned node,
+                       unsigned zone, unsigned order);
+/* Add delta to the per-node+zone counter only. */
+void pa_test_skew_counter(struct pa_heap *h, unsigned node, unsigned zone,
+                          long delta);
+/* Merge two free buddy blocks ignoring the node rule. */
+int pa_test_force_merge(struct pa_heap *h, uint64_t mfn, unsigned order);
+
+#endif /* PA_HEAP_H */

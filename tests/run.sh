@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Run every test suite and print one summary line: "N passed, N failed".
+# Usage: tests/run.sh UNIT_RUNNER HEAPBENCH
+set -u
+runner=$1 heapbench=$2
+here=$(cd "$(dirname "$0")" && pwd)
+passed=0 failed=0
+tally() {   # read "...: N passed, M failed" from a suite's last line
+    local line=$1
+    local p f
+    p=$(sed -n 's/.*[^0-9]\([0-9][0-9]*\) passed.*/\1/p' <<<"$line")
+    f=$(sed -n 's/.*[^0-9]\([0-9][0-9]*\) failed.*/\1/p' <<<"$line")
+    if [ -z "$p" ] || [ -z "$f" ]; then
+        echo "tests/run.sh: a suite ended without a summary line" >&2
+        failed=$((failed + 1)); return
+    fi
+    passed=$((passed + p)); failed=$((failed + f))
+}
+out=$(mktemp); trap 'rm -f "$out"' EXIT
+ASAN_OPTIONS=detect_leaks=1 "$runner" 2>&1 | tee "$out"
+tally "$(grep -E '^unit: ' "$out" | tail -n 1)"
+for suite in "$here"/cli_*.sh; do
+    [ -e "$suite" ] || continue
+    bash "$suite" "$heapbench" 2>&1 | tee "$out"
+    tally "$(grep -E ': [0-9]+ passed, [0-9]+ failed$' "$out" | tail -n 1)"
+done
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
