@@ -1,0 +1,42 @@
+/*
+ * topo.h - the host as hwloc sees it, and binding: frame-table slices to
+ * host NUMA nodes, threads to a node's CPUs, the benchmark thread to one PU.
+ * Every binding reports whether it really happened; nothing claims a
+ * placement that did not.
+ */
+#ifndef HB_TOPO_H
+#define HB_TOPO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+struct hb_topo;
+
+/* Load the host topology (hwloc).  NULL on failure. */
+struct hb_topo *hb_topo_open(void);
+void hb_topo_close(struct hb_topo *t);
+
+unsigned hb_topo_nr_nodes(const struct hb_topo *t);
+unsigned hb_topo_nr_cores(const struct hb_topo *t);
+unsigned hb_topo_nr_pus(const struct hb_topo *t);
+bool hb_topo_has_node(const struct hb_topo *t, unsigned node);
+/* Bytes of memory hwloc reports for a host node (0 if none). */
+unsigned long long hb_topo_node_memory(const struct hb_topo *t, unsigned node);
+/* Last-level cache size in bytes (0 if unknown). */
+unsigned long long hb_topo_llc_bytes(const struct hb_topo *t);
+
+/* pa_bind_fn: bind [addr, addr+len) to host node `node` before first touch.
+ * arg is the struct hb_topo.  Returns 0 if bound, -ENODEV if the host has no
+ * such node (nothing done), another negative errno on failure. */
+int hb_topo_bind_area(void *addr, size_t len, unsigned node, void *arg);
+/* pa_thread_bind_fn: bind the calling thread to the node's CPUs. */
+int hb_topo_bind_thread(unsigned node, void *arg);
+/* Pin the calling thread to one PU (logical index); 0 or negative errno. */
+int hb_topo_pin_pu(struct hb_topo *t, unsigned pu);
+
+/* key,value lines for the environment record (nodes, memory per node,
+ * cores, PUs, LLC). */
+void hb_topo_describe(const struct hb_topo *t, FILE *csv);
+
+#endif
