@@ -319,6 +319,14 @@ int pa_for_each_free_block(const struct pa_heap *h, pa_block_fn fn, void *arg);
  */
 int pa_heap_check(const struct pa_heap *h, char *why, size_t whylen);
 
+/* At PA_DEBUG >= 3 the checker runs after every public operation; on a
+ * broken invariant it calls this hook (default: abort()).  Tests install
+ * one that records the failure; autocheck can be switched off for a heap
+ * that a test corrupts on purpose. */
+typedef void (*pa_check_fail_fn)(const char *why, void *arg);
+void pa_heap_set_check_hook(struct pa_heap *h, pa_check_fail_fn fn, void *arg);
+void pa_heap_set_autocheck(struct pa_heap *h, bool on);
+
 /* ------------------------------------------------------------------------
  * Test hooks: deliberate corruption, so tests can prove the checker works
  * ------------------------------------------------------------------------ */

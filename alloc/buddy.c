@@ -1,0 +1,324 @@
+/*
+ * buddy.c - the buddy allocator: free lists heap(node, zone, order), the
+ * availability counters, free_heap_pages and alloc_heap_pages.
+ *
+ * As in Xen: a freed block merges with its buddy while the buddy is free,
+ * of the same order and on the same node, up to max_order; an allocation
+ * tries the requested node first, the highest zone first, the smallest
+ * order that fits, and splits, returning the top part of the block.  Lists
+ * are doubly linked through 32-bit frame-table indices.  Differences from
+ * Xen: no scrubbing, no claims, no per-domain accounting; nodes are tried
+ * in increasing order from the requested one rather than by distance.
+ */
+#include "alloc/internal.h"
+
+/* ------------------------------------------------------------------------
+ * Lists
+ * ------------------------------------------------------------------------ */
+
+struct pai_list *pai_list(struct pa_heap *h, unsigned node, unsigned zone,
+                          unsigned order)
+{
+    size_t i = ((size_t)node * PA_NR_ZONES + zone) * (h->max_order + 1) + order;
+
+    return &h->lists[i];
+}
+
+/* New free blocks go to the head, allocations take the head (as Xen). */
+void pai_list_add(struct pa_heap *h, pa_pdx_t pdx, unsigned node,
+                  unsigned zone, unsigned order)
+{
+    struct pai_list *l = pai_list(h, node, zone, order);
+    struct pa_page *pg = &h->ft[pdx];
+
+    pg->prev = PA_PDX_NONE;
+    pg->next = l->head;
+    if (l->head != PA_PDX_NONE)
+        h->ft[l->head].prev = pdx;
+    else
+        l->tail = pdx;
+    l->head = pdx;
+}
+
+void pai_list_del(struct pa_heap *h, pa_pdx_t pdx, unsigned node,
+                  unsigned zone, unsigned order)
+{
+    struct pai_list *l = pai_list(h, node, zone, order);
+    struct pa_page *pg = &h->ft[pdx];
+
+    if (pg->prev != PA_PDX_NONE)
+        h->ft[pg->prev].next = pg->next;
+    else
+        l->head = pg->next;
+    if (pg->next != PA_PDX_NONE)
+        h->ft[pg->next].prev = pg->prev;
+    else
+        l->tail = pg->prev;
+}
+
+/* ------------------------------------------------------------------------
+ * Counters
+ * ------------------------------------------------------------------------ */
+
+void pai_avail_adjust(struct pa_heap *h, unsigned node, unsigned zone,
+                      int64_t delta)
+{
+    uint64_t *nz = &h->avail[(size_t)node * PA_NR_ZONES + zone];
+
+    if (delta < 0) {
+        uint64_t d = (uint64_t)-delta;
+        PAI_ASSERT(*nz >= d && h->node_avail[node] >= d && h->total_avail >= d);
+        *nz -= d;
+        h->node_avail[node] -= d;
+        h->total_avail -= d;
+    } else {
+        *nz += (uint64_t)delta;
+        h->node_avail[node] += (uint64_t)delta;
+        h->total_avail += (uint64_t)delta;
+    }
+}
+
+/* ------------------------------------------------------------------------
+ * Freeing and merging (mechanism)
+ * ------------------------------------------------------------------------ */
+
+static bool buddy_mergeable(const struct pa_heap *h, const struct pa_page *b,
+                            unsigned order, unsigned node)
+{
+    return (b->count_info & PA_PGC_STATE_MASK) == h->raw[PA_STATE_FREE] &&
+           b->order == order && b->node == node;
+}
+
+void pai_free_block(struct pa_heap *h, uint64_t mfn, pa_pdx_t pdx,
+                    unsigned order, unsigned node)
+{
+    uint64_t n = 1ULL << order, free_raw = h->raw[PA_STATE_FREE];
+    unsigned zone = pa_mfn_zone(mfn);
+
+    for (uint64_t i = 0; i < n; i++) {
+        struct pa_page *pg = &h->ft[pdx + i];
+        pg->count_info = free_raw;
+        pg->node = (uint16_t)node;
+    }
+    h->work.pages_written += n;
+    pai_avail_adjust(h, node, zone, (int64_t)n);
+
+    while (order < h->max_order) {
+        uint64_t bit = 1ULL << order;
+        pa_pdx_t bpdx = pdx ^ (pa_pdx_t)bit;
+
+        if (!buddy_mergeable(h, &h->ft[bpdx], order, node))
+            break;
+        pai_list_del(h, bpdx, node, zone, order);
+        mfn &= ~bit;
+        pdx &= ~(pa_pdx_t)bit;
+        order++;
+        h->work.merges++;
+    }
+    h->ft[pdx].order = order;
+    pai_list_add(h, pdx, node, zone, order);
+}
+
+void pai_free_chunked(struct pa_heap *h, uint64_t mfn, uint64_t nr,
+                      unsigned node)
+{
+    while (nr) {
+        unsigned order = mfn ? (unsigned)__builtin_ctzll(mfn) : h->max_order;
+        unsigned fit = 63 - (unsigned)__builtin_clzll(nr);
+
+        if (order > fit)
+            order = fit;
+        if (order > h->max_order)
+            order = h->max_order;
+        pai_free_block(h, mfn, pai_mfn_to_pdx(h, mfn), order, node);
+        mfn += 1ULL << order;
+        nr -= 1ULL << order;
+    }
+}
+
+/* ------------------------------------------------------------------------
+ * free_heap_pages (policy and misuse checks)
+ * ------------------------------------------------------------------------ */
+
+/* Misuse a debug build refuses: bad order or alignment, pages that are not
+ * RAM of one node, not in use (double free), metadata or reserved. */
+static int check_free(struct pa_heap *h, uint64_t mfn, unsigned order, int node)
+{
+#if PA_DEBUG >= 1
+    uint64_t n = 1ULL << order;
+    long r;
+
+    if (order > h->max_order || (mfn & pai_mask(order)))
+        return -EINVAL;
+    r = pai_range_of(h, mfn);
+    if (r < 0 || mfn + n > h->ranges[r].end || (int)h->ranges[r].node != node)
+        return -EINVAL;
+    for (uint64_t i = 0; i < n; i++) {
+        const struct pa_page *pg = &h->ft[pai_mfn_to_pdx(h, mfn + i)];
+        if (!pa_page_state_is(h, pg, PA_STATE_INUSE) ||
+            (pg->count_info & (PA_PGC_META | PA_PGC_RESERVED)))
+            return -EINVAL;
+    }
+#endif
+    return 0;
+}
+
+static bool block_uninit(const struct pa_heap *h, uint64_t mfn)
+{
+    pa_pdx_t pdx = pai_mfn_to_pdx(h, mfn);
+
+    return h->enc == PA_ENC_UNINIT && pdx != PA_PDX_NONE &&
+           pa_page_state_is(h, &h->ft[pdx], PA_STATE_UNINIT);
+}
+
+/* Uninitialised pages (boot allocations in the uninit encoding) go
+ * through the init path, as in the PGC_state_uninitialised patch. */
+static int free_uninit(struct pa_heap *h, uint64_t mfn, uint64_t nr)
+{
+#if PA_DEBUG >= 1
+    for (uint64_t i = 0; i < nr; i++)
+        if (!pa_mfn_is_ram(h, mfn + i) || !block_uninit(h, mfn + i))
+            return -EINVAL;
+    if (pai_overlaps_pending(h, mfn, nr))
+        return -EINVAL;     /* never allocated: still waiting for lazy init */
+#endif
+    return pai_init_range(h, mfn, nr);
+}
+
+static int free_locked(struct pa_heap *h, uint64_t mfn, unsigned order)
+{
+    int node, rc;
+
+    if (order > h->max_order)
+        return -EINVAL;
+    if (block_uninit(h, mfn))
+        return free_uninit(h, mfn, 1ULL << order);
+    node = pa_mfn_to_node(h, mfn);
+    if (node < 0)
+        return -EINVAL;
+    rc = check_free(h, mfn, order, node);
+    if (rc)
+        return rc;
+    if (!h->node_init[node])
+        return -ENODEV;     /* Xen: avail[node] is NULL */
+    pai_free_block(h, mfn, pai_mfn_to_pdx(h, mfn), order, (unsigned)node);
+    return 0;
+}
+
+int pa_free_heap_pages(struct pa_heap *h, uint64_t mfn, unsigned order)
+{
+    int rc;
+
+    pai_lock(h);
+    rc = free_locked(h, mfn, order);
+    pai_autocheck(h);
+    pai_unlock(h);
+    return rc;
+}
+
+static int free_run(struct pa_heap *h, uint64_t mfn, uint64_t nr,
+                    unsigned node, void *arg)
+{
+    (void)node;
+    (void)arg;
+    while (nr) {
+        unsigned order = mfn ? (unsigned)__builtin_ctzll(mfn) : h->max_order;
+        unsigned fit = 63 - (unsigned)__builtin_clzll(nr);
+        int rc;
+
+        if (order > fit)
+            order = fit;
+        if (order > h->max_order)
+            order = h->max_order;
+        rc = free_locked(h, mfn, order);
+        if (rc)
+            return rc;
+        mfn += 1ULL << order;
+        nr -= 1ULL << order;
+    }
+    return 0;
+}
+
+int pa_free_range(struct pa_heap *h, uint64_t mfn, uint64_t nr)
+{
+    int rc;
+
+    pai_lock(h);
+    if (nr && block_uninit(h, mfn))
+        rc = free_uninit(h, mfn, nr);
+    else
+        rc = pai_for_each_run(h, mfn, nr, free_run, NULL);
+    pai_autocheck(h);
+    pai_unlock(h);
+    return rc;
+}
+
+/* ------------------------------------------------------------------------
+ * alloc_heap_pages
+ * ------------------------------------------------------------------------ */
+
+/* Take the head of the first list that fits, highest zone first. */
+static bool take_block(struct pa_heap *h, unsigned node, unsigned order,
+                       pa_pdx_t *pdx, unsigned *zone, unsigned *got)
+{
+    for (int z = PA_NR_ZONES - 1; z >= 0; z--) {
+        if (h->avail[(size_t)node * PA_NR_ZONES + z] < (1ULL << order))
+            continue;
+        for (unsigned j = order; j <= h->max_order; j++) {
+            struct pai_list *l = pai_list(h, node, (unsigned)z, j);
+            if (l->head == PA_PDX_NONE)
+                continue;
+            *pdx = l->head;
+            *zone = (unsigned)z;
+            *got = j;
+            pai_list_del(h, l->head, node, (unsigned)z, j);
+            return true;
+        }
+    }
+    return false;
+}
+
+static uint64_t alloc_from_node(struct pa_heap *h, unsigned node,
+                                unsigned order, uint64_t owner)
+{
+    pa_pdx_t pdx;
+    unsigned zone, j;
+    uint64_t inuse = h->raw[PA_STATE_INUSE];
+
+    if (!take_block(h, node, order, &pdx, &zone, &j))
+        return PA_INVALID_MFN;
+    /* Split: keep the lower halves on the lists, return the top part. */
+    while (j > order) {
+        j--;
+        h->ft[pdx].order = j;
+        pai_list_add(h, pdx, node, zone, j);
+        pdx += (pa_pdx_t)1 << j;
+        h->work.splits++;
+    }
+    pai_avail_adjust(h, node, zone, -(int64_t)(1ULL << order));
+    for (uint64_t i = 0; i < (1ULL << order); i++) {
+        h->ft[pdx + i].count_info = inuse;
+        h->ft[pdx + i].owner = owner;
+    }
+    return pai_pdx_to_mfn(h, pdx);
+}
+
+uint64_t pa_alloc_heap_pages(struct pa_heap *h, unsigned order, int node,
+                             uint64_t owner)
+{
+    uint64_t mfn = PA_INVALID_MFN;
+    unsigned first = node < 0 || (unsigned)node >= h->nr_nodes ? 0 : (unsigned)node;
+
+    if (order > h->max_order)
+        return PA_INVALID_MFN;
+    pai_lock(h);
+    for (unsigned k = 0; k < h->nr_nodes && mfn == PA_INVALID_MFN; k++) {
+        unsigned n = (first + k) % h->nr_nodes;
+        do
+            mfn = alloc_from_node(h, n, order, owner);
+        while (mfn == PA_INVALID_MFN && pai_lazy_grow(h, n));
+    }
+    pai_autocheck(h);
+    pai_unlock(h);
+    return mfn;
+}

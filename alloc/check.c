@@ -1,0 +1,380 @@
+/*
+ * check.c - the invariant checker, statistics, and the corruption hooks
+ * tests use to prove the checker can fail.
+ *
+ * The checker walks every free list and then the whole frame table:
+ *   - each free block is aligned to its order, lies inside one RAM range
+ *     (so one node) of the list's node, in the list's zone, never holds
+ *     MFN 0, its pages are free and carry its node, its head its order,
+ *     and its list links agree both ways;
+ *   - no two blocks overlap; counters equal a recount;
+ *   - every RAM page is exactly one of free (then inside a block), in use,
+ *     uninitialised, metadata or reserved; pending lazy runs are all
+ *     uninitialised; a node has its full metadata or none; only MFN 0 is
+ *     reserved.
+ * It is O(pages) and allocates a bitmap: tests run it after every
+ * operation (PA_DEBUG=3), benchmarks never.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "alloc/internal.h"
+
+/* ------------------------------------------------------------------------
+ * Checker
+ * ------------------------------------------------------------------------ */
+
+struct chk {
+    const struct pa_heap *h;
+    uint64_t *covered;        /* bitmap by pdx */
+    uint64_t *count;          /* recount [node][zone] */
+    char *why;
+    size_t whylen;
+};
+
+static int fail(struct chk *c, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (c->why && c->whylen) {
+        va_start(ap, fmt);
+        vsnprintf(c->why, c->whylen, fmt, ap);
+        va_end(ap);
+    }
+    return -EFAULT;
+}
+
+static bool test_and_set(uint64_t *bm, pa_pdx_t i)
+{
+    bool was = bm[i / 64] >> (i % 64) & 1;
+
+    bm[i / 64] |= 1ULL << (i % 64);
+    return was;
+}
+
+static int check_block(struct chk *c, pa_pdx_t pdx, unsigned node,
+                       unsigned zone, unsigned order)
+{
+    const struct pa_heap *h = c->h;
+    uint64_t mfn = pai_pdx_to_mfn(h, pdx), n = 1ULL << order;
+    long r = pai_range_of(h, mfn);
+
+    if (mfn & pai_mask(order))
+        return fail(c, "block mfn %#lx order %u is misaligned", (unsigned long)mfn, order);
+    if (mfn == 0)
+        return fail(c, "block mfn 0 order %u holds MFN 0", order);
+    if (r < 0 || mfn + n > h->ranges[r].end)
+        return fail(c, "block mfn %#lx order %u is not inside one RAM range", (unsigned long)mfn, order);
+    if (h->ranges[r].node != node)
+        return fail(c, "block mfn %#lx on node %u's list lies on node %u", (unsigned long)mfn, node, h->ranges[r].node);
+    if (pa_mfn_zone(mfn) != zone || pa_mfn_zone(mfn + n - 1) != zone)
+        return fail(c, "block mfn %#lx order %u is not in zone %u", (unsigned long)mfn, order, zone);
+    if (h->ft[pdx].order != order)
+        return fail(c, "block mfn %#lx head says order %u, list order %u", (unsigned long)mfn, h->ft[pdx].order, order);
+    for (uint64_t i = 0; i < n; i++) {
+        const struct pa_page *pg = &h->ft[pdx + i];
+        if (!pa_page_state_is(h, pg, PA_STATE_FREE) || pg->node != node)
+            return fail(c, "page mfn %#lx in free block %#lx is not free on node %u", (unsigned long)(mfn + i), (unsigned long)mfn, node);
+        if (test_and_set(c->covered, pdx + (pa_pdx_t)i))
+            return fail(c, "page mfn %#lx is in two free blocks", (unsigned long)(mfn + i));
+    }
+    c->count[(size_t)node * PA_NR_ZONES + zone] += n;
+    return 0;
+}
+
+static int check_list(struct chk *c, unsigned node, unsigned zone, unsigned order)
+{
+    const struct pa_heap *h = c->h;
+    const struct pai_list *l = pai_list((struct pa_heap *)h, node, zone, order);
+    pa_pdx_t prev = PA_PDX_NONE;
+    uint64_t steps = 0;
+
+    for (pa_pdx_t p = l->head; p != PA_PDX_NONE; p = h->ft[p].next) {
+        if (p >= h->ft_entries || ++steps > h->ft_entries)
+            return fail(c, "list (%u,%u,%u) is broken", node, zone, order);
+        if (h->ft[p].prev != prev)
+            return fail(c, "list (%u,%u,%u) back link is wrong", node, zone, order);
+        int rc = check_block(c, p, node, zone, order);
+        if (rc)
+            return rc;
+        prev = p;
+    }
+    if (l->tail != prev)
+        return fail(c, "list (%u,%u,%u) tail is wrong", node, zone, order);
+    return 0;
+}
+
+static int check_counters(struct chk *c)
+{
+    const struct pa_heap *h = c->h;
+    uint64_t total = 0;
+
+    for (unsigned n = 0; n < h->nr_nodes; n++) {
+        uint64_t node = 0;
+        for (unsigned z = 0; z < PA_NR_ZONES; z++) {
+            uint64_t seen = c->count[(size_t)n * PA_NR_ZONES + z];
+            if (h->avail[(size_t)n * PA_NR_ZONES + z] != seen)
+                return fail(c, "avail[%u][%u] = %lu, recount %lu", n, z,
+                            (unsigned long)h->avail[(size_t)n * PA_NR_ZONES + z], (unsigned long)seen);
+            node += seen;
+        }
+        if (h->node_avail[n] != node)
+            return fail(c, "node_avail[%u] = %lu, recount %lu", n, (unsigned long)h->node_avail[n], (unsigned long)node);
+        total += node;
+    }
+    if (h->total_avail != total)
+        return fail(c, "total_avail = %lu, recount %lu", (unsigned long)h->total_avail, (unsigned long)total);
+    return 0;
+}
+
+static int check_page(struct chk *c, uint64_t mfn, uint64_t *meta)
+{
+    const struct pa_heap *h = c->h;
+    pa_pdx_t pdx = pai_mfn_to_pdx(h, mfn);
+    const struct pa_page *pg = &h->ft[pdx];
+    bool covered = c->covered[pdx / 64] >> (pdx % 64) & 1;
+    enum pa_state st = pai_state(h, pg);
+
+    if ((st == PA_STATE_FREE) != covered)
+        return fail(c, "page mfn %#lx is %s but %s a free block", (unsigned long)mfn,
+                    covered ? "not free" : "free", covered ? "inside" : "outside");
+    if ((pg->count_info & (PA_PGC_META | PA_PGC_RESERVED)) && st != PA_STATE_INUSE)
+        return fail(c, "metadata or reserved page mfn %#lx is not in use", (unsigned long)mfn);
+    if ((pg->count_info & PA_PGC_RESERVED) && mfn != 0)
+        return fail(c, "page mfn %#lx is reserved but is not MFN 0", (unsigned long)mfn);
+    if (pg->count_info & PA_PGC_META)
+        (*meta)++;
+    return 0;
+}
+
+static int check_pages(struct chk *c)
+{
+    const struct pa_heap *h = c->h;
+    uint64_t meta[PA_MAX_NODES] = { 0 };
+
+    for (size_t i = 0; i < h->nr_ranges; i++) {
+        const struct pa_range *r = &h->ranges[i];
+        for (uint64_t m = r->start; m < r->end; m++) {
+            int rc = check_page(c, m, &meta[r->node]);
+            if (rc)
+                return rc;
+        }
+    }
+    for (unsigned n = 0; n < h->nr_nodes; n++)
+        if (meta[n] != (h->node_meta[n] ? PA_NODE_META_PAGES : 0))
+            return fail(c, "node %u has %lu metadata pages", n, (unsigned long)meta[n]);
+    for (size_t i = 0; i < h->nr_runs; i++)
+        for (uint64_t m = h->runs[i].start; m < h->runs[i].end; m++)
+            if (!pa_page_state_is(h, &h->ft[pai_mfn_to_pdx(h, m)], PA_STATE_UNINIT))
+                return fail(c, "pending page mfn %#lx is not uninitialised", (unsigned long)m);
+    return 0;
+}
+
+int pai_check(const struct pa_heap *h, char *why, size_t whylen)
+{
+    struct chk c = { .h = h, .why = why, .whylen = whylen };
+    int rc = 0;
+
+    c.covered = calloc(h->ft_entries / 64 + 1, sizeof *c.covered);
+    c.count = calloc((size_t)h->nr_nodes * PA_NR_ZONES, sizeof *c.count);
+    if (!c.covered || !c.count)
+        rc = fail(&c, "checker out of memory");
+    for (unsigned n = 0; !rc && n < h->nr_nodes; n++)
+        for (unsigned z = 0; !rc && z < PA_NR_ZONES; z++)
+            for (unsigned o = 0; !rc && o <= h->max_order; o++)
+                rc = check_list(&c, n, z, o);
+    if (!rc)
+        rc = check_counters(&c);
+    if (!rc)
+        rc = check_pages(&c);
+    free(c.covered);
+    free(c.count);
+    return rc;
+}
+
+int pa_heap_check(const struct pa_heap *h, char *why, size_t whylen)
+{
+    struct pa_heap *mh = (struct pa_heap *)h;
+    int rc;
+
+    pai_lock(mh);
+    rc = pai_check(h, why, whylen);
+    pai_unlock(mh);
+    return rc;
+}
+
+/* ------------------------------------------------------------------------
+ * Statistics
+ * ------------------------------------------------------------------------ */
+
+int pa_node_stats(const struct pa_heap *h, unsigned node, struct pa_node_stats *s)
+{
+    memset(s, 0, sizeof *s);
+    if (node >= h->nr_nodes)
+        return -EINVAL;
+    for (size_t i = 0; i < h->nr_ranges; i++) {
+        const struct pa_range *r = &h->ranges[i];
+        if (r->node != node)
+            continue;
+        s->ram += r->end - r->start;
+        for (uint64_t m = r->start; m < r->end; m++) {
+            const struct pa_page *pg = &h->ft[pai_mfn_to_pdx(h, m)];
+            enum pa_state st = pai_state(h, pg);
+            if (pg->count_info & PA_PGC_META)
+                s->meta++;
+            else if (pg->count_info & PA_PGC_RESERVED)
+                s->reserved++;
+            else if (st == PA_STATE_FREE)
+                s->free++;
+            else if (st == PA_STATE_UNINIT)
+                s->uninit++;
+            else if (st == PA_STATE_INUSE)
+                s->inuse++;
+            else
+                s->offline++;
+        }
+    }
+    return 0;
+}
+
+uint64_t pa_avail(const struct pa_heap *h, int node, int zone)
+{
+    uint64_t n = 0;
+
+    if (node < 0 && zone < 0)
+        return h->total_avail;
+    if (zone < 0)
+        return h->node_avail[node];
+    for (unsigned k = 0; k < h->nr_nodes; k++)
+        if (node < 0 || (unsigned)node == k)
+            n += h->avail[(size_t)k * PA_NR_ZONES + (unsigned)zone];
+    return n;
+}
+
+uint64_t pa_free_blocks(const struct pa_heap *h, int node, unsigned order)
+{
+    uint64_t n = 0;
+
+    if (order > h->max_order)
+        return 0;
+    for (unsigned k = 0; k < h->nr_nodes; k++) {
+        if (node >= 0 && (unsigned)node != k)
+            continue;
+        for (unsigned z = 0; z < PA_NR_ZONES; z++) {
+            const struct pai_list *l = pai_list((struct pa_heap *)h, k, z, order);
+            for (pa_pdx_t p = l->head; p != PA_PDX_NONE; p = h->ft[p].next)
+                n++;
+        }
+    }
+    return n;
+}
+
+void pa_heap_work(const struct pa_heap *h, struct pa_work *w)
+{
+    *w = h->work;
+}
+
+/* ------------------------------------------------------------------------
+ * Visiting free blocks in MFN order
+ * ------------------------------------------------------------------------ */
+
+struct blk {
+    uint64_t mfn;
+    unsigned order, node, zone;
+};
+
+static int blk_cmp(const void *a, const void *b)
+{
+    const struct blk *x = a, *y = b;
+
+    return x->mfn < y->mfn ? -1 : x->mfn > y->mfn;
+}
+
+int pa_for_each_free_block(const struct pa_heap *h, pa_block_fn fn, void *arg)
+{
+    size_t nr = 0, cap = 1024;
+    struct blk *v = malloc(cap * sizeof *v);
+    int rc = 0;
+
+    if (!v)
+        return -ENOMEM;
+    for (unsigned n = 0; n < h->nr_nodes; n++)
+        for (unsigned z = 0; z < PA_NR_ZONES; z++)
+            for (unsigned o = 0; o <= h->max_order; o++) {
+                const struct pai_list *l = pai_list((struct pa_heap *)h, n, z, o);
+                for (pa_pdx_t p = l->head; p != PA_PDX_NONE; p = h->ft[p].next) {
+                    if (nr == cap) {
+                        struct blk *nv = realloc(v, 2 * cap * sizeof *v);
+                        if (!nv) {
+                            free(v);
+                            return -ENOMEM;
+                        }
+                        v = nv;
+                        cap *= 2;
+                    }
+                    v[nr++] = (struct blk){ pai_pdx_to_mfn(h, p), o, n, z };
+                }
+            }
+    qsort(v, nr, sizeof *v, blk_cmp);
+    for (size_t i = 0; i < nr && !rc; i++)
+        rc = fn(v[i].mfn, v[i].order, v[i].node, v[i].zone, arg);
+    free(v);
+    return rc;
+}
+
+/* ------------------------------------------------------------------------
+ * Corruption hooks for tests
+ * ------------------------------------------------------------------------ */
+
+/* Find the list holding the free block whose head is mfn. */
+static bool find_block(struct pa_heap *h, uint64_t mfn, unsigned *node,
+                       unsigned *zone, unsigned *order)
+{
+    pa_pdx_t pdx = pai_mfn_to_pdx(h, mfn);
+
+    if (pdx == PA_PDX_NONE || !pa_page_state_is(h, &h->ft[pdx], PA_STATE_FREE))
+        return false;
+    *node = h->ft[pdx].node;
+    *zone = pa_mfn_zone(mfn);
+    *order = h->ft[pdx].order;
+    for (pa_pdx_t p = pai_list(h, *node, *zone, *order)->head; p != PA_PDX_NONE;
+         p = h->ft[p].next)
+        if (p == pdx)
+            return true;
+    return false;
+}
+
+int pa_test_move_block(struct pa_heap *h, uint64_t mfn, unsigned node,
+                       unsigned zone, unsigned order)
+{
+    unsigned n, z, o;
+
+    if (!find_block(h, mfn, &n, &z, &o) || node >= h->nr_nodes ||
+        zone >= PA_NR_ZONES || order > h->max_order)
+        return -EINVAL;
+    pai_list_del(h, pai_mfn_to_pdx(h, mfn), n, z, o);
+    pai_list_add(h, pai_mfn_to_pdx(h, mfn), node, zone, order);
+    return 0;
+}
+
+void pa_test_skew_counter(struct pa_heap *h, unsigned node, unsigned zone,
+                          long delta)
+{
+    h->avail[(size_t)node * PA_NR_ZONES + zone] += (uint64_t)delta;
+}
+
+int pa_test_force_merge(struct pa_heap *h, uint64_t mfn, unsigned order)
+{
+    uint64_t bmfn = mfn ^ (1ULL << order), lo = mfn < bmfn ? mfn : bmfn;
+    unsigned n1, z1, o1, n2, z2, o2;
+
+    if (!find_block(h, mfn, &n1, &z1, &o1) || !find_block(h, bmfn, &n2, &z2, &o2) ||
+        o1 != order || o2 != order)
+        return -EINVAL;
+    pai_list_del(h, pai_mfn_to_pdx(h, mfn), n1, z1, o1);
+    pai_list_del(h, pai_mfn_to_pdx(h, bmfn), n2, z2, o2);
+    h->ft[pai_mfn_to_pdx(h, lo)].order = order + 1;
+    pai_list_add(h, pai_mfn_to_pdx(h, lo), n1, pa_mfn_zone(lo), order + 1);
+    return 0;
+}

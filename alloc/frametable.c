@@ -1,0 +1,461 @@
+/*
+ * frametable.c - the frame table, its hole compression, page states and
+ * heap creation.
+ *
+ * Xen maps MFNs to frame-table indices with PDX compression, which removes
+ * one run of address bits that is zero in all RAM.  We compress by chunks of
+ * 2^chunk_order pages instead (see internal.h): it handles any number of
+ * holes, keeps buddy arithmetic on indices, and costs one directory lookup
+ * per public call.  The table is mmap'd zeroed (a zeroed frame table is the
+ * starting point of both encodings), optionally with transparent huge pages,
+ * each node's span is offered to a bind callback before it is first touched,
+ * and then the whole table is pre-faulted so no later access page-faults.
+ */
+#include <string.h>
+#include <sys/mman.h>
+
+#include "alloc/internal.h"
+
+/* ------------------------------------------------------------------------
+ * Page states and encodings
+ * ------------------------------------------------------------------------ */
+
+/* Raw values of the 3-bit state field.  Legacy follows Xen (in use = 0);
+ * uninit follows the PGC_state_uninitialised proposal (0 = uninitialised,
+ * everything else moved up by one). */
+static const int8_t raw_states[2][PA_NR_STATES] = {
+    [PA_ENC_LEGACY] = { [PA_STATE_INUSE] = 0, [PA_STATE_OFFLINING] = 1,
+                        [PA_STATE_OFFLINED] = 2, [PA_STATE_FREE] = 3,
+                        [PA_STATE_UNINIT] = -1 },
+    [PA_ENC_UNINIT] = { [PA_STATE_UNINIT] = 0, [PA_STATE_INUSE] = 1,
+                        [PA_STATE_OFFLINING] = 2, [PA_STATE_OFFLINED] = 3,
+                        [PA_STATE_FREE] = 4 },
+};
+
+int pa_state_raw(enum pa_encoding enc, enum pa_state st)
+{
+    if ((unsigned)enc > PA_ENC_UNINIT || (unsigned)st >= PA_NR_STATES)
+        return -1;
+    return raw_states[enc][st];
+}
+
+enum pa_state pa_state_of(enum pa_encoding enc, uint64_t count_info)
+{
+    uint64_t raw = pa_raw_field(count_info);
+
+    for (int st = 0; st < PA_NR_STATES; st++)
+        if (raw_states[enc][st] == (int)raw)
+            return (enum pa_state)st;
+    return PA_STATE_INUSE;  /* unreachable for values we write */
+}
+
+const char *pa_encoding_name(enum pa_encoding e)
+{
+    return e == PA_ENC_UNINIT ? "uninit" : "legacy";
+}
+
+int pa_encoding_parse(const char *name)
+{
+    if (!strcmp(name, "legacy"))
+        return PA_ENC_LEGACY;
+    if (!strcmp(name, "uninit"))
+        return PA_ENC_UNINIT;
+    return -EINVAL;
+}
+
+unsigned pa_mfn_zone(uint64_t mfn)
+{
+    return mfn ? 64 - (unsigned)__builtin_clzll(mfn) : 0;
+}
+
+/* ------------------------------------------------------------------------
+ * Layouts
+ * ------------------------------------------------------------------------ */
+
+static int range_cmp(const void *a, const void *b)
+{
+    const struct pa_range *x = a, *y = b;
+
+    return x->start < y->start ? -1 : x->start > y->start;
+}
+
+int pa_layout_normalise(struct pa_range *r, size_t nr, size_t *bad)
+{
+    size_t out = 0;
+
+    qsort(r, nr, sizeof *r, range_cmp);
+    for (size_t i = 0; i < nr; i++) {
+        if (r[i].start >= r[i].end || r[i].node >= PA_MAX_NODES ||
+            r[i].end > (1ULL << (PA_PADDR_BITS - PA_PAGE_SHIFT)) ||
+            (out && r[i].start < r[out - 1].end)) {
+            if (bad)
+                *bad = i;
+            return -EINVAL;
+        }
+        if (out && r[i].start == r[out - 1].end && r[i].node == r[out - 1].node)
+            r[out - 1].end = r[i].end;
+        else
+            r[out++] = r[i];
+    }
+    return (int)out;
+}
+
+/* ------------------------------------------------------------------------
+ * Directory and sizes
+ * ------------------------------------------------------------------------ */
+
+static unsigned chunk_order_for(unsigned max_order)
+{
+    return max_order > PAI_CHUNK_ORDER_MIN ? max_order : PAI_CHUNK_ORDER_MIN;
+}
+
+/* Chunks of address space holding RAM (ranges sorted). */
+static uint64_t count_chunks(const struct pa_range *r, size_t nr, unsigned co)
+{
+    uint64_t n = 0, last = UINT64_MAX;
+
+    for (size_t i = 0; i < nr; i++) {
+        uint64_t first = r[i].start >> co, end = (r[i].end - 1) >> co;
+
+        if (first == last)
+            first++;
+        if (end >= first)
+            n += end - first + 1;
+        last = end;
+    }
+    return n;
+}
+
+int pa_frametable_bytes(const struct pa_range *r, size_t nr, unsigned max_order,
+                        uint64_t *bytes)
+{
+    struct pa_range *tmp;
+    int n;
+
+    if (!max_order)
+        max_order = PA_MAX_ORDER_DEFAULT;
+    if (max_order > PA_MAX_ORDER_LIMIT || nr == 0 || nr > PA_MAX_RANGES)
+        return -EINVAL;
+    tmp = malloc(nr * sizeof *tmp);
+    if (!tmp)
+        return -ENOMEM;
+    memcpy(tmp, r, nr * sizeof *tmp);
+    n = pa_layout_normalise(tmp, nr, NULL);
+    if (n > 0) {
+        unsigned co = chunk_order_for(max_order);
+        *bytes = (count_chunks(tmp, (size_t)n, co) << co) * sizeof(struct pa_page);
+    }
+    free(tmp);
+    return n < 0 ? n : 0;
+}
+
+static int build_directory(struct pa_heap *h)
+{
+    unsigned co = h->chunk_order;
+    uint64_t top = h->ranges[h->nr_ranges - 1].end;
+
+    h->dir_len = (size_t)((top - 1) >> co) + 1;
+    h->nr_chunks = count_chunks(h->ranges, h->nr_ranges, co);
+    if ((h->nr_chunks << co) > (uint64_t)PA_PDX_NONE)
+        return -E2BIG;
+    h->dir = malloc(h->dir_len * sizeof *h->dir);
+    h->chunk_mfn = malloc(h->nr_chunks * sizeof *h->chunk_mfn);
+    if (!h->dir || !h->chunk_mfn)
+        return -ENOMEM;
+    for (size_t c = 0; c < h->dir_len; c++)
+        h->dir[c] = (struct pai_dir){ PAI_DIR_ABSENT, 0, 0 };
+
+    uint32_t next = 0;
+    for (size_t i = 0; i < h->nr_ranges; i++) {
+        const struct pa_range *r = &h->ranges[i];
+        for (uint64_t c = r->start >> co; c <= (r->end - 1) >> co; c++) {
+            struct pai_dir *d = &h->dir[c];
+            if (d->chunk == PAI_DIR_ABSENT) {
+                d->chunk = next;
+                d->node = (int16_t)r->node;
+                h->chunk_mfn[next++] = c << co;
+            } else if (d->node != (int16_t)r->node) {
+                d->node = PAI_NODE_MIXED;
+            }
+        }
+    }
+    /* A chunk is "full" if one range covers it entirely. */
+    for (size_t i = 0; i < h->nr_ranges; i++) {
+        const struct pa_range *r = &h->ranges[i];
+        uint64_t c0 = (r->start + pai_mask(co)) >> co, c1 = r->end >> co;
+        for (uint64_t c = c0; c < c1; c++)
+            h->dir[c].full = 1;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * Frame-table memory
+ * ------------------------------------------------------------------------ */
+
+/* Offer each run of chunks of one node to the bind callback. */
+static int bind_table(struct pa_heap *h, const struct pa_heap_config *cfg)
+{
+    size_t csz = ((size_t)1 << h->chunk_order) * sizeof(struct pa_page);
+
+    if (!cfg->bind)
+        return 0;
+    for (size_t c = 0; c < h->dir_len; c++) {
+        struct pai_dir *d = &h->dir[c];
+        if (d->chunk == PAI_DIR_ABSENT || d->node == PAI_NODE_MIXED)
+            continue;
+        int rc = cfg->bind((char *)h->ft + d->chunk * csz, csz,
+                           (unsigned)d->node, cfg->bind_arg);
+        if (rc && rc != -ENODEV)
+            return rc;
+    }
+    return 0;
+}
+
+static int map_table(struct pa_heap *h, const struct pa_heap_config *cfg)
+{
+    h->ft_entries = h->nr_chunks << h->chunk_order;
+    h->ft_bytes = h->ft_entries * sizeof(struct pa_page);
+    h->ft_map_bytes = h->ft_bytes;
+    h->ft = mmap(NULL, h->ft_map_bytes, PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (h->ft == MAP_FAILED) {
+        h->ft = NULL;
+        return -ENOMEM;
+    }
+    if (cfg->hugepages)
+        madvise(h->ft, h->ft_map_bytes, MADV_HUGEPAGE);
+    int rc = bind_table(h, cfg);
+    if (rc)
+        return rc;
+#ifdef MADV_POPULATE_WRITE
+    if (madvise(h->ft, h->ft_map_bytes, MADV_POPULATE_WRITE) == 0)
+        return 0;
+#endif
+    /* Older kernels: touch one byte per 4 KiB page. */
+    for (size_t off = 0; off < h->ft_map_bytes; off += 4096)
+        ((volatile char *)h->ft)[off] = 0;
+    return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * Heap creation
+ * ------------------------------------------------------------------------ */
+
+static int copy_layout(struct pa_heap *h, const struct pa_heap_config *cfg)
+{
+    int n;
+
+    if (!cfg->ranges || cfg->nr_ranges == 0 || cfg->nr_ranges > PA_MAX_RANGES)
+        return -EINVAL;
+    h->ranges = malloc(cfg->nr_ranges * sizeof *h->ranges);
+    if (!h->ranges)
+        return -ENOMEM;
+    memcpy(h->ranges, cfg->ranges, cfg->nr_ranges * sizeof *h->ranges);
+    n = pa_layout_normalise(h->ranges, cfg->nr_ranges, NULL);
+    if (n < 0)
+        return n;
+    h->nr_ranges = (size_t)n;
+    for (size_t i = 0; i < h->nr_ranges; i++)
+        if (h->ranges[i].node + 1 > h->nr_nodes)
+            h->nr_nodes = h->ranges[i].node + 1;
+    return 0;
+}
+
+static int alloc_lists(struct pa_heap *h)
+{
+    size_t nl = (size_t)h->nr_nodes * PA_NR_ZONES * (h->max_order + 1);
+
+    h->lists = malloc(nl * sizeof *h->lists);
+    h->avail = calloc((size_t)h->nr_nodes * PA_NR_ZONES, sizeof *h->avail);
+    if (!h->lists || !h->avail)
+        return -ENOMEM;
+    for (size_t i = 0; i < nl; i++)
+        h->lists[i] = (struct pai_list){ PA_PDX_NONE, PA_PDX_NONE };
+    return 0;
+}
+
+int pa_heap_create(const struct pa_heap_config *cfg, struct pa_heap **out)
+{
+    struct pa_heap *h;
+    int rc;
+
+    if (!cfg || !out || (unsigned)cfg->encoding > PA_ENC_UNINIT ||
+        cfg->max_order > PA_MAX_ORDER_LIMIT)
+        return -EINVAL;
+    h = calloc(1, sizeof *h);
+    if (!h)
+        return -ENOMEM;
+    h->enc = cfg->encoding;
+    h->strategy = PA_STRAT_PAGEWISE;
+    h->max_order = cfg->max_order ? cfg->max_order : PA_MAX_ORDER_DEFAULT;
+    h->chunk_order = chunk_order_for(h->max_order);
+    h->autocheck = true;
+    for (int st = 0; st < PA_NR_STATES; st++) {
+        int raw = pa_state_raw(h->enc, (enum pa_state)st);
+        h->raw[st] = raw < 0 ? 0 : (uint64_t)raw << PA_PGC_STATE_SHIFT;
+    }
+    pthread_mutex_init(&h->lock, NULL);
+    rc = copy_layout(h, cfg);
+    if (!rc)
+        rc = build_directory(h);
+    if (!rc)
+        rc = alloc_lists(h);
+    if (!rc)
+        rc = map_table(h, cfg);
+    if (rc) {
+        pa_heap_destroy(h);
+        return rc;
+    }
+    *out = h;
+    return 0;
+}
+
+void pa_heap_destroy(struct pa_heap *h)
+{
+    if (!h)
+        return;
+    if (h->deferred)
+        pa_deferred_join(h, NULL);
+    if (h->ft)
+        munmap(h->ft, h->ft_map_bytes);
+    pthread_mutex_destroy(&h->lock);
+    free(h->ranges);
+    free(h->dir);
+    free(h->chunk_mfn);
+    free(h->lists);
+    free(h->avail);
+    free(h->runs);
+    free(h);
+}
+
+void pa_heap_reset(struct pa_heap *h)
+{
+    size_t nl = (size_t)h->nr_nodes * PA_NR_ZONES * (h->max_order + 1);
+
+    if (h->deferred)
+        pa_deferred_join(h, NULL);
+    memset(h->ft, 0, h->ft_bytes);
+    for (size_t i = 0; i < nl; i++)
+        h->lists[i] = (struct pai_list){ PA_PDX_NONE, PA_PDX_NONE };
+    memset(h->avail, 0, (size_t)h->nr_nodes * PA_NR_ZONES * sizeof *h->avail);
+    memset(h->node_avail, 0, sizeof h->node_avail);
+    memset(h->node_meta, 0, sizeof h->node_meta);
+    memset(h->node_init, 0, sizeof h->node_init);
+    memset(&h->work, 0, sizeof h->work);
+    memset(h->run_cursor, 0, sizeof h->run_cursor);
+    h->total_avail = 0;
+    h->nr_runs = 0;
+    h->mfn0_pending = false;
+    h->threaded = false;
+}
+
+/* ------------------------------------------------------------------------
+ * Lookups
+ * ------------------------------------------------------------------------ */
+
+pa_pdx_t pai_mfn_to_pdx(const struct pa_heap *h, uint64_t mfn)
+{
+    uint64_t c = mfn >> h->chunk_order;
+
+    if (c >= h->dir_len || h->dir[c].chunk == PAI_DIR_ABSENT)
+        return PA_PDX_NONE;
+    return (pa_pdx_t)(((uint64_t)h->dir[c].chunk << h->chunk_order) |
+                      (mfn & pai_mask(h->chunk_order)));
+}
+
+uint64_t pai_pdx_to_mfn(const struct pa_heap *h, pa_pdx_t pdx)
+{
+    return h->chunk_mfn[pdx >> h->chunk_order] | (pdx & pai_mask(h->chunk_order));
+}
+
+long pai_range_of(const struct pa_heap *h, uint64_t mfn)
+{
+    size_t lo = 0, hi = h->nr_ranges;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (mfn < h->ranges[mid].start)
+            hi = mid;
+        else if (mfn >= h->ranges[mid].end)
+            lo = mid + 1;
+        else
+            return (long)mid;
+    }
+    return -1;
+}
+
+bool pa_mfn_is_ram(const struct pa_heap *h, uint64_t mfn)
+{
+    uint64_t c = mfn >> h->chunk_order;
+
+    if (c >= h->dir_len || h->dir[c].chunk == PAI_DIR_ABSENT)
+        return false;
+    return h->dir[c].full || pai_range_of(h, mfn) >= 0;
+}
+
+int pa_mfn_to_node(const struct pa_heap *h, uint64_t mfn)
+{
+    uint64_t c = mfn >> h->chunk_order;
+    long i;
+
+    if (c >= h->dir_len || h->dir[c].chunk == PAI_DIR_ABSENT)
+        return -1;
+    if (h->dir[c].full && h->dir[c].node != PAI_NODE_MIXED)
+        return h->dir[c].node;
+    i = pai_range_of(h, mfn);
+    return i < 0 ? -1 : (int)h->ranges[i].node;
+}
+
+struct pa_page *pa_mfn_to_page(const struct pa_heap *h, uint64_t mfn)
+{
+    return pa_mfn_is_ram(h, mfn) ? &h->ft[pai_mfn_to_pdx(h, mfn)] : NULL;
+}
+
+uint64_t pa_page_to_mfn(const struct pa_heap *h, const struct pa_page *pg)
+{
+    return pai_pdx_to_mfn(h, (pa_pdx_t)(pg - h->ft));
+}
+
+enum pa_state pa_page_state(const struct pa_heap *h, const struct pa_page *pg)
+{
+    return pai_state(h, pg);
+}
+
+bool pa_page_state_is(const struct pa_heap *h, const struct pa_page *pg,
+                      enum pa_state st)
+{
+    return (pg->count_info & PA_PGC_STATE_MASK) == h->raw[st] &&
+           (st != PA_STATE_UNINIT || h->enc == PA_ENC_UNINIT);
+}
+
+enum pa_encoding pa_heap_encoding(const struct pa_heap *h) { return h->enc; }
+unsigned pa_heap_max_order(const struct pa_heap *h) { return h->max_order; }
+unsigned pa_heap_nr_nodes(const struct pa_heap *h) { return h->nr_nodes; }
+size_t pa_heap_nr_ranges(const struct pa_heap *h) { return h->nr_ranges; }
+
+const struct pa_range *pa_heap_range(const struct pa_heap *h, size_t i)
+{
+    return i < h->nr_ranges ? &h->ranges[i] : NULL;
+}
+
+struct pa_page *pa_frametable(const struct pa_heap *h, size_t *nr_entries,
+                              size_t *bytes)
+{
+    if (nr_entries)
+        *nr_entries = h->ft_entries;
+    if (bytes)
+        *bytes = h->ft_bytes;
+    return h->ft;
+}
+
+void pa_heap_set_check_hook(struct pa_heap *h, pa_check_fail_fn fn, void *arg)
+{
+    h->check_fail = fn;
+    h->check_fail_arg = arg;
+}
+
+void pa_heap_set_autocheck(struct pa_heap *h, bool on)
+{
+    h->autocheck = on;
+}

@@ -1,0 +1,245 @@
+/*
+ * init.c - handing RAM to the heap eagerly: init_heap_pages (page-wise as
+ * Xen up to 4.16, or in aligned chunks as Xen 4.17), node metadata, MFN 0,
+ * and the live-update "initialise as in use" path.
+ *
+ * Metadata rule, the same for every strategy so that they all leave the
+ * same free blocks: a node's PA_NODE_META_PAGES metadata pages are the
+ * lowest pages of the first run of at least that many pages the heap
+ * receives on the node, in hand-off order (a run is a contiguous piece of
+ * one node, MFN 0 removed).  Lazy heaps look first at the runs that
+ * end_boot_allocator recorded, which are what eager strategies receive
+ * first.  A node whose first runs are too small (a few pages below 1 MiB)
+ * is usable at once (Xen would xmalloc its metadata) and takes its pages
+ * from the first run that is large enough.
+ */
+#include <string.h>
+
+#include "alloc/internal.h"
+
+/* ------------------------------------------------------------------------
+ * Strategies
+ * ------------------------------------------------------------------------ */
+
+static const char *const strategy_names[PA_NR_STRATEGIES] = {
+    [PA_STRAT_PAGEWISE] = "pagewise",
+    [PA_STRAT_CHUNKED] = "chunked",
+    [PA_STRAT_LAZY] = "lazy",
+    [PA_STRAT_DEFERRED] = "deferred",
+};
+
+const char *pa_strategy_name(enum pa_strategy s)
+{
+    return (unsigned)s < PA_NR_STRATEGIES ? strategy_names[s] : "?";
+}
+
+int pa_strategy_parse(const char *name)
+{
+    for (int s = 0; s < PA_NR_STRATEGIES; s++)
+        if (!strcmp(name, strategy_names[s]))
+            return s;
+    return -EINVAL;
+}
+
+enum pa_encoding pa_strategy_default_encoding(enum pa_strategy s)
+{
+    return s == PA_STRAT_LAZY || s == PA_STRAT_DEFERRED ? PA_ENC_UNINIT
+                                                        : PA_ENC_LEGACY;
+}
+
+int pa_heap_set_strategy(struct pa_heap *h, enum pa_strategy s)
+{
+    if ((unsigned)s >= PA_NR_STRATEGIES ||
+        (pa_strategy_default_encoding(s) == PA_ENC_UNINIT &&
+         h->enc != PA_ENC_UNINIT))
+        return -EINVAL;
+    h->strategy = s;
+    return 0;
+}
+
+enum pa_strategy pa_heap_strategy(const struct pa_heap *h)
+{
+    return h->strategy;
+}
+
+/* ------------------------------------------------------------------------
+ * Runs: single-node pieces of a range
+ * ------------------------------------------------------------------------ */
+
+int pai_for_each_run(struct pa_heap *h, uint64_t mfn, uint64_t nr,
+                     pai_run_fn fn, void *arg)
+{
+    uint64_t end = mfn + nr;
+
+    if (end < mfn)
+        return -EINVAL;
+    while (mfn < end) {
+        long r = pai_range_of(h, mfn);
+        uint64_t stop;
+        int rc;
+
+        if (r < 0)
+            return -EINVAL;     /* a hole: not RAM */
+        stop = h->ranges[r].end < end ? h->ranges[r].end : end;
+        rc = fn(h, mfn, stop - mfn, h->ranges[r].node, arg);
+        if (rc)
+            return rc;
+        mfn = stop;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * Node metadata and MFN 0
+ * ------------------------------------------------------------------------ */
+
+static void mark_pages(struct pa_heap *h, uint64_t mfn, uint64_t nr,
+                       uint64_t count_info)
+{
+    for (uint64_t i = 0; i < nr; i++) {
+        struct pa_page *pg = &h->ft[pai_mfn_to_pdx(h, mfn + i)];
+        pg->count_info = count_info;
+        pg->owner = 0;
+    }
+}
+
+static void take_meta(struct pa_heap *h, unsigned node, uint64_t mfn)
+{
+    mark_pages(h, mfn, PA_NODE_META_PAGES, h->raw[PA_STATE_INUSE] | PA_PGC_META);
+    h->node_meta[node] = true;
+}
+
+/* The first pending lazy run of the node big enough for metadata. */
+static struct pai_run *pending_meta_run(struct pa_heap *h, unsigned node)
+{
+    for (size_t i = h->run_cursor[node]; i < h->nr_runs; i++) {
+        struct pai_run *r = &h->runs[i];
+        if (r->node == node && r->end - r->start >= PA_NODE_META_PAGES)
+            return r;
+    }
+    return NULL;
+}
+
+void pai_node_touch(struct pa_heap *h, unsigned node, uint64_t *mfn, uint64_t *nr)
+{
+    h->node_init[node] = true;
+    if (h->mfn0_pending && pa_mfn_to_node(h, 0) == (int)node) {
+        mark_pages(h, 0, 1, h->raw[PA_STATE_INUSE] | PA_PGC_RESERVED);
+        h->mfn0_pending = false;
+    }
+    if (h->node_meta[node])
+        return;
+    struct pai_run *r = pending_meta_run(h, node);
+    if (r) {
+        take_meta(h, node, r->start);
+        r->start += PA_NODE_META_PAGES;
+    } else if (nr && *nr >= PA_NODE_META_PAGES) {
+        take_meta(h, node, *mfn);
+        *mfn += PA_NODE_META_PAGES;
+        *nr -= PA_NODE_META_PAGES;
+    }
+}
+
+/* ------------------------------------------------------------------------
+ * Eager initialisation
+ * ------------------------------------------------------------------------ */
+
+void pai_init_run(struct pa_heap *h, uint64_t mfn, uint64_t nr, unsigned node,
+                  bool chunked)
+{
+    if (mfn == 0 && nr) {
+        /* MFN 0 stays out: merging with it would cross zones. */
+        mark_pages(h, 0, 1, h->raw[PA_STATE_INUSE] | PA_PGC_RESERVED);
+        mfn++;
+        nr--;
+    }
+    pai_node_touch(h, node, &mfn, &nr);
+    if (chunked) {
+        pai_free_chunked(h, mfn, nr, node);
+        return;
+    }
+    for (uint64_t i = 0; i < nr; i++)
+        pai_free_block(h, mfn + i, pai_mfn_to_pdx(h, mfn + i), 0, node);
+}
+
+/* Debug: pages handed to init must not be in the heap or kept out of it. */
+static int check_init(struct pa_heap *h, uint64_t mfn, uint64_t nr,
+                      unsigned node, void *arg)
+{
+    (void)node;
+    (void)arg;
+#if PA_DEBUG >= 1
+    for (uint64_t i = 0; i < nr; i++) {
+        const struct pa_page *pg = &h->ft[pai_mfn_to_pdx(h, mfn + i)];
+        if (pa_page_state_is(h, pg, PA_STATE_FREE) ||
+            (pg->count_info & (PA_PGC_META | PA_PGC_RESERVED)))
+            return -EINVAL;
+    }
+    if (pai_overlaps_pending(h, mfn, nr))
+        return -EINVAL;
+#else
+    (void)h, (void)mfn, (void)nr;
+#endif
+    return 0;
+}
+
+static int init_run_cb(struct pa_heap *h, uint64_t mfn, uint64_t nr,
+                       unsigned node, void *arg)
+{
+    pai_init_run(h, mfn, nr, node, h->strategy != PA_STRAT_PAGEWISE);
+    return 0;
+}
+
+int pai_init_range(struct pa_heap *h, uint64_t mfn, uint64_t nr)
+{
+    int rc = pai_for_each_run(h, mfn, nr, check_init, NULL);
+
+    return rc ? rc : pai_for_each_run(h, mfn, nr, init_run_cb, NULL);
+}
+
+int pa_init_heap_pages(struct pa_heap *h, uint64_t mfn, uint64_t nr)
+{
+    int rc;
+
+    pai_lock(h);
+    rc = pai_init_range(h, mfn, nr);
+    pai_autocheck(h);
+    pai_unlock(h);
+    return rc;
+}
+
+/* ------------------------------------------------------------------------
+ * Live update: pages already given away
+ * ------------------------------------------------------------------------ */
+
+struct inuse_arg {
+    uint64_t owner;
+};
+
+static int inuse_run_cb(struct pa_heap *h, uint64_t mfn, uint64_t nr,
+                        unsigned node, void *arg)
+{
+    const struct inuse_arg *a = arg;
+
+    pai_node_touch(h, node, NULL, NULL);
+    for (uint64_t i = 0; i < nr; i++) {
+        struct pa_page *pg = &h->ft[pai_mfn_to_pdx(h, mfn + i)];
+        pg->count_info = h->raw[PA_STATE_INUSE];
+        pg->owner = a->owner;
+    }
+    return 0;
+}
+
+int pa_init_inuse(struct pa_heap *h, uint64_t mfn, uint64_t nr, uint64_t owner)
+{
+    struct inuse_arg a = { owner };
+    int rc;
+
+    pai_lock(h);
+    rc = pai_for_each_run(h, mfn, nr, check_init, NULL);
+    if (!rc)
+        rc = pai_for_each_run(h, mfn, nr, inuse_run_cb, &a);
+    pai_autocheck(h);
+    pai_unlock(h);
+    return rc;
+}

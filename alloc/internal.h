@@ -1,0 +1,199 @@
+/*
+ * internal.h - what alloc/'s own files share; nothing outside alloc/ sees it.
+ *
+ * The frame table is indexed by "pdx" (Xen's name): MFNs with the holes
+ * compressed out.  Compression works in chunks of 2^chunk_order pages,
+ * chunk_order >= max_order: every chunk of address space that holds any RAM
+ * gets a whole chunk of frame table, at a pdx that is a multiple of the
+ * chunk size.  Since a buddy block never exceeds max_order, a block and its
+ * buddy always share a chunk, so buddy arithmetic on pdx is the same as on
+ * MFNs (pdx ^ 1 << order) and the hot paths never look the directory up.
+ * Memory is proportional to RAM (rounded up to chunks), not to the highest
+ * address.  Every chunk is pre-faulted whole, so holes inside a chunk read
+ * as zero entries (never free) without a page fault.
+ */
+#ifndef PA_INTERNAL_H
+#define PA_INTERNAL_H
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+
+#include "alloc/heap.h"
+
+#define PAI_CHUNK_ORDER_MIN 18
+#define PAI_DIR_ABSENT UINT32_MAX
+#define PAI_NODE_MIXED (-1)
+
+/* One directory entry per chunk of address space. */
+struct pai_dir {
+    uint32_t chunk;        /* frame-table chunk index, or PAI_DIR_ABSENT */
+    int16_t node;          /* the node if all RAM here is one node, else MIXED */
+    uint16_t full;         /* every page of the chunk is RAM */
+};
+
+struct pai_list {
+    pa_pdx_t head, tail;
+};
+
+/* A run of RAM waiting for lazy initialisation, in hand-off order. */
+struct pai_run {
+    uint64_t start, end;
+    unsigned node;
+};
+
+struct pai_deferred {
+    pthread_t tid[PA_MAX_NODES];
+    bool started[PA_MAX_NODES];
+    uint64_t busy_ns[PA_MAX_NODES];
+    pa_thread_bind_fn bind;
+    void *bind_arg;
+    struct pa_heap *heap;
+    unsigned nr;
+};
+
+struct pa_heap {
+    enum pa_encoding enc;
+    enum pa_strategy strategy;
+    unsigned max_order, chunk_order, nr_nodes;
+    uint64_t raw[PA_NR_STATES];        /* raw count_info state per state */
+
+    struct pa_range *ranges;           /* normalised layout */
+    size_t nr_ranges;
+
+    struct pai_dir *dir;               /* indexed by mfn >> chunk_order */
+    size_t dir_len;
+    uint64_t *chunk_mfn;               /* chunk index -> first MFN */
+    size_t nr_chunks;
+    struct pa_page *ft;                /* the frame table */
+    size_t ft_entries, ft_bytes, ft_map_bytes;
+
+    struct pai_list *lists;            /* [node][zone][order] */
+    uint64_t *avail;                   /* [node][zone] */
+    uint64_t node_avail[PA_MAX_NODES];
+    uint64_t total_avail;
+    bool node_init[PA_MAX_NODES];      /* heap structures exist (Xen: avail[node]) */
+    bool node_meta[PA_MAX_NODES];      /* metadata pages taken */
+    struct pa_work work;
+
+    /* Lazy initialisation: runs recorded by end_boot_allocator. */
+    struct pai_run *runs;
+    size_t nr_runs, cap_runs;
+    size_t run_cursor[PA_MAX_NODES];   /* first run of the node not done */
+    bool mfn0_pending;                 /* MFN 0 handed off, not reserved yet */
+
+    /* Deferred: one heap lock (as Xen's heap_lock) taken per chunk. */
+    pthread_mutex_t lock;
+    bool threaded;
+    struct pai_deferred *deferred;
+
+    bool autocheck;
+    pa_check_fail_fn check_fail;
+    void *check_fail_arg;
+};
+
+/* ------------------------------------------------------------------------
+ * Frame table (frametable.c)
+ * ------------------------------------------------------------------------ */
+
+/* pdx of a RAM or in-chunk MFN; PA_PDX_NONE if the chunk has no RAM. */
+pa_pdx_t pai_mfn_to_pdx(const struct pa_heap *h, uint64_t mfn);
+uint64_t pai_pdx_to_mfn(const struct pa_heap *h, pa_pdx_t pdx);
+/* Index of the range holding mfn, or -1. */
+long pai_range_of(const struct pa_heap *h, uint64_t mfn);
+
+static inline enum pa_state pai_state(const struct pa_heap *h,
+                                      const struct pa_page *pg)
+{
+    return pa_state_of(h->enc, pg->count_info);
+}
+
+static inline uint64_t pai_mask(unsigned order)
+{
+    return (1ULL << order) - 1;
+}
+
+/* ------------------------------------------------------------------------
+ * Buddy mechanism (buddy.c)
+ * ------------------------------------------------------------------------ */
+
+struct pai_list *pai_list(struct pa_heap *h, unsigned node, unsigned zone,
+                          unsigned order);
+void pai_list_add(struct pa_heap *h, pa_pdx_t pdx, unsigned node,
+                  unsigned zone, unsigned order);
+void pai_list_del(struct pa_heap *h, pa_pdx_t pdx, unsigned node,
+                  unsigned zone, unsigned order);
+/* The one place the three counters move, together, with underflow checks. */
+void pai_avail_adjust(struct pa_heap *h, unsigned node, unsigned zone,
+                      int64_t delta);
+/* Mark a block free on node and merge it as far as it goes (no checks). */
+void pai_free_block(struct pa_heap *h, uint64_t mfn, pa_pdx_t pdx,
+                    unsigned order, unsigned node);
+/* Free [mfn, mfn+nr) of one node as the largest aligned blocks. */
+void pai_free_chunked(struct pa_heap *h, uint64_t mfn, uint64_t nr,
+                      unsigned node);
+
+/* ------------------------------------------------------------------------
+ * Initialisation (init.c, lazy.c)
+ * ------------------------------------------------------------------------ */
+
+/* Give a node its metadata pages if it has none, preferring its first
+ * pending lazy run, else the run [*mfn, *mfn + *nr) (advanced past them). */
+void pai_node_touch(struct pa_heap *h, unsigned node, uint64_t *mfn, uint64_t *nr);
+/* Initialise a single-node run eagerly (meta, MFN 0, then free). */
+void pai_init_run(struct pa_heap *h, uint64_t mfn, uint64_t nr, unsigned node,
+                  bool chunked);
+/* Visit every single-node piece of [mfn, mfn+nr); -EINVAL on a hole. */
+typedef int (*pai_run_fn)(struct pa_heap *h, uint64_t mfn, uint64_t nr,
+                          unsigned node, void *arg);
+int pai_for_each_run(struct pa_heap *h, uint64_t mfn, uint64_t nr,
+                     pai_run_fn fn, void *arg);
+/* init_heap_pages without the lock or the autocheck. */
+int pai_init_range(struct pa_heap *h, uint64_t mfn, uint64_t nr);
+int pai_lazy_record(struct pa_heap *h, uint64_t mfn, uint64_t nr);
+/* Initialise the node's next pending chunk; false if nothing is pending. */
+bool pai_lazy_grow(struct pa_heap *h, unsigned node);
+bool pai_overlaps_pending(const struct pa_heap *h, uint64_t mfn, uint64_t nr);
+
+/* ------------------------------------------------------------------------
+ * Locking and the debug checker
+ * ------------------------------------------------------------------------ */
+
+static inline void pai_lock(struct pa_heap *h)
+{
+    if (h->threaded)
+        pthread_mutex_lock(&h->lock);
+}
+
+static inline void pai_unlock(struct pa_heap *h)
+{
+    if (h->threaded)
+        pthread_mutex_unlock(&h->lock);
+}
+
+int pai_check(const struct pa_heap *h, char *why, size_t whylen);
+
+/* After a public operation: the full checker at PA_DEBUG >= 3. */
+static inline void pai_autocheck(struct pa_heap *h)
+{
+#if PA_DEBUG >= 3
+    char why[256];
+
+    if (h->autocheck && pai_check(h, why, sizeof why)) {
+        if (h->check_fail)
+            h->check_fail(why, h->check_fail_arg);
+        else
+            abort();
+    }
+#else
+    (void)h;
+#endif
+}
+
+#if PA_DEBUG >= 2
+#define PAI_ASSERT(c) ((c) ? (void)0 : abort())
+#else
+#define PAI_ASSERT(c) ((void)0)
+#endif
+
+#endif /* PA_INTERNAL_H */

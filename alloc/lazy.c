@@ -1,0 +1,221 @@
+/*
+ * lazy.c - lazy (PGC_state_uninitialised) and deferred (per-node threads)
+ * heap initialisation.
+ *
+ * end_boot_allocator records the runs it would have initialised and
+ * touches no frame-table entry: every page stays in state 0, which the
+ * uninit encoding reads as "uninitialised".  Memory then enters the heap in
+ * three ways: a free of uninitialised pages goes through the init path
+ * (buddy.c); an allocation that finds a node short initialises that node's
+ * next chunk (at least one max_order block, ending on a max_order boundary);
+ * pa_lazy_finish initialises what is left.  Deferred heaps add one thread
+ * per node doing the same chunk by chunk in the background.
+ *
+ * Locking: one heap lock, as Xen's heap_lock, taken per chunk by the
+ * threads and per call by alloc and free.  A chunk of 2^max_order pages is
+ * a few milliseconds of work at most, so that bounds how long an
+ * allocation waits.  Threads of different nodes serialise on the lock: the
+ * gain of deferral is boot latency, not throughput.
+ */
+#include <string.h>
+#include <time.h>
+
+#include "alloc/internal.h"
+
+/* ------------------------------------------------------------------------
+ * Recording and querying pending runs
+ * ------------------------------------------------------------------------ */
+
+static int record_run(struct pa_heap *h, uint64_t mfn, uint64_t nr,
+                      unsigned node, void *arg)
+{
+    (void)arg;
+    if (mfn == 0) {
+        h->mfn0_pending = true;     /* reserved when its node is touched */
+        mfn++;
+        nr--;
+    }
+    if (!nr)
+        return 0;
+    if (h->nr_runs == h->cap_runs) {
+        size_t cap = h->cap_runs ? 2 * h->cap_runs : 64;
+        struct pai_run *r = realloc(h->runs, cap * sizeof *r);
+        if (!r)
+            return -ENOMEM;
+        h->runs = r;
+        h->cap_runs = cap;
+    }
+    h->runs[h->nr_runs++] = (struct pai_run){ mfn, mfn + nr, node };
+    return 0;
+}
+
+int pai_lazy_record(struct pa_heap *h, uint64_t mfn, uint64_t nr)
+{
+    return pai_for_each_run(h, mfn, nr, record_run, NULL);
+}
+
+bool pai_overlaps_pending(const struct pa_heap *h, uint64_t mfn, uint64_t nr)
+{
+    for (size_t i = 0; i < h->nr_runs; i++)
+        if (h->runs[i].start < mfn + nr && mfn < h->runs[i].end)
+            return true;
+    return false;
+}
+
+uint64_t pa_lazy_pending(const struct pa_heap *h, int node)
+{
+    uint64_t n = 0;
+
+    for (size_t i = 0; i < h->nr_runs; i++)
+        if (node < 0 || h->runs[i].node == (unsigned)node)
+            n += h->runs[i].end - h->runs[i].start;
+    if (h->mfn0_pending && (node < 0 || pa_mfn_to_node(h, 0) == node))
+        n++;
+    return n;
+}
+
+/* ------------------------------------------------------------------------
+ * Growing a node
+ * ------------------------------------------------------------------------ */
+
+static struct pai_run *next_run(struct pa_heap *h, unsigned node)
+{
+    size_t i = h->run_cursor[node];
+
+    for (; i < h->nr_runs; i++) {
+        struct pai_run *r = &h->runs[i];
+        if (r->node == node && r->start < r->end)
+            break;
+        if (i == h->run_cursor[node])
+            h->run_cursor[node]++;      /* skip what is done or foreign */
+    }
+    return i < h->nr_runs ? &h->runs[i] : NULL;
+}
+
+bool pai_lazy_grow(struct pa_heap *h, unsigned node)
+{
+    uint64_t block = 1ULL << h->max_order, stop;
+    struct pai_run *r;
+
+    if (h->strategy != PA_STRAT_LAZY && h->strategy != PA_STRAT_DEFERRED)
+        return false;
+    pai_node_touch(h, node, NULL, NULL);
+    r = next_run(h, node);
+    if (!r)
+        return false;
+    stop = ((r->start + block) & ~(block - 1));
+    if (stop > r->end)
+        stop = r->end;
+    uint64_t s = r->start;
+    r->start = stop;
+    pai_free_chunked(h, s, stop - s, node);
+    return true;
+}
+
+int pa_lazy_finish(struct pa_heap *h, int node)
+{
+    if (h->deferred)
+        pa_deferred_join(h, NULL);
+    pai_lock(h);
+    for (unsigned n = 0; n < h->nr_nodes; n++) {
+        if (node >= 0 && (unsigned)node != n)
+            continue;
+        if (pa_lazy_pending(h, (int)n))
+            pai_node_touch(h, n, NULL, NULL);
+        while (pai_lazy_grow(h, n))
+            ;
+    }
+    pai_autocheck(h);
+    pai_unlock(h);
+    return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * Deferred: one background thread per node
+ * ------------------------------------------------------------------------ */
+
+struct node_job {
+    struct pai_deferred *d;
+    unsigned node;
+};
+
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+static void *node_thread(void *arg)
+{
+    struct node_job *job = arg;
+    struct pai_deferred *d = job->d;
+    struct pa_heap *h = d->heap;
+    unsigned node = job->node;
+    uint64_t t0;
+    bool more;
+
+    free(job);
+    if (d->bind)
+        d->bind(node, d->bind_arg);
+    t0 = now_ns();
+    do {
+        pthread_mutex_lock(&h->lock);
+        more = pai_lazy_grow(h, node);
+        pai_autocheck(h);
+        pthread_mutex_unlock(&h->lock);
+    } while (more);
+    d->busy_ns[node] = now_ns() - t0;
+    return NULL;
+}
+
+int pa_deferred_start(struct pa_heap *h, pa_thread_bind_fn bind, void *arg)
+{
+    struct pai_deferred *d;
+
+    if (h->strategy != PA_STRAT_DEFERRED || h->deferred)
+        return -EINVAL;
+    d = calloc(1, sizeof *d);
+    if (!d)
+        return -ENOMEM;
+    *d = (struct pai_deferred){ .bind = bind, .bind_arg = arg, .heap = h };
+    h->deferred = d;
+    h->threaded = true;
+    for (unsigned n = 0; n < h->nr_nodes; n++) {
+        struct node_job *job;
+        if (!pa_lazy_pending(h, (int)n))
+            continue;
+        job = malloc(sizeof *job);
+        if (!job)
+            return -ENOMEM;     /* started threads are joined later */
+        *job = (struct node_job){ d, n };
+        if (pthread_create(&d->tid[n], NULL, node_thread, job)) {
+            free(job);
+            return -EAGAIN;
+        }
+        d->started[n] = true;
+    }
+    return 0;
+}
+
+int pa_deferred_join(struct pa_heap *h, uint64_t *busy_ns)
+{
+    struct pai_deferred *d = h->deferred;
+    uint64_t busy = 0;
+
+    if (!d)
+        return -EINVAL;
+    for (unsigned n = 0; n < PA_MAX_NODES; n++) {
+        if (!d->started[n])
+            continue;
+        pthread_join(d->tid[n], NULL);
+        busy += d->busy_ns[n];
+    }
+    h->threaded = false;
+    h->deferred = NULL;
+    free(d);
+    if (busy_ns)
+        *busy_ns = busy;
+    return 0;
+}
