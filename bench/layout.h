@@ -52,4 +52,52 @@ int hb_parse_size(const char *s, uint64_t *bytes);
 /* "0x1000" or "4096" -> value; -EINVAL / -ERANGE. */
 int hb_parse_u64(const char *s, uint64_t *v);
 
+/* ------------------------------------------------------------------------
+ * The pieces hb_layout_load is made of (layout_*.c), declared here so that
+ * the tests can drive each one with data of their own.
+ * ------------------------------------------------------------------------ */
+
+/* Where the host's sysfs memory blocks live (tests point elsewhere). */
+#define HB_SYSFS_SYSTEM "/sys/devices/system"
+/* Start of the below-4 GiB hole that hb_layout_place leaves, as a PC. */
+#define HB_PLACE_HOLE_START (2ULL << 30)
+#define HB_PLACE_HOLE_END (4ULL << 30)
+/* --mem rounds each node's share to this many bytes. */
+#define HB_SCALE_GRANULE (2ULL << 20)
+
+/* --memmap: plain format or a Linux/Xen boot log, detected from the lines. */
+int hb_layout_from_memmap(const char *path, struct hb_layout *l, char *err,
+                          size_t errlen);
+/* --topology host|synthetic:|xml: through hwloc (scaled if mem_bytes). */
+int hb_layout_from_hwloc(const struct hb_layout_opts *o, struct hb_layout *l,
+                         char *err, size_t errlen);
+/*
+ * Lay nodes out at consecutive physical addresses from 0, skipping the
+ * [HB_PLACE_HOLE_START, HB_PLACE_HOLE_END) hole: node_bytes[n] bytes for
+ * node n (0: no node), rounded down to pages.  Fills l->ranges and l->nr.
+ */
+int hb_layout_place(const uint64_t *node_bytes, unsigned nr_nodes,
+                    struct hb_layout *l);
+/* Scale node sizes to total mem_bytes keeping shares, in HB_SCALE_GRANULE
+ * units (at least one per node that had memory).  -EINVAL if total is 0. */
+int hb_layout_scale(uint64_t *node_bytes, unsigned nr_nodes, uint64_t mem_bytes);
+/*
+ * Host physical ranges of the given nodes from sysfs memory blocks under
+ * root (normally HB_SYSFS_SYSTEM): root/node/nodeN/memoryM and
+ * root/memory/block_size_bytes; offline blocks are left out.  Returns the
+ * number of ranges found (0: sysfs unreadable) or a negative errno.
+ */
+int hb_layout_sysfs_ranges(const char *root, const unsigned *nodes,
+                           unsigned nr_nodes, struct hb_layout *l);
+/* Normalise l->ranges (pa_layout_normalise) and set nr_nodes; -EINVAL with
+ * a message naming the offending range. */
+int hb_layout_finish(struct hb_layout *l, char *err, size_t errlen);
+/* Refuse a layout whose frame table needs more than avail_bytes. */
+int hb_layout_check_fits(const struct hb_layout *l, uint64_t avail_bytes,
+                         char *err, size_t errlen);
+/* MemAvailable from /proc/meminfo in bytes; -ENOENT if unknown. */
+int hb_mem_available(uint64_t *bytes);
+/* RAM pages of one node (every node: node < 0). */
+uint64_t hb_layout_pages(const struct hb_layout *l, int node);
+
 #endif
