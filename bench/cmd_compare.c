@@ -1,0 +1,753 @@
+/*
+ * cmd_compare.c - `heapbench compare BASE_RUN NEW_RUN`: the A/B table that
+ * goes into a patch cover letter.  It reads the per-repetition CSV of every
+ * family in both results folders, matches benchmarks by name, and for each
+ * one in both prints the two medians of real_ns, the change, a
+ * Hodges-Lehmann interval for the ratio and a Mann-Whitney U test on the
+ * repetitions (bench/abstats.h says why those two); a geometric mean of the
+ * ratios closes the table.  The table fits an 80-column email; --csv
+ * writes the same numbers for scripts, --plots DIR draws them with the
+ * gnuplot scripts in plots/.
+ *
+ * Refusals (one line, exit 2): a folder that is missing, holds no family
+ * CSV, or has a CSV without the benchmark or real_ns column; two runs with
+ * nothing in common.  Different machines only warn: comparing across
+ * machines is sometimes the point, but never silently.
+ */
+#define _GNU_SOURCE         /* asprintf, open_memstream */
+
+#include "bench/abstats.h"
+#include "bench/cli.h"
+#include "bench/csvread.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <spawn.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+/* ------------------------------------------------------------------------
+ * State
+ * ------------------------------------------------------------------------ */
+
+struct sample {            /* the repetitions of one benchmark in one run */
+    char *name;
+    double *x;
+    size_t n, cap;
+};
+
+struct run {
+    const char *dir;
+    const char *role;      /* "base" or "new", for messages */
+    struct sample *s;
+    size_t n, cap;
+    struct hb_csv env;
+    bool has_env;
+};
+
+struct row {               /* one line of the table */
+    const struct sample *b, *n;
+    double mb, mn, ratio;  /* medians (ns) and their ratio new/base */
+    double bmin, bmax, nmin, nmax;
+    struct hb_mwu test;
+    struct hb_ratio_ci ci;
+    bool sig;
+};
+
+struct opts {
+    const char *base, *new_, *csv, *plots;
+    double alpha;
+};
+
+struct result {
+    struct row *rows;
+    size_t n;
+    size_t only_base, only_new;
+    double geo_b, geo_n, geo_ratio;
+    size_t faster, slower;
+};
+
+/* ------------------------------------------------------------------------
+ * Command line
+ * ------------------------------------------------------------------------ */
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: heapbench compare BASE_RUN NEW_RUN [--csv FILE] [--plots DIR]\n"
+            "                         [--alpha A]\n"
+            "  BASE_RUN, NEW_RUN  results folders (results/<date>-<host>/)\n"
+            "  --csv FILE         also write the comparison as CSV\n"
+            "  --plots DIR        write compare.csv and figures (SVG, PNG) in DIR\n"
+            "  --alpha A          significance level, default 0.05\n");
+}
+
+static int parse_args(int argc, char **argv, struct opts *o)
+{
+    const char *pos[2];
+    int npos = 0;
+
+    *o = (struct opts){ .alpha = 0.05 };
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            usage(stdout);
+            return -1;
+        }
+        if (!strcmp(a, "--csv") || !strcmp(a, "--plots") || !strcmp(a, "--alpha")) {
+            if (i + 1 == argc) {
+                hb_err("compare: %s needs a value", a);
+                return HB_EXIT_USAGE;
+            }
+            const char *v = argv[++i];
+            if (!strcmp(a, "--csv"))
+                o->csv = v;
+            else if (!strcmp(a, "--plots"))
+                o->plots = v;
+            else if (!hb_csv_num(v, &o->alpha) || !(o->alpha > 0 && o->alpha < 0.5)) {
+                hb_err("compare: --alpha must be in (0, 0.5): %s", v);
+                return HB_EXIT_USAGE;
+            }
+        } else if (a[0] == '-' && a[1]) {
+            hb_err("compare: unknown option: %s", a);
+            return HB_EXIT_USAGE;
+        } else if (npos == 2) {
+            hb_err("compare: one base and one new run only: %s", a);
+            return HB_EXIT_USAGE;
+        } else {
+            pos[npos++] = a;
+        }
+    }
+    if (npos != 2) {
+        hb_err("compare: need BASE_RUN and NEW_RUN (see heapbench compare --help)");
+        return HB_EXIT_USAGE;
+    }
+    o->base = pos[0];
+    o->new_ = pos[1];
+    return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * Loading a run: samples by benchmark name
+ * ------------------------------------------------------------------------ */
+
+static void free_run(struct run *r)
+{
+    for (size_t i = 0; i < r->n; i++) {
+        free(r->s[i].name);
+        free(r->s[i].x);
+    }
+    free(r->s);
+    hb_csv_free(&r->env);
+}
+
+/* The sample for name: rows of one benchmark are adjacent in our CSVs, so
+ * the last sample is tried first and the search is rarely needed. */
+static struct sample *sample_for(struct run *r, const char *name)
+{
+    for (size_t i = r->n; i-- > 0;)
+        if (!strcmp(r->s[i].name, name))
+            return &r->s[i];
+    if (r->n == r->cap) {
+        size_t cap = r->cap ? 2 * r->cap : 64;
+        struct sample *s = realloc(r->s, cap * sizeof *s);
+        if (!s)
+            return NULL;
+        r->s = s;
+        r->cap = cap;
+    }
+    struct sample *s = &r->s[r->n];
+    *s = (struct sample){ .name = strdup(name) };
+    if (!s->name)
+        return NULL;
+    r->n++;
+    return s;
+}
+
+static int add_value(struct sample *s, double v)
+{
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? 2 * s->cap : 8;
+        double *x = realloc(s->x, cap * sizeof *x);
+        if (!x)
+            return -1;
+        s->x = x;
+        s->cap = cap;
+    }
+    s->x[s->n++] = v;
+    return 0;
+}
+
+/* Rows of one family CSV into samples.  An empty real_ns is a repetition
+ * that did not run (skipped with an error) and is left out. */
+static int add_rows(struct run *r, const struct hb_csv *csv, const char *path)
+{
+    static const char *need[] = { "benchmark", "real_ns" };
+    int col[2];
+
+    for (int i = 0; i < 2; i++)
+        if ((col[i] = hb_csv_col(csv, need[i])) < 0) {
+            hb_err("%s: missing column: %s", path, need[i]);
+            return HB_EXIT_USAGE;
+        }
+    for (size_t i = 0; i < csv->nrows; i++) {
+        const char *name = hb_csv_get(csv, i, col[0]);
+        const char *cell = hb_csv_get(csv, i, col[1]);
+        double v;
+        if (!*cell)
+            continue;
+        if (!*name || !hb_csv_num(cell, &v) || v <= 0) {
+            hb_err("%s: row %zu: bad %s: '%s'", path, i + 1,
+                   *name ? "real_ns" : "benchmark", *name ? cell : name);
+            return HB_EXIT_USAGE;
+        }
+        struct sample *s = sample_for(r, name);
+        if (!s || add_value(s, v)) {
+            hb_err("compare: out of memory");
+            return HB_EXIT_FAIL;
+        }
+    }
+    return 0;
+}
+
+/* Family CSVs are every *.csv but the summaries and the environment. */
+static bool is_family_csv(const char *name)
+{
+    size_t n = strlen(name);
+
+    if (n < 5 || strcmp(name + n - 4, ".csv") || name[0] == '.')
+        return false;
+    if (n >= 12 && !strcmp(name + n - 12, "_summary.csv"))
+        return false;
+    return strcmp(name, "environment.csv") != 0;
+}
+
+static int only_csv(const struct dirent *d)
+{
+    return is_family_csv(d->d_name);
+}
+
+static int load_file(struct run *r, const char *name)
+{
+    char path[PATH_MAX], why[256];
+    struct hb_csv csv;
+    int rc;
+
+    snprintf(path, sizeof path, "%s/%s", r->dir, name);
+    if (hb_csv_load(&csv, path, why, sizeof why)) {
+        hb_err("%s: %s", path, why);
+        return HB_EXIT_USAGE;
+    }
+    rc = add_rows(r, &csv, path);
+    hb_csv_free(&csv);
+    return rc;
+}
+
+static void load_env(struct run *r)
+{
+    char path[PATH_MAX], why[256];
+
+    snprintf(path, sizeof path, "%s/environment.csv", r->dir);
+    r->has_env = hb_csv_load(&r->env, path, why, sizeof why) == 0 &&
+                 hb_csv_col(&r->env, "key") >= 0 && hb_csv_col(&r->env, "value") >= 0;
+}
+
+static int load_run(struct run *r)
+{
+    struct dirent **names;
+    struct stat st;
+    int n, rc = 0;
+
+    if (stat(r->dir, &st) || !S_ISDIR(st.st_mode)) {
+        hb_err("compare: not a results folder: %s", r->dir);
+        return HB_EXIT_USAGE;
+    }
+    n = scandir(r->dir, &names, only_csv, alphasort);
+    if (n < 0) {
+        hb_err("compare: %s: %s", r->dir, strerror(errno));
+        return HB_EXIT_USAGE;
+    }
+    for (int i = 0; i < n; i++) {
+        if (!rc)
+            rc = load_file(r, names[i]->d_name);
+        free(names[i]);
+    }
+    free(names);
+    if (!rc && n == 0) {
+        hb_err("compare: no benchmark CSV in %s", r->dir);
+        rc = HB_EXIT_USAGE;
+    }
+    if (!rc)
+        load_env(r);
+    return rc;
+}
+
+/* ------------------------------------------------------------------------
+ * Environments
+ * ------------------------------------------------------------------------ */
+
+static const char *env_get(const struct run *r, const char *key)
+{
+    int k, v;
+
+    if (!r->has_env)
+        return NULL;
+    k = hb_csv_col(&r->env, "key");
+    v = hb_csv_col(&r->env, "value");
+    for (size_t i = 0; i < r->env.nrows; i++)
+        if (!strcmp(hb_csv_get(&r->env, i, k), key))
+            return hb_csv_get(&r->env, i, v);
+    return NULL;
+}
+
+/* One warning line per difference that could explain a change by itself. */
+static void warn_env(const struct run *a, const struct run *b)
+{
+    static const char *keys[] = { "host", "cpu_model", "kernel", "compiler", "thp" };
+
+    for (int i = 0; i < 2; i++) {
+        const struct run *r = i ? b : a;
+        if (!r->has_env)
+            hb_err("warning: %s run has no readable environment.csv: "
+                   "cannot check the machines match", r->role);
+    }
+    if (!a->has_env || !b->has_env)
+        return;
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        const char *x = env_get(a, keys[i]), *y = env_get(b, keys[i]);
+        if (!x || !y || strcmp(x, y))
+            hb_err("warning: environments differ in %s: '%s' (base) vs '%s' (new)",
+                   keys[i], x ? x : "?", y ? y : "?");
+    }
+}
+
+/* ------------------------------------------------------------------------
+ * Matching and statistics
+ * ------------------------------------------------------------------------ */
+
+static int by_name(const void *x, const void *y)
+{
+    const struct sample *const *a = x, *const *b = y;
+    return strcmp((*a)->name, (*b)->name);
+}
+
+/* Statistics of one matched pair; hb_median leaves both samples sorted. */
+static int compare_pair(struct row *w, struct sample *b, struct sample *n, double alpha)
+{
+    *w = (struct row){ .b = b, .n = n };
+    w->mb = hb_median(b->x, b->n);
+    w->mn = hb_median(n->x, n->n);
+    w->ratio = w->mn / w->mb;
+    w->bmin = b->x[0];
+    w->bmax = b->x[b->n - 1];
+    w->nmin = n->x[0];
+    w->nmax = n->x[n->n - 1];
+    if (hb_mann_whitney(n->x, n->n, b->x, b->n, &w->test) ||
+        hb_ratio_ci(b->x, b->n, n->x, n->n, alpha, &w->ci))
+        return -1;
+    w->sig = w->test.p < alpha;
+    return 0;
+}
+
+static int summarise(struct result *res)
+{
+    double *rb = malloc((res->n + 1) * sizeof *rb);
+    double *rn = malloc((res->n + 1) * sizeof *rn);
+
+    if (!rb || !rn) {
+        free(rb);
+        free(rn);
+        return -1;
+    }
+    for (size_t i = 0; i < res->n; i++) {
+        rb[i] = res->rows[i].mb;
+        rn[i] = res->rows[i].mn;
+        if (res->rows[i].sig)
+            res->rows[i].ratio < 1 ? res->faster++ : res->slower++;
+    }
+    res->geo_b = hb_geomean(rb, res->n);
+    res->geo_n = hb_geomean(rn, res->n);
+    res->geo_ratio = res->geo_n / res->geo_b;
+    free(rb);
+    free(rn);
+    return 0;
+}
+
+/* Rows in the base run's order (family files alphabetically, then the
+ * order the suite ran them), for every name the new run has too. */
+static int match(struct run *base, struct run *new_, double alpha, struct result *res)
+{
+    const struct sample **idx = malloc((new_->n + 1) * sizeof *idx);
+
+    *res = (struct result){ 0 };
+    res->rows = malloc((base->n + 1) * sizeof *res->rows);
+    if (!idx || !res->rows)
+        goto nomem;
+    for (size_t i = 0; i < new_->n; i++)
+        idx[i] = &new_->s[i];
+    qsort(idx, new_->n, sizeof *idx, by_name);
+    for (size_t i = 0; i < base->n; i++) {
+        const struct sample *key = &base->s[i], **hit;
+        hit = bsearch(&key, idx, new_->n, sizeof *idx, by_name);
+        if (!hit) {
+            res->only_base++;
+            continue;
+        }
+        if (compare_pair(&res->rows[res->n++], &base->s[i], (struct sample *)*hit, alpha))
+            goto nomem;
+    }
+    res->only_new = new_->n - res->n;
+    free(idx);
+    return summarise(res);
+nomem:
+    free(idx);
+    return -1;
+}
+
+/* ------------------------------------------------------------------------
+ * The 80-column table
+ * ------------------------------------------------------------------------ */
+
+#define NAME_W 28
+
+/* A time in ns with 3 significant digits and a unit, e.g. "12.3 ms". */
+static void fmt_time(char *out, size_t len, double ns)
+{
+    static const char *unit[] = { "ns", "us", "ms", "s" };
+    int u = 0;
+
+    while (u < 3 && fabs(ns) >= 999.5) {
+        ns /= 1000;
+        u++;
+    }
+    snprintf(out, len, fabs(ns) < 9.995 ? "%.2f %s" : fabs(ns) < 99.95 ? "%.1f %s" : "%.0f %s",
+             ns, unit[u]);
+}
+
+/* A ratio as a signed percent change: "+3.2" or "-12"; wide ones lose
+ * their decimal so the column keeps its width. */
+static void fmt_change(char *out, size_t len, double ratio)
+{
+    double pct = (ratio - 1) * 100;
+
+    snprintf(out, len, fabs(pct) < 99.95 ? "%+.1f" : "%+.0f", pct);
+}
+
+static void fmt_p(char *out, size_t len, double p)
+{
+    if (p < 0.001)
+        snprintf(out, len, "<.001");
+    else
+        snprintf(out, len, "%.3f", p);
+}
+
+static void print_row(const struct row *w)
+{
+    char b[16], n[16], c[16], lo[16], hi[16], ci[40], p[16];
+    const char *name = w->b->name;
+
+    fmt_time(b, sizeof b, w->mb);
+    fmt_time(n, sizeof n, w->mn);
+    fmt_change(c, sizeof c, w->ratio);
+    fmt_change(lo, sizeof lo, w->ci.lo);
+    fmt_change(hi, sizeof hi, w->ci.hi);
+    snprintf(ci, sizeof ci, "%s..%s%s", lo, hi, w->ci.short_cov ? "!" : "");
+    fmt_p(p, sizeof p, w->test.p);
+    if (strlen(name) > NAME_W) {
+        printf("%s\n", name);
+        name = "";
+    }
+    printf("%-*s %8s %8s %6s%% %16s %5s %s\n", NAME_W, name, b, n, c, ci, p,
+           w->sig ? " " : "~");
+}
+
+static void print_head(const struct run *r, const char *label)
+{
+    const char *host = env_get(r, "host"), *commit = env_get(r, "commit");
+    const char *date = env_get(r, "date"), *dirty = env_get(r, "dirty");
+
+    printf("%s %.60s\n", label, r->dir);
+    if (r->has_env)
+        printf("     host %.20s, commit %.12s%s, %.24s\n", host ? host : "?",
+               commit ? commit : "?", dirty && !strcmp(dirty, "1") ? " (dirty)" : "",
+               date ? date : "?");
+}
+
+static void print_rule(void)
+{
+    printf("%.*s %.8s %.8s %.7s %.16s %.5s %.1s\n", NAME_W,
+           "----------------------------------------", "--------", "--------",
+           "-------", "----------------", "-----", "-");
+}
+
+static void print_foot(const struct result *res, const struct opts *o,
+                       size_t min_n, size_t max_n)
+{
+    char b[16], n[16], c[16];
+
+    fmt_time(b, sizeof b, res->geo_b);
+    fmt_time(n, sizeof n, res->geo_n);
+    fmt_change(c, sizeof c, res->geo_ratio);
+    print_rule();
+    printf("%-*s %8s %8s %6s%%\n", NAME_W, "geomean", b, n, c);
+    printf("\n%zu benchmarks compared: %zu faster, %zu slower, %zu not significant;\n"
+           "%zu only in base, %zu only in new.\n",
+           res->n, res->faster, res->slower, res->n - res->faster - res->slower,
+           res->only_base, res->only_new);
+    printf("Times are medians of real_ns over %zu..%zu repetitions; change is\n"
+           "new/base - 1.  CI: %g%% Hodges-Lehmann interval of the change (from log\n"
+           "times; ! = too few repetitions for that level).  p: two-sided\n"
+           "Mann-Whitney U (exact without ties, else normal); ~ = p >= %g.\n",
+           min_n, max_n, 100 * (1 - o->alpha), o->alpha);
+    if (hb_mwu_min_p(min_n, min_n) >= o->alpha)
+        printf("Note: with %zu repetitions a side p cannot go below %.3f: run more\n"
+               "repetitions (REPS=) for any change to be significant.\n",
+               min_n, hb_mwu_min_p(min_n, min_n));
+}
+
+static void print_table(const struct result *res, const struct run *base,
+                        const struct run *new_, const struct opts *o)
+{
+    size_t min_n = SIZE_MAX, max_n = 0;
+
+    print_head(base, "base");
+    print_head(new_, "new ");
+    printf("\n%-*s %8s %8s %7s %16s %5s\n", NAME_W, "benchmark", "base", "new",
+           "change", "CI of change %", "p");
+    print_rule();
+    for (size_t i = 0; i < res->n; i++) {
+        const struct row *w = &res->rows[i];
+        print_row(w);
+        min_n = w->b->n < min_n ? w->b->n : min_n;
+        min_n = w->n->n < min_n ? w->n->n : min_n;
+        max_n = w->b->n > max_n ? w->b->n : max_n;
+        max_n = w->n->n > max_n ? w->n->n : max_n;
+    }
+    print_foot(res, o, min_n, max_n);
+}
+
+/* ------------------------------------------------------------------------
+ * CSV output
+ * ------------------------------------------------------------------------ */
+
+static void csv_str(FILE *f, const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n")) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+static void csv_rows(FILE *f, const struct result *res)
+{
+    fputs("benchmark,base_reps,new_reps,base_median_ns,new_median_ns,base_min_ns,"
+          "base_max_ns,new_min_ns,new_max_ns,ratio,change_pct,ratio_lo,ratio_hi,"
+          "ratio_hl,u,p,test,significant\n", f);
+    for (size_t i = 0; i < res->n; i++) {
+        const struct row *w = &res->rows[i];
+        csv_str(f, w->b->name);
+        fprintf(f, ",%zu,%zu,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.4f,%.6g,%.6g,%.6g,%g,%.6g,%s,%d\n",
+                w->b->n, w->n->n, w->mb, w->mn, w->bmin, w->bmax, w->nmin, w->nmax,
+                w->ratio, (w->ratio - 1) * 100, w->ci.lo, w->ci.hi, w->ci.est,
+                w->test.u, w->test.p, w->test.exact ? "exact" : "normal", w->sig);
+    }
+    fprintf(f, "geomean,,,%.6g,%.6g,,,,,%.6g,%.4f,,,,,,,\n", res->geo_b, res->geo_n,
+            res->geo_ratio, (res->geo_ratio - 1) * 100);
+}
+
+/* Written under a temporary name and renamed: never a half-written file. */
+static int write_csv(const char *path, const struct result *res)
+{
+    char tmp[PATH_MAX];
+    FILE *f;
+    int bad;
+
+    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
+    f = fopen(tmp, "w");
+    if (!f) {
+        hb_err("compare: %s: %s", path, strerror(errno));
+        return HB_EXIT_FAIL;
+    }
+    csv_rows(f, res);
+    bad = ferror(f);
+    bad |= fclose(f);
+    if (bad || rename(tmp, path)) {
+        hb_err("compare: cannot write %s", path);
+        unlink(tmp);
+        return HB_EXIT_FAIL;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * Figures: plots/compare_*.gp through gnuplot
+ * ------------------------------------------------------------------------ */
+
+/* plots/ beside the binary's build folder (build/heapbench), else
+ * $HEAPBENCH_PLOTS, else ./plots. */
+static void plots_dir(char *out, size_t len)
+{
+    const char *env = getenv("HEAPBENCH_PLOTS");
+    char exe[PATH_MAX], probe[PATH_MAX + 32];
+    ssize_t n;
+
+    if (env && *env) {
+        snprintf(out, len, "%s", env);
+        return;
+    }
+    n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        for (int up = 0; up < 2; up++) {
+            char *slash = strrchr(exe, '/');
+            if (slash)
+                *slash = '\0';
+        }
+        snprintf(probe, sizeof probe, "%s/plots/compare_ratio.gp", exe);
+        if (access(probe, R_OK) == 0) {
+            snprintf(out, len, "%s/plots", exe);
+            return;
+        }
+    }
+    snprintf(out, len, "plots");
+}
+
+/* A gnuplot single-quoted string: a quote inside is written twice. */
+static void gp_string(FILE *f, const char *name, const char *s)
+{
+    fprintf(f, "%s='", name);
+    for (; *s; s++) {
+        if (*s == '\'')
+            fputc('\'', f);
+        fputc(*s, f);
+    }
+    fputs("'; ", f);
+}
+
+static int run_gnuplot(const char *script, const char *vars)
+{
+    char *argv[] = { "gnuplot", "-e", (char *)vars, (char *)script, NULL };
+    pid_t pid;
+    int st;
+
+    if (posix_spawnp(&pid, "gnuplot", NULL, NULL, argv, environ))
+        return -1;
+    if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st))
+        return -1;
+    return 0;
+}
+
+/* One figure: plots/<fig>.gp with its inputs as gnuplot variables. */
+static int plot_one(const struct opts *o, const char *dir, const char *csv,
+                    const char *fig)
+{
+    char *vars = NULL, *script = NULL, *out = NULL;
+    size_t len;
+    int rc = -1;
+    FILE *f = open_memstream(&vars, &len);
+
+    if (f && asprintf(&script, "%s/%s.gp", dir, fig) >= 0 &&
+        asprintf(&out, "%s/%s", o->plots, fig) >= 0) {
+        gp_string(f, "csv", csv);
+        gp_string(f, "out", out);
+        gp_string(f, "base", o->base);
+        gp_string(f, "new", o->new_);
+        fprintf(f, "alpha=%g", o->alpha);
+        if (fclose(f) == 0)
+            rc = run_gnuplot(script, vars);
+        f = NULL;
+    }
+    if (f)
+        fclose(f);
+    if (rc)
+        hb_err("compare: gnuplot failed on %s/%s.gp", dir, fig);
+    free(vars);
+    free(script);
+    free(out);
+    return rc;
+}
+
+static int write_plots(const struct opts *o, const struct result *res)
+{
+    char dir[PATH_MAX + 16], csv[PATH_MAX + 16];
+    int rc;
+
+    if (mkdir(o->plots, 0777) && errno != EEXIST) {
+        hb_err("compare: cannot create %s: %s", o->plots, strerror(errno));
+        return HB_EXIT_FAIL;
+    }
+    snprintf(csv, sizeof csv, "%s/compare.csv", o->plots);
+    if ((rc = write_csv(csv, res)))
+        return rc;
+    plots_dir(dir, sizeof dir);
+    if (plot_one(o, dir, csv, "compare_runs") || plot_one(o, dir, csv, "compare_ratio"))
+        return HB_EXIT_FAIL;
+    return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * The subcommand
+ * ------------------------------------------------------------------------ */
+
+static int outputs(const struct opts *o, const struct result *res,
+                   const struct run *base, const struct run *new_)
+{
+    int rc = 0;
+
+    print_table(res, base, new_, o);
+    if (fflush(stdout))
+        return HB_EXIT_FAIL;
+    if (o->csv)
+        rc = write_csv(o->csv, res);
+    if (!rc && o->plots)
+        rc = write_plots(o, res);
+    return rc;
+}
+
+int hb_cmd_compare(int argc, char **argv)
+{
+    struct opts o;
+    struct run base = { .role = "base" }, new_ = { .role = "new" };
+    struct result res = { 0 };
+    int rc = parse_args(argc, argv, &o);
+
+    if (rc)
+        return rc < 0 ? HB_EXIT_OK : rc;
+    base.dir = o.base;
+    new_.dir = o.new_;
+    rc = load_run(&base);
+    if (!rc)
+        rc = load_run(&new_);
+    if (!rc && match(&base, &new_, o.alpha, &res)) {
+        hb_err("compare: out of memory");
+        rc = HB_EXIT_FAIL;
+    }
+    if (!rc && res.n == 0) {
+        hb_err("compare: no benchmark in common between %s and %s", o.base, o.new_);
+        rc = HB_EXIT_USAGE;
+    }
+    if (!rc) {
+        warn_env(&base, &new_);
+        rc = outputs(&o, &res, &base, &new_);
+    }
+    free(res.rows);
+    free_run(&base);
+    free_run(&new_);
+    return rc;
+}
