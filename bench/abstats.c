@@ -175,25 +175,29 @@ int hb_mann_whitney(const double *a, size_t na, const double *b, size_t nb,
  * The Hodges-Lehmann interval
  * ------------------------------------------------------------------------ */
 
-/* The largest k with P(U <= k) <= alpha / 2, or -1 if even U = 0 is too
- * likely (samples too small for this level). */
-static long critical_k(size_t na, size_t nb, double alpha, bool exact)
+/* The largest k with P(U <= k) <= alpha / 2 into *k, or -1 if even U = 0
+ * is too likely (samples too small for this level).  Returns -1 only when
+ * memory runs out. */
+static int critical_k(size_t na, size_t nb, double alpha, bool exact, long *k)
 {
     double mn = (double)na * (double)nb;
-    long k = -1;
 
+    *k = -1;
     if (exact) {
         double *cdf = exact_cdf(na, nb);
         if (!cdf)
-            return -2;
-        while ((size_t)(k + 1) <= na * nb && cdf[k + 1] <= alpha / 2)
-            k++;
+            return -1;
+        while ((size_t)(*k + 1) <= na * nb && cdf[*k + 1] <= alpha / 2)
+            (*k)++;
         free(cdf);
-        return k;
+        return 0;
     }
     double z = gsl_cdf_ugaussian_Qinv(alpha / 2);
     double sd = sqrt(mn * (double)(na + nb + 1) / 12);
-    return (long)floor(mn / 2 - z * sd - 0.5);
+    *k = (long)floor(mn / 2 - z * sd - 0.5);
+    if (*k < -1)
+        *k = -1;
+    return 0;
 }
 
 int hb_ratio_ci(const double *base, size_t nb, const double *new_, size_t nn,
@@ -218,8 +222,7 @@ int hb_ratio_ci(const double *base, size_t nb, const double *new_, size_t nn,
         }
     gsl_sort(d, 1, m);
     out->est = exp(gsl_stats_median_from_sorted_data(d, 1, m));
-    k = critical_k(nn, nb, alpha, use_exact(nn, nb, ties));
-    if (k == -2) {
+    if (critical_k(nn, nb, alpha, use_exact(nn, nb, ties), &k)) {
         free(d);
         return -1;
     }

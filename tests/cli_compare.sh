@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# cli_compare.sh - `heapbench compare` from the outside, on the two fixture
+# runs in tests/data (run_b: chunked init about 20% faster, another kernel).
+# Cases that need a broken run work on a copy in a temporary folder; the
+# fixture itself is never written.
+# Usage: tests/cli_compare.sh HEAPBENCH
+set -u
+hb=$1
+data=$(cd "$(dirname "$0")" && pwd)/data
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+passed=0 failed=0
+
+ok()   { echo "ok   $1"; passed=$((passed + 1)); }
+fail() { echo "FAIL $1: $2"; failed=$((failed + 1)); }
+
+# run NAME EXPECTED_RC CMD...: stdout in $tmp/out, stderr in $tmp/err
+run() {
+    local name=$1 want=$2 rc
+    shift 2
+    "$@" >"$tmp/out" 2>"$tmp/err"; rc=$?
+    [ "$rc" -eq "$want" ] || { fail "$name" "exit $rc, expected $want: $(head -n 3 "$tmp/err")"; return 1; }
+}
+
+# The table: every line fits 80 columns, the chunked rows show a
+# significant drop, the noise rows are flagged, the geomean row is there.
+case_table() {
+    run table 0 "$hb" compare "$data/run_a" "$data/run_b" --csv "$tmp/c.csv" || return
+    local long
+    long=$(awk 'length($0) > 80' "$tmp/out" | wc -l)
+    [ "$long" -eq 0 ] || { fail table "$long lines wider than 80 columns"; return; }
+    grep -q '^benchmark  *base  *new  *change' "$tmp/out" || { fail table "no header"; return; }
+    grep -A1 'init/total/strategy:chunked/ram_gib:4' "$tmp/out" | tail -n 1 \
+        | grep -Eq -- '-2[0-9]\.[0-9]%.* 0\.029  *$' || { fail table "chunked row not a significant drop"; return; }
+    grep -A1 'init/total/strategy:lazy/ram_gib:4' "$tmp/out" | tail -n 1 | grep -q '~$' \
+        || { fail table "lazy row not flagged as not significant"; return; }
+    grep -Eq '^geomean .*%$' "$tmp/out" || { fail table "no geomean row"; return; }
+    grep -q '^21 benchmarks compared: 4 faster, 0 slower' "$tmp/out" || { fail table "wrong counts"; return; }
+    ok table
+}
+
+case_csv() {
+    [ -s "$tmp/c.csv" ] || { fail csv "no CSV written"; return; }
+    head -n 1 "$tmp/c.csv" | grep -q '^benchmark,base_reps,new_reps,base_median_ns,new_median_ns' \
+        || { fail csv "bad header"; return; }
+    [ "$(grep -c . "$tmp/c.csv")" -eq 23 ] || { fail csv "expected 21 rows + header + geomean"; return; }
+    tail -n 1 "$tmp/c.csv" | grep -q '^geomean,' || { fail csv "no geomean row"; return; }
+    ok csv
+}
+
+case_env_warning() {
+    run env_warning 0 "$hb" compare "$data/run_a" "$data/run_b" || return
+    [ "$(grep -c 'warning: environments differ' "$tmp/err")" -eq 1 ] \
+        || { fail env_warning "expected one warning line, got: $(cat "$tmp/err")"; return; }
+    grep -q "kernel: '6.1.0-18-amd64' (base) vs '6.1.0-20-amd64' (new)" "$tmp/err" \
+        || { fail env_warning "warning does not name the kernels"; return; }
+    run env_same 0 "$hb" compare "$data/run_a" "$data/run_a" || return
+    [ ! -s "$tmp/err" ] || { fail env_warning "warned comparing a run with itself"; return; }
+    ok env_warning
+}
+
+case_no_common() {
+    mkdir -p "$tmp/other"
+    cp "$data/run_a/environment.csv" "$tmp/other/"
+    printf 'benchmark,what,real_ns\nnew/thing,thing,5\nnew/thing,thing,6\n' >"$tmp/other/x.csv"
+    run no_common 2 "$hb" compare "$data/run_a" "$tmp/other" || return
+    [ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -q 'no benchmark in common' "$tmp/err" \
+        || { fail no_common "message: $(cat "$tmp/err")"; return; }
+    [ ! -s "$tmp/out" ] || { fail no_common "printed a table anyway"; return; }
+    ok no_common
+}
+
+case_missing_column() {
+    cp -r "$data/run_b" "$tmp/nocol"
+    cut -d, -f1-8,10- "$data/run_b/free.csv" >"$tmp/nocol/free.csv"   # drop real_ns
+    run missing_column 2 "$hb" compare "$data/run_a" "$tmp/nocol" || return
+    [ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -q "nocol/free.csv: missing column: real_ns" "$tmp/err" \
+        || { fail missing_column "message: $(cat "$tmp/err")"; return; }
+    ok missing_column
+}
+
+case_missing_folder() {
+    run missing_folder 2 "$hb" compare "$data/run_a" "$tmp/nowhere" || return
+    grep -q 'not a results folder: .*nowhere' "$tmp/err" || { fail missing_folder "message: $(cat "$tmp/err")"; return; }
+    ok missing_folder
+}
+
+case_bad_csv() {
+    cp -r "$data/run_b" "$tmp/badcsv"
+    printf 'benchmark,real_ns\n"init/x,1\n' >"$tmp/badcsv/zz.csv"
+    run bad_csv 2 "$hb" compare "$data/run_a" "$tmp/badcsv" || return
+    grep -q 'badcsv/zz.csv: line 2: quote never closed' "$tmp/err" || { fail bad_csv "message: $(cat "$tmp/err")"; return; }
+    ok bad_csv
+}
+
+case_usage() {
+    run usage 2 "$hb" compare "$data/run_a" || return
+    run alpha 2 "$hb" compare "$data/run_a" "$data/run_b" --alpha 2 || return
+    ok usage
+}
+
+case_plots() {
+    command -v gnuplot >/dev/null || { ok "plots (skipped: no gnuplot)"; return; }
+    run plots 0 "$hb" compare "$data/run_a" "$data/run_b" --plots "$tmp/fig" || return
+    for f in compare.csv compare_runs.png compare_runs.svg compare_ratio.png compare_ratio.svg; do
+        [ -s "$tmp/fig/$f" ] || { fail plots "missing $f"; return; }
+    done
+    ok plots
+}
+
+case_table
+case_csv
+case_env_warning
+case_no_common
+case_missing_column
+case_missing_folder
+case_bad_csv
+case_usage
+case_plots
+echo "cli_compare: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
