@@ -1,0 +1,249 @@
+/*
+ * test_free.c - free_heap_pages and merging.
+ *
+ * Each case starts from a heap whose RAM is all "in use" (the live-update
+ * path pa_init_inuse: the node exists, no page is free, no metadata is
+ * taken), frees a few blocks and compares the free lists with blocks written
+ * out by hand, and with the reference model's maximal decomposition.
+ * Diagrams: one character per page, '#' freed, '.' in use, ' ' hole, '|' a
+ * node boundary.  Max order is small so that the limit shows.
+ */
+#include <errno.h>
+
+#include "tests/heaputil.h"
+
+struct fr {
+    uint64_t mfn;
+    unsigned order;
+};
+
+struct blk {
+    uint64_t mfn;
+    unsigned order, node;
+};
+
+struct free_case {
+    struct pa_range ranges[4];
+    size_t nr;
+    unsigned max_order;
+    struct fr frees[16];
+    size_t nfrees;
+    struct blk want[16];
+    size_t nwant;
+};
+
+static struct pa_heap *inuse_heap(const struct pa_range *r, size_t nr,
+                                  unsigned max_order)
+{
+    struct pa_heap *h = hu_heap_new(r, nr, PA_ENC_LEGACY, max_order,
+                                    PA_STRAT_PAGEWISE);
+
+    for (size_t i = 0; h && i < nr; i++)
+        CHECK_EQ(pa_init_inuse(h, r[i].start, r[i].end - r[i].start, 7), 0);
+    return h;
+}
+
+static void run_free_case(const struct free_case *c)
+{
+    struct pa_heap *h = inuse_heap(c->ranges, c->nr, c->max_order);
+    struct hu_ref *ref = hu_ref_new(c->ranges, c->nr, c->max_order);
+    struct hu_blocks seen = { 0 }, want = { 0 }, model = { 0 };
+
+    if (!h)
+        return;
+    for (size_t i = 0; i < c->nfrees; i++) {
+        CHECK_EQ(pa_free_heap_pages(h, c->frees[i].mfn, c->frees[i].order), 0);
+        hu_ref_set(ref, c->frees[i].mfn, 1ULL << c->frees[i].order, true);
+    }
+    for (size_t i = 0; i < c->nwant; i++)
+        hu_blocks_add(&want, c->want[i].mfn, c->want[i].order, c->want[i].node,
+                      hu_zone(c->want[i].mfn));
+    hu_collect(h, &seen);
+    hu_ref_blocks(ref, &model);
+    CHECK_BLOCKS(&seen, &want, "by hand");
+    CHECK_BLOCKS(&model, &want, "reference model agrees with the hand");
+    CHECK_HEAP(h);
+    hu_blocks_free(&seen);
+    hu_blocks_free(&want);
+    hu_blocks_free(&model);
+    hu_ref_destroy(ref);
+    pa_heap_destroy(h);
+}
+
+/*
+ *   0x100            0x110
+ *   |################|        node 0, max_order 4, freed page by page,
+ *                              odd pages first, then even ones
+ * Expect: one order-4 block at 0x100.
+ */
+TEST(free_heap_pages_maximal_merge_check)
+{
+    struct free_case c = {
+        .ranges = { { 0x100, 0x110, 0 } }, .nr = 1, .max_order = 4,
+        .want = { { 0x100, 4, 0 } }, .nwant = 1,
+    };
+    for (unsigned i = 0; i < 16; i++)
+        c.frees[c.nfrees++] = (struct fr){ 0x100 + (i < 8 ? 2 * i + 1 : 2 * (i - 8)), 0 };
+    run_free_case(&c);
+}
+
+/*
+ *   0x100                            0x120
+ *   |################################|   node 0, max_order 4
+ * Expect: two order-4 blocks; they never merge into an order-5 block.
+ */
+TEST(free_heap_pages_merge_stops_at_max_order_check)
+{
+    struct free_case c = {
+        .ranges = { { 0x100, 0x120, 0 } }, .nr = 1, .max_order = 4,
+        .frees = { { 0x100, 4 }, { 0x110, 3 }, { 0x118, 3 } }, .nfrees = 3,
+        .want = { { 0x100, 4, 0 }, { 0x110, 4, 0 } }, .nwant = 2,
+    };
+    run_free_case(&c);
+}
+
+/*
+ *   0x100  0x106 0x108   0x110
+ *   |######|  |########|          node 0: a two-page hole at 0x106
+ * Expect: 0x100/2, 0x104/1, 0x108/3; nothing merges across the hole.
+ */
+TEST(free_heap_pages_merge_stops_at_hole_check)
+{
+    struct free_case c = {
+        .ranges = { { 0x100, 0x106, 0 }, { 0x108, 0x110, 0 } }, .nr = 2,
+        .max_order = 4,
+        .frees = { { 0x100, 2 }, { 0x104, 0 }, { 0x105, 0 }, { 0x108, 3 } },
+        .nfrees = 4,
+        .want = { { 0x100, 2, 0 }, { 0x104, 1, 0 }, { 0x108, 3, 0 } }, .nwant = 3,
+    };
+    run_free_case(&c);
+}
+
+/*
+ *   0x100   0x108   0x110
+ *   |########|########|          node 0 | node 1, adjacent
+ * Expect: 0x100/3 on node 0 and 0x108/3 on node 1, never 0x100/4.
+ */
+TEST(free_heap_pages_merge_stops_at_node_check)
+{
+    struct free_case c = {
+        .ranges = { { 0x100, 0x108, 0 }, { 0x108, 0x110, 1 } }, .nr = 2,
+        .max_order = 4,
+        .frees = { { 0x108, 3 }, { 0x100, 3 } }, .nfrees = 2,
+        .want = { { 0x100, 3, 0 }, { 0x108, 3, 1 } }, .nwant = 2,
+    };
+    run_free_case(&c);
+}
+
+/*
+ *   0x100 0x102 0x103 0x104
+ *   |##|   #|   .|               0x100/1 free, 0x102/0 free, 0x103 in use
+ * Expect: 0x100/1 and 0x102/0 stay apart (buddy of another order); freeing
+ * 0x103 then merges all four into 0x100/2 (second case).
+ */
+TEST(free_heap_pages_buddy_other_order_check)
+{
+    struct free_case c = {
+        .ranges = { { 0x100, 0x104, 0 } }, .nr = 1, .max_order = 4,
+        .frees = { { 0x100, 1 }, { 0x102, 0 } }, .nfrees = 2,
+        .want = { { 0x100, 1, 0 }, { 0x102, 0, 0 } }, .nwant = 2,
+    };
+    run_free_case(&c);
+    c.frees[c.nfrees++] = (struct fr){ 0x103, 0 };
+    c.want[0] = (struct blk){ 0x100, 2, 0 };
+    c.nwant = 1;
+    run_free_case(&c);
+}
+
+/*
+ *   0x100      0x104         0x108
+ *   |....######|######....|         node 0, max_order 4
+ * The freed pages 0x102..0x105 straddle an order-2 boundary.
+ * Expect: 0x102/1 and 0x104/1: never a misaligned 0x102/2.
+ */
+TEST(free_heap_pages_alignment_check)
+{
+    struct free_case c = {
+        .ranges = { { 0x100, 0x108, 0 } }, .nr = 1, .max_order = 4,
+        .frees = { { 0x103, 0 }, { 0x104, 0 }, { 0x102, 0 }, { 0x105, 0 } },
+        .nfrees = 4,
+        .want = { { 0x102, 1, 0 }, { 0x104, 1, 0 } }, .nwant = 2,
+    };
+    run_free_case(&c);
+}
+
+/*
+ *   0x1fc   0x200     0x204
+ *   |####|####|                   zones 9 and 10 meet at 0x200
+ * Expect: 0x1fc/2 (zone 9) and 0x200/2 (zone 10): blocks stay within a
+ * zone because the zone boundary is a max-order-aligned power of two.
+ */
+TEST(free_heap_pages_zone_boundary_check)
+{
+    struct free_case c = {
+        .ranges = { { 0x1fc, 0x204, 0 } }, .nr = 1, .max_order = 4,
+        .frees = { { 0x1fc, 2 }, { 0x200, 2 } }, .nfrees = 2,
+        .want = { { 0x1fc, 2, 0 }, { 0x200, 2, 0 } }, .nwant = 2,
+    };
+    run_free_case(&c);
+    CHECK_EQ(hu_zone(0x1fc), 9);
+    CHECK_EQ(hu_zone(0x200), 10);
+}
+
+/*
+ * Counters move with every free: per node+zone, per node and in total.
+ *   0x100      0x110 | 0x200   0x210
+ *   |##########|      |#####|          node 0 zone 9, node 1 zone 10
+ * Expect: avail(0, 9) = 16, avail(1, 10) = 16, node and total counters.
+ */
+TEST(free_heap_pages_counters_check)
+{
+    struct pa_range r[] = { { 0x100, 0x110, 0 }, { 0x200, 0x210, 1 } };
+    struct pa_heap *h = inuse_heap(r, 2, 4);
+
+    if (!h)
+        return;
+    CHECK_EQ(pa_free_heap_pages(h, 0x100, 4), 0);
+    CHECK_EQ(pa_free_heap_pages(h, 0x200, 3), 0);
+    CHECK_EQ(pa_free_heap_pages(h, 0x208, 3), 0);
+    CHECK_EQ(pa_avail(h, 0, 9), 16);
+    CHECK_EQ(pa_avail(h, 1, 10), 16);
+    CHECK_EQ(pa_avail(h, 1, 9), 0);
+    CHECK_EQ(pa_avail(h, 0, -1), 16);
+    CHECK_EQ(pa_avail(h, -1, 10), 16);
+    CHECK_EQ(pa_avail(h, -1, -1), 32);
+    CHECK_EQ(pa_free_blocks(h, -1, 4), 2);
+    CHECK_EQ(pa_free_blocks(h, 1, 3), 0);
+    CHECK_HEAP(h);
+    pa_heap_destroy(h);
+}
+
+/*
+ * Free a run in the largest aligned blocks through pa_free_range.
+ *   0x101                 0x10f
+ *   |.###############.|            node 0, 14 pages from 0x101
+ * Expect: the reference decomposition 0x101/0 0x102/1 0x104/2 0x108/2
+ * 0x10c/1 0x10e/0.
+ */
+TEST(free_range_decomposition_check)
+{
+    struct free_case c = {
+        .ranges = { { 0x100, 0x110, 0 } }, .nr = 1, .max_order = 4,
+        .want = { { 0x101, 0, 0 }, { 0x102, 1, 0 }, { 0x104, 2, 0 },
+                  { 0x108, 2, 0 }, { 0x10c, 1, 0 }, { 0x10e, 0, 0 } },
+        .nwant = 6,
+    };
+    struct pa_heap *h = inuse_heap(c.ranges, 1, 4);
+    struct hu_blocks seen = { 0 }, want = { 0 };
+
+    if (!h)
+        return;
+    CHECK_EQ(pa_free_range(h, 0x101, 14), 0);
+    for (size_t i = 0; i < c.nwant; i++)
+        hu_blocks_add(&want, c.want[i].mfn, c.want[i].order, 0, hu_zone(c.want[i].mfn));
+    hu_collect(h, &seen);
+    CHECK_BLOCKS(&seen, &want, "pa_free_range");
+    hu_blocks_free(&seen);
+    hu_blocks_free(&want);
+    pa_heap_destroy(h);
+}
