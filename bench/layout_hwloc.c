@@ -167,7 +167,8 @@ static int node_blocks(const char *root, unsigned node, unsigned long **out,
         (*out)[(*nr)++] = m;
     }
     closedir(dir);
-    qsort(*out, *nr, sizeof **out, cmp_ulong);
+    if (*nr)
+        qsort(*out, *nr, sizeof **out, cmp_ulong);
     return 0;
 }
 

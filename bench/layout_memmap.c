@@ -73,6 +73,13 @@ static int by_start(const void *a, const void *b)
     return x->line < y->line ? -1 : x->line > y->line;
 }
 
+/* By start, then line (an empty list has no array to hand qsort). */
+static void list_sort(struct mm_list *l)
+{
+    if (l->n)
+        qsort(l->v, l->n, sizeof *l->v, by_start);
+}
+
 /* Quote a line in a message: no newline, not too long. */
 static void quote(char *dst, size_t len, const char *line)
 {
@@ -356,7 +363,7 @@ static int srat_check(struct mm_parse *m)
     struct mm_list *s = &m->srat;
     size_t far = 0;   /* the range reaching furthest so far */
 
-    qsort(s->v, s->n, sizeof *s->v, by_start);
+    list_sort(s);
     for (size_t i = 1; i < s->n; i++) {
         const struct mm_range *a = &s->v[far], *b = &s->v[i];
 
@@ -379,7 +386,7 @@ static void merge_overlaps(struct mm_list *l)
 {
     size_t out = 0;
 
-    qsort(l->v, l->n, sizeof *l->v, by_start);
+    list_sort(l);
     for (size_t i = 0; i < l->n; i++) {
         struct mm_range *last = out ? &l->v[out - 1] : NULL;
 
@@ -517,7 +524,7 @@ static int plain_to_ram(struct mm_parse *m, struct hb_layout *l)
     size_t cap = 0;
     int rc = 0;
 
-    qsort(p->v, p->n, sizeof *p->v, by_start);
+    list_sort(p);
     for (size_t i = 1; i < p->n; i++)
         if (p->v[i].start < p->v[i - 1].end) {
             snprintf(m->err, m->errlen, "%s lines %u and %u: overlapping "
