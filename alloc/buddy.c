@@ -322,3 +322,59 @@ uint64_t pa_alloc_heap_pages(struct pa_heap *h, unsigned order, int node,
     pai_unlock(h);
     return mfn;
 }
+
+/* ------------------------------------------------------------------------
+ * Claiming a given block (benchmark set-up)
+ * ------------------------------------------------------------------------ */
+
+/* The free block holding mfn, found by walking the lists of its zone. */
+static bool find_holder(struct pa_heap *h, uint64_t mfn, unsigned node,
+                        unsigned from, pa_pdx_t *pdx, unsigned *order)
+{
+    unsigned zone = pa_mfn_zone(mfn);
+
+    for (unsigned k = from; k <= h->max_order; k++) {
+        pa_pdx_t want = pai_mfn_to_pdx(h, mfn & ~pai_mask(k));
+        for (pa_pdx_t p = pai_list(h, node, zone, k)->head; p != PA_PDX_NONE;
+             p = h->ft[p].next)
+            if (p == want) {
+                *pdx = p;
+                *order = k;
+                return true;
+            }
+    }
+    return false;
+}
+
+int pa_claim_block(struct pa_heap *h, uint64_t mfn, unsigned order, uint64_t owner)
+{
+    int node = pa_mfn_to_node(h, mfn);
+    unsigned zone = pa_mfn_zone(mfn), k;
+    pa_pdx_t pdx, target = pai_mfn_to_pdx(h, mfn);
+    int rc = 0;
+
+    if (node < 0 || order > h->max_order || (mfn & pai_mask(order)))
+        return -EINVAL;
+    pai_lock(h);
+    if (!find_holder(h, mfn, (unsigned)node, order, &pdx, &k)) {
+        rc = -ENOENT;
+    } else {
+        pai_list_del(h, pdx, (unsigned)node, zone, k);
+        while (k > order) {     /* keep the half without the target free */
+            pa_pdx_t half = (pa_pdx_t)1 << --k;
+            pa_pdx_t other = (target & half) ? pdx : pdx + half;
+            h->ft[other].order = k;
+            pai_list_add(h, other, (unsigned)node, zone, k);
+            pdx = (target & half) ? pdx + half : pdx;
+            h->work.splits++;
+        }
+        pai_avail_adjust(h, (unsigned)node, zone, -(int64_t)(1ULL << order));
+        for (uint64_t i = 0; i < (1ULL << order); i++) {
+            h->ft[pdx + i].count_info = h->raw[PA_STATE_INUSE];
+            h->ft[pdx + i].owner = owner;
+        }
+    }
+    pai_autocheck(h);
+    pai_unlock(h);
+    return rc;
+}

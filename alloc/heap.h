@@ -208,6 +208,15 @@ int pa_free_range(struct pa_heap *h, uint64_t mfn, uint64_t nr);
 uint64_t pa_alloc_heap_pages(struct pa_heap *h, unsigned order, int node,
                              uint64_t owner);
 
+/*
+ * Take the specific block [mfn, mfn + 2^order) out of the free lists, in
+ * use with owner, splitting the free block that holds it (as Xen's page
+ * offlining splits a free block around a page).  Benchmarks use it to put
+ * a block back in use between timed frees.  -ENOENT if the block is not
+ * wholly inside one free block.  Set-up speed: walks the lists.
+ */
+int pa_claim_block(struct pa_heap *h, uint64_t mfn, unsigned order, uint64_t owner);
+
 /* ------------------------------------------------------------------------
  * Heap initialisation
  * ------------------------------------------------------------------------ */

@@ -1,0 +1,213 @@
+/*
+ * bench_free.c - family "free": high-order frees next to and across NUMA
+ * node boundaries, against the same frees away from any boundary.
+ *
+ * Layout: two nodes of equal size; the boundary B is aligned to 1 GiB
+ * ("natural"), to 2 MiB (order 9) or to nothing (one page past).
+ *   block  an order-k block is taken out of a fully initialised heap
+ *          (pa_claim_block, untimed) and freed (timed): "away" in the middle
+ *          of node 0, "boundary" the aligned block that ends nearest below
+ *          B.  Away, the free merges up to max_order; at the boundary the
+ *          merge stops where the buddy lies on node 1.  merges counts the
+ *          merge steps per free.
+ *   range  a range of 2^k pages centred on B that the heap never received
+ *          is freed: "lazy" through free_heap_pages of uninitialised pages
+ *          (the PGC_state_uninitialised path: split at the node boundary,
+ *          then chunked), "eager" through init_heap_pages (Xen's path for a
+ *          boot module).  Set-up rebuilds a small heap per iteration.
+ *   frag   free blocks of each order on each side of B after a full init:
+ *          how much the boundary fragments the heap (left/right_blocks).
+ * Frees are timed one by one with clock_gettime (about 20 ns of timer
+ * cost is in every figure, the same near and away).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bench/fixture.h"
+#include "bench/gbench.h"
+#include "bench/harness.h"
+
+enum free_kind { FREE_BLOCK, FREE_RANGE, FREE_FRAG };
+
+struct free_case {
+    struct hb_fixtures *fx;
+    struct hb_fix_key key;
+    enum free_kind kind;
+    unsigned order;
+    bool near;                 /* block: at the boundary; range: -- */
+    bool lazy;                 /* range: lazy (uninit) or eager path */
+};
+
+static const struct {
+    const char *name;
+    unsigned order;
+} boundaries[] = {
+    { "natural", HB_ALIGN_NATURAL }, { "order9", 9 }, { "unaligned", 0 },
+};
+
+/* ------------------------------------------------------------------------
+ * Set-up helpers
+ * ------------------------------------------------------------------------ */
+
+/* Hand all RAM except [skip_s, skip_e) to the heap with a strategy. */
+static void boot_except(struct pa_heap *h, enum pa_strategy s, uint64_t skip_s,
+                        uint64_t skip_e)
+{
+    struct pa_boot *b = pa_boot_create(h);
+
+    pa_heap_set_strategy(h, s);
+    for (size_t i = 0; i < pa_heap_nr_ranges(h); i++) {
+        const struct pa_range *r = pa_heap_range(h, i);
+        uint64_t a = r->start, e = r->end;
+        if (skip_s < e && a < skip_e) {
+            if (a < skip_s)
+                pa_boot_add(b, a, skip_s);
+            if (skip_e < e)
+                pa_boot_add(b, skip_e, e);
+        } else {
+            pa_boot_add(b, a, e);
+        }
+    }
+    pa_end_boot_allocator(b, 0);
+    pa_boot_destroy(b);
+}
+
+static uint64_t block_mfn(const struct free_case *c)
+{
+    uint64_t bnd = hb_fix_boundary(&c->key, 1), size = 1ULL << c->order;
+
+    if (!c->near)     /* the middle of node 0, 1 GiB aligned */
+        return (bnd / 2) & ~((1ULL << 18) - 1);
+    return (bnd & ~(size - 1)) - size;
+}
+
+/* ------------------------------------------------------------------------
+ * Benchmarks
+ * ------------------------------------------------------------------------ */
+
+static void bm_block(hb_gb_state *st, struct free_case *c, struct pa_heap *h)
+{
+    uint64_t mfn = block_mfn(c), merges = 0, iters = 0;
+    struct pa_work w0, w1;
+
+    boot_except(h, PA_STRAT_CHUNKED, 0, 0);
+    while (hb_gb_keep_running_batch(st, 1)) {
+        if (pa_claim_block(h, mfn, c->order, 1)) {
+            hb_gb_skip_with_error(st, "block to free is not free in the heap");
+            return;
+        }
+        pa_heap_work(h, &w0);
+        uint64_t t0 = hb_now_ns();
+        pa_free_heap_pages(h, mfn, c->order);
+        uint64_t t1 = hb_now_ns();
+        pa_heap_work(h, &w1);
+        merges += w1.merges - w0.merges;
+        iters++;
+        hb_gb_set_iteration_time(st, (double)(t1 - t0) * 1e-9);
+    }
+    hb_gb_counter(st, "merges", (double)merges / (double)iters, HB_GB_PLAIN);
+    hb_gb_set_work(st, (double)(1ULL << c->order),
+                   (double)(1ULL << c->order) * sizeof(struct pa_page));
+}
+
+static void bm_range(hb_gb_state *st, struct free_case *c, struct pa_heap *h)
+{
+    uint64_t bnd = hb_fix_boundary(&c->key, 1), half = 1ULL << c->order >> 1;
+    uint64_t s = bnd - half, n = 1ULL << c->order;
+
+    while (hb_gb_keep_running_batch(st, 1)) {
+        pa_heap_reset(h);
+        boot_except(h, c->lazy ? PA_STRAT_LAZY : PA_STRAT_CHUNKED, s, s + n);
+        uint64_t t0 = hb_now_ns();
+        int rc = c->lazy ? pa_free_range(h, s, n) : pa_init_heap_pages(h, s, n);
+        uint64_t t1 = hb_now_ns();
+        if (rc) {
+            hb_gb_skip_with_error(st, "range free failed");
+            return;
+        }
+        hb_gb_set_iteration_time(st, (double)(t1 - t0) * 1e-9);
+    }
+    hb_gb_set_work(st, (double)n, (double)n * sizeof(struct pa_page));
+}
+
+static void bm_frag(hb_gb_state *st, struct free_case *c, struct pa_heap *h)
+{
+    uint64_t left = 0, right = 0;
+
+    boot_except(h, PA_STRAT_CHUNKED, 0, 0);
+    while (hb_gb_keep_running_batch(st, 1)) {
+        left = pa_free_blocks(h, 0, c->order);
+        right = pa_free_blocks(h, 1, c->order);
+        hb_gb_set_iteration_time(st, 1e-9);  /* a count, not a cost */
+    }
+    hb_gb_counter(st, "left_blocks", (double)left, HB_GB_PLAIN);
+    hb_gb_counter(st, "right_blocks", (double)right, HB_GB_PLAIN);
+}
+
+static void bm_free(hb_gb_state *st, void *arg)
+{
+    struct free_case *c = arg;
+    char why[256];
+    struct pa_heap *h = hb_fix_get(c->fx, &c->key, why, sizeof why);
+
+    if (!h) {
+        hb_gb_skip_with_error(st, why);
+        return;
+    }
+    if (c->kind == FREE_BLOCK)
+        bm_block(st, c, h);
+    else if (c->kind == FREE_RANGE)
+        bm_range(st, c, h);
+    else
+        bm_frag(st, c, h);
+}
+
+/* ------------------------------------------------------------------------
+ * Registration
+ * ------------------------------------------------------------------------ */
+
+static void add(struct hb_fixtures *fx, enum free_kind kind, unsigned bi,
+                unsigned order, bool near, bool lazy, unsigned gib)
+{
+    struct free_case *c = calloc(1, sizeof *c);
+    static const char *const what[] = { "block", "range", "frag" };
+    char name[256];
+
+    *c = (struct free_case){ fx, { .ram_pages = (uint64_t)gib << 18, .nodes = 2,
+                                   .boundary_order = boundaries[bi].order,
+                                   .enc = lazy ? PA_ENC_UNINIT : PA_ENC_LEGACY },
+                             kind, order, near, lazy };
+    snprintf(name, sizeof name, "free/%s/boundary:%s/order:%u/where:%s/path:%s",
+             what[kind], boundaries[bi].name, order,
+             kind == FREE_BLOCK ? (near ? "boundary" : "away") : "boundary",
+             kind == FREE_RANGE ? (lazy ? "lazy" : "eager") : "free_heap_pages");
+    hb_gb_bench *b = hb_gb_register(name, bm_free, c);
+    hb_gb_use_manual_time(b);
+    if (kind == FREE_BLOCK) {
+        uint64_t it = (1ULL << 20) >> order;
+        hb_gb_fixed_iterations(b, it < 64 ? 64 : it > 10000 ? 10000 : it);
+    } else {
+        hb_gb_fixed_iterations(b, kind == FREE_RANGE ? 8 : 1);
+    }
+}
+
+void hb_family_free_register(const struct hb_bench_ctx *ctx)
+{
+    struct hb_fixtures *fx = calloc(1, sizeof *fx);
+    bool quick = ctx->profile == HB_PROFILE_QUICK;
+    unsigned step = quick ? 9 : 1, gib = quick ? 2 : 8;
+
+    hb_fix_init(fx, ctx);
+    for (unsigned bi = 0; bi < 3; bi++) {
+        for (unsigned o = 0; o <= 18; o += step) {
+            add(fx, FREE_BLOCK, bi, o, true, false, gib);
+            add(fx, FREE_BLOCK, bi, o, false, false, gib);
+            add(fx, FREE_FRAG, bi, o, true, false, gib);
+        }
+        for (unsigned o = 1; o <= 18; o += quick ? 8 : 1) {
+            add(fx, FREE_RANGE, bi, o, true, true, 1);
+            add(fx, FREE_RANGE, bi, o, true, false, 1);
+        }
+    }
+}

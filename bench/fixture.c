@@ -1,0 +1,129 @@
+/*
+ * fixture.c - cached benchmark heaps over synthetic or given layouts.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "bench/fixture.h"
+#include "bench/topo.h"
+
+/* ------------------------------------------------------------------------
+ * Layouts
+ * ------------------------------------------------------------------------ */
+
+#define RAM_BASE 0x100         /* 1 MiB: below it the PC's legacy hole */
+
+uint64_t hb_fix_boundary(const struct hb_fix_key *k, unsigned i)
+{
+    uint64_t share = k->ram_pages / k->nodes;
+    uint64_t off = k->boundary_order >= 18 ? 0 : 1ULL << k->boundary_order;
+
+    return (uint64_t)i * share + off;
+}
+
+struct pa_range *hb_fix_layout(const struct hb_fix_key *k, size_t *nr)
+{
+    struct pa_range *r = calloc(k->nodes, sizeof *r);
+
+    if (!r)
+        return NULL;
+    for (unsigned i = 0; i < k->nodes; i++) {
+        r[i].start = i ? hb_fix_boundary(k, i) : RAM_BASE;
+        r[i].end = i + 1 < k->nodes ? hb_fix_boundary(k, i + 1) : k->ram_pages;
+        r[i].node = i;
+    }
+    *nr = k->nodes;
+    return r;
+}
+
+/* ------------------------------------------------------------------------
+ * Cache
+ * ------------------------------------------------------------------------ */
+
+void hb_fix_init(struct hb_fixtures *f, const struct hb_bench_ctx *ctx)
+{
+    memset(f, 0, sizeof *f);
+    f->ctx = ctx;
+}
+
+void hb_fix_release(struct hb_fixtures *f)
+{
+    for (unsigned i = 0; i < HB_FIX_SLOTS; i++) {
+        pa_heap_destroy(f->slot[i].heap);
+        f->slot[i].heap = NULL;
+    }
+}
+
+static int bind_area(void *addr, size_t len, unsigned node, void *arg)
+{
+    const struct hb_bench_ctx *ctx = arg;
+
+    if (!ctx->topo || !ctx->layout || node >= PA_MAX_NODES || !ctx->layout->host_node[node])
+        return -ENODEV;
+    return hb_topo_bind_area(addr, len, node, ctx->topo);
+}
+
+static struct pa_heap *build(struct hb_fixtures *f, const struct hb_fix_key *k,
+                             char *why, size_t whylen)
+{
+    const struct hb_layout *given = f->ctx->layout;
+    struct pa_range *r = NULL;
+    size_t nr = 0;
+    uint64_t bytes;
+    struct pa_heap *h = NULL;
+
+    if (k->given && given) {
+        r = given->ranges;
+        nr = given->nr;
+    } else if (!(r = hb_fix_layout(k, &nr))) {
+        snprintf(why, whylen, "out of memory");
+        return NULL;
+    }
+    if (pa_frametable_bytes(r, nr, k->max_order, &bytes) || bytes > f->ctx->max_table_bytes) {
+        snprintf(why, whylen, "frame table of %.1f GiB does not fit (%.1f GiB available)",
+                 (double)bytes / (1 << 30), (double)f->ctx->max_table_bytes / (1 << 30));
+    } else {
+        struct pa_heap_config cfg = { r, nr, k->enc, k->max_order, f->ctx->hugepages,
+                                      bind_area, (void *)f->ctx };
+        int rc = pa_heap_create(&cfg, &h);
+        if (rc)
+            snprintf(why, whylen, "cannot build the heap: %s", strerror(-rc));
+    }
+    if (!(k->given && given))
+        free(r);
+    return h;
+}
+
+static bool key_eq(const struct hb_fix_key *a, const struct hb_fix_key *b)
+{
+    return a->ram_pages == b->ram_pages && a->nodes == b->nodes &&
+           a->boundary_order == b->boundary_order && a->enc == b->enc &&
+           a->max_order == b->max_order && a->given == b->given;
+}
+
+struct pa_heap *hb_fix_get(struct hb_fixtures *f, const struct hb_fix_key *k,
+                           char *why, size_t whylen)
+{
+    for (unsigned i = 0; i < HB_FIX_SLOTS; i++)
+        if (f->slot[i].heap && key_eq(&f->slot[i].key, k)) {
+            pa_heap_reset(f->slot[i].heap);
+            return f->slot[i].heap;
+        }
+    /* Free the victim first: two big tables need not fit at once. */
+    unsigned v = f->next++ % HB_FIX_SLOTS;
+    pa_heap_destroy(f->slot[v].heap);
+    f->slot[v].heap = build(f, k, why, whylen);
+    f->slot[v].key = *k;
+    return f->slot[v].heap;
+}
+
+uint64_t hb_now_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
