@@ -1,0 +1,30 @@
+# free_frag.gp - fragmentation at a node boundary: after freeing a block of
+# each order at the boundary, how many free blocks lie on each side of it
+# (one block per side is the best a boundary allows; more is
+# fragmentation).  Extra counters blocks_left and blocks_right of
+# free.csv, medians over the repetitions; left side drawn solid, right
+# side dashed, one colour per boundary alignment and variant.
+load system("dirname '".ARG0."'")."/common.gp"
+f = run."/free.csv"
+if (!have(f)) { print "skipped: no ".f; exit status 3 }
+series = distinct(f, "what;boundary_align;variant", "where=boundary")
+if (series eq "") { print "skipped: no where=boundary rows in ".f; exit status 3 }
+
+set title "Free blocks on each side of a node boundary after a free"
+set xlabel "order of the freed block (2^order pages)"
+set ylabel "free blocks (count)"
+set xtics 1
+set mxtics 1
+KEYN = 2 * words(series)
+set key below
+set bmargin 4 + ceil(KEYN / 2.0) * 1.3
+@SVG
+plot for [i=1:words(series)] stat(f, "where=boundary;".filt(word(series, i))) \
+         using "order":"blocks_left_median" with linespoints ls i dt 1 \
+         title "left, ".pretty(word(series, i)), \
+     for [i=1:words(series)] stat(f, "where=boundary;".filt(word(series, i))) \
+         using "order":"blocks_right_median" with linespoints ls i dt 2 \
+         title "right, ".pretty(word(series, i))
+@PNG
+replot
+unset output

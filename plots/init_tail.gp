@@ -1,0 +1,28 @@
+# init_tail.gp - the tail: the worst single call per strategy against RAM
+# size (for eager strategies the one boot call; for lazy the slowest first
+# free or allocation that had to initialise; for deferred the longest wait
+# on the background threads), in microseconds, log-log.  Extra counter
+# worst_ns of init.csv, median with min-max over the repetitions.
+load system("dirname '".ARG0."'")."/common.gp"
+f = run."/init.csv"
+if (!have(f)) { print "skipped: no ".f; exit status 3 }
+whats = distinct(f, "what", "")
+W0 = strstrt(whats, "what=total ") ? "total" : word(whats, 1)[6:]
+fix = word(distinct(f, "nodes;aligned;boot_alloc", "what=".W0), 1)
+base = "what=".W0.";".filt(fix)
+series = distinct(f, "strategy", base)
+
+set title sprintf("Worst single call per strategy (%s)", pretty(fix))
+set xlabel "modelled RAM (GiB)"
+set ylabel "worst call (µs)"
+set logscale x 2
+set logscale y 10
+set key top left
+us(c) = column(c) / 1e3
+@SVG
+plot for [s in series] stat(f, base.";".s) \
+     using "ram_gib":(us("worst_ns_median")):(us("worst_ns_min")):(us("worst_ns_max")) \
+     with yerrorlines title pretty(s)
+@PNG
+replot
+unset output

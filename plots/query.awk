@@ -1,0 +1,67 @@
+# query.awk - small look-ups the gnuplot scripts make (after csv.awk):
+#   -v mode=get -v key=K          value of K in a key,value CSV (environment.csv)
+#   -v mode=distinct -v cols=a;b  distinct combinations of columns a and b,
+#                                 in order of appearance, as "a=x;b=y" words
+#                                 (a select.awk filter for each series);
+#                                 columns with one value in every row are
+#                                 left out: they need no filter or legend
+#   -v mode=label -v s=WORD       a legend entry for a distinct word:
+#                                 "where=away;boundary_align=" -> "where away"
+#   -v mode=ratio                 over several <family>_summary.csv files:
+#                                 family,idx,benchmark,ratio_median,ratio_min,
+#                                 ratio_max for each row that has a ratio
+#                                 (add -v fam=F for one family's rows)
+{ sub(/\r$/, "") }
+FNR == 1 {
+    nh = csv_split($0, h)
+    delete idx
+    for (i = 1; i <= nh; i++) idx[h[i]] = i
+    if (mode == "distinct" && NR == 1) nc = split(cols, c, ";")
+    if (mode == "ratio" && NR == 1) print "family,idx,benchmark,ratio_median,ratio_min,ratio_max"
+    next
+}
+mode == "get" {
+    csv_split($0, f)
+    if (f[1] == key) { print f[2]; exit }
+}
+mode == "distinct" {
+    csv_split($0, f); nr++
+    for (i = 1; i <= nc; i++) {
+        v = (c[i] in idx) ? f[idx[c[i]]] : ""
+        row[nr, i] = v
+        if (nr == 1) first[i] = v
+        else if (v != first[i]) varies[i] = 1
+    }
+}
+END {
+    if (mode != "distinct") exit
+    for (r = 1; r <= nr; r++) {
+        s = ""
+        for (i = 1; i <= nc; i++)
+            if (varies[i]) s = s (s == "" ? "" : ";") c[i] "=" row[r, i]
+        if (s != "" && !seen[s]++) printf "%s ", s
+    }
+    if (nr && s == "") printf "all"
+}
+BEGIN {
+    if (mode == "label") {
+        n = split(s, kv, ";"); out = ""
+        for (i = 1; i <= n; i++) {
+            eq = index(kv[i], "=")
+            if (substr(kv[i], eq + 1) == "") continue
+            out = out (out == "" ? "" : ", ") substr(kv[i], 1, eq - 1) " " substr(kv[i], eq + 1)
+        }
+        print (out == "" ? "all" : out)
+        exit
+    }
+}
+mode == "ratio" {
+    if (!("ratio_median" in idx)) next
+    csv_split($0, f)
+    if (f[idx["ratio_median"]] == "") next
+    family = FILENAME; sub(/.*\//, "", family); sub(/_summary\.csv$/, "", family)
+    n++
+    if (fam != "" && family != fam) next
+    print family "," n "," csv_quote(f[1]) "," f[idx["ratio_median"]] "," \
+          f[idx["ratio_min"]] "," f[idx["ratio_max"]]
+}
