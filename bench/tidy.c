@@ -401,7 +401,7 @@ void hb_results_derive(struct hb_results *r)
  * CSV
  * ------------------------------------------------------------------------ */
 
-void hb_csv_field(FILE *f, const char *s)
+void hb_tidy_field(FILE *f, const char *s)
 {
     if (!s)
         return;
@@ -419,7 +419,7 @@ void hb_csv_field(FILE *f, const char *s)
 }
 
 /* Integers exactly, everything else with 10 significant digits. */
-void hb_csv_num(FILE *f, double v)
+void hb_tidy_num(FILE *f, double v)
 {
     if (!isfinite(v))
         return;
@@ -491,18 +491,18 @@ static void write_head(FILE *f, const struct cols *params)
     fputs("benchmark,what", f);
     for (size_t i = 0; i < params->n; i++) {
         fputc(',', f);
-        hb_csv_field(f, params->name[i]);
+        hb_tidy_field(f, params->name[i]);
     }
 }
 
 static void write_row_head(FILE *f, const struct hb_row *row, const struct cols *params)
 {
-    hb_csv_field(f, row->name);
+    hb_tidy_field(f, row->name);
     fputc(',', f);
-    hb_csv_field(f, row->n.what);
+    hb_tidy_field(f, row->n.what);
     for (size_t i = 0; i < params->n; i++) {
         fputc(',', f);
-        hb_csv_field(f, hb_name_param(&row->n, params->name[i]));
+        hb_tidy_field(f, hb_name_param(&row->n, params->name[i]));
     }
 }
 
@@ -516,24 +516,24 @@ static void write_row(FILE *f, const struct hb_row *row, const struct cols *para
     fprintf(f, ",%ld,%llu", row->repetition, (unsigned long long)row->iterations);
     for (size_t i = 0; i < ARRAY_SIZE(nums); i++) {
         fputc(',', f);
-        hb_csv_num(f, nums[i]);
+        hb_tidy_num(f, nums[i]);
     }
     fputc(',', f);
-    hb_csv_field(f, row->baseline);
+    hb_tidy_field(f, row->baseline);
     fputc(',', f);
-    hb_csv_num(f, row->baseline_gbps);
+    hb_tidy_num(f, row->baseline_gbps);
     fputc(',', f);
-    hb_csv_num(f, row->ratio);
+    hb_tidy_num(f, row->ratio);
     for (int id = 0; id < HB_PERF_NR; id++) {
         static const enum hb_perf_id order[] = { HB_PERF_FAULTS, HB_PERF_CYCLES,
                                                  HB_PERF_INSTRUCTIONS, HB_PERF_CACHE_MISSES,
                                                  HB_PERF_DTLB_MISSES };
         fputc(',', f);
-        hb_csv_num(f, row->perf[order[id]]);
+        hb_tidy_num(f, row->perf[order[id]]);
     }
     for (size_t i = 0; i < other->n; i++) {
         fputc(',', f);
-        hb_csv_num(f, other_value(row, other->name[i]));
+        hb_tidy_num(f, other_value(row, other->name[i]));
     }
     fputc('\n', f);
 }
@@ -548,7 +548,7 @@ int hb_results_write_csv(const struct hb_results *r, const char *family, FILE *f
         fprintf(f, ",%s", fixed_cols[i]);
     for (size_t i = 0; i < other.n; i++) {
         fputc(',', f);
-        hb_csv_field(f, other.name[i]);
+        hb_tidy_field(f, other.name[i]);
     }
     fputc('\n', f);
     for (size_t i = 0; i < r->nr; i++)
@@ -578,7 +578,7 @@ static void write_summary_row(FILE *f, const struct hb_results *r, const struct 
         const double v[] = { s.median, s.min, s.max, s.q1, s.q3 };
         for (size_t k = 0; k < ARRAY_SIZE(v); k++) {
             fputc(',', f);
-            hb_csv_num(f, v[k]);
+            hb_tidy_num(f, v[k]);
         }
     }
     fputc('\n', f);
@@ -605,9 +605,9 @@ int hb_results_write_skipped(const struct hb_results *r, FILE *f)
 {
     fputs("benchmark,message\n", f);
     for (size_t i = 0; i < r->nr_skips; i++) {
-        hb_csv_field(f, r->skips[i].name);
+        hb_tidy_field(f, r->skips[i].name);
         fputc(',', f);
-        hb_csv_field(f, r->skips[i].message);
+        hb_tidy_field(f, r->skips[i].message);
         fputc('\n', f);
     }
     return ferror(f) ? -EIO : 0;

@@ -108,9 +108,9 @@ double hb_results_median_real_ns(const struct hb_results *r, const char *name);
  * ------------------------------------------------------------------------ */
 
 /* One CSV field, quoted (RFC 4180) if it holds a comma, quote or newline. */
-void hb_csv_field(FILE *f, const char *s);
+void hb_tidy_field(FILE *f, const char *s);
 /* A number without units; NAN and infinities are an empty field. */
-void hb_csv_num(FILE *f, double v);
+void hb_tidy_num(FILE *f, double v);
 
 struct hb_stats {
     size_t n;                         /* finite values used */
