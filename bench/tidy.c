@@ -466,7 +466,9 @@ static void cols_add(struct cols *c, const char *name)
 static void family_cols(const struct hb_results *r, const char *family,
                         struct cols *params, struct cols *other)
 {
-    params->n = other->n = 0;
+    params->n = 0;
+    if (other)
+        other->n = 0;
     for (size_t i = 0; i < r->nr; i++) {
         const struct hb_row *row = &r->rows[i];
         if (strcmp(row->n.family, family))
