@@ -1,0 +1,37 @@
+# compare_ratio.gp - the ratio new/base of each benchmark's medians with its
+# Hodges-Lehmann interval (level 1 - alpha), significant changes in colour,
+# the rest grey; the geometric mean of the ratios as a dashed line.  Input:
+# the CSV `heapbench compare --plots` writes (csv, out, base, new, alpha).
+if (!exists("csv") || !exists("out")) { print "usage: gnuplot -e \"csv='compare.csv'; out='BASENAME'\" compare_ratio.gp"; exit status 2 }
+if (!exists("alpha")) { alpha = 0.05 }
+set datafile separator comma
+set datafile columnheaders
+short(p) = system(sprintf("basename '%s'", p))
+stats csv using 0 nooutput
+N = STATS_records - 1
+W = 1200
+H = N <= 60 ? 260 + 16 * N : 900
+geo = real(system(sprintf("awk -F, '$1==\"geomean\"{print $10}' '%s'", csv)))
+set title sprintf("new / base median with %g%% interval (base: %s, new: %s)", 100 * (1 - alpha), short(base), short(new)) noenhanced
+set xlabel sprintf("ratio new / base (below 1: faster); geometric mean %.3f", geo)
+set format x "%.2f"
+set bmargin 6
+set yrange [N:-1]
+set ytics scale 0 font ",9" noenhanced
+set grid xtics mxtics lc rgb "#dddddd"
+set key below horizontal
+set autoscale xfix
+set offsets graph 0.08, graph 0.08, 0, 0
+set errorbars small
+set arrow 1 from 1, graph 0 to 1, graph 1 nohead lc rgb "#000000"
+set arrow 2 from geo, graph 0 to geo, graph 1 nohead dt 2 lw 2 lc rgb "#e08214"
+lab(c) = N <= 60 ? strcol("benchmark") : (int(c) % 10 == 0 ? sprintf("%d", int(c)) : "")
+sig(want) = strcol("benchmark") ne "geomean" && column("significant") == want
+PLOT = 'plot csv using (sig(1) ? column("ratio") : NaN):0:"ratio_lo":"ratio_hi":yticlabels(lab($0)) with xerrorbars pt 7 ps 0.7 lc rgb "#c0392b" title sprintf("significant (p < %g)", alpha), csv using (sig(0) ? column("ratio") : NaN):0:"ratio_lo":"ratio_hi" with xerrorbars pt 6 ps 0.7 lc rgb "#888888" title "not significant", csv using (strcol("benchmark") eq "geomean" ? column("ratio") : NaN):0 with points pt 13 ps 1.5 lc rgb "#e08214" title "geometric mean"'
+set terminal svg size W,H dynamic noenhanced font "Sans,12" background rgb "white"
+set output out.".svg"
+@PLOT
+set terminal pngcairo size W,H noenhanced font "Sans,11" background rgb "white"
+set output out.".png"
+@PLOT
+unset output

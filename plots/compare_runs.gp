@@ -1,0 +1,34 @@
+# compare_runs.gp - the two runs side by side, from the CSV `heapbench
+# compare --plots` writes: for each benchmark in both, each run's median
+# with min-max, divided by the base median (so benchmarks from ns to s
+# share one axis).  Inputs: csv, out, base, new (the run folders), alpha.
+if (!exists("csv") || !exists("out")) { print "usage: gnuplot -e \"csv='compare.csv'; out='BASENAME'\" compare_runs.gp"; exit status 2 }
+set datafile separator comma
+set datafile columnheaders
+short(p) = system(sprintf("basename '%s'", p))
+stats csv using 0 nooutput
+N = STATS_records - 1
+W = 1200
+H = N <= 60 ? 260 + 16 * N : 900
+set title sprintf("Each run relative to the base median (base: %s, new: %s)", short(base), short(new)) noenhanced
+set xlabel "time relative to the base median (median, min-max)"
+set format x "%.2f"
+set bmargin 6
+set yrange [N:-1]
+set ytics scale 0 font ",9" noenhanced
+set grid xtics mxtics lc rgb "#dddddd"
+set key below horizontal
+set autoscale xfix
+set offsets graph 0.08, graph 0.08, 0, 0
+set errorbars small
+isrow = 'strcol("benchmark") ne "geomean"'
+lab(c) = N <= 60 ? strcol("benchmark") : (int(c) % 10 == 0 ? sprintf("%d", int(c)) : "")
+rel(c) = column(c) / column("base_median_ns")
+PLOT = 'plot csv using (@isrow ? rel("base_median_ns") : NaN):($0 - 0.15):(rel("base_min_ns")):(rel("base_max_ns")):yticlabels(lab($0)) with xerrorbars pt 7 ps 0.6 lc rgb "#888888" title "base", csv using (@isrow ? rel("new_median_ns") : NaN):($0 + 0.15):(rel("new_min_ns")):(rel("new_max_ns")) with xerrorbars pt 5 ps 0.6 lc rgb "#2166ac" title "new"'
+set terminal svg size W,H dynamic noenhanced font "Sans,12" background rgb "white"
+set output out.".svg"
+@PLOT
+set terminal pngcairo size W,H noenhanced font "Sans,11" background rgb "white"
+set output out.".png"
+@PLOT
+unset output

@@ -1,0 +1,30 @@
+# ratio.gp - every benchmark's time as a ratio to the same run's baseline
+# (memset or read of the same frame-table bytes, as the harness chose),
+# median with min-max, one colour per family, log scale: 1 is "as fast as
+# the memory allows".  Benchmarks are numbered in the order of the report's
+# table.  From every <family>_summary.csv with a ratio_median column.
+load system("dirname '".ARG0."'")."/common.gp"
+files = ""
+do for [fam in "init free state shim"] {
+    if (have(run."/".fam."_summary.csv")) { files = files." '".run."/".fam."_summary.csv'" }
+}
+src(fam) = sprintf("< %squery.awk' -v mode=ratio -v fam=%s %s", AWK, fam, files)
+rows(fam) = system(sprintf("%squery.awk' -v mode=ratio -v fam=%s %s | wc -l", AWK, fam, files)) + 0
+fams = ""
+if (files ne "") {
+    do for [fam in "init free state shim"] { if (rows(fam) > 1) { fams = fams." ".fam } }
+}
+if (fams eq "") { print "skipped: no benchmark with a ratio in ".run; exit status 3 }
+
+set title "Time relative to the same run's memory baseline (1 = bandwidth-bound)"
+set xlabel "benchmark (number in the report's table)"
+set ylabel "ratio to baseline (time / baseline time)"
+set logscale y 10
+set key top left
+set arrow 1 from graph 0, first 1 to graph 1, first 1 nohead dt 2 lc rgb "#555555"
+@SVG
+plot for [fam in fams] src(fam) using "idx":"ratio_median":"ratio_min":"ratio_max" \
+     with yerrorbars pt 7 ps 0.5 title fam
+@PNG
+replot
+unset output

@@ -1,0 +1,25 @@
+# shim.gp - cost per iteration of the empty benchmark loop: written
+# directly in C++ against Google Benchmark, through the C shim with batched
+# keep-running calls, and through the shim one iteration per call.  The
+# gaps are the shim's overhead.  Median with min-max from shim_summary.csv.
+load system("dirname '".ARG0."'")."/common.gp"
+f = run."/shim_summary.csv"
+if (!have(f)) { print "skipped: no ".f; exit status 3 }
+
+set title "Benchmark loop overhead per iteration: C shim against direct C++"
+set xlabel "loop"
+set ylabel "time per iteration (ns)"
+set style fill solid 0.6 border -1
+set boxwidth 0.6
+set yrange [0:*]
+set xtics scale 0
+set grid noxtics
+set key off
+@SVG
+plot f using 0:"real_ns_median":"real_ns_min":"real_ns_max":xticlabels(strcol("what")) \
+       with boxerrorbars lc rgb "#2166ac", \
+     f using 0:"real_ns_max":(sprintf("%.2f ns", column("real_ns_median"))) \
+       with labels offset 0,1 font ",11"
+@PNG
+replot
+unset output
