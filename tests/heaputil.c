@@ -480,3 +480,139 @@ size_t hu_random_layout(struct hu_rng *rng, struct pa_range *out,
     }
     return nr;
 }
+
+/* ------------------------------------------------------------------------
+ * Equivalence of the strategies
+ * ------------------------------------------------------------------------ */
+
+bool hu_blocks_sane(const struct hu_blocks *b, const struct pa_range *r,
+                    size_t nr, const char *what)
+{
+    struct hu_ref *ref = hu_ref_new(r, nr, 0);
+    bool ok = true;
+
+    for (size_t i = 0; i < b->nr && ok; i++) {
+        const struct hu_block *k = &b->v[i];
+        uint64_t last = k->mfn + (1ULL << k->order) - 1;
+        if (k->mfn == 0 || (k->mfn & ((1ULL << k->order) - 1)) ||
+            hu_ref_node(ref, k->mfn) != (int)k->node ||
+            hu_ref_node(ref, last) != (int)k->node || k->zone != hu_zone(k->mfn)) {
+            hb_check_fail(__FILE__, __LINE__,
+                          "%s: block mfn %#llx order %u node %u zone %u is not "
+                          "an aligned block of one node without MFN 0", what,
+                          (unsigned long long)k->mfn, k->order, k->node, k->zone);
+            ok = false;
+        }
+        /* a block may span touching ranges only if both are its node */
+        for (uint64_t m = k->mfn; ok && m <= last; m++)
+            if (hu_ref_node(ref, m) != (int)k->node) {
+                hb_check_fail(__FILE__, __LINE__, "%s: block %#llx/%u covers "
+                              "mfn %#llx of node %d", what,
+                              (unsigned long long)k->mfn, k->order,
+                              (unsigned long long)m, hu_ref_node(ref, m));
+                ok = false;
+            }
+    }
+    hu_ref_destroy(ref);
+    return ok;
+}
+
+static bool stats_add_up(const struct pa_heap *h, const struct pa_range *r,
+                         size_t nr, const char *what)
+{
+    bool ok = true;
+
+    for (unsigned n = 0; n < pa_heap_nr_nodes(h); n++) {
+        struct pa_node_stats s;
+        uint64_t ram = 0;
+        for (size_t i = 0; i < nr; i++)
+            if (r[i].node == n)
+                ram += r[i].end - r[i].start;
+        if (pa_node_stats(h, n, &s)) {
+            hb_check_fail(__FILE__, __LINE__, "%s: pa_node_stats(%u) failed", what, n);
+            return false;
+        }
+        if (s.ram != ram || s.free + s.inuse + s.uninit + s.meta + s.reserved + s.offline != ram) {
+            hb_check_fail(__FILE__, __LINE__, "%s: node %u: ram %llu, stats ram "
+                          "%llu free %llu inuse %llu uninit %llu meta %llu reserved %llu",
+                          what, n, (unsigned long long)ram, (unsigned long long)s.ram,
+                          (unsigned long long)s.free, (unsigned long long)s.inuse,
+                          (unsigned long long)s.uninit, (unsigned long long)s.meta,
+                          (unsigned long long)s.reserved);
+            ok = false;
+        }
+    }
+    return ok;
+}
+
+static bool one_strategy(const char *what, enum pa_strategy s,
+                         const struct pa_range *r, size_t nr, unsigned max_order,
+                         const struct hu_boot_req *req, size_t nreq, bool freed,
+                         unsigned boot_node, const struct hu_blocks *want)
+{
+    struct hu_boot_req copy[64];
+    struct pa_heap *h = hu_heap_strat(r, nr, max_order, s);
+    struct hu_blocks seen = { 0 };
+    char label[160];
+    bool ok;
+    int rc;
+
+    if (!h || nreq > HU_ARRAY_SIZE(copy))
+        return false;
+    snprintf(label, sizeof label, "%s, %s", what, pa_strategy_name(s));
+    if (nreq)
+        memcpy(copy, req, nreq * sizeof *req);
+    rc = hu_boot(h, copy, nreq, boot_node);
+    if (!rc && freed)
+        rc = hu_free_boot(h, copy, nreq);
+    if (!rc)
+        rc = hu_finish(h);
+    if (rc)
+        hb_check_fail(__FILE__, __LINE__, "%s: boot/free/finish: %d", label, rc);
+    for (size_t i = 0; i < nreq; i++)
+        if (copy[i].mfn != req[i].mfn)
+            hb_check_fail(__FILE__, __LINE__, "%s: boot allocation %zu at %#llx, "
+                          "expected %#llx", label, i, (unsigned long long)copy[i].mfn,
+                          (unsigned long long)req[i].mfn);
+    hu_collect(h, &seen);
+    ok = !rc && CHECK_HEAP(h) && CHECK_BLOCKS(&seen, want, label) &&
+         hu_blocks_sane(&seen, r, nr, label) && stats_add_up(h, r, nr, label);
+    if (ok && pa_lazy_pending(h, -1))
+        ok = CHECK_EQ(pa_lazy_pending(h, -1), 0);
+    hu_blocks_free(&seen);
+    pa_heap_destroy(h);
+    return ok;
+}
+
+bool hu_check_strategies(const char *what, const struct pa_range *r, size_t nr,
+                         unsigned max_order, const struct hu_boot_req *req,
+                         size_t nreq, bool freed, unsigned boot_node)
+{
+    struct hu_boot_req placed[64];
+    struct hu_blocks want = { 0 };
+    bool ok = true;
+
+    if (nreq > HU_ARRAY_SIZE(placed))
+        return false;
+    /* Where the boot allocations land: from a pagewise run (test_boot.c
+     * checks placement against hand-computed addresses). */
+    {
+        struct pa_heap *h = hu_heap_strat(r, nr, max_order, PA_STRAT_PAGEWISE);
+        if (!h)
+            return false;
+        if (nreq)
+            memcpy(placed, req, nreq * sizeof *req);
+        if (hu_boot(h, placed, nreq, boot_node)) {
+            hb_check_fail(__FILE__, __LINE__, "%s: boot allocations do not fit", what);
+            pa_heap_destroy(h);
+            return false;
+        }
+        pa_heap_destroy(h);
+    }
+    hu_expect(r, nr, max_order, placed, nreq, freed, boot_node, &want);
+    for (int s = 0; s < PA_NR_STRATEGIES; s++)
+        ok &= one_strategy(what, (enum pa_strategy)s, r, nr, max_order, placed,
+                           nreq, freed, boot_node, &want);
+    hu_blocks_free(&want);
+    return ok;
+}

@@ -140,6 +140,21 @@ void hu_expect(const struct pa_range *r, size_t nr, unsigned max_order,
                const struct hu_boot_req *req, size_t nreq, bool freed,
                unsigned boot_node, struct hu_blocks *out);
 
+/*
+ * The core property: for every strategy (pagewise, chunked, lazy, deferred)
+ * build a fresh heap, boot it with the boot allocations (a copy of req),
+ * return them if freed, finish, and require the free blocks to equal the
+ * reference (hu_expect).  Also checks, without the heap's help, that no
+ * block holds MFN 0 or leaves its node, and that the per-node page counts
+ * add up to the RAM.  Returns true if every strategy matched.
+ */
+bool hu_check_strategies(const char *what, const struct pa_range *r, size_t nr,
+                         unsigned max_order, const struct hu_boot_req *req,
+                         size_t nreq, bool freed, unsigned boot_node);
+/* Blocks inside one node of the layout and without MFN 0?  Reports. */
+bool hu_blocks_sane(const struct hu_blocks *b, const struct pa_range *r,
+                    size_t nr, const char *what);
+
 /* Bit width of an MFN, computed by a loop (independent of pa_mfn_zone). */
 unsigned hu_zone(uint64_t mfn);
 
