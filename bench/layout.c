@@ -207,8 +207,9 @@ uint64_t hb_layout_pages(const struct hb_layout *l, int node)
     return n;
 }
 
-static void describe_bad(const struct pa_range *r, size_t nr, size_t bad,
-                         char *err, size_t errlen)
+/* Why pa_layout_normalise refused r[bad] (r is sorted by then). */
+static void describe_bad(const struct pa_range *r, size_t bad, char *err,
+                         size_t errlen)
 {
     const struct pa_range *b = &r[bad];
 
@@ -231,7 +232,6 @@ static void describe_bad(const struct pa_range *r, size_t nr, size_t bad,
                  "physical addresses",
                  (unsigned long long)b->start << PA_PAGE_SHIFT,
                  (unsigned long long)b->end << PA_PAGE_SHIFT, PA_PADDR_BITS);
-    (void)nr;
 }
 
 int hb_layout_finish(struct hb_layout *l, char *err, size_t errlen)
@@ -245,7 +245,7 @@ int hb_layout_finish(struct hb_layout *l, char *err, size_t errlen)
     }
     n = pa_layout_normalise(l->ranges, l->nr, &bad);
     if (n < 0) {
-        describe_bad(l->ranges, l->nr, bad, err, errlen);
+        describe_bad(l->ranges, bad, err, errlen);
         return n;
     }
     if ((size_t)n > PA_MAX_RANGES) {

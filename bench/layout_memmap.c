@@ -609,7 +609,8 @@ static int read_all(const char *path, char **buf, char *err, size_t errlen)
     return 0;
 }
 
-/* Call fn on each line (NUL-terminated in place), numbered from 1. */
+/* Parse each line (NUL-terminated in place for the time), numbered from 1,
+ * as the plain format (comment cut off a copy) or as a boot log. */
 static int each_line(char *buf, struct mm_parse *m, bool plain)
 {
     unsigned no = 0;
@@ -662,11 +663,8 @@ static int parse_buffer(struct mm_parse *m, char *buf, struct hb_layout *l)
     bool log = is_boot_log(buf);
     int rc = each_line(buf, m, !log);
 
-    if (rc) {
-        if (rc == -ENOMEM)
-            snprintf(m->err, m->errlen, "%s: out of memory", m->path);
+    if (rc)
         return rc;
-    }
     if (!log)
         return plain_to_ram(m, l);
     if (m->e820_lines == 0 && m->srat.n == 0) {
