@@ -11,7 +11,8 @@
  *   gbench.json           Google Benchmark's JSON, untouched
  *   <family>.csv          one row per repetition per benchmark (bench/tidy.h)
  *   <family>_summary.csv  one row per benchmark: median, min, max, quartiles
- *   skipped.csv           benchmarks that could not run here, and why
+ *   skipped.txt           benchmarks that could not run here, and why (only
+ *                         if there are any)
  *   environment.csv       key,value: the machine, the build, the run
  *
  * Interrupting a run must leave no half-written folder, whatever the
@@ -562,7 +563,7 @@ static int write_file(const char *dir, const char *family, const char *suffix,
     FILE *f;
     int rc;
 
-    snprintf(path, sizeof path, "%s/%s%s.csv", dir, family, suffix);
+    snprintf(path, sizeof path, "%s/%s%s", dir, family, suffix);
     f = fopen(path, "w");
     if (!f)
         return -errno;
@@ -586,12 +587,12 @@ static int write_tables(struct bench_run *r)
 
     hb_results_derive(&r->res);
     for (size_t i = 0; i < n && i < 64 && !rc; i++) {
-        rc = write_file(r->dir, fam[i], "", &r->res, hb_results_write_csv);
+        rc = write_file(r->dir, fam[i], ".csv", &r->res, hb_results_write_csv);
         if (!rc)
-            rc = write_file(r->dir, fam[i], "_summary", &r->res, hb_results_write_summary);
+            rc = write_file(r->dir, fam[i], "_summary.csv", &r->res, hb_results_write_summary);
     }
-    if (!rc)
-        rc = write_file(r->dir, "skipped", "", &r->res, write_skipped);
+    if (!rc && r->res.nr_skips)
+        rc = write_file(r->dir, "skipped", ".txt", &r->res, write_skipped);
     return rc;
 }
 

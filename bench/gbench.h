@@ -118,7 +118,7 @@ void hb_gb_set_items_processed(hb_gb_state *st, int64_t items);
 void hb_gb_set_bytes_processed(hb_gb_state *st, int64_t bytes);
 void hb_gb_set_label(hb_gb_state *st, const char *label);
 /* The benchmark cannot run here: say why (shown in the output and in the
- * results' skipped.csv).  Then return without entering the loop, or leave
+ * results folder's skipped.txt).  Then return without entering the loop, or leave
  * it at once. */
 void hb_gb_skip_with_error(hb_gb_state *st, const char *msg);
 bool hb_gb_error_occurred(const hb_gb_state *st);

@@ -605,12 +605,7 @@ int hb_results_write_summary(const struct hb_results *r, const char *family, FIL
 
 int hb_results_write_skipped(const struct hb_results *r, FILE *f)
 {
-    fputs("benchmark,message\n", f);
-    for (size_t i = 0; i < r->nr_skips; i++) {
-        hb_tidy_field(f, r->skips[i].name);
-        fputc(',', f);
-        hb_tidy_field(f, r->skips[i].message);
-        fputc('\n', f);
-    }
+    for (size_t i = 0; i < r->nr_skips; i++)
+        fprintf(f, "%s: %s\n", r->skips[i].name, r->skips[i].message);
     return ferror(f) ? -EIO : 0;
 }

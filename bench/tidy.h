@@ -97,7 +97,8 @@ size_t hb_results_families(const struct hb_results *r, const char **fam, size_t 
 /* <family>.csv and <family>_summary.csv contents; 0 or -EIO. */
 int hb_results_write_csv(const struct hb_results *r, const char *family, FILE *f);
 int hb_results_write_summary(const struct hb_results *r, const char *family, FILE *f);
-/* skipped.csv: benchmark,message. */
+/* skipped.txt: "benchmark: message" lines (not CSV: every *.csv of a
+ * results folder but environment and summaries is a family table). */
 int hb_results_write_skipped(const struct hb_results *r, FILE *f);
 
 /* Median real_ns of a benchmark's repetitions (NAN if none). */
