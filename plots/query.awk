@@ -5,12 +5,14 @@
 #                                 (a select.awk filter for each series);
 #                                 columns with one value in every row are
 #                                 left out: they need no filter or legend
+#   -v mode=env -v fmt=md|html    the key,value rows as a Markdown or HTML table
 #   -v mode=label -v s=WORD       a legend entry for a distinct word:
 #                                 "where=away;boundary_align=" -> "where away"
 #   -v mode=ratio                 over several <family>_summary.csv files:
 #                                 family,idx,benchmark,ratio_median,ratio_min,
 #                                 ratio_max for each row that has a ratio
-#                                 (add -v fam=F for one family's rows)
+#                                 (add -v fam=F for one family's rows;
+#                                 idx counts every row of the files)
 { sub(/\r$/, "") }
 FNR == 1 {
     nh = csv_split($0, h)
@@ -23,6 +25,12 @@ FNR == 1 {
 mode == "get" {
     csv_split($0, f)
     if (f[1] == key) { print f[2]; exit }
+}
+function esc(s) { gsub(/&/, "\\&amp;", s); gsub(/</, "\\&lt;", s); gsub(/>/, "\\&gt;", s); return s }
+mode == "env" {
+    csv_split($0, f); v = f[2]
+    if (fmt == "html") printf "<tr><td class=n>%s</td><td class=n>%s</td></tr>\n", esc(f[1]), esc(v)
+    else { gsub(/\|/, "\\|", v); printf "| %s | %s |\n", f[1], v }
 }
 mode == "distinct" {
     csv_split($0, f); nr++
@@ -56,11 +64,11 @@ BEGIN {
     }
 }
 mode == "ratio" {
+    n++                         # numbered as in the report's table
     if (!("ratio_median" in idx)) next
     csv_split($0, f)
     if (f[idx["ratio_median"]] == "") next
     family = FILENAME; sub(/.*\//, "", family); sub(/_summary\.csv$/, "", family)
-    n++
     if (fam != "" && family != fam) next
     print family "," n "," csv_quote(f[1]) "," f[idx["ratio_median"]] "," \
           f[idx["ratio_min"]] "," f[idx["ratio_max"]]

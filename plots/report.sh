@@ -1,0 +1,183 @@
+#!/usr/bin/env bash
+# report.sh RUN_DIR - the report of one results folder: every figure of
+# plots/*.gp into RUN_DIR/figures (SVG and PNG), then RUN_DIR/report.md and
+# a self-contained RUN_DIR/report.html (PNGs inlined as data: URIs, so it
+# opens from a mail attachment or a file manager without a server).
+# A figure whose family was not run is skipped with a note in the report,
+# not an error.  Everything is built in a temporary folder inside RUN_DIR
+# and renamed into place at the end: an interrupted run leaves the
+# previous report, never half of a new one.
+# Exit: 0 done; 2 bad RUN_DIR (one line on stderr); 1 a tool failed.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+
+die() { echo "heapbench: report: $*" >&2; exit 2; }
+
+[ $# -eq 1 ] && [ -n "$1" ] || die "usage: plots/report.sh RUN_DIR"
+run=${1%/}
+[ -d "$run" ] || die "not a results folder: $run"
+ls "$run"/*_summary.csv >/dev/null 2>&1 || die "no <family>_summary.csv in $run"
+command -v gnuplot >/dev/null || { echo "heapbench: report: gnuplot not found (make deps)" >&2; exit 1; }
+
+tmp=$(mktemp -d "$run/.report.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT
+mkdir "$tmp/figures"
+
+# Figures in the report's order, with the sentence under each.
+figures=(
+    "init_cost|Heap initialisation cost per strategy against RAM size (ns per page, left; ms per GiB, right)."
+    "init_deferred|Lazy and deferred initialisation: the cost paid at boot against the cost deferred to later."
+    "init_tail|The tail: the worst single call per strategy."
+    "free_cost|Cost of one free by order, next to a node boundary and away from one."
+    "free_frag|Fragmentation at a node boundary: free blocks on each side after a free."
+    "state_scan|State-scan throughput against table size, with the same run's read bandwidth as the roofline and the last-level cache marked."
+    "ratio|Every benchmark's time as a ratio to the same run's memory baseline (numbers as in the table below)."
+    "shim|Overhead of the C shim over Google Benchmark, per loop iteration."
+)
+
+# --------------------------------------------------------------------------
+# Figures
+# --------------------------------------------------------------------------
+: >"$tmp/notes"
+made=()
+for entry in "${figures[@]}"; do
+    fig=${entry%%|*}
+    gnuplot -e "run='$run'; out='$tmp/figures/$fig'" "$here/$fig.gp" >"$tmp/log" 2>&1
+    rc=$?
+    if [ "$rc" -eq 0 ] && [ -s "$tmp/figures/$fig.png" ]; then
+        made+=("$entry")
+    elif [ "$rc" -eq 3 ]; then
+        echo "- $fig: $(grep -m1 '^skipped' "$tmp/log")" >>"$tmp/notes"
+    else
+        why=$(grep -v -e 'unknown.*terminal' -e 'No output will' -e 'range undefined' "$tmp/log" \
+              | grep -m1 . | tr -d '"' | cut -c1-160)
+        echo "- $fig: not drawn (gnuplot: ${why:-exit $rc}); a column it needs may be missing" >>"$tmp/notes"
+        rm -f "$tmp/figures/$fig".*
+    fi
+done
+
+# --------------------------------------------------------------------------
+# Text: environment, table, notes
+# --------------------------------------------------------------------------
+summaries=()
+for fam in init free state shim baseline; do
+    [ -r "$run/${fam}_summary.csv" ] && summaries+=("$run/${fam}_summary.csv")
+done
+for f in "$run"/*_summary.csv; do      # families this script does not know yet
+    case " ${summaries[*]} " in *" $f "*) ;; *) summaries+=("$f") ;; esac
+done
+
+envrows() {   # FMT: md or html
+    [ -r "$run/environment.csv" ] || { echo "(no environment.csv in this run)"; return; }
+    awk -f "$here/csv.awk" -f "$here/query.awk" -v mode=env -v fmt="$1" "$run/environment.csv"
+}
+envget() {
+    awk -f "$here/csv.awk" -f "$here/query.awk" -v mode=get -v key="$1" "$run/environment.csv" 2>/dev/null
+}
+host=$(envget host); date=$(envget date); commit=$(envget commit)
+title="heapbench report: ${host:-unknown host}, ${date:-unknown date}, commit ${commit:-unknown}"
+
+read -r -d '' debug_note <<'EOF'
+Google Benchmark prints "***WARNING*** Library was built as DEBUG. Timings
+may be affected." and the JSON context says "library_build_type": "debug".
+That label is about Debian's libbenchmark package (1.7.1), which is built
+without NDEBUG; it is not about heapbench. heapbench's own code, including
+every timed loop, is compiled with -O2 and with its internal checks
+compiled out (PA_DEBUG=0). The library's share of a measurement is the
+loop bookkeeping the shim figure shows, paid once per batch, not per page.
+EOF
+
+skip_note() {
+    if [ -s "$tmp/notes" ]; then
+        echo "Figures not drawn for this run:"; echo; cat "$tmp/notes"
+    else
+        echo "Every figure was drawn."
+    fi
+}
+
+write_md() {
+    echo "# $title"
+    echo
+    echo "Results folder: \`$run\`. Times are medians of the repetitions with"
+    echo "their min-max spread; ratio is the time over the same run's memory"
+    echo "baseline (1 = as fast as the measured bandwidth allows)."
+    echo
+    echo "## Environment"
+    echo
+    echo "| key | value |"; echo "|---|---|"
+    envrows md
+    echo
+    echo "## Figures"
+    echo
+    for entry in "${made[@]}"; do
+        fig=${entry%%|*}
+        echo "![$fig](figures/$fig.png)"; echo
+        echo "*${entry#*|}* ([SVG](figures/$fig.svg))"; echo
+    done
+    skip_note
+    echo
+    echo "## Every benchmark"
+    echo
+    echo "| # | benchmark | reps | median | min - max | ratio |"
+    echo "|---:|---|---:|---:|---:|---:|"
+    awk -f "$here/csv.awk" -f "$here/table.awk" -v fmt=md "${summaries[@]}"
+    echo
+    echo "## A note on \"Library was built as DEBUG\""
+    echo
+    echo "$debug_note"
+}
+
+write_html() {
+    local img
+    cat <<EOF
+<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>$title</title>
+<style>
+body { font-family: sans-serif; max-width: 1200px; margin: 2em auto; padding: 0 1em; color: #222; }
+table { border-collapse: collapse; font-size: 0.9em; }
+td, th { border: 1px solid #ccc; padding: 2px 8px; text-align: right; }
+td.n, th.n { text-align: left; font-family: monospace; }
+figure { margin: 2em 0; } img { max-width: 100%; border: 1px solid #eee; }
+figcaption { font-style: italic; }
+</style></head><body>
+<h1>$title</h1>
+<p>Results folder: <code>$run</code>. Times are medians of the repetitions with
+their min-max spread; ratio is the time over the same run's memory baseline
+(1 = as fast as the measured bandwidth allows).</p>
+<h2>Environment</h2>
+<table><tr><th class=n>key</th><th class=n>value</th></tr>
+EOF
+    envrows html
+    echo "</table>"
+    echo "<h2>Figures</h2>"
+    for entry in "${made[@]}"; do
+        fig=${entry%%|*}
+        img=$(base64 -w0 "$tmp/figures/$fig.png")
+        echo "<figure><img alt=\"$fig\" src=\"data:image/png;base64,$img\">"
+        echo "<figcaption>${entry#*|}</figcaption></figure>"
+    done
+    skip_note | sed -e 's/^- \(.*\)/<li>\1<\/li>/' -e 's/^$//' -e 's/^\([A-Z].*\)$/<p>\1<\/p>/'
+    echo "<h2>Every benchmark</h2>"
+    echo "<table><tr><th>#</th><th class=n>benchmark</th><th>reps</th><th>median</th><th>min - max</th><th>ratio</th></tr>"
+    awk -f "$here/csv.awk" -f "$here/table.awk" -v fmt=html "${summaries[@]}"
+    echo "</table>"
+    echo "<h2>A note on &ldquo;Library was built as DEBUG&rdquo;</h2>"
+    echo "<p>$debug_note</p>"
+    echo "</body></html>"
+}
+
+write_md >"$tmp/report.md" || exit 1
+write_html >"$tmp/report.html" || exit 1
+
+# --------------------------------------------------------------------------
+# Into place: figures first, then the two reports, each by rename.
+# --------------------------------------------------------------------------
+rm -rf "$run/.figures.old"
+[ -d "$run/figures" ] && mv "$run/figures" "$run/.figures.old"
+mv "$tmp/figures" "$run/figures" || exit 1
+rm -rf "$run/.figures.old"
+mv "$tmp/report.md" "$run/report.md" || exit 1
+mv "$tmp/report.html" "$run/report.html" || exit 1
+echo "report: $run/report.html ($run/report.md, ${#made[@]} figures in $run/figures)"
+[ -s "$tmp/notes" ] && sed 's/^- /report: skipped /' "$tmp/notes"
+exit 0
