@@ -45,12 +45,15 @@ BENCH_MAIN := bench/main.c
 BENCH_FAM  := $(wildcard bench/bench_*.c)
 BENCH_CXX  := $(wildcard bench/*.cc)
 BENCH_LIB  := $(filter-out $(BENCH_MAIN) $(BENCH_FAM),$(wildcard bench/*.c))
-TEST_SRC   := $(wildcard tests/test_*.c) tests/check.c
+# The unit runner: every tests/*.c but the soak (its own program); the
+# bench library minus the command that needs libbenchmark.
+TEST_SRC   := $(filter-out tests/soak.c,$(wildcard tests/*.c))
+TEST_BENCH := $(filter-out bench/cmd_bench.c,$(BENCH_LIB))
 
 OBJ_ALLOC  := $(ALLOC_SRC:%.c=$(BUILD)/%.o)
 OBJ_BENCH  := $(BENCH_LIB:%.c=$(BUILD)/%.o) $(BENCH_FAM:%.c=$(BUILD)/%.o) \
               $(BENCH_MAIN:%.c=$(BUILD)/%.o) $(BENCH_CXX:%.cc=$(BUILD)/%.o)
-TOBJ       := $(ALLOC_SRC:%.c=$(TBUILD)/%.o) $(BENCH_LIB:%.c=$(TBUILD)/%.o) \
+TOBJ       := $(ALLOC_SRC:%.c=$(TBUILD)/%.o) $(TEST_BENCH:%.c=$(TBUILD)/%.o) \
               $(TEST_SRC:%.c=$(TBUILD)/%.o)
 
 .PHONY: all test unit-test cli-test bench report compare perf deps help clean fuzz soak

@@ -130,6 +130,7 @@ void pai_free_chunked(struct pa_heap *h, uint64_t mfn, uint64_t nr,
             order = fit;
         if (order > h->max_order)
             order = h->max_order;
+        pai_call_boundary(h);       /* one free_heap_pages call per block */
         pai_free_block(h, mfn, pai_mfn_to_pdx(h, mfn), order, node);
         mfn += 1ULL << order;
         nr -= 1ULL << order;
@@ -221,6 +222,10 @@ static int free_run(struct pa_heap *h, uint64_t mfn, uint64_t nr,
 {
     (void)node;
     (void)arg;
+    if (mfn == 0 && (h->ft[pai_mfn_to_pdx(h, 0)].count_info & PA_PGC_RESERVED)) {
+        mfn++;      /* initialised MFN 0 is kept out; skip it */
+        nr--;
+    }
     while (nr) {
         unsigned order = mfn ? (unsigned)__builtin_ctzll(mfn) : h->max_order;
         unsigned fit = 63 - (unsigned)__builtin_clzll(nr);

@@ -252,7 +252,9 @@ enum pa_encoding pa_strategy_default_encoding(enum pa_strategy s);
 int pa_init_heap_pages(struct pa_heap *h, uint64_t mfn, uint64_t nr);
 
 /* Live update: pages a previous instance gave away are made properly "in
- * use" (owner set) without entering the heap; the node gets metadata. */
+ * use" (owner set) without entering the heap; the node gets metadata.  As
+ * on every init path, MFN 0 is kept out (reserved); a later pa_free_range
+ * skips it. */
 int pa_init_inuse(struct pa_heap *h, uint64_t mfn, uint64_t nr, uint64_t owner);
 
 /* Set the strategy (before any init).  Lazy and deferred need the uninit

@@ -158,8 +158,10 @@ void pai_init_run(struct pa_heap *h, uint64_t mfn, uint64_t nr, unsigned node,
         pai_free_chunked(h, mfn, nr, node);
         return;
     }
-    for (uint64_t i = 0; i < nr; i++)
+    for (uint64_t i = 0; i < nr; i++) {
+        pai_call_boundary(h);       /* Xen <= 4.16: free_heap_pages per page */
         pai_free_block(h, mfn + i, pai_mfn_to_pdx(h, mfn + i), 0, node);
+    }
 }
 
 /* Debug: pages handed to init must not be in the heap or kept out of it. */
@@ -183,18 +185,34 @@ static int check_init(struct pa_heap *h, uint64_t mfn, uint64_t nr,
     return 0;
 }
 
-static int init_run_cb(struct pa_heap *h, uint64_t mfn, uint64_t nr,
-                       unsigned node, void *arg)
+/* Xen has no range table at hand here: it finds where a node's run ends
+ * by looking up each page's node (phys_to_nid), so do the same. */
+static uint64_t node_run(const struct pa_heap *h, uint64_t mfn, uint64_t nr,
+                         int node)
 {
-    pai_init_run(h, mfn, nr, node, h->strategy != PA_STRAT_PAGEWISE);
-    return 0;
+    uint64_t len = 1;
+
+    while (len < nr && pa_mfn_to_node(h, mfn + len) == node)
+        len++;
+    return len;
 }
 
 int pai_init_range(struct pa_heap *h, uint64_t mfn, uint64_t nr)
 {
     int rc = pai_for_each_run(h, mfn, nr, check_init, NULL);
 
-    return rc ? rc : pai_for_each_run(h, mfn, nr, init_run_cb, NULL);
+    while (!rc && nr) {
+        int node = pa_mfn_to_node(h, mfn);
+        uint64_t len;
+
+        if (node < 0)
+            return -EINVAL;
+        len = node_run(h, mfn, nr, node);
+        pai_init_run(h, mfn, len, (unsigned)node, h->strategy != PA_STRAT_PAGEWISE);
+        mfn += len;
+        nr -= len;
+    }
+    return rc;
 }
 
 int pa_init_heap_pages(struct pa_heap *h, uint64_t mfn, uint64_t nr)
@@ -221,6 +239,12 @@ static int inuse_run_cb(struct pa_heap *h, uint64_t mfn, uint64_t nr,
 {
     const struct inuse_arg *a = arg;
 
+    if (mfn == 0) {
+        /* An init path: MFN 0 stays out of the heap, in use or not. */
+        mark_pages(h, 0, 1, h->raw[PA_STATE_INUSE] | PA_PGC_RESERVED);
+        mfn++;
+        nr--;
+    }
     pai_node_touch(h, node, NULL, NULL);
     for (uint64_t i = 0; i < nr; i++) {
         struct pa_page *pg = &h->ft[pai_mfn_to_pdx(h, mfn + i)];

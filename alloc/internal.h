@@ -82,9 +82,9 @@ struct pa_heap {
     size_t run_cursor[PA_MAX_NODES];   /* first run of the node not done */
     bool mfn0_pending;                 /* MFN 0 handed off, not reserved yet */
 
-    /* Deferred: one heap lock (as Xen's heap_lock) taken per chunk. */
+    /* One heap lock (as Xen's heap_lock); see lazy.c for deferred. */
     pthread_mutex_t lock;
-    bool threaded;
+    bool threaded;                     /* deferred threads are running */
     struct pai_deferred *deferred;
 
     bool autocheck;
@@ -159,16 +159,27 @@ bool pai_overlaps_pending(const struct pa_heap *h, uint64_t mfn, uint64_t nr);
  * Locking and the debug checker
  * ------------------------------------------------------------------------ */
 
+/* The heap lock, as Xen's heap_lock: every public call takes it. */
 static inline void pai_lock(struct pa_heap *h)
 {
-    if (h->threaded)
-        pthread_mutex_lock(&h->lock);
+    pthread_mutex_lock(&h->lock);
 }
 
 static inline void pai_unlock(struct pa_heap *h)
 {
-    if (h->threaded)
-        pthread_mutex_unlock(&h->lock);
+    pthread_mutex_unlock(&h->lock);
+}
+
+/*
+ * Init paths run under the lock but model a sequence of free_heap_pages
+ * calls, each of which takes the lock in Xen: drop and retake it per call,
+ * which costs what the call's own lock/unlock would and lets allocations
+ * (deferred init) in between.
+ */
+static inline void pai_call_boundary(struct pa_heap *h)
+{
+    pthread_mutex_unlock(&h->lock);
+    pthread_mutex_lock(&h->lock);
 }
 
 int pai_check(const struct pa_heap *h, char *why, size_t whylen);

@@ -90,8 +90,8 @@ static int parse_value(struct heap_opts *o, const char *opt, const char *val)
         if ((o->encoding = pa_encoding_parse(val)) < 0)
             return hb_err("unknown encoding: %s", val), -1;
     } else if (!strcmp(opt, "--max-order")) {
-        if (hb_parse_u64(val, &v) || v < 1 || v > PA_MAX_ORDER_DEFAULT)
-            return hb_err("--max-order must be 1 to %d: %s", PA_MAX_ORDER_DEFAULT, val), -1;
+        if (hb_parse_u64(val, &v) || v < 1 || v > PA_MAX_ORDER_LIMIT)
+            return hb_err("--max-order must be 1 to %d: %s", PA_MAX_ORDER_LIMIT, val), -1;
         o->max_order = (unsigned)v;
     } else if (!strcmp(opt, "--boot-alloc")) {
         return parse_boot_alloc(o, val);

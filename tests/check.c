@@ -13,6 +13,7 @@
 
 struct hb_test {
     const char *name, *file;
+    int line;
     hb_test_fn fn;
 };
 
@@ -21,13 +22,13 @@ static int nr_tests;
 static const char *current;
 static bool current_failed;
 
-void hb_test_register(const char *name, const char *file, hb_test_fn fn)
+void hb_test_register(const char *name, const char *file, int line, hb_test_fn fn)
 {
     if (nr_tests == HB_MAX_TESTS) {
         fprintf(stderr, "check: more than %d tests\n", HB_MAX_TESTS);
         abort();
     }
-    tests[nr_tests++] = (struct hb_test){ name, file, fn };
+    tests[nr_tests++] = (struct hb_test){ name, file, line, fn };
 }
 
 void hb_check_fail(const char *file, int line, const char *fmt, ...)
@@ -45,10 +46,13 @@ void hb_check_fail(const char *file, int line, const char *fmt, ...)
 const char *hb_current_test(void) { return current; }
 bool hb_test_failed(void) { return current_failed; }
 
-static int by_file(const void *a, const void *b)
+/* File by file, each file in the order its tests are written. */
+static int by_place(const void *a, const void *b)
 {
     const struct hb_test *x = a, *y = b;
-    return strcmp(x->file, y->file);
+    int c = strcmp(x->file, y->file);
+
+    return c ? c : x->line - y->line;
 }
 
 static bool selected(const char *name, int argc, char **argv)
@@ -65,19 +69,7 @@ int main(int argc, char **argv)
 {
     int passed = 0, failed = 0;
 
-    /* Constructors run in reverse order of definition within a file; a
-     * stable sort by file after reversing keeps each file's own order. */
-    for (int i = 0; i < nr_tests / 2; i++) {
-        struct hb_test t = tests[i];
-        tests[i] = tests[nr_tests - 1 - i];
-        tests[nr_tests - 1 - i] = t;
-    }
-    for (int i = 1; i < nr_tests; i++)        /* insertion sort: stable */
-        for (int j = i; j > 0 && by_file(&tests[j - 1], &tests[j]) > 0; j--) {
-            struct hb_test t = tests[j];
-            tests[j] = tests[j - 1];
-            tests[j - 1] = t;
-        }
+    qsort(tests, (size_t)nr_tests, sizeof tests[0], by_place);
     for (int i = 0; i < nr_tests; i++) {
         if (!selected(tests[i].name, argc, argv))
             continue;

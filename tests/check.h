@@ -14,7 +14,7 @@
 #include <string.h>
 
 typedef void (*hb_test_fn)(void);
-void hb_test_register(const char *name, const char *file, hb_test_fn fn);
+void hb_test_register(const char *name, const char *file, int line, hb_test_fn fn);
 void hb_check_fail(const char *file, int line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Name of the running test (for messages). */
@@ -26,7 +26,7 @@ bool hb_test_failed(void);
     static void name(void);                                               \
     __attribute__((constructor)) static void name##_register(void)        \
     {                                                                     \
-        hb_test_register(#name, __FILE__, name);                          \
+        hb_test_register(#name, __FILE__, __LINE__, name);                          \
     }                                                                     \
     static void name(void)
 
