@@ -20,6 +20,7 @@ set title "Time relative to the same run's memory baseline (1 = bandwidth-bound)
 set xlabel "benchmark (number in the report's table)"
 set ylabel "ratio to baseline (time / baseline time)"
 set logscale y 10
+set format y "%g"
 set key top left
 set arrow 1 from graph 0, first 1 to graph 1, first 1 nohead dt 2 lc rgb "#555555"
 @SVG

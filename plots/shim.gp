@@ -12,11 +12,12 @@ set ylabel "time per iteration (ns)"
 set style fill solid 0.6 border -1
 set boxwidth 0.6
 set yrange [0:*]
+set offsets 0.6, 0.6, graph 0.12, 0
 set xtics scale 0
 set grid noxtics
 set key off
 @SVG
-plot f using 0:"real_ns_median":"real_ns_min":"real_ns_max":xticlabels(strcol("what")) \
+plot f using 0:"real_ns_median":"real_ns_min":"real_ns_max":(0.3):xticlabels(strcol("what")) \
        with boxerrorbars lc rgb "#2166ac", \
      f using 0:"real_ns_max":(sprintf("%.2f ns", column("real_ns_median"))) \
        with labels offset 0,1 font ",11"

@@ -5,7 +5,7 @@
 # same numbers).  -v fmt=md for Markdown, -v fmt=html for HTML rows.
 function t(ns,    u, i) {
     if (ns == "") return ""
-    split("ns us ms s", u, " "); i = 1
+    ns += 0; split("ns us ms s", u, " "); i = 1
     while (i < 4 && (ns >= 999.5 || ns <= -999.5)) { ns /= 1000; i++ }
     return sprintf(ns < 9.995 ? "%.2f %s" : ns < 99.95 ? "%.1f %s" : "%.0f %s", ns, u[i])
 }
@@ -24,7 +24,7 @@ FNR == 1 {
     hi = ("real_ns_max" in idx) ? f[idx["real_ns_max"]] : ""
     reps = ("reps" in idx) ? f[idx["reps"]] : ""
     ratio = ("ratio_median" in idx) ? f[idx["ratio_median"]] : ""
-    ratio = ratio == "" ? "" : sprintf("%.2f", ratio)
+    ratio = ratio == "" ? "" : sprintf("%.3g", ratio + 0)
     spread = lo == "" ? "" : t(lo) " - " t(hi)
     if (fmt == "html")
         printf "<tr><td>%d</td><td class=n>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>\n", \
