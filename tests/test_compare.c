@@ -36,7 +36,7 @@ static bool parse(struct hb_csv *csv, const char *text, char *why)
  *   c,,                         two empty cells
  * Expect: 2 rows, cells decoded, empty cells as "".
  */
-TEST(csv_quotes_and_empty_cells_check)
+TEST(compare_csv_quotes_and_empty_cells_check)
 {
     struct hb_csv csv;
     char why[128];
@@ -63,7 +63,7 @@ TEST(csv_quotes_and_empty_cells_check)
  *   x,2                         no newline at the end
  * Expect: 2 rows; the header's first name is "k", not BOM + "k".
  */
-TEST(csv_crlf_bom_multiline_check)
+TEST(compare_csv_crlf_bom_multiline_check)
 {
     struct hb_csv csv;
     char why[128];
@@ -79,7 +79,7 @@ TEST(csv_crlf_bom_multiline_check)
 }
 
 /* Malformed inputs: each is refused with the line it went wrong on. */
-TEST(csv_malformed_refused_check)
+TEST(compare_csv_malformed_refused_check)
 {
     static const struct {
         const char *text, *why;
@@ -101,7 +101,7 @@ TEST(csv_malformed_refused_check)
 }
 
 /* A header alone is a table with no rows, not an error. */
-TEST(csv_header_only_check)
+TEST(compare_csv_header_only_check)
 {
     struct hb_csv csv;
     char why[128];
@@ -113,7 +113,7 @@ TEST(csv_header_only_check)
     hb_csv_free(&csv);
 }
 
-TEST(csv_num_cells_check)
+TEST(compare_csv_num_cells_check)
 {
     double v = 0;
 
@@ -130,7 +130,7 @@ TEST(csv_num_cells_check)
  * Medians and geometric means
  * ------------------------------------------------------------------------ */
 
-TEST(stats_median_geomean_check)
+TEST(compare_stats_median_geomean_check)
 {
     double odd[] = { 3, 1, 2 }, even[] = { 4, 1, 3, 2 };
     double g1[] = { 1, 4 }, g2[] = { 2, 8, 4 }, bad[] = { 2, 0 };
@@ -150,7 +150,7 @@ TEST(stats_median_geomean_check)
 
 /* Identical samples {1..5} and {1..5}: every value tied across the
  * groups, U = 12.5 = mn/2, so z = 0 and p = 1 (normal, tie-corrected). */
-TEST(mwu_identical_samples_check)
+TEST(compare_mwu_identical_samples_check)
 {
     double a[] = { 1, 2, 3, 4, 5 }, b[] = { 1, 2, 3, 4, 5 };
     struct hb_mwu t;
@@ -164,7 +164,7 @@ TEST(mwu_identical_samples_check)
 
 /* Fully separated, n = 5 each: of C(10,5) = 252 orderings one gives U = 0
  * and one U = 25, so the exact two-sided p is 2/252 = 0.0079365. */
-TEST(mwu_separated_exact_check)
+TEST(compare_mwu_separated_exact_check)
 {
     double a[] = { 1, 2, 3, 4, 5 }, b[] = { 6, 7, 8, 9, 10 };
     struct hb_mwu t;
@@ -184,7 +184,7 @@ TEST(mwu_separated_exact_check)
 /* a = {1,3,5}, b = {2,4,6}: pairs with a > b are (3,2) (5,2) (5,4), U = 3.
  * The counts of U = 0..9 over the 20 orderings are 1 1 2 3 3 3 3 2 1 1,
  * so P(U <= 3) = 7/20 and p = 2 * 7/20 = 0.7. */
-TEST(mwu_interleaved_exact_check)
+TEST(compare_mwu_interleaved_exact_check)
 {
     double a[] = { 1, 3, 5 }, b[] = { 2, 4, 6 };
     struct hb_mwu t;
@@ -199,7 +199,7 @@ TEST(mwu_interleaved_exact_check)
  * R_a = 11, U = 11 - 4*5/2 = 1.  Ties t = 2, 3, 3: sum(t^3 - t) = 54;
  * var = 16/12 * (9 - 54/56) = 10.7142857; z = (|1 - 8| - 0.5)/sqrt(var)
  * = 1.9857828; p = 2 Q(z) = 0.0470574. */
-TEST(mwu_ties_normal_check)
+TEST(compare_mwu_ties_normal_check)
 {
     double a[] = { 1, 1, 2, 2 }, b[] = { 2, 3, 3, 3 };
     struct hb_mwu t;
@@ -211,7 +211,7 @@ TEST(mwu_ties_normal_check)
     CHECK_NEAR(t.p, 0.0470574463, 1e-8);
 }
 
-TEST(mwu_empty_refused_check)
+TEST(compare_mwu_empty_refused_check)
 {
     double a[] = { 1 };
     struct hb_mwu t;
@@ -227,7 +227,7 @@ TEST(mwu_empty_refused_check)
  * pairwise ratios new_j/base_i lie in 1.1 * [10/10.4, 10.4/10], so the
  * interval (order statistics 3 and 23, U critical value 2 at 5%) lies
  * within that, excludes 1, and the estimate is 1.1 (median ratio). */
-TEST(ratio_ci_shift_check)
+TEST(compare_ratio_ci_shift_check)
 {
     double b[] = { 10.0, 10.1, 10.2, 10.3, 10.4 }, n[5];
     struct hb_ratio_ci ci;
@@ -245,7 +245,7 @@ TEST(ratio_ci_shift_check)
 
 /* Two values a side: P(U = 0) = 1/6 > 0.025, no interval reaches 95%;
  * the whole range of pairwise ratios is given and flagged. */
-TEST(ratio_ci_too_few_check)
+TEST(compare_ratio_ci_too_few_check)
 {
     double b[] = { 1, 2 }, n[] = { 2, 4 }, bad[] = { 1, 0 };
     struct hb_ratio_ci ci;
