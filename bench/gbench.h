@@ -27,6 +27,8 @@
  * the hardware counters where the machine has them) are read just before
  * the timer starts and just after it stops, and added as per-iteration
  * counters named faults, cycles, instructions, cache_misses, dtlb_misses.
+ * The window is the whole loop: with manual timing it includes the untimed
+ * per-iteration set-up, so faults there show up too.
  */
 #ifndef HB_GBENCH_H
 #define HB_GBENCH_H
