@@ -295,7 +295,7 @@ static int load_run(struct run *r)
  * Environments
  * ------------------------------------------------------------------------ */
 
-static const char *env_get(const struct run *r, const char *key)
+static const char *env_get1(const struct run *r, const char *key)
 {
     int k, v;
 
@@ -307,6 +307,22 @@ static const char *env_get(const struct run *r, const char *key)
         if (!strcmp(hb_csv_get(&r->env, i, k), key))
             return hb_csv_get(&r->env, i, v);
     return NULL;
+}
+
+/* A key of environment.csv under its short name (the contract: date,
+ * commit, dirty, thp) or the longer one `heapbench bench` writes. */
+static const char *env_get(const struct run *r, const char *key)
+{
+    static const char *alias[][2] = {
+        { "date", "date_utc" }, { "commit", "heapbench_commit" },
+        { "dirty", "heapbench_dirty" }, { "thp", "thp_setting" },
+    };
+    const char *v = env_get1(r, key);
+
+    for (size_t i = 0; !v && i < sizeof alias / sizeof alias[0]; i++)
+        if (!strcmp(alias[i][0], key))
+            v = env_get1(r, alias[i][1]);
+    return v;
 }
 
 /* One warning line per difference that could explain a change by itself. */
@@ -478,7 +494,8 @@ static void print_head(const struct run *r, const char *label)
     printf("%s %.60s\n", label, r->dir);
     if (r->has_env)
         printf("     host %.20s, commit %.12s%s, %.24s\n", host ? host : "?",
-               commit ? commit : "?", dirty && !strcmp(dirty, "1") ? " (dirty)" : "",
+               commit ? commit : "?",
+               dirty && (!strcmp(dirty, "1") || !strcmp(dirty, "yes")) ? " (dirty)" : "",
                date ? date : "?");
 }
 

@@ -6,6 +6,8 @@
 #   stat(file, where)    the same over per-benchmark median/min/max of every
 #                        numeric column of a per-repetition CSV (stats.awk)
 #   distinct(file, cols, where)  the series: space-separated "col=val;..."
+#   params(file, except) the parameter columns but those named, "a;b"
+#   hascol(file, col)    whether the CSV has that column
 #   need(file)           exit with status 3 ("skipped: no data") if absent
 #   @SVG, @PNG           switch to the SVG / PNG terminal on out.'.svg|.png'
 # and a caption line at the bottom: host, date, commit from environment.csv.
@@ -20,6 +22,8 @@ stat(file, where) = sprintf("< %sstats.awk' '%s' | %sselect.awk' -v where='%s'",
                             AWK, file, AWK, where)
 distinct(file, cols, where) = system(sprintf("%sselect.awk' -v where='%s' '%s' | %squery.awk' -v mode=distinct -v cols='%s'", \
                                      AWK, where, file, AWK, cols))
+params(file, except) = system(sprintf("%squery.awk' -v mode=params -v except='%s' '%s'", AWK, except, file))
+hascol(file, c) = system(sprintf("%squery.awk' -v mode=hascol -v col='%s' '%s'", AWK, c, file)) eq "1"
 have(file) = system(sprintf("test -r '%s' && echo 1 || echo 0", file)) eq "1"
 envget(k) = system(sprintf("%squery.awk' -v mode=get -v key=%s '%s/environment.csv' 2>/dev/null", AWK, k, run))
 # "a=x;b=" as a legend entry "a x"; "all" when no column varies
@@ -31,8 +35,11 @@ set datafile separator comma
 set datafile columnheaders
 set encoding utf8
 
-host = envget("host"); date = envget("date"); commit = envget("commit")
-dirty = envget("dirty") eq "1" ? " (dirty tree)" : ""
+# environment.csv keys, with the names heapbench bench writes as fallbacks
+env2(a, b) = (envget(a) ne "") ? envget(a) : envget(b)
+host = envget("host"); date = env2("date", "date_utc"); commit = env2("commit", "heapbench_commit")
+dirty = env2("dirty", "heapbench_dirty")
+dirty = (dirty eq "1" || dirty eq "yes") ? " (dirty tree)" : ""
 caption = (host eq "" && commit eq "") ? "no environment.csv in ".run : \
           sprintf("host %s   %s   heapbench %s%s", host, date, commit, dirty)
 set label 100 caption at screen 0.01, screen 0.975 left font ",9" textcolor rgb "#555555"

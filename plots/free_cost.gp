@@ -4,7 +4,9 @@
 load system("dirname '".ARG0."'")."/common.gp"
 f = run."/free_summary.csv"
 if (!have(f)) { print "skipped: no ".f; exit status 3 }
-series = distinct(f, "what;where;boundary_align;variant", "")
+# "frag" rows (heapbench bench) hold block counts, not timings
+nofrag = "what!=frag"
+series = distinct(f, "what;".params(f, "order"), nofrag)
 
 set title "Cost of a free by order, at a node boundary and away from one"
 set xlabel "order of the freed block (2^order pages)"
@@ -17,7 +19,7 @@ set key below
 set bmargin 4 + ceil(KEYN / 2.0) * 1.3
 dashed(s) = strstrt(s, "where=away") ? 2 : 1
 @SVG
-plot for [s in series] sel(f, filt(s)) \
+plot for [s in series] sel(f, nofrag.";".filt(s)) \
      using "order":"real_ns_median":"real_ns_min":"real_ns_max" \
      with yerrorlines dt dashed(s) title pretty(s)
 @PNG

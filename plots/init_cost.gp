@@ -8,12 +8,14 @@ load system("dirname '".ARG0."'")."/common.gp"
 f = run."/init_summary.csv"
 if (!have(f)) { print "skipped: no ".f; exit status 3 }
 whats = distinct(f, "what", "")
-W0 = strstrt(whats, "what=total ") ? "total" : word(whats, 1)[6:]
-fix = word(distinct(f, "nodes;aligned;boot_alloc", "what=".W0), 1)
-base = "what=".W0.";".filt(fix)
+# the "total" rows if "what" varies, else whatever the one kind of row is
+W0 = whats eq "all" ? "" : strstrt(whats, "what=total ") ? "total" : word(whats, 1)[6:]
+wsel = W0 eq "" ? "" : "what=".W0
+fix = word(distinct(f, params(f, "strategy;ram_gib"), wsel), 1)
+base = wsel.";".filt(fix)
 series = distinct(f, "strategy", base)
 
-set title sprintf("Heap initialisation cost per page (%s; %s)", W0, pretty(fix))
+set title sprintf("Heap initialisation cost per page (%s%s)", W0 eq "" ? "" : W0."; ", pretty(fix))
 set xlabel "modelled RAM (GiB)"
 set ylabel "time per page of RAM (ns/page)"
 set y2label "time per GiB of RAM (ms/GiB)"

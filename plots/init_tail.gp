@@ -7,9 +7,11 @@ load system("dirname '".ARG0."'")."/common.gp"
 f = run."/init.csv"
 if (!have(f)) { print "skipped: no ".f; exit status 3 }
 whats = distinct(f, "what", "")
-W0 = strstrt(whats, "what=total ") ? "total" : word(whats, 1)[6:]
-fix = word(distinct(f, "nodes;aligned;boot_alloc", "what=".W0), 1)
-base = "what=".W0.";".filt(fix)
+# the "total" rows if "what" varies, else whatever the one kind of row is
+W0 = whats eq "all" ? "" : strstrt(whats, "what=total ") ? "total" : word(whats, 1)[6:]
+wsel = W0 eq "" ? "" : "what=".W0
+fix = word(distinct(f, params(f, "strategy;ram_gib"), wsel), 1)
+base = wsel.";".filt(fix)
 series = distinct(f, "strategy", base)
 
 set title sprintf("Worst single call per strategy (%s)", pretty(fix))

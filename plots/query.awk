@@ -5,6 +5,11 @@
 #                                 (a select.awk filter for each series);
 #                                 columns with one value in every row are
 #                                 left out: they need no filter or legend
+#   -v mode=params -v except=a;b  the parameter columns (between "what" and
+#                                 "reps" or "repetition") but a, b and the
+#                                 harness's own (param_iterations, time,
+#                                 min_time), joined by ";"
+#   -v mode=hascol -v col=C       1 if the header has column C, else 0
 #   -v mode=env -v fmt=md|html    the key,value rows as a Markdown or HTML table
 #   -v mode=label -v s=WORD       a legend entry for a distinct word:
 #                                 "where=away;boundary_align=" -> "where away"
@@ -20,7 +25,20 @@ FNR == 1 {
     for (i = 1; i <= nh; i++) idx[h[i]] = i
     if (mode == "distinct" && NR == 1) nc = split(cols, c, ";")
     if (mode == "ratio" && NR == 1) print "family,idx,benchmark,ratio_median,ratio_min,ratio_max"
+    if (mode == "params") { print params(); exit }
+    if (mode == "hascol") { print (col in idx) ? 1 : 0; exit }
     next
+}
+function params(    skip, n, e, i, on, out) {
+    n = split(except ";param_iterations;time;min_time", e, ";")
+    for (i = 1; i <= n; i++) skip[e[i]] = 1
+    on = 0; out = ""
+    for (i = 1; i <= nh; i++) {
+        if (h[i] == "reps" || h[i] == "repetition") break
+        if (on && !(h[i] in skip)) out = out (out == "" ? "" : ";") h[i]
+        if (h[i] == "what") on = 1
+    }
+    return out
 }
 mode == "get" {
     csv_split($0, f)

@@ -8,13 +8,15 @@ f = run."/state_summary.csv"
 b = run."/baseline_summary.csv"
 if (!have(f)) { print "skipped: no ".f; exit status 3 }
 whats = distinct(f, "what", "")
-S0 = strstrt(whats, "what=scan") || whats eq "all" ? "scan" : word(whats, 1)[6:]
-series = distinct(f, "encoding;impl;method", "what=".S0)
+S0 = whats eq "all" ? "" : strstrt(whats, "what=scan ") ? "scan" : word(whats, 1)[6:]
+ssel = S0 eq "" ? "" : "what=".S0
+series = distinct(f, params(f, "table_bytes"), ssel)
 roof = have(b) && strstrt(distinct(b, "what;threads", ""), "what=read")
 rsel = "what=read;threads=1"
+bx = roof && hascol(b, "param_bytes") ? "param_bytes" : "bytes"
 llc = envget("llc_bytes")
 
-set title "State scan throughput against frame-table size (".S0.")"
+set title "State scan throughput against frame-table size".(S0 eq "" ? "" : " (".S0.")")
 set xlabel "frame-table size (bytes)"
 set ylabel "throughput (GB/s of state data read)"
 set logscale x 2
@@ -25,16 +27,19 @@ set key below
 set bmargin 4 + ceil((words(series) + 2) / 3.0) * 1.3
 set key maxcols 3
 if (llc ne "" && llc + 0 > 0) {
+    # widen the axis to show the cache size when every table fits in it
+    stats sel(f, ssel) using "table_bytes" nooutput
+    if (llc + 0 >= STATS_max) { set xrange [*:(llc + 0) * 2] }
     set arrow 1 from llc + 0, graph 0 to llc + 0, graph 1 nohead dt 3 lw 2 lc rgb "#555555"
-    set label 1 sprintf(" last-level cache %.0f MiB", (llc + 0) / 1048576.0) at llc + 0, graph 0.97 left font ",10"
+    set label 1 sprintf("last-level cache %.0f MiB ", (llc + 0) / 1048576.0) at llc + 0, graph 0.97 right font ",10"
 }
 if (roof) {
     stats sel(b, rsel) using "gbps_median" nooutput
     dram = STATS_min
     set label 2 sprintf("memory read roofline %.1f GB/s", dram) at graph 0.02, first dram * 1.12 left font ",10"
-    PLOT = 'plot sel(b, rsel) using "bytes":"gbps_median" with lines lw 5 lc rgb "#bbbbbb" title "read bandwidth, 1 thread (baseline)", dram with lines dt 2 lw 2 lc rgb "#888888" notitle, for [s in series] sel(f, "what=".S0.";".filt(s)) using "table_bytes":"gbps_median":"gbps_min":"gbps_max" with yerrorlines title pretty(s)'
+    PLOT = 'plot sel(b, rsel) using bx:"gbps_median" with lines lw 5 lc rgb "#bbbbbb" title "read bandwidth, 1 thread (baseline)", dram with lines dt 2 lw 2 lc rgb "#888888" notitle, for [s in series] sel(f, ssel.";".filt(s)) using "table_bytes":"gbps_median":"gbps_min":"gbps_max" with yerrorlines title pretty(s)'
 } else {
-    PLOT = 'plot for [s in series] sel(f, "what=".S0.";".filt(s)) using "table_bytes":"gbps_median":"gbps_min":"gbps_max" with yerrorlines title pretty(s)'
+    PLOT = 'plot for [s in series] sel(f, ssel.";".filt(s)) using "table_bytes":"gbps_median":"gbps_min":"gbps_max" with yerrorlines title pretty(s)'
 }
 @SVG
 @PLOT
