@@ -73,6 +73,9 @@ $(BUILD)/%.o: %.c
 	@echo "  CC      $<"
 	$(Q)$(CC) $(BASE_CFLAGS) $(PKG_CFLAGS) $(CFLAGS) -DPA_DEBUG=0 -c -o $@ $<
 
+# The environment record names the flags the measured code was built with.
+$(BUILD)/bench/cmd_bench.o: CFLAGS += -DHB_CFLAGS='"$(OPT) -g -DPA_DEBUG=0"'
+
 $(BUILD)/%.o: %.cc
 	@mkdir -p $(@D)
 	@echo "  CXX     $<"

@@ -192,7 +192,7 @@ static uint64_t node_run(const struct pa_heap *h, uint64_t mfn, uint64_t nr,
 {
     uint64_t len = 1;
 
-    while (len < nr && pa_mfn_to_node(h, mfn + len) == node)
+    while (len < nr && pai_mfn_to_node(h, mfn + len) == node)
         len++;
     return len;
 }
@@ -202,7 +202,7 @@ int pai_init_range(struct pa_heap *h, uint64_t mfn, uint64_t nr)
     int rc = pai_for_each_run(h, mfn, nr, check_init, NULL);
 
     while (!rc && nr) {
-        int node = pa_mfn_to_node(h, mfn);
+        int node = pai_mfn_to_node(h, mfn);
         uint64_t len;
 
         if (node < 0)

@@ -102,6 +102,17 @@ uint64_t pai_pdx_to_mfn(const struct pa_heap *h, pa_pdx_t pdx);
 /* Index of the range holding mfn, or -1. */
 long pai_range_of(const struct pa_heap *h, uint64_t mfn);
 
+/* Node of an MFN, -1 if not RAM: one directory read when the chunk is
+ * all RAM of one node (Xen's phys_to_nid is one table read too). */
+static inline int pai_mfn_to_node(const struct pa_heap *h, uint64_t mfn)
+{
+    uint64_t c = mfn >> h->chunk_order;
+
+    if (c < h->dir_len && h->dir[c].full && h->dir[c].node != PAI_NODE_MIXED)
+        return h->dir[c].node;
+    return pa_mfn_to_node(h, mfn);
+}
+
 static inline enum pa_state pai_state(const struct pa_heap *h,
                                       const struct pa_page *pg)
 {

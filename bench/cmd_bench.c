@@ -51,11 +51,6 @@
 #define HB_CFLAGS "unknown"
 #endif
 
-/* Families written by others: until their files exist these are NULL. */
-void hb_family_init_register(const struct hb_bench_ctx *ctx) __attribute__((weak));
-void hb_family_free_register(const struct hb_bench_ctx *ctx) __attribute__((weak));
-void hb_family_state_register(const struct hb_bench_ctx *ctx) __attribute__((weak));
-
 /* Signal handling: the signal caught (0: none) and the child to pass it to. */
 static volatile sig_atomic_t caught_signal;
 static volatile pid_t child_pid;
@@ -680,8 +675,7 @@ static void register_families(const struct hb_bench_ctx *ctx)
     };
 
     for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++)
-        if (fns[i])
-            fns[i](ctx);
+        fns[i](ctx);
 }
 
 /* google-benchmark flags: ours first, so that the user's (after --) win. */

@@ -105,23 +105,31 @@ states4(const struct pa_page *p)
     return _mm256_srli_epi64(v, PA_PGC_STATE_SHIFT);
 }
 
+/* Histograms in registers: each 64-bit lane holds eight byte counters, and
+ * an entry in state s adds 1 << 8s to its lane (one variable shift, one
+ * add); the bytes are flushed to 64-bit totals before they can overflow. */
+static void flush_lanes(const uint64_t *lanes, size_t nr, uint64_t cnt[8])
+{
+    for (size_t l = 0; l < nr; l++)
+        for (int s = 0; s < 8; s++)
+            cnt[s] += (lanes[l] >> (8 * s)) & 0xff;
+}
+
 __attribute__((target("avx2"))) static void
 count_avx2(const struct pa_page *ft, size_t n, uint64_t cnt[8])
 {
-    __m256i acc[8];
+    const __m256i one = _mm256_set1_epi64x(1);
     size_t i = 0;
 
-    for (int s = 0; s < 8; s++)
-        acc[s] = _mm256_setzero_si256();
-    for (; i + 4 <= n; i += 4) {
-        __m256i v = states4(&ft[i]);
-        for (int s = 0; s < 8; s++)
-            acc[s] = _mm256_sub_epi64(acc[s], _mm256_cmpeq_epi64(v, _mm256_set1_epi64x(s)));
-    }
-    for (int s = 0; s < 8; s++) {
+    while (i + 4 <= n) {
+        __m256i acc = _mm256_setzero_si256();
         uint64_t l[4];
-        _mm256_storeu_si256((__m256i *)l, acc[s]);
-        cnt[s] = l[0] + l[1] + l[2] + l[3];
+        for (int k = 0; k < 255 && i + 4 <= n; k++, i += 4) {
+            __m256i sh = _mm256_slli_epi64(states4(&ft[i]), 3);
+            acc = _mm256_add_epi64(acc, _mm256_sllv_epi64(one, sh));
+        }
+        _mm256_storeu_si256((__m256i *)l, acc);
+        flush_lanes(l, 4, cnt);
     }
     for (; i < n; i++)
         cnt[RAW(ft[i].count_info)]++;
@@ -194,21 +202,24 @@ states8(const struct pa_page *p)
     return _mm512_srli_epi64(v, PA_PGC_STATE_SHIFT);
 }
 
-__attribute__((target("avx512f,popcnt"))) static void
+__attribute__((target("avx512f"))) static void
 count_avx512(const struct pa_page *ft, size_t n, uint64_t cnt[8])
 {
-    uint64_t c[8] = { 0 };
+    const __m512i one = _mm512_set1_epi64(1);
     size_t i = 0;
 
-    for (; i + 8 <= n; i += 8) {
-        __m512i v = states8(&ft[i]);
-        for (int s = 0; s < 8; s++)
-            c[s] += (uint64_t)__builtin_popcount(
-                _mm512_cmpeq_epi64_mask(v, _mm512_set1_epi64(s)));
+    while (i + 8 <= n) {
+        __m512i acc = _mm512_setzero_si512();
+        uint64_t l[8];
+        for (int k = 0; k < 255 && i + 8 <= n; k++, i += 8) {
+            __m512i sh = _mm512_slli_epi64(states8(&ft[i]), 3);
+            acc = _mm512_add_epi64(acc, _mm512_sllv_epi64(one, sh));
+        }
+        _mm512_storeu_si512(l, acc);
+        flush_lanes(l, 8, cnt);
     }
-    count_scalar(&ft[i], n - i, cnt);
-    for (int s = 0; s < 8; s++)
-        cnt[s] += c[s];
+    for (; i < n; i++)
+        cnt[RAW(ft[i].count_info)]++;
 }
 
 __attribute__((target("avx512f"))) static size_t
