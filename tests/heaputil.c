@@ -185,14 +185,20 @@ static void fmt_block(char *buf, size_t len, const struct hu_blocks *b, size_t i
                  b->v[i].zone);
 }
 
+/* Field by field: the struct has padding. */
+static bool block_eq(const struct hu_block *a, const struct hu_block *b)
+{
+    return a->mfn == b->mfn && a->order == b->order && a->node == b->node &&
+           a->zone == b->zone;
+}
+
 bool hu_blocks_same(const struct hu_blocks *seen, const struct hu_blocks *want,
                     const char *what, const char *file, int line)
 {
     char s[96], w[96];
     size_t i = 0;
 
-    while (i < seen->nr && i < want->nr &&
-           !memcmp(&seen->v[i], &want->v[i], sizeof seen->v[i]))
+    while (i < seen->nr && i < want->nr && block_eq(&seen->v[i], &want->v[i]))
         i++;
     if (i == seen->nr && i == want->nr)
         return true;
