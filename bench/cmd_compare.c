@@ -466,6 +466,27 @@ static void fmt_p(char *out, size_t len, double p)
         snprintf(out, len, "%.3f", p);
 }
 
+/* A name too long for the row goes on lines of its own, broken before a
+ * '/' so that every line fits 80 columns; continuation lines are indented. */
+static void print_long_name(const char *name)
+{
+    size_t col = 0;
+
+    while (*name) {
+        size_t seg = strcspn(name + 1, "/") + 1;   /* up to the next '/' */
+        if (col && col + seg > 79) {
+            fputs("\n  ", stdout);
+            col = 2;
+        }
+        if (seg > 79 - col)
+            seg = 79 - col;                         /* one huge segment */
+        fwrite(name, 1, seg, stdout);
+        col += seg;
+        name += seg;
+    }
+    fputc('\n', stdout);
+}
+
 static void print_row(const struct row *w)
 {
     char b[16], n[16], c[16], lo[16], hi[16], ci[40], p[16];
@@ -479,7 +500,7 @@ static void print_row(const struct row *w)
     snprintf(ci, sizeof ci, "%s..%s%s", lo, hi, w->ci.short_cov ? "!" : "");
     fmt_p(p, sizeof p, w->test.p);
     if (strlen(name) > NAME_W) {
-        printf("%s\n", name);
+        print_long_name(name);
         name = "";
     }
     printf("%-*s %8s %8s %6s%% %16s %5s %s\n", NAME_W, name, b, n, c, ci, p,

@@ -56,6 +56,7 @@ set style line 7 lc rgb "#8c510a" lw 2 pt 1 ps 0.8
 set style line 8 lc rgb "#4d4d4d" lw 2 pt 6 ps 0.8
 set style increment user
 set errorbars small
+set format y "%g"
 
 need(file) = have(file) ? 1 : 0
 W = exists("width") ? width : 1100

@@ -98,6 +98,20 @@ case_usage() {
     ok usage
 }
 
+# A name longer than a line (real names carry every parameter) is broken
+# at '/' over several lines, none wider than 80 columns.
+case_long_name() {
+    local name=free/block/boundary:natural/order:0/where:boundary/path:free_heap_pages/iterations:10000/manual_time
+    mkdir -p "$tmp/la" "$tmp/lb"
+    printf 'benchmark,real_ns\n%s,10\n%s,11\n%s,12\n' "$name" "$name" "$name" >"$tmp/la/free.csv"
+    printf 'benchmark,real_ns\n%s,20\n%s,21\n%s,22\n' "$name" "$name" "$name" >"$tmp/lb/free.csv"
+    run long_name 0 "$hb" compare "$tmp/la" "$tmp/lb" || return
+    [ "$(awk 'length($0) > 80' "$tmp/out" | wc -l)" -eq 0 ] || { fail long_name "line wider than 80"; return; }
+    grep -q '^  /iterations:10000/manual_time$' "$tmp/out" || { fail long_name "not broken at a slash"; return; }
+    grep -q 'p cannot go below 0.100' "$tmp/out" || { fail long_name "no note on 3 repetitions"; return; }
+    ok long_name
+}
+
 case_plots() {
     command -v gnuplot >/dev/null || { ok "plots (skipped: no gnuplot)"; return; }
     run plots 0 "$hb" compare "$data/run_a" "$data/run_b" --plots "$tmp/fig" || return
@@ -115,6 +129,7 @@ case_missing_column
 case_missing_folder
 case_bad_csv
 case_usage
+case_long_name
 case_plots
 echo "cli_compare: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
