@@ -13,7 +13,12 @@ H = N <= 60 ? 260 + 16 * N : 900
 set title sprintf("Each run relative to the base median (base: %s, new: %s)", short(base), short(new)) noenhanced
 set xlabel "time relative to the base median (median, min-max)"
 set format x "%.2f"
-set bmargin 6
+# a log axis when the ratios span more than a factor of 3, else linear
+stats csv using (strcol("benchmark") eq "geomean" ? NaN : column("new_min_ns")/column("base_median_ns")) nooutput name "LO"
+stats csv using (strcol("benchmark") eq "geomean" ? NaN : column("new_max_ns")/column("base_median_ns")) nooutput name "HI"
+if (HI_max / LO_min > 3) { set logscale x 10; set format x "%g" }
+if (N > 60) { set ylabel "benchmark (row of compare.csv)" }
+set bmargin 7
 set yrange [N:-1]
 set ytics scale 0 font ",9" noenhanced
 set grid xtics mxtics lc rgb "#dddddd"
