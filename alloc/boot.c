@@ -129,17 +129,22 @@ static uint64_t fit_region(const struct pa_boot *b, size_t i, uint64_t nr,
     return PA_INVALID_MFN;
 }
 
-/* Cut [top, top+nr) out of region i. */
+/* Cut [top, top+nr) out of region i.  Only a cut in the middle needs a
+ * new region, so only that can fail when the array is full. */
 static int carve(struct pa_boot *b, size_t i, uint64_t top, uint64_t nr)
 {
     struct boot_region *r = &b->r[i];
     uint64_t tail_s = top + nr, tail_e = r->e;
 
-    if (tail_s < tail_e && b->nr == PA_BOOT_MAX_REGIONS)
-        return -ENOSPC;
-    r->e = top;
-    if (tail_s < tail_e)
-        insert_region(b, tail_s, tail_e);
+    if (top == r->s) {
+        r->s = tail_s;
+    } else {
+        if (tail_s < tail_e && b->nr == PA_BOOT_MAX_REGIONS)
+            return -ENOSPC;
+        r->e = top;
+        if (tail_s < tail_e)
+            insert_region(b, tail_s, tail_e);
+    }
     if (b->r[i].s == b->r[i].e) {
         memmove(&b->r[i], &b->r[i + 1], (b->nr - i - 1) * sizeof b->r[0]);
         b->nr--;
