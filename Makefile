@@ -102,6 +102,7 @@ test: deps $(TBUILD)/run_tests $(BUILD)/heapbench
 # ---------------------------------------------------------------------------
 bench: deps $(BUILD)/heapbench
 	$(Q)$(BUILD)/heapbench bench --profile $(PROFILE) $(if $(REPS),--repetitions $(REPS)) $(HEAPBENCH_ARGS)
+	$(Q)$(MAKE) --no-print-directory report
 
 report: $(BUILD)/heapbench
 	$(Q)bash plots/report.sh $(if $(RUN),$(RUN),$$(ls -d results/2*/ 2>/dev/null | tail -n 1))
