@@ -104,9 +104,16 @@ int pa_layout_normalise(struct pa_range *r, size_t nr, size_t *bad)
  * Directory and sizes
  * ------------------------------------------------------------------------ */
 
-static unsigned chunk_order_for(unsigned max_order)
+/* At least max_order (buddies share a chunk), at least PAI_CHUNK_ORDER_MIN
+ * (16 KiB of table: whole pages, for binding), and coarse enough that the
+ * directory for the highest MFN stays within PAI_DIR_MAX entries. */
+static unsigned chunk_order_for(unsigned max_order, uint64_t top)
 {
-    return max_order > PAI_CHUNK_ORDER_MIN ? max_order : PAI_CHUNK_ORDER_MIN;
+    unsigned co = max_order > PAI_CHUNK_ORDER_MIN ? max_order : PAI_CHUNK_ORDER_MIN;
+
+    while ((top >> co) > PAI_DIR_MAX)
+        co++;
+    return co;
 }
 
 /* Chunks of address space holding RAM (ranges sorted). */
@@ -142,7 +149,7 @@ int pa_frametable_bytes(const struct pa_range *r, size_t nr, unsigned max_order,
     memcpy(tmp, r, nr * sizeof *tmp);
     n = pa_layout_normalise(tmp, nr, NULL);
     if (n > 0) {
-        unsigned co = chunk_order_for(max_order);
+        unsigned co = chunk_order_for(max_order, tmp[n - 1].end);
         *bytes = (count_chunks(tmp, (size_t)n, co) << co) * sizeof(struct pa_page);
     }
     free(tmp);
@@ -289,7 +296,6 @@ int pa_heap_create(const struct pa_heap_config *cfg, struct pa_heap **out)
     h->enc = cfg->encoding;
     h->strategy = PA_STRAT_PAGEWISE;
     h->max_order = cfg->max_order ? cfg->max_order : PA_MAX_ORDER_DEFAULT;
-    h->chunk_order = chunk_order_for(h->max_order);
     h->autocheck = true;
     for (int st = 0; st < PA_NR_STATES; st++) {
         int raw = pa_state_raw(h->enc, (enum pa_state)st);
@@ -297,8 +303,10 @@ int pa_heap_create(const struct pa_heap_config *cfg, struct pa_heap **out)
     }
     pthread_mutex_init(&h->lock, NULL);
     rc = copy_layout(h, cfg);
-    if (!rc)
+    if (!rc) {
+        h->chunk_order = chunk_order_for(h->max_order, h->ranges[h->nr_ranges - 1].end);
         rc = build_directory(h);
+    }
     if (!rc)
         rc = alloc_lists(h);
     if (!rc)

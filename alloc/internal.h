@@ -3,7 +3,8 @@
  *
  * The frame table is indexed by "pdx" (Xen's name): MFNs with the holes
  * compressed out.  Compression works in chunks of 2^chunk_order pages,
- * chunk_order >= max_order: every chunk of address space that holds any RAM
+ * chunk_order >= max_order (and >= 9, and coarse enough that the directory
+ * has at most PAI_DIR_MAX entries): every chunk of address space that holds any RAM
  * gets a whole chunk of frame table, at a pdx that is a multiple of the
  * chunk size.  Since a buddy block never exceeds max_order, a block and its
  * buddy always share a chunk, so buddy arithmetic on pdx is the same as on
@@ -21,7 +22,8 @@
 
 #include "alloc/heap.h"
 
-#define PAI_CHUNK_ORDER_MIN 18
+#define PAI_CHUNK_ORDER_MIN 9
+#define PAI_DIR_MAX (1UL << 20)
 #define PAI_DIR_ABSENT UINT32_MAX
 #define PAI_NODE_MIXED (-1)
 
