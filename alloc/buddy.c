@@ -119,17 +119,23 @@ void pai_free_block(struct pa_heap *h, uint64_t mfn, pa_pdx_t pdx,
     pai_list_add(h, pdx, node, zone, order);
 }
 
+/* The largest block that starts at mfn, is aligned and fits in nr pages. */
+static unsigned chunk_order(const struct pa_heap *h, uint64_t mfn, uint64_t nr)
+{
+    unsigned order = mfn ? (unsigned)__builtin_ctzll(mfn) : h->max_order;
+    unsigned fit = 63 - (unsigned)__builtin_clzll(nr);
+
+    if (order > fit)
+        order = fit;
+    return order < h->max_order ? order : h->max_order;
+}
+
 void pai_free_chunked(struct pa_heap *h, uint64_t mfn, uint64_t nr,
                       unsigned node)
 {
     while (nr) {
-        unsigned order = mfn ? (unsigned)__builtin_ctzll(mfn) : h->max_order;
-        unsigned fit = 63 - (unsigned)__builtin_clzll(nr);
+        unsigned order = chunk_order(h, mfn, nr);
 
-        if (order > fit)
-            order = fit;
-        if (order > h->max_order)
-            order = h->max_order;
         pai_call_boundary(h);       /* one free_heap_pages call per block */
         pai_free_block(h, mfn, pai_mfn_to_pdx(h, mfn), order, node);
         mfn += 1ULL << order;
@@ -227,15 +233,9 @@ static int free_run(struct pa_heap *h, uint64_t mfn, uint64_t nr,
         nr--;
     }
     while (nr) {
-        unsigned order = mfn ? (unsigned)__builtin_ctzll(mfn) : h->max_order;
-        unsigned fit = 63 - (unsigned)__builtin_clzll(nr);
-        int rc;
+        unsigned order = chunk_order(h, mfn, nr);
+        int rc = free_locked(h, mfn, order);
 
-        if (order > fit)
-            order = fit;
-        if (order > h->max_order)
-            order = h->max_order;
-        rc = free_locked(h, mfn, order);
         if (rc)
             return rc;
         mfn += 1ULL << order;

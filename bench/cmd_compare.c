@@ -18,6 +18,7 @@
 
 #include "bench/abstats.h"
 #include "bench/cli.h"
+#include "bench/tidy.h"
 #include "bench/csvread.h"
 
 #include <dirent.h>
@@ -577,21 +578,6 @@ static void print_table(const struct result *res, const struct run *base,
  * CSV output
  * ------------------------------------------------------------------------ */
 
-static void csv_str(FILE *f, const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
 static void csv_rows(FILE *f, const struct result *res)
 {
     fputs("benchmark,base_reps,new_reps,base_median_ns,new_median_ns,base_min_ns,"
@@ -599,7 +585,7 @@ static void csv_rows(FILE *f, const struct result *res)
           "ratio_hl,u,p,test,significant\n", f);
     for (size_t i = 0; i < res->n; i++) {
         const struct row *w = &res->rows[i];
-        csv_str(f, w->b->name);
+        hb_tidy_field(f, w->b->name);
         fprintf(f, ",%zu,%zu,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.4f,%.6g,%.6g,%.6g,%g,%.6g,%s,%d\n",
                 w->b->n, w->n->n, w->mb, w->mn, w->bmin, w->bmax, w->nmin, w->nmax,
                 w->ratio, (w->ratio - 1) * 100, w->ci.lo, w->ci.hi, w->ci.est,
