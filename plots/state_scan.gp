@@ -1,8 +1,10 @@
-# state_scan.gp - whole-table state scan throughput (GB/s of state data
-# read) against frame-table size, one line per encoding and implementation,
-# with the same run's single-thread read bandwidth (baseline family, what
-# read) as the roofline and the last-level cache size marked.  Median with
-# min-max from state_summary.csv and baseline_summary.csv.
+# state_scan.gp - whole-table state scan throughput (pages checked per ns)
+# against frame-table size, one line per encoding, implementation and
+# layout, with the same run's single-thread read bandwidth divided by the
+# 32 bytes of an entry as the roofline of any scan of the entries (a
+# separate state array reads 1 byte a page, so it can pass that line), and
+# the last-level cache size marked.  Median with min-max from
+# state_summary.csv and baseline_summary.csv.
 load system("dirname '".ARG0."'")."/common.gp"
 f = run."/state_summary.csv"
 b = run."/baseline_summary.csv"
@@ -18,7 +20,7 @@ llc = envget("llc_bytes")
 
 set title "State scan throughput against frame-table size".(S0 eq "" ? "" : " (".S0.")")
 set xlabel "frame-table size (bytes)"
-set ylabel "throughput (GB/s of state data read)"
+set ylabel "throughput (pages checked per ns)"
 set logscale x 2
 set format x "%.0b %BB"
 set xtics 4
@@ -36,10 +38,10 @@ if (llc ne "" && llc + 0 > 0) {
 if (roof) {
     stats sel(b, rsel) using "gbps_median" nooutput
     dram = STATS_min
-    set label 2 sprintf("memory read roofline %.1f GB/s", dram) at graph 0.02, first dram * 1.12 left font ",10"
-    PLOT = 'plot sel(b, rsel) using bx:"gbps_median" with lines lw 5 lc rgb "#bbbbbb" title "read bandwidth, 1 thread (baseline)", dram with lines dt 2 lw 2 lc rgb "#888888" notitle, for [s in series] sel(f, ssel.";".filt(s)) using "table_bytes":"gbps_median":"gbps_min":"gbps_max" with yerrorlines title pretty(s)'
+    set label 2 sprintf("entries' roofline: read bandwidth %.1f GB/s / 32 B = %.2f pages/ns", dram, dram / 32) at graph 0.02, first dram / 32 * 1.15 left font ",10"
+    PLOT = 'plot sel(b, rsel) using bx:(column("gbps_median") / 32) with lines lw 5 lc rgb "#bbbbbb" title "read bandwidth / 32 B, 1 thread (baseline)", dram / 32 with lines dt 2 lw 2 lc rgb "#888888" notitle, for [s in series] sel(f, ssel.";".filt(s)) using "table_bytes":(1 / column("ns_per_page_median")):(1 / column("ns_per_page_max")):(1 / column("ns_per_page_min")) with yerrorlines title pretty(s)'
 } else {
-    PLOT = 'plot for [s in series] sel(f, ssel.";".filt(s)) using "table_bytes":"gbps_median":"gbps_min":"gbps_max" with yerrorlines title pretty(s)'
+    PLOT = 'plot for [s in series] sel(f, ssel.";".filt(s)) using "table_bytes":(1 / column("ns_per_page_median")):(1 / column("ns_per_page_max")):(1 / column("ns_per_page_min")) with yerrorlines title pretty(s)'
 }
 @SVG
 @PLOT
