@@ -12,8 +12,8 @@
 #       | 0x10 uninit encoding (eager only) | 0x20 chunked reference
 #   FLAGS: 1 MFN 0 is RAM, 2 high MFNs.  BASE: with 2, two bytes (2^(20+E%12)
 #   plus an offset); with neither, one byte (first MFN 1 + B%32).
-#   SEL: LEN is below 2^(SEL%17), one byte when that is <= 256, else two
-#   (little-endian); range length LEN+1.  GAP (from the second range on):
+#   SEL: LEN is below 2^(SEL%13) (SEL >= 0xf0: 2^(SEL%17)), one byte when
+#   that is <= 256, else two (little-endian); range length LEN+1.  GAP (from the second range on):
 #   <0x70 none, <0xe0 1..64, <0xff a multiple of 4099, 0xff a new chunk.
 #   PAGES likewise below 2^(SEL%11), ALIGN 2^(A%6).
 # Usage: tests/fuzz/make_corpus.sh   (rewrites the corpus in place)
@@ -52,5 +52,5 @@ seed lazy-mfn0-inuse      "08 00 00 01 00  08 3f 00   01 06 3f 00 00" 8 200 7
 seed misuse-legacy        "01 04 00 01 02  0a ff 00 00  09 ff 00 00 01  09 ff 00 70 00   02 03 07 01 00 05 13 02 01" 9 400 10
 seed claim-lazy           "09 08 00 00 01 05  0b ff 01 00  0a ff 02 00 01   00" 10 400 6
 seed deferred-sparse      "0f 12 03 00 02 07  0b ff 03 00  0a ff 01 50 02  09 ff 00 00 00   02 05 20 00 03 06 30 04 01" 11 400 9
-seed lazy-64k             "0b 12 00 01 03  10 ff 3f 00  10 ff 3f 00 01  10 ff 3f 90 02  10 ff 3f 00 03   03 0a ff 03 05 00 09 40 01 02 04 06 c0 00 00" 12 600
+seed lazy-64k             "0b 12 00 01 03  fe ff 3f 00  fe ff 3f 00 01  fe ff 3f 90 02  fe ff 3f 00 03   03 0a ff 03 05 00 09 40 01 02 04 06 c0 00 00" 12 120
 ls -l "$dir" | tail -n +2 | wc -l
