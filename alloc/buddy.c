@@ -86,7 +86,7 @@ static bool buddy_mergeable(const struct pa_heap *h, const struct pa_page *b,
                             unsigned order, unsigned node)
 {
     return (b->count_info & PA_PGC_STATE_MASK) == h->raw[PA_STATE_FREE] &&
-           b->order == order && b->node == node;
+           b->order == order && (b->node == node || h->reserve_boundary);
 }
 
 void pai_free_block(struct pa_heap *h, uint64_t mfn, pa_pdx_t pdx,

@@ -11,7 +11,7 @@
  *   - every RAM page is exactly one of free (then inside a block), in use,
  *     uninitialised, metadata or reserved; pending lazy runs are all
  *     uninitialised; a node has its full metadata or none; only MFN 0 is
- *     reserved.
+ *     reserved (and, in the pre-2010 mode, unaligned node boundary pages).
  * It is O(pages) and allocates a bitmap: tests run it after every
  * operation (PA_DEBUG=3), benchmarks never.
  */
@@ -141,7 +141,8 @@ static int check_page(struct chk *c, uint64_t mfn, uint64_t *meta)
                     covered ? "not free" : "free", covered ? "inside" : "outside");
     if ((pg->count_info & (PA_PGC_META | PA_PGC_RESERVED)) && st != PA_STATE_INUSE)
         return fail(c, "metadata or reserved page mfn %#lx is not in use", (unsigned long)mfn);
-    if ((pg->count_info & PA_PGC_RESERVED) && mfn != 0)
+    if ((pg->count_info & PA_PGC_RESERVED) && mfn != 0 &&
+        !(h->reserve_boundary && pai_boundary_page(h, mfn)))
         return fail(c, "page mfn %#lx is reserved but is not MFN 0", (unsigned long)mfn);
     if (pg->count_info & PA_PGC_META)
         (*meta)++;

@@ -294,6 +294,7 @@ int pa_heap_create(const struct pa_heap_config *cfg, struct pa_heap **out)
     if (!h)
         return -ENOMEM;
     h->enc = cfg->encoding;
+    h->reserve_boundary = cfg->reserve_boundary;
     h->strategy = PA_STRAT_PAGEWISE;
     h->max_order = cfg->max_order ? cfg->max_order : PA_MAX_ORDER_DEFAULT;
     h->autocheck = true;

@@ -140,6 +140,11 @@ struct pa_heap_config {
     enum pa_encoding encoding;
     unsigned max_order;            /* 0 means PA_MAX_ORDER_DEFAULT */
     bool hugepages;                /* madvise(MADV_HUGEPAGE) the table */
+    /* Xen before 2010 (commit e7187a2e01): merges do not look at nodes;
+     * instead init reserves the first page of a node that starts off a
+     * max_order boundary, so no merged block can span it.  Eager
+     * strategies only (pa_heap_set_strategy refuses lazy and deferred). */
+    bool reserve_boundary;
     pa_bind_fn bind;               /* optional */
     void *bind_arg;
 };
@@ -258,7 +263,7 @@ int pa_init_heap_pages(struct pa_heap *h, uint64_t mfn, uint64_t nr);
 int pa_init_inuse(struct pa_heap *h, uint64_t mfn, uint64_t nr, uint64_t owner);
 
 /* Set the strategy (before any init).  Lazy and deferred need the uninit
- * encoding: -EINVAL otherwise. */
+ * encoding and no reserve_boundary: -EINVAL otherwise. */
 int pa_heap_set_strategy(struct pa_heap *h, enum pa_strategy s);
 enum pa_strategy pa_heap_strategy(const struct pa_heap *h);
 

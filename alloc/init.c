@@ -49,9 +49,10 @@ enum pa_encoding pa_strategy_default_encoding(enum pa_strategy s)
 
 int pa_heap_set_strategy(struct pa_heap *h, enum pa_strategy s)
 {
+    bool lazy = pa_strategy_default_encoding(s) == PA_ENC_UNINIT;
+
     if ((unsigned)s >= PA_NR_STRATEGIES ||
-        (pa_strategy_default_encoding(s) == PA_ENC_UNINIT &&
-         h->enc != PA_ENC_UNINIT))
+        (lazy && (h->enc != PA_ENC_UNINIT || h->reserve_boundary)))
         return -EINVAL;
     h->strategy = s;
     return 0;
@@ -144,12 +145,29 @@ void pai_node_touch(struct pa_heap *h, unsigned node, uint64_t *mfn, uint64_t *n
  * Eager initialisation
  * ------------------------------------------------------------------------ */
 
+bool pai_boundary_page(const struct pa_heap *h, uint64_t mfn)
+{
+    int prev;
+
+    if (!mfn || !(mfn & pai_mask(h->max_order)))
+        return false;
+    prev = pai_mfn_to_node(h, mfn - 1);
+    return prev >= 0 && prev != pai_mfn_to_node(h, mfn);
+}
+
 void pai_init_run(struct pa_heap *h, uint64_t mfn, uint64_t nr, unsigned node,
                   bool chunked)
 {
     if (mfn == 0 && nr) {
         /* MFN 0 stays out: merging with it would cross zones. */
         mark_pages(h, 0, 1, h->raw[PA_STATE_INUSE] | PA_PGC_RESERVED);
+        mfn++;
+        nr--;
+    }
+    if (nr && h->reserve_boundary && pai_boundary_page(h, mfn)) {
+        /* Pre-2010: no merged block can hold this page, so none spans the
+         * boundary, though merges never look at nodes. */
+        mark_pages(h, mfn, 1, h->raw[PA_STATE_INUSE] | PA_PGC_RESERVED);
         mfn++;
         nr--;
     }

@@ -89,6 +89,7 @@ struct pa_heap {
     bool threaded;                     /* deferred threads are running */
     struct pai_deferred *deferred;
 
+    bool reserve_boundary;             /* pre-2010: see heap.h */
     bool autocheck;
     pa_check_fail_fn check_fail;
     void *check_fail_arg;
@@ -156,6 +157,9 @@ void pai_node_touch(struct pa_heap *h, unsigned node, uint64_t *mfn, uint64_t *n
 /* Initialise a single-node run eagerly (meta, MFN 0, then free). */
 void pai_init_run(struct pa_heap *h, uint64_t mfn, uint64_t nr, unsigned node,
                   bool chunked);
+/* Pre-2010 mode: the first page of a node that starts off a max_order
+ * boundary, right after another node's RAM. */
+bool pai_boundary_page(const struct pa_heap *h, uint64_t mfn);
 /* Visit every single-node piece of [mfn, mfn+nr); -EINVAL on a hole. */
 typedef int (*pai_run_fn)(struct pa_heap *h, uint64_t mfn, uint64_t nr,
                           unsigned node, void *arg);

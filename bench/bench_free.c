@@ -18,6 +18,10 @@
  *   frag   free blocks of each order on each side of B after a full init:
  *          how much the boundary fragments the heap (left/right_blocks); its
  *          time is the walk of the two lists that counts them.
+ * variant:reserve_page models Xen before 2010 (commit e7187a2e01): merges
+ * did not compare nodes; the page at an unaligned boundary was kept out
+ * instead (lost_pages counts it).  The block is then claimed and freed
+ * the same way, so the two variants differ only in that.
  * Frees are timed one by one with clock_gettime (about 20 ns of timer
  * cost is in every figure, the same near and away).
  */
@@ -39,6 +43,19 @@ struct free_case {
     bool near;                 /* block: at the boundary; range: -- */
     bool lazy;                 /* range: lazy (uninit) or eager path */
 };
+
+/* Pages the pre-2010 variant keeps out at node boundaries (MFN 0 aside). */
+static uint64_t lost_pages(const struct pa_heap *h)
+{
+    uint64_t n = 0;
+
+    for (unsigned node = 0; node < pa_heap_nr_nodes(h); node++) {
+        struct pa_node_stats s;
+        pa_node_stats(h, node, &s);
+        n += s.reserved;
+    }
+    return n - (pa_mfn_is_ram(h, 0) ? 1 : 0);
+}
 
 static const struct {
     const char *name;
@@ -108,6 +125,7 @@ static void bm_block(hb_gb_state *st, struct free_case *c, struct pa_heap *h)
         hb_gb_set_iteration_time(st, (double)(t1 - t0) * 1e-9);
     }
     hb_gb_counter(st, "merges", (double)merges / (double)iters, HB_GB_PLAIN);
+    hb_gb_counter(st, "lost_pages", (double)lost_pages(h), HB_GB_PLAIN);
     hb_gb_set_work(st, (double)(1ULL << c->order),
                    (double)(1ULL << c->order) * sizeof(struct pa_page));
 }
@@ -144,6 +162,7 @@ static void bm_frag(hb_gb_state *st, struct free_case *c, struct pa_heap *h)
     /* The time is what counting costs (a walk of both lists), once. */
     while (hb_gb_keep_running_batch(st, 1))
         hb_gb_set_iteration_time(st, (double)(took ? took : 1) * 1e-9);
+    hb_gb_counter(st, "lost_pages", (double)lost_pages(h), HB_GB_PLAIN);
     hb_gb_counter(st, "left_blocks", (double)left, HB_GB_PLAIN);
     hb_gb_counter(st, "right_blocks", (double)right, HB_GB_PLAIN);
 }
@@ -170,21 +189,26 @@ static void bm_free(hb_gb_state *st, void *arg)
  * Registration
  * ------------------------------------------------------------------------ */
 
+/* variant: node_check (today: merges compare nodes) or reserve_page (before
+ * 2010: the first page of a node off a max_order boundary is kept out). */
 static void add(struct hb_fixtures *fx, enum free_kind kind, unsigned bi,
-                unsigned order, bool near, bool lazy, unsigned gib)
+                unsigned order, bool near, bool lazy, bool reserve)
 {
     struct free_case *c = calloc(1, sizeof *c);
     static const char *const what[] = { "block", "range", "frag" };
+    unsigned gib = kind == FREE_RANGE ? 1 : 8;  /* 8: every order fits each side */
     char name[256];
 
     *c = (struct free_case){ fx, { .ram_pages = (uint64_t)gib << 18, .nodes = 2,
                                    .boundary_order = boundaries[bi].order,
-                                   .enc = lazy ? PA_ENC_UNINIT : PA_ENC_LEGACY },
+                                   .enc = lazy ? PA_ENC_UNINIT : PA_ENC_LEGACY,
+                                   .reserve_boundary = reserve },
                              kind, order, near, lazy };
-    snprintf(name, sizeof name, "free/%s/boundary:%s/order:%u/where:%s/path:%s",
+    snprintf(name, sizeof name, "free/%s/boundary:%s/order:%u/where:%s/path:%s/variant:%s",
              what[kind], boundaries[bi].name, order,
              kind == FREE_BLOCK ? (near ? "boundary" : "away") : "boundary",
-             kind == FREE_RANGE ? (lazy ? "lazy" : "eager") : "free_heap_pages");
+             kind == FREE_RANGE ? (lazy ? "lazy" : "eager") : "free_heap_pages",
+             reserve ? "reserve_page" : "node_check");
     hb_gb_bench *b = hb_gb_register(name, bm_free, c);
     hb_gb_use_manual_time(b);
     if (kind == FREE_BLOCK) {
@@ -199,18 +223,19 @@ void hb_family_free_register(const struct hb_bench_ctx *ctx)
 {
     struct hb_fixtures *fx = calloc(1, sizeof *fx);
     bool quick = ctx->profile == HB_PROFILE_QUICK;
-    unsigned step = quick ? 9 : 1, gib = 8;   /* every order fits on both sides */
+    unsigned step = quick ? 9 : 1;
 
     hb_fix_init(fx, ctx);
     for (unsigned bi = 0; bi < 3; bi++) {
-        for (unsigned o = 0; o <= 18; o += step) {
-            add(fx, FREE_BLOCK, bi, o, true, false, gib);
-            add(fx, FREE_BLOCK, bi, o, false, false, gib);
-            add(fx, FREE_FRAG, bi, o, true, false, gib);
-        }
+        for (int v = 0; v < 2; v++)
+            for (unsigned o = 0; o <= 18; o += step) {
+                add(fx, FREE_BLOCK, bi, o, true, false, v);
+                add(fx, FREE_BLOCK, bi, o, false, false, v);
+                add(fx, FREE_FRAG, bi, o, true, false, v);
+            }
         for (unsigned o = 1; o <= 18; o += quick ? 8 : 1) {
-            add(fx, FREE_RANGE, bi, o, true, true, 1);
-            add(fx, FREE_RANGE, bi, o, true, false, 1);
+            add(fx, FREE_RANGE, bi, o, true, true, false);
+            add(fx, FREE_RANGE, bi, o, true, false, false);
         }
     }
 }

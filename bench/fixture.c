@@ -86,8 +86,11 @@ static struct pa_heap *build(struct hb_fixtures *f, const struct hb_fix_key *k,
         snprintf(why, whylen, "frame table of %.1f GiB does not fit (%.1f GiB available)",
                  (double)bytes / (1 << 30), (double)f->ctx->max_table_bytes / (1 << 30));
     } else {
-        struct pa_heap_config cfg = { r, nr, k->enc, k->max_order, f->ctx->hugepages,
-                                      bind_area, (void *)f->ctx };
+        struct pa_heap_config cfg = {
+            .ranges = r, .nr_ranges = nr, .encoding = k->enc, .max_order = k->max_order,
+            .hugepages = f->ctx->hugepages, .reserve_boundary = k->reserve_boundary,
+            .bind = bind_area, .bind_arg = (void *)f->ctx,
+        };
         int rc = pa_heap_create(&cfg, &h);
         if (rc)
             snprintf(why, whylen, "cannot build the heap: %s", strerror(-rc));
@@ -101,7 +104,8 @@ static bool key_eq(const struct hb_fix_key *a, const struct hb_fix_key *b)
 {
     return a->ram_pages == b->ram_pages && a->nodes == b->nodes &&
            a->boundary_order == b->boundary_order && a->enc == b->enc &&
-           a->max_order == b->max_order && a->given == b->given;
+           a->max_order == b->max_order && a->given == b->given &&
+           a->reserve_boundary == b->reserve_boundary;
 }
 
 struct pa_heap *hb_fix_get(struct hb_fixtures *f, const struct hb_fix_key *k,

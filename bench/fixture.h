@@ -27,6 +27,7 @@ struct hb_fix_key {
     enum pa_encoding enc;
     unsigned max_order;        /* 0: default */
     bool given;                /* use the layout of the command line */
+    bool reserve_boundary;     /* pre-2010 boundary handling (heap.h) */
 };
 
 struct hb_fixtures {
