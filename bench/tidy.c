@@ -25,6 +25,8 @@ static const char *const fixed_cols[] = {
     "repetition", "iterations", "real_ns", "cpu_ns", "pages", "bytes",
     "ns_per_page", "ms_per_gib", "gbps", "baseline", "baseline_gbps", "ratio",
     "faults", "cycles", "instructions", "cache_misses", "dtlb_misses",
+    "cycles_per_page", "instructions_per_page", "cache_misses_per_page",
+    "dtlb_misses_per_page",
 };
 static const char *const summary_metrics[] = { "real_ns", "ns_per_page", "ratio", "gbps" };
 static const char *const summary_stats[] = { "median", "min", "max", "q1", "q3" };
@@ -532,6 +534,11 @@ static void write_row(FILE *f, const struct hb_row *row, const struct cols *para
                                                  HB_PERF_DTLB_MISSES };
         fputc(',', f);
         hb_tidy_num(f, row->perf[order[id]]);
+    }
+    /* The hardware counters again, per page of modelled RAM. */
+    for (int id = HB_PERF_CYCLES; id <= HB_PERF_DTLB_MISSES; id++) {
+        fputc(',', f);
+        hb_tidy_num(f, row->pages > 0 ? row->perf[id] / row->pages : NAN);
     }
     for (size_t i = 0; i < other->n; i++) {
         fputc(',', f);

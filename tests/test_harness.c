@@ -254,15 +254,16 @@ TEST(results_family_csv_check)
     CHECK_STR(line_of(csv, 0),
               "benchmark,what,strategy,ram_gib,repetition,iterations,real_ns,cpu_ns,"
               "pages,bytes,ns_per_page,ms_per_gib,gbps,baseline,baseline_gbps,ratio,"
-              "faults,cycles,instructions,cache_misses,dtlb_misses,merges");
+              "faults,cycles,instructions,cache_misses,dtlb_misses,cycles_per_page,"
+              "instructions_per_page,cache_misses_per_page,dtlb_misses_per_page,merges");
     CHECK_STR(line_of(csv, 1),
               "init/boot/strategy:chunked/ram_gib:1,boot,chunked,1,0,10,500000,500000,"
               "65536,2097152,7.629394531,2,4.194304,"
-              "baseline/memset/bytes:4194304/threads:1,8,1.907348633,0,,,,,7");
+              "baseline/memset/bytes:4194304/threads:1,8,1.907348633,0,,,,,,,,,7");
     CHECK_STR(line_of(csv, 4), "");
     free(csv);
     CAPTURE(csv, hb_results_write_csv(&r, "shim", f));
-    CHECK_STR(line_of(csv, 1), "shim/c_batch,c_batch,0,10,0.3,0.3,,,,,,,,,,,,,");
+    CHECK_STR(line_of(csv, 1), "shim/c_batch,c_batch,0,10,0.3,0.3,,,,,,,,,,,,,,,,,");
     free(csv);
     hb_results_free(&r);
 }
