@@ -32,6 +32,7 @@
 #include "bench/topo.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
 #include <math.h>
@@ -86,6 +87,7 @@ struct bench_run {
     long total, done;
     struct timespec t0;
     char family[48];
+    bool made_out;            /* --out did not exist: removed if it fails */
 };
 
 /* ------------------------------------------------------------------------
@@ -130,12 +132,11 @@ static int parse_profile(struct bench_opts *o, const char *v)
 
 static int parse_reps(struct bench_opts *o, const char *v)
 {
-    char *end;
-    long n;
+    uint64_t n;
 
-    errno = 0;
-    n = strtol(v, &end, 10);
-    if (errno || end == v || *end || n < 1 || n > 1000) {
+    /* Digits only: strtol would take " 5" or "+5". */
+    if (!*v || v[strspn(v, "0123456789")] || hb_parse_u64(v, &n) || n < 1 ||
+        n > 1000) {
         hb_err("--repetitions: expected a whole number from 1 to 1000: %s", v);
         return -1;
     }
@@ -201,7 +202,6 @@ static int parse_opts(struct bench_opts *o, int argc, char **argv)
     o->profile = HB_PROFILE_DEFAULT;
     o->profile_name = "default";
     o->out = "results";
-    o->lopts.topology = "host";
     o->argc = argc;
     o->argv = argv;
     for (int i = 1; i < argc; i++) {
@@ -534,14 +534,15 @@ static int write_environment(struct bench_run *r)
     f = fopen(path, "w");
     if (!f)
         return -errno;
+    errno = 0;
     fputs("key,value\n", f);
     env_machine(f, r);
     env_build(f, r);
     env_perf(f, r);
     env_run(f, r);
-    rc = ferror(f) ? -EIO : 0;
-    if (fclose(f))
-        rc = -EIO;
+    rc = ferror(f) ? (errno ? -errno : -EIO) : 0;
+    if (fclose(f) && !rc)
+        rc = -errno;
     return rc;
 }
 
@@ -562,9 +563,13 @@ static int write_file(const char *dir, const char *family, const char *suffix,
     f = fopen(path, "w");
     if (!f)
         return -errno;
+    errno = 0;
     rc = fn(res, family, f);
-    if (fclose(f))
-        rc = -EIO;
+    /* errno names the cause (ENOSPC) better than the writers' -EIO. */
+    if (rc == -EIO && errno)
+        rc = -errno;
+    if (fclose(f) && !rc)
+        rc = -errno;
     return rc;
 }
 
@@ -699,12 +704,50 @@ static char **gb_flags(const struct bench_opts *o, int *argc)
     return v;
 }
 
+/* The library explains a bad flag on stderr before we do; one line is
+ * ours to print, so its explanation goes to /dev/null while counting. */
+static long count_quietly(struct hb_gb_suite *s, char *bad, size_t len)
+{
+    int saved = dup(STDERR_FILENO), null = open("/dev/null", O_WRONLY);
+    long n;
+
+    fflush(stderr);
+    if (saved >= 0 && null >= 0)
+        dup2(null, STDERR_FILENO);
+    n = hb_gb_count(s, bad, len);
+    fflush(stderr);
+    if (saved >= 0 && null >= 0)
+        dup2(saved, STDERR_FILENO);
+    if (saved >= 0)
+        close(saved);
+    if (null >= 0)
+        close(null);
+    return n;
+}
+
+/* The library does not report a failed write of its JSON (a full disk):
+ * a complete file ends with the closing brace. */
+static bool json_complete(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    long at;
+    int c = EOF;
+
+    if (!f)
+        return false;
+    for (at = -1; fseek(f, at, SEEK_END) == 0 && at > -16; at--)
+        if ((c = fgetc(f)) != '\n' && c != ' ')
+            break;
+    fclose(f);
+    return c == '}';
+}
+
 static int run_suite(struct bench_run *r, struct hb_gb_suite *s)
 {
     char bad[256] = "";
     long n;
 
-    r->total = hb_gb_count(s, bad, sizeof bad);
+    r->total = count_quietly(s, bad, sizeof bad);
     if (r->total == -EINVAL) {
         hb_err("unknown google-benchmark flag: %s", bad);
         return HB_EXIT_USAGE;
@@ -722,6 +765,11 @@ static int run_suite(struct bench_run *r, struct hb_gb_suite *s)
     n = hb_gb_run_suite(s, bad, sizeof bad);
     if (n < 0) {
         hb_err("google-benchmark could not run: %s", bad);
+        return HB_EXIT_FAIL;
+    }
+    if (!json_complete(s->json_path)) {
+        hb_err("cannot write the results into %s: gbench.json is incomplete "
+               "(disk full?)", r->dir);
         return HB_EXIT_FAIL;
     }
     return HB_EXIT_OK;
@@ -812,7 +860,10 @@ static int fork_and_wait(struct bench_run *r)
     sigaddset(&block, SIGINT);
     sigaddset(&block, SIGTERM);
     sigprocmask(SIG_BLOCK, &block, &old);
-    catch_signals();
+    if (caught_signal) {        /* while preparing: nothing to measure */
+        sigprocmask(SIG_SETMASK, &old, NULL);
+        return 128 + caught_signal;
+    }
     fflush(NULL);
     pid = fork();
     if (pid == 0) {
@@ -858,7 +909,10 @@ static int prepare(struct bench_run *r, struct hb_layout *l, char *tmp, size_t l
     strftime(r->date, sizeof r->date, "%Y-%m-%dT%H:%M:%SZ", &tm);
     host_name(host, sizeof host);
     snprintf(tmp, len, "%s/.tmp-%s-%s-%ld", o->out, stamp, host, (long)getpid());
+    r->made_out = access(o->out, F_OK) != 0;
     if (mkdir_p(o->out) || mkdir(tmp, 0777)) {
+        if (r->made_out)
+            rmdir(o->out);
         hb_err("--out: cannot write there: %s", o->out);
         return HB_EXIT_USAGE;
     }
@@ -895,6 +949,9 @@ int hb_cmd_bench(int argc, char **argv)
     memset(&r, 0, sizeof r);
     memset(&layout, 0, sizeof layout);
     r.o = &o;
+    /* From here a SIGINT or SIGTERM only sets caught_signal: the folder
+     * prepare makes is removed below, not left behind by a sudden death. */
+    catch_signals();
     rc = prepare(&r, &layout, tmp, sizeof tmp, stamp, sizeof stamp);
     if (rc) {
         if (r.layout)
@@ -907,9 +964,11 @@ int hb_cmd_bench(int argc, char **argv)
         hb_err("cannot rename %s into place: %s", tmp, strerror(-rc));
         rc = HB_EXIT_FAIL;
     }
-    if (rc)
+    if (rc) {
         remove_tree(tmp);
-    else
+        if (r.made_out)
+            rmdir(o.out);     /* only if empty: it held nothing before */
+    } else
         printf("results: %s\n", final);
     if (r.topo)
         hb_topo_close(r.topo);

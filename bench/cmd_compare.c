@@ -92,6 +92,27 @@ static void usage(FILE *f)
             "  --alpha A          significance level, default 0.05\n");
 }
 
+/* Whether the folder a path would be written in exists, so that a typo in
+ * --csv or --plots is refused before the work, not after the table. */
+static bool parent_is_dir(const char *path)
+{
+    char buf[PATH_MAX], *slash;
+    struct stat st;
+
+    if (!*path || snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
+        return false;
+    for (size_t n = strlen(buf); n > 1 && buf[n - 1] == '/'; n--)
+        buf[n - 1] = '\0';       /* "plots/" is the folder "plots" */
+    slash = strrchr(buf, '/');
+    if (!slash)
+        return true;
+    if (slash == buf)
+        slash[1] = '\0';
+    else
+        *slash = '\0';
+    return stat(buf, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
 static int parse_args(int argc, char **argv, struct opts *o)
 {
     const char *pos[2];
@@ -131,6 +152,14 @@ static int parse_args(int argc, char **argv, struct opts *o)
     if (npos != 2) {
         hb_err("compare: need BASE_RUN and NEW_RUN (see heapbench compare --help)");
         return HB_EXIT_USAGE;
+    }
+    for (int k = 0; k < 2; k++) {
+        const char *v = k ? o->plots : o->csv;
+
+        if (v && !parent_is_dir(v)) {
+            hb_err("compare: %s: no folder to write in: %s", k ? "--plots" : "--csv", v);
+            return HB_EXIT_USAGE;
+        }
     }
     o->base = pos[0];
     o->new_ = pos[1];
@@ -612,7 +641,7 @@ static int write_csv(const char *path, const struct result *res)
     bad = ferror(f);
     bad |= fclose(f);
     if (bad || rename(tmp, path)) {
-        hb_err("compare: cannot write %s", path);
+        hb_err("compare: cannot write %s: %s", path, strerror(errno));
         unlink(tmp);
         return HB_EXIT_FAIL;
     }
@@ -707,6 +736,23 @@ static int plot_one(const struct opts *o, const char *dir, const char *csv,
     return rc;
 }
 
+/* After a failure: what this run wrote (half of it, maybe) goes, and the
+ * folder too if this run made it (rmdir: only when empty). */
+static void remove_plots(const char *dir)
+{
+    static const char *const files[] = {
+        "compare.csv", "compare_runs.svg", "compare_runs.png",
+        "compare_ratio.svg", "compare_ratio.png",
+    };
+    char path[PATH_MAX + 32];
+
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+        unlink(path);
+    }
+    rmdir(dir);
+}
+
 static int write_plots(const struct opts *o, const struct result *res)
 {
     char dir[PATH_MAX + 16], csv[PATH_MAX + 16];
@@ -717,12 +763,14 @@ static int write_plots(const struct opts *o, const struct result *res)
         return HB_EXIT_FAIL;
     }
     snprintf(csv, sizeof csv, "%s/compare.csv", o->plots);
-    if ((rc = write_csv(csv, res)))
-        return rc;
+    rc = write_csv(csv, res);
     plots_dir(dir, sizeof dir);
-    if (plot_one(o, dir, csv, "compare_runs") || plot_one(o, dir, csv, "compare_ratio"))
-        return HB_EXIT_FAIL;
-    return 0;
+    if (!rc && (plot_one(o, dir, csv, "compare_runs") ||
+                plot_one(o, dir, csv, "compare_ratio")))
+        rc = HB_EXIT_FAIL;
+    if (rc)
+        remove_plots(o->plots);
+    return rc;
 }
 
 /* ------------------------------------------------------------------------

@@ -27,6 +27,7 @@ struct boot_req {
     uint64_t pages;
     int node;
     uint64_t mfn;
+    const char *arg;          /* as given, for messages */
 };
 
 struct heap_opts {
@@ -74,8 +75,34 @@ static int parse_boot_alloc(struct heap_opts *o, const char *arg)
         hb_err("--boot-alloc: bad node: %s", arg);
         return -1;
     }
+    /* Rounded up without overflowing near 2^64. */
     o->boot[o->nr_boot++] = (struct boot_req){
-        (bytes + PA_PAGE_SIZE - 1) / PA_PAGE_SIZE, at ? (int)node : -1, 0 };
+        bytes / PA_PAGE_SIZE + !!(bytes % PA_PAGE_SIZE), at ? (int)node : -1, 0, arg };
+    return 0;
+}
+
+/* Boot allocations the layout cannot hold, whatever the allocator does: a
+ * node it does not have, more pages than the node (or the machine) has.
+ * Refused as bad input before the frame table is allocated. */
+static int check_boot_allocs(const struct heap_opts *o, const struct hb_layout *l)
+{
+    uint64_t total = hb_layout_pages(l, -1), sum = 0;
+
+    for (unsigned i = 0; i < o->nr_boot; i++) {
+        const struct boot_req *r = &o->boot[i];
+        uint64_t have = r->node < 0 ? total : hb_layout_pages(l, r->node);
+
+        if (r->node >= 0 && have == 0)
+            return hb_err("--boot-alloc: the layout has no RAM on node %d: %s",
+                          r->node, r->arg), -1;
+        if (r->pages > have)
+            return hb_err("--boot-alloc: more than the %lu pages of RAM %s: %s",
+                          (unsigned long)have,
+                          r->node >= 0 ? "on that node" : "in the layout", r->arg), -1;
+        if ((sum += r->pages) > total)
+            return hb_err("--boot-alloc: together more than the %lu pages of RAM "
+                          "in the layout: %s", (unsigned long)total, r->arg), -1;
+    }
     return 0;
 }
 
@@ -346,6 +373,10 @@ int hb_cmd_heap(int argc, char **argv)
     rc = hb_layout_load(&o.lo, &l, err, sizeof err);
     if (rc) {
         hb_err("%s", err);
+        return HB_EXIT_USAGE;
+    }
+    if (check_boot_allocs(&o, &l)) {
+        hb_layout_free(&l);
         return HB_EXIT_USAGE;
     }
     topo = hb_topo_open();

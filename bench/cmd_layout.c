@@ -61,8 +61,12 @@ static int parse_args(struct layout_args *a, int argc, char **argv)
         if (!strcmp(arg, "--csv")) {
             a->csv = true;
         } else if (!strcmp(arg, "--max-order")) {
-            const char *val = i + 1 < argc ? argv[++i] : "";
+            const char *val = i + 1 < argc ? argv[++i] : NULL;
 
+            if (!val) {
+                hb_err("--max-order: missing value");
+                return -1;
+            }
             if (hb_parse_u64(val, &v) || v < 1 || v > PA_MAX_ORDER_LIMIT) {
                 hb_err("--max-order must be 1 to %d: \"%s\"",
                        PA_MAX_ORDER_LIMIT, val);

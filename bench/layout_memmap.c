@@ -49,8 +49,15 @@ struct mm_parse {
     size_t errlen;
 };
 
-static int list_add(struct mm_list *l, struct mm_range r)
+/* Append r; a map with more ranges than a layout may hold is refused here,
+ * as it is read, so that a runaway file costs neither memory nor time. */
+static int list_add(struct mm_parse *m, struct mm_list *l, struct mm_range r)
 {
+    if (l->n == PA_MAX_RANGES) {
+        snprintf(m->err, m->errlen, "%s line %u: more than %d ranges, the "
+                 "most a layout holds", m->path, r.line, PA_MAX_RANGES);
+        return -E2BIG;
+    }
     if (l->n == l->cap) {
         size_t cap = l->cap ? 2 * l->cap : 64;
         struct mm_range *v = realloc(l->v, cap * sizeof *v);
@@ -80,14 +87,17 @@ static void list_sort(struct mm_list *l)
         qsort(l->v, l->n, sizeof *l->v, by_start);
 }
 
-/* Quote a line in a message: no newline, not too long. */
+/* Quote a line in a message: one line, not too long, and a binary file's
+ * bytes shown as '?' rather than sent to the terminal. */
 static void quote(char *dst, size_t len, const char *line)
 {
-    size_t n = strcspn(line, "\r\n");
+    size_t n = strcspn(line, "\r\n"), i;
 
     if (n > 100)
         n = 100;
-    snprintf(dst, len, "%.*s%s", (int)n, line, n == 100 ? "..." : "");
+    for (i = 0; i < n && i + 4 < len; i++)
+        dst[i] = line[i] >= ' ' && line[i] < 127 ? line[i] : '?';
+    snprintf(dst + i, len - i, "%s", n == 100 ? "..." : "");
 }
 
 /* ------------------------------------------------------------------------
@@ -203,7 +213,7 @@ static int add_e820(struct mm_parse *m, uint64_t s, uint64_t e, bool usable,
         return malformed(m, line, "e820", text);
     if (!usable)
         return 0;
-    return list_add(&m->e820, (struct mm_range){ s, e, 0, line, false });
+    return list_add(m, &m->e820, (struct mm_range){ s, e, 0, line, false });
 }
 
 /* Linux: "BIOS-e820: [mem 0xS-0xE] TYPE". */
@@ -325,7 +335,7 @@ static int srat_line(struct mm_parse *m, const char *p, unsigned line,
                  "nodes", m->path, line, r.node, PA_MAX_NODES);
         return -EINVAL;
     }
-    return list_add(&m->srat, r);
+    return list_add(m, &m->srat, r);
 }
 
 static int log_line(struct mm_parse *m, const char *text, unsigned line)
@@ -503,6 +513,9 @@ static int plain_line(struct mm_parse *m, char *buf, unsigned line,
         tok[n++] = t;
     if (n == 0)
         return 0;
+    if (n == 3 && (hb_parse_u64(tok[0], &s) == -ERANGE ||
+                   hb_parse_u64(tok[1], &e) == -ERANGE))
+        return plain_bad(m, line, "address beyond 64 bits", text);
     if (n != 3 || hb_parse_u64(tok[0], &s) || hb_parse_u64(tok[1], &e) ||
         hb_parse_u64(tok[2], &node))
         return plain_bad(m, line, "expected START END NODE", text);
@@ -514,7 +527,7 @@ static int plain_line(struct mm_parse *m, char *buf, unsigned line,
         return plain_bad(m, line, "node out of range (at most 64 nodes)", text);
     if (e > 1ULL << PA_PADDR_BITS)
         return plain_bad(m, line, "beyond 52-bit physical addresses", text);
-    return list_add(&m->e820, (struct mm_range){ s, e, (unsigned)node, line,
+    return list_add(m, &m->e820, (struct mm_range){ s, e, (unsigned)node, line,
                                                  false });
 }
 
@@ -572,12 +585,21 @@ static bool log_marker(const char *line)
     return *p == '.';
 }
 
-static int read_all(const char *path, char **buf, char *err, size_t errlen)
+/* The largest file read: a boot log of a big machine is a few MiB, a map
+ * of PA_MAX_RANGES lines far less.  A pipe or file beyond this is read no
+ * further (a billion lines would otherwise fill memory first). */
+#define MEMMAP_MAX_BYTES (64u << 20)
+
+/* The file's text, or its first MEMMAP_MAX_BYTES cut after the last whole
+ * line, with *more set. */
+static int read_all(const char *path, char **buf, bool *more, char *err,
+                    size_t errlen)
 {
     FILE *f = fopen(path, "r");
     size_t len = 0, cap = 1 << 16, n;
-    char *b = malloc(cap);
+    char *b = malloc(cap), *nl;
 
+    *more = false;
     if (!f || !b) {
         snprintf(err, errlen, "cannot read memory map %s: %s", path,
                  strerror(f ? ENOMEM : errno));
@@ -588,6 +610,10 @@ static int read_all(const char *path, char **buf, char *err, size_t errlen)
     }
     while ((n = fread(b + len, 1, cap - len - 1, f)) > 0) {
         len += n;
+        if (len + 1 == cap && cap >= MEMMAP_MAX_BYTES) {
+            *more = true;
+            break;
+        }
         if (len + 1 == cap) {
             char *nb = realloc(b, cap *= 2);
 
@@ -597,7 +623,7 @@ static int read_all(const char *path, char **buf, char *err, size_t errlen)
         }
     }
     b[len] = '\0';
-    if (ferror(f) || len + 1 == cap) {
+    if (ferror(f) || (len + 1 == cap && !*more)) {
         snprintf(err, errlen, "cannot read memory map %s: %s", path,
                  strerror(ferror(f) ? errno : ENOMEM));
         fclose(f);
@@ -605,6 +631,8 @@ static int read_all(const char *path, char **buf, char *err, size_t errlen)
         return -EINVAL;
     }
     fclose(f);
+    if (*more && (nl = strrchr(b, '\n')))
+        nl[1] = '\0';
     *buf = b;
     return 0;
 }
@@ -680,7 +708,8 @@ int hb_layout_from_memmap(const char *path, struct hb_layout *l, char *err,
 {
     struct mm_parse m = { .path = path, .err = err, .errlen = errlen };
     char *buf;
-    int rc = read_all(path, &buf, err, errlen);
+    bool more;
+    int rc = read_all(path, &buf, &more, err, errlen);
 
     if (rc)
         return rc;
@@ -688,6 +717,11 @@ int hb_layout_from_memmap(const char *path, struct hb_layout *l, char *err,
     rc = parse_buffer(&m, buf, l);
     if (rc == -ENOMEM)
         snprintf(err, errlen, "%s: out of memory", path);
+    if (!rc && more) {
+        snprintf(err, errlen, "%s: larger than %u MiB, not a memory map",
+                 path, MEMMAP_MAX_BYTES >> 20);
+        rc = -EFBIG;
+    }
     free(buf);
     free(m.e820.v);
     free(m.srat.v);

@@ -12,16 +12,32 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 
 die() { echo "heapbench: report: $*" >&2; exit 2; }
+fail() { echo "heapbench: report: $*" >&2; exit 1; }
 
 [ $# -eq 1 ] && [ -n "$1" ] || die "usage: plots/report.sh RUN_DIR"
 run=${1%/}
 [ -d "$run" ] || die "not a results folder: $run"
+# gnuplot gets the folder inside '...' and hands it to the shell the same way.
+case $run in *"'"*) die "a folder name with a ' in it is not supported: $run" ;; esac
 ls "$run"/*_summary.csv >/dev/null 2>&1 || die "no <family>_summary.csv in $run"
-command -v gnuplot >/dev/null || { echo "heapbench: report: gnuplot not found (make deps)" >&2; exit 1; }
+for f in "$run"/*_summary.csv; do     # the table needs these two columns
+    header=$(head -n 1 "$f" | tr -d '\r\0')
+    for c in benchmark real_ns_median; do
+        case ",$header," in *",$c,"*) ;; *) die "$f: missing column: $c" ;; esac
+    done
+done
+command -v gnuplot >/dev/null || fail "gnuplot not found (make deps)"
 
-tmp=$(mktemp -d "$run/.report.XXXXXX") || exit 1
+tmp=$(mktemp -d "$run/.report.XXXXXX" 2>/dev/null) || fail "cannot write in $run"
 trap 'rm -rf "$tmp"' EXIT
-mkdir "$tmp/figures"
+mkdir "$tmp/figures" 2>/dev/null || fail "cannot write in $run"
+
+# A figure gnuplot wrote whole: gnuplot says nothing when the disk fills,
+# so look at the ends of the files (PNG's IEND chunk, SVG's closing tag).
+complete() {
+    [ "$(tail -c 8 "$1.png" | od -An -tx1 | tr -d ' \n')" = 49454e44ae426082 ] &&
+        tail -c 16 "$1.svg" | grep -q '</svg>'
+}
 
 # Figures in the report's order, with the sentence under each.
 figures=(
@@ -38,20 +54,21 @@ figures=(
 # --------------------------------------------------------------------------
 # Figures
 # --------------------------------------------------------------------------
-: >"$tmp/notes"
+notes=()     # in memory: a full disk must not eat them
 made=()
 for entry in "${figures[@]}"; do
     fig=${entry%%|*}
-    gnuplot -e "run='$run'; out='$tmp/figures/$fig'" "$here/$fig.gp" >"$tmp/log" 2>&1
+    log=$(gnuplot -e "run='$run'; out='$tmp/figures/$fig'" "$here/$fig.gp" 2>&1)
     rc=$?
-    if [ "$rc" -eq 0 ] && [ -s "$tmp/figures/$fig.png" ]; then
+    if [ "$rc" -eq 0 ]; then
+        complete "$tmp/figures/$fig" || fail "cannot write $fig in $run (disk full?)"
         made+=("$entry")
     elif [ "$rc" -eq 3 ]; then
-        echo "- $fig: $(grep -m1 '^skipped' "$tmp/log")" >>"$tmp/notes"
+        notes+=("- $fig: $(grep -m1 '^skipped' <<<"$log")")
     else
-        why=$(grep -v -e 'unknown.*terminal' -e 'No output will' -e 'range undefined' "$tmp/log" \
+        why=$(grep -v -e 'unknown.*terminal' -e 'No output will' -e 'range undefined' <<<"$log" \
               | grep -m1 . | tr -d '"' | cut -c1-160)
-        echo "- $fig: not drawn (gnuplot: ${why:-exit $rc}); a column it needs may be missing" >>"$tmp/notes"
+        notes+=("- $fig: not drawn (gnuplot: ${why:-exit $rc}); a column it needs may be missing")
         rm -f "$tmp/figures/$fig".*
     fi
 done
@@ -88,8 +105,8 @@ loop bookkeeping the shim figure shows, paid once per batch, not per page.
 EOF
 
 skip_note() {
-    if [ -s "$tmp/notes" ]; then
-        echo "Figures not drawn for this run:"; echo; cat "$tmp/notes"
+    if [ "${#notes[@]}" -gt 0 ]; then
+        echo "Figures not drawn for this run:"; echo; printf '%s\n' "${notes[@]}"
     else
         echo "Every figure was drawn."
     fi
@@ -166,8 +183,9 @@ EOF
     echo "</body></html>"
 }
 
-write_md >"$tmp/report.md" || exit 1
-write_html >"$tmp/report.html" || exit 1
+# Through cat, whose status says whether every byte reached the disk.
+write_md | cat >"$tmp/report.md" 2>/dev/null || fail "cannot write $run/report.md (disk full?)"
+write_html | cat >"$tmp/report.html" 2>/dev/null || fail "cannot write $run/report.html (disk full?)"
 
 # --------------------------------------------------------------------------
 # Into place: figures first, then the two reports, each by rename.
@@ -179,5 +197,5 @@ rm -rf "$run/.figures.old"
 mv "$tmp/report.md" "$run/report.md" || exit 1
 mv "$tmp/report.html" "$run/report.html" || exit 1
 echo "report: $run/report.html ($run/report.md, ${#made[@]} figures in $run/figures)"
-[ -s "$tmp/notes" ] && sed 's/^- /report: skipped /' "$tmp/notes"
+[ "${#notes[@]}" -gt 0 ] && printf '%s\n' "${notes[@]}" | sed 's/^- /report: skipped /'
 exit 0
