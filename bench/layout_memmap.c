@@ -45,6 +45,7 @@ struct mm_parse {
     struct mm_list e820, srat; /* usable e820 ranges; SRAT ranges */
     size_t e820_lines;         /* e820 lines of any type */
     bool xen, xen_section;     /* Xen lines seen; inside a Xen-e820 map */
+    bool cut;                  /* the file goes on past what was read */
     char *err;
     size_t errlen;
 };
@@ -563,12 +564,13 @@ static int plain_to_ram(struct mm_parse *m, struct hb_layout *l)
 static bool log_marker(const char *line)
 {
     static const char *const marks[] = {
-        "(XEN)", "BIOS-e820", "e820", "SRAT:", "Linux version",
+        "(XEN)", "BIOS-e820", "e820:", "SRAT:", "Linux version",
         "Xen version", "Command line:", "RAM map:",
     };
     const char *p = line, *hash = strchr(line, '#');
 
-    /* A plain map's comments may name these too: look before any '#'. */
+    /* A plain map's comments may name these too: look before any '#'.
+     * ("e820" alone would match an address such as 0x1e820000.) */
     for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++) {
         const char *at = strstr(line, marks[i]);
 
@@ -693,6 +695,11 @@ static int parse_buffer(struct mm_parse *m, char *buf, struct hb_layout *l)
 
     if (rc)
         return rc;
+    if (m->cut) {   /* a bad line would have said more; the whole file can't */
+        snprintf(m->err, m->errlen, "%s: larger than %u MiB, not a memory map",
+                 m->path, MEMMAP_MAX_BYTES >> 20);
+        return -EFBIG;
+    }
     if (!log)
         return plain_to_ram(m, l);
     if (m->e820_lines == 0 && m->srat.n == 0) {
@@ -708,8 +715,7 @@ int hb_layout_from_memmap(const char *path, struct hb_layout *l, char *err,
 {
     struct mm_parse m = { .path = path, .err = err, .errlen = errlen };
     char *buf;
-    bool more;
-    int rc = read_all(path, &buf, &more, err, errlen);
+    int rc = read_all(path, &buf, &m.cut, err, errlen);
 
     if (rc)
         return rc;
@@ -717,11 +723,6 @@ int hb_layout_from_memmap(const char *path, struct hb_layout *l, char *err,
     rc = parse_buffer(&m, buf, l);
     if (rc == -ENOMEM)
         snprintf(err, errlen, "%s: out of memory", path);
-    if (!rc && more) {
-        snprintf(err, errlen, "%s: larger than %u MiB, not a memory map",
-                 path, MEMMAP_MAX_BYTES >> 20);
-        rc = -EFBIG;
-    }
     free(buf);
     free(m.e820.v);
     free(m.srat.v);
