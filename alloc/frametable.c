@@ -353,6 +353,7 @@ void pa_heap_reset(struct pa_heap *h)
     memset(h->node_init, 0, sizeof h->node_init);
     memset(&h->work, 0, sizeof h->work);
     memset(h->run_cursor, 0, sizeof h->run_cursor);
+    memset(h->inflight_used, 0, sizeof h->inflight_used);
     h->total_avail = 0;
     h->nr_runs = 0;
     h->mfn0_pending = false;

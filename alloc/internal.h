@@ -24,6 +24,7 @@
 
 #define PAI_CHUNK_ORDER_MIN 9
 #define PAI_DIR_MAX (1UL << 20)
+#define PAI_MAX_INFLIGHT (2 * PA_MAX_NODES)  /* node threads + callers */
 #define PAI_DIR_ABSENT UINT32_MAX
 #define PAI_NODE_MIXED (-1)
 
@@ -82,6 +83,10 @@ struct pa_heap {
     struct pai_run *runs;
     size_t nr_runs, cap_runs;
     size_t run_cursor[PA_MAX_NODES];   /* first run of the node not done */
+    /* Chunks being initialised right now: off the pending runs, not yet
+     * all free, and the lock is dropped between their blocks. */
+    struct pai_run inflight[PAI_MAX_INFLIGHT];
+    bool inflight_used[PAI_MAX_INFLIGHT];
     bool mfn0_pending;                 /* MFN 0 handed off, not reserved yet */
 
     /* One heap lock (as Xen's heap_lock); see lazy.c for deferred. */

@@ -54,10 +54,18 @@ int pai_lazy_record(struct pa_heap *h, uint64_t mfn, uint64_t nr)
     return pai_for_each_run(h, mfn, nr, record_run, NULL);
 }
 
+static bool overlaps(const struct pai_run *r, uint64_t mfn, uint64_t nr)
+{
+    return r->start < mfn + nr && mfn < r->end;
+}
+
 bool pai_overlaps_pending(const struct pa_heap *h, uint64_t mfn, uint64_t nr)
 {
     for (size_t i = 0; i < h->nr_runs; i++)
-        if (h->runs[i].start < mfn + nr && mfn < h->runs[i].end)
+        if (overlaps(&h->runs[i], mfn, nr))
+            return true;
+    for (size_t i = 0; i < PAI_MAX_INFLIGHT; i++)
+        if (h->inflight_used[i] && overlaps(&h->inflight[i], mfn, nr))
             return true;
     return false;
 }
@@ -106,9 +114,20 @@ bool pai_lazy_grow(struct pa_heap *h, unsigned node)
     stop = ((r->start + block) & ~(block - 1));
     if (stop > r->end)
         stop = r->end;
-    uint64_t s = r->start;
+
+    /* Off the pending run, but still "not yours to free" until done.  With
+     * every slot busy (more growers than node threads plus callers allow
+     * for) grow nothing now rather than lose track. */
+    size_t slot = 0;
+    while (slot < PAI_MAX_INFLIGHT && h->inflight_used[slot])
+        slot++;
+    if (slot == PAI_MAX_INFLIGHT)
+        return false;
+    h->inflight[slot] = (struct pai_run){ r->start, stop, node };
+    h->inflight_used[slot] = true;
     r->start = stop;
-    pai_free_chunked(h, s, stop - s, node);
+    pai_free_chunked(h, h->inflight[slot].start, stop - h->inflight[slot].start, node);
+    h->inflight_used[slot] = false;
     return true;
 }
 
