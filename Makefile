@@ -56,7 +56,7 @@ OBJ_BENCH  := $(BENCH_LIB:%.c=$(BUILD)/%.o) $(BENCH_FAM:%.c=$(BUILD)/%.o) \
 TOBJ       := $(ALLOC_SRC:%.c=$(TBUILD)/%.o) $(TEST_BENCH:%.c=$(TBUILD)/%.o) \
               $(TEST_SRC:%.c=$(TBUILD)/%.o)
 
-.PHONY: all test unit-test cli-test bench report compare perf deps help clean fuzz soak
+.PHONY: all test bench report compare perf deps help clean fuzz soak
 
 all: $(BUILD)/heapbench
 
@@ -114,15 +114,26 @@ compare: $(BUILD)/heapbench
 perf: deps $(BUILD)/heapbench
 	$(Q)bash bench/perf.sh $(BUILD)/heapbench '$(BENCH)'
 
+# The model under libFuzzer (ASan+UBSan, checker after every step) and a
+# long random soak; neither is part of `make test` beyond a 30 s fuzz run.
+FUZZ_SECONDS ?= 600
+SOAK_OPS     ?= 20000000
+fuzz: deps
+	$(Q)bash tests/fuzz/run.sh $(FUZZ_SECONDS)
+
+soak: deps
+	$(Q)bash tests/soak.sh $(SOAK_OPS)
+
 # Install what is missing: apt-get when root, else print the command.
 deps:
 	$(Q)bash tools/deps.sh
 
 help:
-	@echo "targets: all test bench report compare perf deps clean"
+	@echo "targets: all test bench report compare perf fuzz soak deps clean"
 	@echo "knobs:   BUILD=$(BUILD) CC=$(CC) CXX=$(CXX) OPT=$(OPT) V=1"
 	@echo "         PROFILE=quick|default|full (bench)  REPS=N  HEAPBENCH_ARGS=..."
 	@echo "         RUN=results/... (report)  BASE= NEW= (compare)  BENCH=REGEX (perf)"
+	@echo "         FUZZ_SECONDS=$(FUZZ_SECONDS) (fuzz)  SOAK_OPS=$(SOAK_OPS) (soak)"
 
 clean:
 	rm -rf $(BUILD)

@@ -61,6 +61,8 @@ static bool overlaps(const struct pai_run *r, uint64_t mfn, uint64_t nr)
 
 bool pai_overlaps_pending(const struct pa_heap *h, uint64_t mfn, uint64_t nr)
 {
+    if (h->mfn0_pending && mfn == 0 && nr)
+        return true;    /* recorded apart from the runs (record_run) */
     for (size_t i = 0; i < h->nr_runs; i++)
         if (overlaps(&h->runs[i], mfn, nr))
             return true;
