@@ -91,7 +91,10 @@ envrows() {   # FMT: md or html
 envget() {
     awk -f "$here/csv.awk" -f "$here/query.awk" -v mode=get -v key="$1" "$run/environment.csv" 2>/dev/null
 }
-host=$(envget host); date=$(envget date); commit=$(envget commit)
+host=$(envget host)
+date=$(envget date_utc); [ -n "$date" ] || date=$(envget date)
+commit=$(envget heapbench_commit); [ -n "$commit" ] || commit=$(envget commit)
+[ "$(envget heapbench_dirty)" = yes ] && commit="$commit (dirty tree)"
 title="heapbench report: ${host:-unknown host}, ${date:-unknown date}, commit ${commit:-unknown}"
 
 read -r -d '' debug_note <<'EOF'
