@@ -229,6 +229,7 @@ gb_banner='^([0-9]{4}-[0-9]{2}-[0-9]{2}T|Running |Run on |CPU Caches:|  L[1-3] |
 check() {   # NAME WANT_RC LIMIT NEEDLE CMD
     local name=$1 want=$2 limit=$3 needle=$4 cmd=$5 rc before after lines t0 t
     export out=$tmp/w/out
+    rm -rf "$out"      # whatever an earlier failing case left there
     if [ "${cmd#@full }" != "$cmd" ]; then
         [ "$can_mount" -eq 1 ] || { echo "skip $name: cannot mount a tmpfs (not root?)"; skipped=$((skipped + 1)); return; }
         cmd=${cmd#@full }
@@ -255,7 +256,7 @@ check() {   # NAME WANT_RC LIMIT NEEDLE CMD
     fi
     if [ "$before" != "$after" ]; then
         fail "$name" "left something behind: $(diff <(echo "$before") <(echo "$after") | grep '^[<>]' | head -n 3 | tr '\n' ' ')"
-        rm -rf "$out"; return
+        return
     fi
     ok "$name ($(printf '%.1f' "$t") s)"
 }
