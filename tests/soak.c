@@ -29,6 +29,7 @@
 #include <time.h>
 
 #include "alloc/heap.h"
+#include "tests/blockset.h"
 
 #define SK_MAX_HELD (1u << 16)      /* blocks held at once */
 #define SK_NR_BOOT 4
@@ -323,33 +324,10 @@ static void sk_return_all(struct soak *s)
     sk_full_check(s, s->h, "after returning everything");
 }
 
-struct sk_blocks {
-    uint64_t *v;
-    size_t nr, cap;
-};
-
-static int sk_collect(uint64_t mfn, unsigned order, unsigned node,
-                      unsigned zone, void *arg)
-{
-    struct sk_blocks *b = arg;
-
-    (void)zone;
-    if (b->nr == b->cap) {
-        size_t cap = b->cap ? 2 * b->cap : 1024;
-        uint64_t *v = realloc(b->v, cap * sizeof *v);
-        if (!v)
-            return -ENOMEM;
-        b->v = v;
-        b->cap = cap;
-    }
-    b->v[b->nr++] = mfn << 16 | (uint64_t)node << 8 | order;
-    return 0;
-}
-
 static void sk_equivalence(struct soak *s)
 {
     struct pa_heap *ref = sk_heap(PA_STRAT_CHUNKED);
-    struct sk_blocks a = { 0 }, b = { 0 };
+    struct hb_blockset a = { 0 }, b = { 0 };
     uint64_t mfn[SK_NR_BOOT];
     size_t i;
 
@@ -363,8 +341,8 @@ static void sk_equivalence(struct soak *s)
         if (pa_free_range(ref, s->ev[i].mfn, s->ev[i].nr))
             sk_fail(s, "reference return of boot pages %#" PRIx64 " failed", s->ev[i].mfn);
     sk_full_check(s, ref, "reference");
-    if (pa_for_each_free_block(s->h, sk_collect, &a) ||
-        pa_for_each_free_block(ref, sk_collect, &b))
+    if (pa_for_each_free_block(s->h, hb_blockset_add, &a) ||
+        pa_for_each_free_block(ref, hb_blockset_add, &b))
         sk_fail(s, "collecting free blocks failed");
     for (i = 0; i < a.nr && i < b.nr && a.v[i] == b.v[i]; i++)
         ;

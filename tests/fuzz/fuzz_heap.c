@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "alloc/heap.h"
+#include "tests/blockset.h"
 
 #define FZ_MAX_NODES 4
 #define FZ_MAX_RANGES 8
@@ -944,36 +945,13 @@ static struct pa_heap *fz_reference(struct fz *f)
     return ref;
 }
 
-struct fz_blocks {
-    uint64_t *v;        /* mfn << 16 | node << 8 | order */
-    size_t nr, cap;
-};
-
-static int fz_collect_one(uint64_t mfn, unsigned order, unsigned node,
-                          unsigned zone, void *arg)
-{
-    struct fz_blocks *b = arg;
-
-    (void)zone;
-    if (b->nr == b->cap) {
-        size_t cap = b->cap ? 2 * b->cap : 256;
-        uint64_t *v = realloc(b->v, cap * sizeof *v);
-        if (!v)
-            return -ENOMEM;
-        b->v = v;
-        b->cap = cap;
-    }
-    b->v[b->nr++] = mfn << 16 | (uint64_t)node << 8 | order;
-    return 0;
-}
-
 static void fz_compare(struct fz *f, struct pa_heap *ref)
 {
-    struct fz_blocks a = { 0 }, b = { 0 };
+    struct hb_blockset a = { 0 }, b = { 0 };
     size_t i;
 
-    if (pa_for_each_free_block(f->h, fz_collect_one, &a) ||
-        pa_for_each_free_block(ref, fz_collect_one, &b))
+    if (pa_for_each_free_block(f->h, hb_blockset_add, &a) ||
+        pa_for_each_free_block(ref, hb_blockset_add, &b))
         fz_fail(f, "collecting free blocks failed");
     for (i = 0; i < a.nr && i < b.nr && a.v[i] == b.v[i]; i++)
         ;
