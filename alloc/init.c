@@ -215,21 +215,24 @@ static uint64_t node_run(const struct pa_heap *h, uint64_t mfn, uint64_t nr,
     return len;
 }
 
-int pai_init_range(struct pa_heap *h, uint64_t mfn, uint64_t nr)
+void pai_init_scanned(struct pa_heap *h, uint64_t mfn, uint64_t nr)
 {
-    int rc = pai_for_each_run(h, mfn, nr, check_init, NULL);
-
-    while (!rc && nr) {
+    while (nr) {
         int node = pai_mfn_to_node(h, mfn);
-        uint64_t len;
+        uint64_t len = node_run(h, mfn, nr, node);
 
-        if (node < 0)
-            return -EINVAL;
-        len = node_run(h, mfn, nr, node);
         pai_init_run(h, mfn, len, (unsigned)node, h->strategy != PA_STRAT_PAGEWISE);
         mfn += len;
         nr -= len;
     }
+}
+
+int pai_init_range(struct pa_heap *h, uint64_t mfn, uint64_t nr)
+{
+    int rc = pai_for_each_run(h, mfn, nr, check_init, NULL);
+
+    if (!rc)
+        pai_init_scanned(h, mfn, nr);
     return rc;
 }
 

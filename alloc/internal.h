@@ -170,6 +170,9 @@ typedef int (*pai_run_fn)(struct pa_heap *h, uint64_t mfn, uint64_t nr,
                           unsigned node, void *arg);
 int pai_for_each_run(struct pa_heap *h, uint64_t mfn, uint64_t nr,
                      pai_run_fn fn, void *arg);
+/* The eager init of RAM [mfn, mfn+nr) without checks: each node's run
+ * found by per-page lookup, then freed by pages or chunks. */
+void pai_init_scanned(struct pa_heap *h, uint64_t mfn, uint64_t nr);
 /* init_heap_pages without the lock or the autocheck. */
 int pai_init_range(struct pa_heap *h, uint64_t mfn, uint64_t nr);
 int pai_lazy_record(struct pa_heap *h, uint64_t mfn, uint64_t nr);

@@ -128,7 +128,9 @@ bool pai_lazy_grow(struct pa_heap *h, unsigned node)
     h->inflight[slot] = (struct pai_run){ r->start, stop, node };
     h->inflight_used[slot] = true;
     r->start = stop;
-    pai_free_chunked(h, h->inflight[slot].start, stop - h->inflight[slot].start, node);
+    /* The same init path as eager (per-page node lookup, then chunks), as
+     * the patch's free_heap_pages hands uninitialised pages to it. */
+    pai_init_scanned(h, h->inflight[slot].start, stop - h->inflight[slot].start);
     h->inflight_used[slot] = false;
     return true;
 }

@@ -196,7 +196,9 @@ static void add(struct hb_fixtures *fx, enum free_kind kind, unsigned bi,
 {
     struct free_case *c = calloc(1, sizeof *c);
     static const char *const what[] = { "block", "range", "frag" };
-    unsigned gib = kind == FREE_RANGE ? 1 : 8;  /* 8: every order fits each side */
+    /* Blocks: 8 GiB, so an order-18 block fits away from the boundary on
+     * each side; ranges of up to 2^18 pages centred on the boundary: 2 GiB. */
+    unsigned gib = kind == FREE_RANGE ? 2 : 8;
     char name[256];
 
     *c = (struct free_case){ fx, { .ram_pages = (uint64_t)gib << 18, .nodes = 2,
