@@ -302,7 +302,6 @@ int pa_heap_create(const struct pa_heap_config *cfg, struct pa_heap **out)
         int raw = pa_state_raw(h->enc, (enum pa_state)st);
         h->raw[st] = raw < 0 ? 0 : (uint64_t)raw << PA_PGC_STATE_SHIFT;
     }
-    pthread_mutex_init(&h->lock, NULL);
     rc = copy_layout(h, cfg);
     if (!rc) {
         h->chunk_order = chunk_order_for(h->max_order, h->ranges[h->nr_ranges - 1].end);
@@ -328,7 +327,6 @@ void pa_heap_destroy(struct pa_heap *h)
         pa_deferred_join(h, NULL);
     if (h->ft)
         munmap(h->ft, h->ft_map_bytes);
-    pthread_mutex_destroy(&h->lock);
     free(h->ranges);
     free(h->dir);
     free(h->chunk_mfn);

@@ -18,6 +18,8 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 
 #include "alloc/heap.h"
@@ -33,6 +35,18 @@ struct pai_dir {
     uint32_t chunk;        /* frame-table chunk index, or PAI_DIR_ABSENT */
     int16_t node;          /* the node if all RAM here is one node, else MIXED */
     uint16_t full;         /* every page of the chunk is RAM */
+};
+
+/*
+ * The heap lock: a ticket lock as Xen's spinlock.  Taking it is one atomic
+ * fetch-and-add, dropping it a release store, whatever the process has
+ * done before (a pthread mutex skips the atomic in a process that never
+ * started a thread, which would make page-wise init look cheaper until
+ * the first thread).  A waiter yields after a while: on a VM with fewer
+ * CPUs than node threads, the holder may not be running.
+ */
+struct pai_ticket {
+    _Atomic uint32_t next, owner;
 };
 
 struct pai_list {
@@ -90,7 +104,7 @@ struct pa_heap {
     bool mfn0_pending;                 /* MFN 0 handed off, not reserved yet */
 
     /* One heap lock (as Xen's heap_lock); see lazy.c for deferred. */
-    pthread_mutex_t lock;
+    struct pai_ticket lock;
     bool threaded;                     /* deferred threads are running */
     struct pai_deferred *deferred;
 
@@ -184,15 +198,32 @@ bool pai_overlaps_pending(const struct pa_heap *h, uint64_t mfn, uint64_t nr);
  * Locking and the debug checker
  * ------------------------------------------------------------------------ */
 
+static inline void pai_cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+}
+
 /* The heap lock, as Xen's heap_lock: every public call takes it. */
 static inline void pai_lock(struct pa_heap *h)
 {
-    pthread_mutex_lock(&h->lock);
+    uint32_t me = atomic_fetch_add_explicit(&h->lock.next, 1, memory_order_relaxed);
+    unsigned spins = 0;
+
+    while (atomic_load_explicit(&h->lock.owner, memory_order_acquire) != me) {
+        if (++spins < 1024)
+            pai_cpu_relax();
+        else
+            sched_yield();
+    }
 }
 
 static inline void pai_unlock(struct pa_heap *h)
 {
-    pthread_mutex_unlock(&h->lock);
+    uint32_t o = atomic_load_explicit(&h->lock.owner, memory_order_relaxed);
+
+    atomic_store_explicit(&h->lock.owner, o + 1, memory_order_release);
 }
 
 /*
@@ -203,8 +234,8 @@ static inline void pai_unlock(struct pa_heap *h)
  */
 static inline void pai_call_boundary(struct pa_heap *h)
 {
-    pthread_mutex_unlock(&h->lock);
-    pthread_mutex_lock(&h->lock);
+    pai_unlock(h);
+    pai_lock(h);
 }
 
 int pai_check(const struct pa_heap *h, char *why, size_t whylen);

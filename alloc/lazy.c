@@ -184,10 +184,10 @@ static void *node_thread(void *arg)
         d->bind(node, d->bind_arg);
     t0 = now_ns();
     do {
-        pthread_mutex_lock(&h->lock);
+        pai_lock(h);
         more = pai_lazy_grow(h, node);
         pai_autocheck(h);
-        pthread_mutex_unlock(&h->lock);
+        pai_unlock(h);
     } while (more);
     d->busy_ns[node] = now_ns() - t0;
     return NULL;
