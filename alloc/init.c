@@ -204,13 +204,14 @@ static int check_init(struct pa_heap *h, uint64_t mfn, uint64_t nr,
 }
 
 /* Xen has no range table at hand here: it finds where a node's run ends
- * by looking up each page's node (phys_to_nid), so do the same. */
+ * by looking up each page's node (phys_to_nid), so do the same.  Callers
+ * pass RAM only (checked, or recorded by end_boot_allocator). */
 static uint64_t node_run(const struct pa_heap *h, uint64_t mfn, uint64_t nr,
                          int node)
 {
     uint64_t len = 1;
 
-    while (len < nr && pai_mfn_to_node(h, mfn + len) == node)
+    while (len < nr && pai_ram_node(h, mfn + len) == node)
         len++;
     return len;
 }
@@ -218,7 +219,7 @@ static uint64_t node_run(const struct pa_heap *h, uint64_t mfn, uint64_t nr,
 void pai_init_scanned(struct pa_heap *h, uint64_t mfn, uint64_t nr)
 {
     while (nr) {
-        int node = pai_mfn_to_node(h, mfn);
+        int node = pai_ram_node(h, mfn);
         uint64_t len = node_run(h, mfn, nr, node);
 
         pai_init_run(h, mfn, len, (unsigned)node, h->strategy != PA_STRAT_PAGEWISE);

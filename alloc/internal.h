@@ -135,6 +135,15 @@ static inline int pai_mfn_to_node(const struct pa_heap *h, uint64_t mfn)
     return pa_mfn_to_node(h, mfn);
 }
 
+/* Node of a page known to be RAM, as Xen's phys_to_nid: no RAM check, so
+ * a chunk whose RAM is all one node answers even if it holds holes. */
+static inline int pai_ram_node(const struct pa_heap *h, uint64_t mfn)
+{
+    const struct pai_dir *d = &h->dir[mfn >> h->chunk_order];
+
+    return d->node != PAI_NODE_MIXED ? d->node : pa_mfn_to_node(h, mfn);
+}
+
 static inline enum pa_state pai_state(const struct pa_heap *h,
                                       const struct pa_page *pg)
 {
