@@ -4,19 +4,20 @@
 load system("dirname '".ARG0."'")."/common.gp"
 f = run."/free_summary.csv"
 if (!have(f)) { print "skipped: no ".f; exit status 3 }
-# "frag" rows (heapbench bench) hold block counts, not timings
-nofrag = "what!=frag"
-series = distinct(f, "what;".params(f, "order"), nofrag)
+# Block frees only: "frag" rows hold block counts, and "range" rows (the
+# lazy range free) have their own scale; both are in the tables.
+nofrag = "what=block"
+series = distinct(f, hascol(f, "variant") ? "boundary;where;variant" : params(f, "order"), nofrag)
 
-set title "Cost of a free by order, at a node boundary and away from one"
+set title "Cost of freeing one block by order, next to a node boundary and away from one"
 set xlabel "order of the freed block (2^order pages)"
 set ylabel "time per free (ns)"
 set logscale y 10
 set xtics 1
 set mxtics 1
 KEYN = words(series)
-set key below
-set bmargin 4 + ceil(KEYN / 2.0) * 1.3
+set key below maxcols 2 font ",9"
+set bmargin 4 + ceil(KEYN / 2.0) * 1.2
 dashed(s) = strstrt(s, "where=away") ? 2 : 1
 @SVG
 plot for [s in series] sel(f, nofrag.";".filt(s)) \

@@ -16,8 +16,8 @@ L = hascol(f, "blocks_left") ? "blocks_left" : "left_blocks"
 R = hascol(f, "blocks_right") ? "blocks_right" : "right_blocks"
 if (series eq "") { print "skipped: no where=boundary rows in ".f; exit status 3 }
 
-set title "Free blocks on each side of a node boundary after a free"
-set xlabel "order of the freed block (2^order pages)"
+set title "Free blocks of each order on each side of a node boundary, after boot (chunked)"
+set xlabel "block order (2^order pages)"
 set ylabel "free blocks (count)"
 set xtics 1
 set mxtics 1
