@@ -6,8 +6,9 @@ f = run."/free_summary.csv"
 if (!have(f)) { print "skipped: no ".f; exit status 3 }
 # Block frees only: "frag" rows hold block counts, and "range" rows (the
 # lazy range free) have their own scale; both are in the tables.
-nofrag = "what=block"
-series = distinct(f, hascol(f, "variant") ? "boundary;where;variant" : params(f, "order"), nofrag)
+nofrag = strstrt(distinct(f, "what", "")." ", "what=block ") ? "what=block" : "what!=frag"
+byname = hascol(f, "boundary") && hascol(f, "where") && hascol(f, "variant")
+series = distinct(f, byname ? "boundary;where;variant" : "what;".params(f, "order"), nofrag)
 
 set title "Cost of freeing one block by order, next to a node boundary and away from one"
 set xlabel "order of the freed block (2^order pages)"
