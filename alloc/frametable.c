@@ -355,7 +355,6 @@ void pa_heap_reset(struct pa_heap *h)
     h->total_avail = 0;
     h->nr_runs = 0;
     h->mfn0_pending = false;
-    h->threaded = false;
 }
 
 /* ------------------------------------------------------------------------

@@ -105,7 +105,6 @@ struct pa_heap {
 
     /* One heap lock (as Xen's heap_lock); see lazy.c for deferred. */
     struct pai_ticket lock;
-    bool threaded;                     /* deferred threads are running */
     struct pai_deferred *deferred;
 
     bool reserve_boundary;             /* pre-2010: see heap.h */

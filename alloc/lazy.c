@@ -204,7 +204,6 @@ int pa_deferred_start(struct pa_heap *h, pa_thread_bind_fn bind, void *arg)
         return -ENOMEM;
     *d = (struct pai_deferred){ .bind = bind, .bind_arg = arg, .heap = h };
     h->deferred = d;
-    h->threaded = true;
     for (unsigned n = 0; n < h->nr_nodes; n++) {
         struct node_job *job;
         if (!pa_lazy_pending(h, (int)n))
@@ -235,7 +234,6 @@ int pa_deferred_join(struct pa_heap *h, uint64_t *busy_ns)
         pthread_join(d->tid[n], NULL);
         busy += d->busy_ns[n];
     }
-    h->threaded = false;
     h->deferred = NULL;
     free(d);
     if (busy_ns)
