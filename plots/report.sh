@@ -46,7 +46,7 @@ figures=(
     "init_tail|The tail: the worst single call per strategy."
     "free_cost|Cost of one free by order, next to a node boundary and away from one."
     "free_frag|Fragmentation at a node boundary: free blocks on each side after a free."
-    "state_scan|State-scan throughput against table size, with the same run's read bandwidth as the roofline and the last-level cache marked."
+    "state_scan|State-scan throughput against table size, with the same run's read bandwidth as the roofline and the last-level cache marked. The cache size is what hwloc reads from CPUID, which a virtual machine may invent: where the baseline's bandwidth falls with buffer size is the better guide."
     "ratio|Every benchmark's time as a ratio to the same run's memory baseline (numbers as in the table below)."
     "shim|Overhead of the C shim over Google Benchmark, per loop iteration."
 )
