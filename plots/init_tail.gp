@@ -19,7 +19,7 @@ set xlabel "modelled RAM (GiB)"
 set ylabel "worst call (µs)"
 set logscale x 2
 set logscale y 10
-set format y "%.0f"
+set format y "%g"
 set key top left
 us(c) = column(c) / 1e3
 @SVG
