@@ -5,6 +5,44 @@
 #   make test       sanitizer build at PA_DEBUG=3, unit + command-line tests
 #   make bench      install deps, build, run the default suite, write a report
 #   make help       list targets and knobs
+#
+# Two passes.  A fresh machine has none of the libraries, and pkg-config can
+# only answer once they are installed, so the outer pass (HB_INNER unset)
+# knows no compile rule at all: for every goal it runs tools/deps.sh with
+# that goal's package set, then re-invokes make with HB_INNER=1, whose
+# flags are read after the install.  -j and other flags pass through.
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+ifndef HB_INNER
+
+HB_GOALS := $(if $(MAKECMDGOALS),$(MAKECMDGOALS),all)
+# Goals that need nothing installed.
+HB_NODEPS := help clean deps deps-%
+
+.PHONY: $(HB_GOALS) _hb_inner
+# One install and one inner make for all goals together, so `make test
+# bench` and `make -j2 test` run each step once.
+$(filter-out $(HB_NODEPS),$(HB_GOALS)): _hb_inner ; @:
+_hb_inner:
+	$(Q)bash tools/deps.sh $(filter-out $(HB_NODEPS),$(HB_GOALS))
+	$(Q)$(MAKE) --no-print-directory HB_INNER=1 $(filter-out $(HB_NODEPS),$(HB_GOALS))
+
+deps:
+	$(Q)bash tools/deps.sh $(if $(DEPS_FOR),$(DEPS_FOR),test bench)
+deps-%:
+	$(Q)bash tools/deps.sh $*
+clean:
+	rm -rf $(or $(BUILD),build)
+help:
+	@$(MAKE) --no-print-directory HB_INNER=1 help
+Makefile: ;
+
+else # ------------------------------------------------------------ inner pass
 
 BUILD      ?= build
 CC         ?= cc
@@ -31,11 +69,6 @@ TBUILD     := $(BUILD)/test
 SAN        := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 TCFLAGS    := -O1 -g $(SAN) -DPA_DEBUG=3
 
-ifeq ($(V),1)
-Q :=
-else
-Q := @
-endif
 
 ALLOC_SRC  := $(wildcard alloc/*.c)
 # bench/: main.c is the command line, bench_*.c the benchmark families, the
@@ -56,7 +89,7 @@ OBJ_BENCH  := $(BENCH_LIB:%.c=$(BUILD)/%.o) $(BENCH_FAM:%.c=$(BUILD)/%.o) \
 TOBJ       := $(ALLOC_SRC:%.c=$(TBUILD)/%.o) $(TEST_BENCH:%.c=$(TBUILD)/%.o) \
               $(TEST_SRC:%.c=$(TBUILD)/%.o)
 
-.PHONY: all test bench report compare perf deps help clean fuzz soak
+.PHONY: all test bench report compare perf help clean fuzz soak
 
 all: $(BUILD)/heapbench
 
@@ -94,13 +127,13 @@ $(TBUILD)/run_tests: $(TOBJ)
 # Tests: unit tests under sanitizers, then the command line against the
 # release binary; tests/run.sh prints the one summary line.
 # ---------------------------------------------------------------------------
-test: deps $(TBUILD)/run_tests $(BUILD)/heapbench
+test: $(TBUILD)/run_tests $(BUILD)/heapbench
 	$(Q)bash tests/run.sh $(TBUILD)/run_tests $(BUILD)/heapbench
 
 # ---------------------------------------------------------------------------
 # Benchmarks and reports
 # ---------------------------------------------------------------------------
-bench: deps $(BUILD)/heapbench
+bench: $(BUILD)/heapbench
 	$(Q)$(BUILD)/heapbench bench --profile $(PROFILE) $(if $(REPS),--repetitions $(REPS)) $(HEAPBENCH_ARGS)
 	$(Q)$(MAKE) --no-print-directory report
 
@@ -111,22 +144,19 @@ compare: $(BUILD)/heapbench
 	$(Q)test -n "$(BASE)" -a -n "$(NEW)" || { echo "usage: make compare BASE=results/A NEW=results/B" >&2; exit 2; }
 	$(Q)$(BUILD)/heapbench compare $(BASE) $(NEW)
 
-perf: deps $(BUILD)/heapbench
+perf: $(BUILD)/heapbench
 	$(Q)bash bench/perf.sh $(BUILD)/heapbench '$(BENCH)'
 
 # The model under libFuzzer (ASan+UBSan, checker after every step) and a
 # long random soak; neither is part of `make test` beyond a 30 s fuzz run.
 FUZZ_SECONDS ?= 600
 SOAK_OPS     ?= 20000000
-fuzz: deps
+fuzz:
 	$(Q)bash tests/fuzz/run.sh $(FUZZ_SECONDS)
 
-soak: deps
+soak:
 	$(Q)bash tests/soak.sh $(SOAK_OPS)
 
-# Install what is missing: apt-get when root, else print the command.
-deps:
-	$(Q)bash tools/deps.sh
 
 help:
 	@echo "targets: all test bench report compare perf fuzz soak deps clean"
@@ -138,4 +168,8 @@ help:
 clean:
 	rm -rf $(BUILD)
 
+# `make bench` ends with the report: the inner pass is already installed.
+
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+
+endif

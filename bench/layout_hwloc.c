@@ -256,17 +256,23 @@ static int open_topology(const struct hb_layout_opts *o, hwloc_topology_t *t,
             rc = -EINVAL;
         } else {
             fclose(f);
-            if (hwloc_topology_set_xml(*t, topo + 4)) {
+            /* Which call refuses a broken file differs between hwloc
+             * releases (2.9 takes it in set_xml and refuses it in load):
+             * one message for both, so users and tests see one wording. */
+            if (hwloc_topology_set_xml(*t, topo + 4) ||
+                hwloc_topology_load(*t)) {
                 snprintf(err, errlen, "hwloc cannot load XML topology %s",
                          topo + 4);
                 rc = -EINVAL;
             }
+            goto out;
         }
     }
     if (!rc && hwloc_topology_load(*t)) {
         snprintf(err, errlen, "hwloc cannot load topology %s", topo);
         rc = -EINVAL;
     }
+out:
     if (rc)
         hwloc_topology_destroy(*t);
     return rc;

@@ -388,8 +388,7 @@ TEST(memmap_xen_timestamps_check)
 TEST(memmap_bad_input_check)
 {
     static const struct { const char *file, *n1, *n2; } t[] = {
-        { "tests/data/no-such.memmap", "tests/data/no-such.memmap",
-          "No such file" },
+        { "tests/data/no-such.memmap", "tests/data/no-such.memmap", NULL },
         { "tests/data/bad/no-memory.log", "no memory lines", "no-memory.log" },
         { "tests/data/bad/srat-malformed.log", "line 3: malformed SRAT",
           "\"[    0.004580] ACPI: SRAT: Node 0 PXM 0 [mem 0x00000000-0x0009zzzz]\"" },
@@ -652,7 +651,8 @@ TEST(topology_synthetic_mem_scaled_check)
 
 /*
  * "bogus:3", an unreadable XML, a truncated XML.
- * Expect: each refused in one line naming what hwloc would not take.
+ * Expect: each refused in one line naming what hwloc would not take (the
+ * value or the file, never a library's or libc's own wording).
  */
 TEST(topology_bad_input_check)
 {
@@ -660,9 +660,9 @@ TEST(topology_bad_input_check)
     struct hb_layout_opts b = { .topology = "xml:tests/data/no-such.xml" };
     struct hb_layout_opts c = { .topology = "xml:tests/data/bad/truncated.xml" };
 
-    check_error(&a, "hwloc rejects synthetic topology", "\"bogus:3\"");
-    check_error(&b, "tests/data/no-such.xml", "No such file");
-    check_error(&c, "hwloc cannot load XML topology", "truncated.xml");
+    check_error(&a, "\"bogus:3\"", NULL);
+    check_error(&b, "tests/data/no-such.xml", NULL);
+    check_error(&c, "tests/data/bad/truncated.xml", NULL);
 }
 
 /*
