@@ -106,6 +106,20 @@ $(BUILD)/%.o: %.c
 	@echo "  CC      $<"
 	$(Q)$(CC) $(BASE_CFLAGS) $(PKG_CFLAGS) $(CFLAGS) -DPA_DEBUG=0 -c -o $@ $<
 
+# --version: the version and the commit the binary was built from, in a
+# header rewritten only when they change (so a new commit relinks, and an
+# unchanged tree rebuilds nothing).
+HB_VERSION := 0.4
+$(BUILD)/version.h: FORCE
+	@mkdir -p $(@D)
+	@printf '#define HB_VERSION "%s"\n#define HB_COMMIT "%s"\n' '$(HB_VERSION)' \
+	  "$$(git describe --always --dirty 2>/dev/null || echo unknown)" > $@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv -f $@.tmp $@
+$(BUILD)/bench/main.o: $(BUILD)/version.h
+$(BUILD)/bench/main.o: CFLAGS += -I$(BUILD)
+.PHONY: FORCE
+FORCE:
+
 # The environment record names the flags the measured code was built with.
 $(BUILD)/bench/cmd_bench.o: CFLAGS += -DHB_CFLAGS='"$(OPT) -g -DPA_DEBUG=0"'
 
@@ -152,7 +166,7 @@ perf: $(BUILD)/heapbench
 FUZZ_SECONDS ?= 600
 SOAK_OPS     ?= 20000000
 fuzz:
-	$(Q)bash tests/fuzz/run.sh $(FUZZ_SECONDS)
+	$(Q)BUILD=$(BUILD) bash tests/fuzz/run.sh $(FUZZ_SECONDS)
 
 soak:
 	$(Q)bash tests/soak.sh $(SOAK_OPS)

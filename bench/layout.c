@@ -95,7 +95,9 @@ int hb_parse_size(const char *s, uint64_t *bytes)
     rc = parse_digits(s, 10, &n, &p);
     if (rc)
         return rc;
-    if (*p && unit_shift(*p) >= 0)
+    if (!*p)
+        return -EDOM;       /* a bare number: bytes or GiB?  Say which. */
+    if (unit_shift(*p) >= 0)
         shift = unit_shift(*p++);
     if (shift && !strcmp(p, "iB"))
         p += 2;
@@ -152,6 +154,10 @@ static int parse_mem(struct hb_layout_opts *o, const char *v)
 
     if (rc == -ERANGE) {
         hb_err("--mem: size too large: \"%s\"", v);
+        return -1;
+    }
+    if (rc == -EDOM) {
+        hb_err("--mem: a size needs a unit (K, M, G, T, KiB ... TiB, or B): \"%s\"", v);
         return -1;
     }
     if (rc || b == 0) {

@@ -119,6 +119,8 @@ layout_mem_-1G             |2|10|-1G            |$hb layout --mem -1G
 layout_mem_2^64            |2|10|18446744073709551616|$hb layout --mem 18446744073709551616
 layout_mem_16EiB           |2|10|16EiB          |$hb layout --mem 16EiB
 layout_mem_zero            |2|10|"0"            |$hb layout --mem 0
+layout_mem_no_unit         |2|10|needs a unit: "16"|$hb layout --mem 16
+layout_mem_zero_bytes      |2|10|"0B"           |$hb layout --mem 0B
 layout_mem_empty           |2|10|--mem          |$hb layout --mem ''
 layout_mem_100TiB          |2|10|frame table needs|$nomem $hb layout --mem 100TiB
 layout_topology_64TiB      |2|10|frame table needs|$nomem $hb layout --topology synthetic:"pack:1 [numa(memory=64TiB)] core:1 pu:1"

@@ -118,15 +118,17 @@ static const char *topologies_dir(void)
  * ------------------------------------------------------------------------ */
 
 /*
- * "64GiB" "1G" "512M" "4096" ...  ->  bytes, powers of 1024
- * Expect: the table's sizes parse to the values listed; non-sizes give
- * -EINVAL and sizes past 2^64 give -ERANGE.
+ * "64GiB" "1G" "512M" "4096B" ...  ->  bytes, powers of 1024
+ * Expect: the table's sizes parse to the values listed; a bare number
+ * ("16": bytes or GiB?) gives -EDOM, non-sizes -EINVAL and sizes past 2^64
+ * -ERANGE.
  */
 TEST(hb_parse_size_table_check)
 {
     static const struct { const char *s; int rc; uint64_t v; } t[] = {
         { "64GiB", 0, 64 * GiB }, { "1G", 0, GiB }, { "512M", 0, 512 * MiB },
-        { "4096", 0, 4096 }, { "1K", 0, 1024 }, { "2T", 0, 2048 * GiB },
+        { "4096B", 0, 4096 }, { "4096", -EDOM, 0 }, { "16", -EDOM, 0 },
+        { "1K", 0, 1024 }, { "2T", 0, 2048 * GiB },
         { "1P", 0, 1ULL << 50 }, { "3B", 0, 3 }, { "1GB", 0, GiB },
         { "16g", 0, 16 * GiB }, { "8MiB", 0, 8 * MiB },
         { "", -EINVAL, 0 }, { "abc", -EINVAL, 0 }, { "1.5T", -EINVAL, 0 },
