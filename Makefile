@@ -159,7 +159,7 @@ compare: $(BUILD)/heapbench
 	$(Q)$(BUILD)/heapbench compare $(BASE) $(NEW)
 
 perf: $(BUILD)/heapbench
-	$(Q)bash bench/perf.sh $(BUILD)/heapbench '$(BENCH)'
+	$(Q)bash tools/perf.sh $(BUILD)/heapbench '$(BENCH)'
 
 # The model under libFuzzer (ASan+UBSan, checker after every step) and a
 # long random soak; neither is part of `make test` beyond a 30 s fuzz run.
