@@ -22,6 +22,12 @@
  * did not compare nodes; the page at an unaligned boundary was kept out
  * instead (lost_pages counts it).  The block is then claimed and freed
  * the same way, so the two variants differ only in that.
+ * encoding: the same block frees on a heap whose states use the uninit
+ * encoding (state 0 = uninitialised, lazy's) against legacy (Xen's today):
+ * both heaps are fully initialised, so the difference is what the encoding
+ * adds to free_heap_pages on its hot path (orders 0, 9 and 18, natural
+ * boundary, at and away from it).  Range frees use the encoding of their
+ * path (lazy: uninit, eager: legacy); frag counts are the legacy heap's.
  * Frees are timed one by one with clock_gettime (about 20 ns of timer
  * cost is in every figure, the same near and away).
  */
@@ -42,6 +48,7 @@ struct free_case {
     unsigned order;
     bool near;                 /* block: at the boundary; range: -- */
     bool lazy;                 /* range: lazy (uninit) or eager path */
+    bool uninit;               /* block: the heap uses the uninit encoding */
 };
 
 /* Pages the pre-2010 variant keeps out at node boundaries (MFN 0 aside). */
@@ -192,7 +199,7 @@ static void bm_free(hb_gb_state *st, void *arg)
 /* variant: node_check (today: merges compare nodes) or reserve_page (before
  * 2010: the first page of a node off a max_order boundary is kept out). */
 static void add(struct hb_fixtures *fx, enum free_kind kind, unsigned bi,
-                unsigned order, bool near, bool lazy, bool reserve)
+                unsigned order, bool near, bool lazy, bool reserve, bool uninit)
 {
     struct free_case *c = calloc(1, sizeof *c);
     static const char *const what[] = { "block", "range", "frag" };
@@ -203,14 +210,15 @@ static void add(struct hb_fixtures *fx, enum free_kind kind, unsigned bi,
 
     *c = (struct free_case){ fx, { .ram_pages = (uint64_t)gib << 18, .nodes = 2,
                                    .boundary_order = boundaries[bi].order,
-                                   .enc = lazy ? PA_ENC_UNINIT : PA_ENC_LEGACY,
+                                   .enc = lazy || uninit ? PA_ENC_UNINIT : PA_ENC_LEGACY,
                                    .reserve_boundary = reserve },
-                             kind, order, near, lazy };
-    snprintf(name, sizeof name, "free/%s/boundary:%s/order:%u/where:%s/path:%s/variant:%s",
+                             kind, order, near, lazy, uninit };
+    snprintf(name, sizeof name,
+             "free/%s/boundary:%s/order:%u/where:%s/path:%s/variant:%s/encoding:%s",
              what[kind], boundaries[bi].name, order,
              kind == FREE_BLOCK ? (near ? "boundary" : "away") : "boundary",
              kind == FREE_RANGE ? (lazy ? "lazy" : "eager") : "free_heap_pages",
-             reserve ? "reserve_page" : "node_check");
+             reserve ? "reserve_page" : "node_check", lazy || uninit ? "uninit" : "legacy");
     hb_gb_bench *b = hb_gb_register(name, bm_free, c);
     hb_gb_use_manual_time(b);
     if (kind == FREE_BLOCK) {
@@ -231,13 +239,18 @@ void hb_family_free_register(const struct hb_bench_ctx *ctx)
     for (unsigned bi = 0; bi < 3; bi++) {
         for (int v = 0; v < 2; v++)
             for (unsigned o = 0; o <= 18; o += step) {
-                add(fx, FREE_BLOCK, bi, o, true, false, v);
-                add(fx, FREE_BLOCK, bi, o, false, false, v);
-                add(fx, FREE_FRAG, bi, o, true, false, v);
+                add(fx, FREE_BLOCK, bi, o, true, false, v, false);
+                add(fx, FREE_BLOCK, bi, o, false, false, v, false);
+                add(fx, FREE_FRAG, bi, o, true, false, v, false);
             }
         for (unsigned o = 1; o <= 18; o += quick ? 8 : 1) {
-            add(fx, FREE_RANGE, bi, o, true, true, false);
-            add(fx, FREE_RANGE, bi, o, true, false, false);
+            add(fx, FREE_RANGE, bi, o, true, true, false, false);
+            add(fx, FREE_RANGE, bi, o, true, false, false, false);
         }
+    }
+    /* The encoding's cost on the hot path: the same frees, uninit. */
+    for (unsigned o = 0; o <= 18; o += 9) {
+        add(fx, FREE_BLOCK, 0, o, true, false, false, true);
+        add(fx, FREE_BLOCK, 0, o, false, false, false, true);
     }
 }
