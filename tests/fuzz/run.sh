@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # run.sh - build the heap fuzzer with clang (libFuzzer, ASan, UBSan, the
 # top debug level) and run it for SECONDS on a working copy of the seed
-# corpus in build/fuzz/, so the repository's corpus is never flooded.  Ends
+# corpus in $BUILD/fuzz/ (BUILD defaults to build), so the repository's
+# corpus is never flooded and parallel build folders do not collide.  Ends
 # with "fuzz: N passed, N failed": 1 passed for a clean run, 1 failed for a
 # crash (the crash file stays in build/fuzz/ and its path is printed) or a
 # missing clang/libFuzzer.
@@ -11,7 +12,7 @@
 set -u
 secs=${1:-60}
 root=$(cd "$(dirname "$0")/../.." && pwd)
-out=$root/build/fuzz
+out=$root/${BUILD:-build}/fuzz
 bin=$out/fuzz_heap
 work=$out/corpus
 log=$out/last-run.log
