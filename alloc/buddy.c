@@ -31,6 +31,7 @@ void pai_list_add(struct pa_heap *h, pa_pdx_t pdx, unsigned node,
     struct pai_list *l = pai_list(h, node, zone, order);
     struct pa_page *pg = &h->ft[pdx];
 
+    pai_touch_block(h, pdx, node, zone, order);
     pg->prev = PA_PDX_NONE;
     pg->next = l->head;
     if (l->head != PA_PDX_NONE)
@@ -40,12 +41,30 @@ void pai_list_add(struct pa_heap *h, pa_pdx_t pdx, unsigned node,
     l->head = pdx;
 }
 
+/* Dirty blocks go to the tail (Xen's page_list_add_tail). */
+void pai_list_add_tail(struct pa_heap *h, pa_pdx_t pdx, unsigned node,
+                       unsigned zone, unsigned order)
+{
+    struct pai_list *l = pai_list(h, node, zone, order);
+    struct pa_page *pg = &h->ft[pdx];
+
+    pai_touch_block(h, pdx, node, zone, order);
+    pg->next = PA_PDX_NONE;
+    pg->prev = l->tail;
+    if (l->tail != PA_PDX_NONE)
+        h->ft[l->tail].next = pdx;
+    else
+        l->head = pdx;
+    l->tail = pdx;
+}
+
 void pai_list_del(struct pa_heap *h, pa_pdx_t pdx, unsigned node,
                   unsigned zone, unsigned order)
 {
     struct pai_list *l = pai_list(h, node, zone, order);
     struct pa_page *pg = &h->ft[pdx];
 
+    pai_touch_block(h, pdx, node, zone, order);
     if (pg->prev != PA_PDX_NONE)
         h->ft[pg->prev].next = pg->next;
     else
@@ -65,6 +84,7 @@ void pai_avail_adjust(struct pa_heap *h, unsigned node, unsigned zone,
 {
     uint64_t *nz = &h->avail[(size_t)node * PA_NR_ZONES + zone];
 
+    pai_touch_zone(h, node, zone);
     if (delta < 0) {
         uint64_t d = (uint64_t)-delta;
         PAI_ASSERT(*nz >= d && h->node_avail[node] >= d && h->total_avail >= d);
@@ -80,43 +100,104 @@ void pai_avail_adjust(struct pa_heap *h, unsigned node, unsigned zone,
 
 /* ------------------------------------------------------------------------
  * Freeing and merging (mechanism)
+ *
+ * Each step Xen's free_heap_pages takes per page and per merge is here;
+ * alloc/README.md maps them one by one.
  * ------------------------------------------------------------------------ */
 
-static bool buddy_mergeable(const struct pa_heap *h, const struct pa_page *b,
-                            unsigned order, unsigned node)
+/* Dirty blocks go to the tail, so allocations find clean ones first (Xen's
+ * page_list_add_scrub). */
+static void list_add_scrub(struct pa_heap *h, pa_pdx_t pdx, unsigned node,
+                           unsigned zone, unsigned order)
 {
-    return (b->count_info & PA_PGC_STATE_MASK) == h->raw[PA_STATE_FREE] &&
-           b->order == order && (b->node == node || h->reserve_boundary);
+    struct pa_page *pg = &h->ft[pdx];
+
+    pg->order = order;
+    pg->scrub_state = 0;
+    if (pg->first_dirty == PA_DIRTY_NONE)
+        pai_list_add(h, pdx, node, zone, order);
+    else
+        pai_list_add_tail(h, pdx, node, zone, order);
 }
 
-void pai_free_block(struct pa_heap *h, uint64_t mfn, pa_pdx_t pdx,
-                    unsigned order, unsigned node)
+/* Xen's check_and_stop_scrub: a buddy being scrubbed is told to stop.
+ * Nothing scrubs in the model, so only the read remains. */
+static void stop_scrub(struct pa_page *b)
 {
-    uint64_t n = 1ULL << order, free_raw = h->raw[PA_STATE_FREE];
-    unsigned zone = pa_mfn_zone(mfn);
+    if (b->scrub_state)
+        b->scrub_state = 0;
+}
+
+static bool buddy_mergeable(const struct pa_heap *h, pa_pdx_t bpdx,
+                            unsigned order, unsigned node)
+{
+    const struct pa_page *b = &h->ft[bpdx];
+
+    return pai_pdx_valid(h, bpdx) &&
+           (b->count_info & PA_PGC_STATE_MASK) == h->raw[PA_STATE_FREE] &&
+           b->order == order &&
+           (h->reserve_boundary || pai_pdx_node(h, bpdx) == (int)node);
+}
+
+/* Xen's mark_page_free, page by page: the state must be "in use"; the
+ * page becomes free (and dirty); an owned page needs a TLB flush before
+ * reuse and gets the flush clock; the owner is cleared. */
+static void mark_pages_free(struct pa_heap *h, pa_pdx_t pdx, uint64_t n,
+                            unsigned node, bool need_scrub)
+{
+    uint64_t inuse = h->raw[PA_STATE_INUSE];
+    uint64_t free_raw = h->raw[PA_STATE_FREE] | (need_scrub ? PA_PGC_NEED_SCRUB : 0);
+    uint32_t clock = h->tlbflush_clock;
 
     for (uint64_t i = 0; i < n; i++) {
         struct pa_page *pg = &h->ft[pdx + i];
+        uint64_t owner = pg->owner;
+
+        if ((pg->count_info & PA_PGC_STATE_MASK) != inuse)
+            abort();        /* Xen: BUG() (misuse is refused before this) */
         pg->count_info = free_raw;
-        pg->node = (uint16_t)node;
+        pg->owner = 0;
+        pg->need_tlbflush = owner != 0;
+        pg->node = (uint8_t)node;
+        if (owner)
+            pg->tlbflush_timestamp = clock;
     }
+}
+
+void pai_free_block(struct pa_heap *h, uint64_t mfn, pa_pdx_t pdx,
+                    unsigned order, bool need_scrub)
+{
+    uint64_t n = 1ULL << order;
+    unsigned node = (unsigned)pai_pdx_node(h, pdx);  /* free_heap_pages' own */
+    unsigned zone = pa_mfn_zone(mfn);
+
+    mark_pages_free(h, pdx, n, node, need_scrub);
     h->work.pages_written += n;
     pai_avail_adjust(h, node, zone, (int64_t)n);
+    if (need_scrub)
+        h->node_need_scrub[node] += n;
+    h->ft[pdx].first_dirty = need_scrub ? 0 : PA_DIRTY_NONE;
 
     while (order < h->max_order) {
-        uint64_t bit = 1ULL << order;
-        pa_pdx_t bpdx = pdx ^ (pa_pdx_t)bit;
+        pa_pdx_t bit = (pa_pdx_t)1 << order, bpdx = pdx ^ bit;
+        struct pa_page *b = &h->ft[bpdx], *head = &h->ft[pdx];
 
-        if (!buddy_mergeable(h, &h->ft[bpdx], order, node))
+        if (!buddy_mergeable(h, bpdx, order, node))
             break;
+        stop_scrub(b);
         pai_list_del(h, bpdx, node, zone, order);
-        mfn &= ~bit;
-        pdx &= ~(pa_pdx_t)bit;
+        if (bpdx < pdx) {           /* the buddy becomes the head */
+            if (b->first_dirty == PA_DIRTY_NONE && head->first_dirty != PA_DIRTY_NONE)
+                b->first_dirty = bit + head->first_dirty;
+            pdx = bpdx;
+        } else if (head->first_dirty == PA_DIRTY_NONE &&
+                   b->first_dirty != PA_DIRTY_NONE) {
+            head->first_dirty = bit + b->first_dirty;
+        }
         order++;
         h->work.merges++;
     }
-    h->ft[pdx].order = order;
-    pai_list_add(h, pdx, node, zone, order);
+    list_add_scrub(h, pdx, node, zone, order);
 }
 
 /* The largest block that starts at mfn, is aligned and fits in nr pages. */
@@ -130,14 +211,17 @@ static unsigned chunk_order(const struct pa_heap *h, uint64_t mfn, uint64_t nr)
     return order < h->max_order ? order : h->max_order;
 }
 
-void pai_free_chunked(struct pa_heap *h, uint64_t mfn, uint64_t nr,
-                      unsigned node)
+void pai_free_chunked(struct pa_heap *h, uint64_t mfn, uint64_t nr)
 {
+    bool scrub = pai_init_scrub(h);
+
     while (nr) {
         unsigned order = chunk_order(h, mfn, nr);
+        pa_pdx_t pdx = pai_mfn_to_pdx(h, mfn);
 
+        pai_set_inuse(h, pdx, 1ULL << order);
         pai_call_boundary(h);       /* one free_heap_pages call per block */
-        pai_free_block(h, mfn, pai_mfn_to_pdx(h, mfn), order, node);
+        pai_free_block(h, mfn, pdx, order, scrub);
         mfn += 1ULL << order;
         nr -= 1ULL << order;
     }
@@ -194,21 +278,23 @@ static int free_uninit(struct pa_heap *h, uint64_t mfn, uint64_t nr)
 
 static int free_locked(struct pa_heap *h, uint64_t mfn, unsigned order)
 {
+    pa_pdx_t pdx;
     int node, rc;
 
     if (order > h->max_order)
         return -EINVAL;
     if (block_uninit(h, mfn))
         return free_uninit(h, mfn, 1ULL << order);
-    node = pa_mfn_to_node(h, mfn);
-    if (node < 0)
+    pdx = pai_mfn_to_pdx(h, mfn);
+    node = pdx == PA_PDX_NONE ? -1 : pai_pdx_node(h, pdx);
+    if (node < 0 || node == PAI_NODE_NONE)
         return -EINVAL;
     rc = check_free(h, mfn, order, node);
     if (rc)
         return rc;
     if (!h->node_init[node])
         return -ENODEV;     /* Xen: avail[node] is NULL */
-    pai_free_block(h, mfn, pai_mfn_to_pdx(h, mfn), order, (unsigned)node);
+    pai_free_block(h, mfn, pdx, order, false);
     return 0;
 }
 

@@ -379,3 +379,287 @@ int pa_test_force_merge(struct pa_heap *h, uint64_t mfn, unsigned order)
     pai_list_add(h, pai_mfn_to_pdx(h, lo), n1, pa_mfn_zone(lo), order + 1);
     return 0;
 }
+
+/* ------------------------------------------------------------------------
+ * Incremental checker
+ *
+ * Checks only what the operations since the last check touched (buddy.c
+ * records it in h->touched): every page of the touched blocks (the blocks
+ * freed, allocated, merged or split) and the free blocks that now hold
+ * them, with their list links; every list of a zone whose lists or
+ * counters moved, walked and recounted against avail[node][zone]; and the
+ * per-node and total counters against the per-zone ones.  What it leaves
+ * out (overlap of free blocks elsewhere, pending lazy runs, metadata
+ * counts, pages whose state changed without a list moving) is the full
+ * checker's: pai_check_auto runs that one every check_every calls.
+ * ------------------------------------------------------------------------ */
+
+/* The free block holding pdx, found from the largest order down: a stale
+ * order in a non-head page of a larger block is never reached first. */
+static bool incr_head(const struct pa_heap *h, pa_pdx_t pdx, pa_pdx_t *head,
+                      unsigned *order)
+{
+    for (int k = (int)h->max_order; k >= 0; k--) {
+        pa_pdx_t q = pdx & ~(pa_pdx_t)pai_mask((unsigned)k);
+        const struct pa_page *pg = &h->ft[q];
+        if (pg->order == (unsigned)k && pa_page_state_is(h, pg, PA_STATE_FREE)) {
+            *head = q;
+            *order = (unsigned)k;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* A free block's head: aligned, inside one range of its node, in one zone. */
+static int incr_block_head(struct chk *c, pa_pdx_t pdx, unsigned node,
+                           unsigned zone, unsigned order)
+{
+    const struct pa_heap *h = c->h;
+    uint64_t mfn = pai_pdx_to_mfn(h, pdx), n = 1ULL << order;
+    long r = pai_range_of(h, mfn);
+    const struct pa_page *pg = &h->ft[pdx];
+
+    if (mfn == 0 || (mfn & pai_mask(order)))
+        return fail(c, "block mfn %#lx order %u is misaligned or holds MFN 0", (unsigned long)mfn, order);
+    if (r < 0 || mfn + n > h->ranges[r].end || h->ranges[r].node != node)
+        return fail(c, "block mfn %#lx order %u is not inside one RAM range of node %u", (unsigned long)mfn, order, node);
+    if (pa_mfn_zone(mfn) != zone || pa_mfn_zone(mfn + n - 1) != zone)
+        return fail(c, "block mfn %#lx order %u is not in zone %u", (unsigned long)mfn, order, zone);
+    if (pg->order != order || pg->node != node || !pa_page_state_is(h, pg, PA_STATE_FREE))
+        return fail(c, "block mfn %#lx head is not free order %u on node %u", (unsigned long)mfn, order, node);
+    return 0;
+}
+
+/* Its list links agree with its neighbours' (or the list's ends). */
+static int incr_block_links(struct chk *c, pa_pdx_t pdx, unsigned node,
+                            unsigned zone, unsigned order)
+{
+    struct pa_heap *h = (struct pa_heap *)c->h;
+    const struct pai_list *l = pai_list(h, node, zone, order);
+    pa_pdx_t prev = h->ft[pdx].prev, next = h->ft[pdx].next;
+    bool ok_prev = prev == PA_PDX_NONE ? l->head == pdx
+                                       : prev < h->ft_entries && h->ft[prev].next == pdx;
+    bool ok_next = next == PA_PDX_NONE ? l->tail == pdx
+                                       : next < h->ft_entries && h->ft[next].prev == pdx;
+
+    if (!ok_prev || !ok_next)
+        return fail(c, "free block mfn %#lx order %u is not linked in list (%u,%u,%u)",
+                    (unsigned long)pai_pdx_to_mfn(h, pdx), order, node, zone, order);
+    return 0;
+}
+
+/* A page outside every free block. */
+static int incr_page(struct chk *c, uint64_t mfn, const struct pa_page *pg)
+{
+    const struct pa_heap *h = c->h;
+
+    if ((pg->count_info & (PA_PGC_META | PA_PGC_RESERVED)) &&
+        !pa_page_state_is(h, pg, PA_STATE_INUSE))
+        return fail(c, "metadata or reserved page mfn %#lx is not in use", (unsigned long)mfn);
+    if ((pg->count_info & PA_PGC_RESERVED) && mfn != 0 &&
+        !(h->reserve_boundary && pai_boundary_page(h, mfn)))
+        return fail(c, "page mfn %#lx is reserved but is not MFN 0", (unsigned long)mfn);
+    return 0;
+}
+
+/* Every page of [s, e) (one RAM range), free blocks checked whole. */
+static int incr_scan_range(struct chk *c, uint64_t s, uint64_t e)
+{
+    const struct pa_heap *h = c->h;
+
+    while (s < e) {
+        pa_pdx_t pdx = pai_mfn_to_pdx(h, s), head;
+        const struct pa_page *pg = &h->ft[pdx];
+        unsigned node, order;
+        int rc;
+
+        if (!pa_page_state_is(h, pg, PA_STATE_FREE)) {
+            rc = incr_page(c, s++, pg);
+            if (rc)
+                return rc;
+            continue;
+        }
+        if (!incr_head(h, pdx, &head, &order))
+            return fail(c, "free page mfn %#lx is outside every free block", (unsigned long)s);
+        node = h->ft[head].node;
+        rc = incr_block_head(c, head, node, pa_mfn_zone(pai_pdx_to_mfn(h, head)), order);
+        if (!rc)
+            rc = incr_block_links(c, head, node, pa_mfn_zone(pai_pdx_to_mfn(h, head)), order);
+        for (uint64_t i = 0; !rc && i < (1ULL << order); i++) {
+            pg = &h->ft[head + i];
+            if (!pa_page_state_is(h, pg, PA_STATE_FREE) || pg->node != node)
+                rc = fail(c, "page mfn %#lx in free block %#lx is not free on node %u",
+                          (unsigned long)pai_pdx_to_mfn(h, head + (pa_pdx_t)i),
+                          (unsigned long)pai_pdx_to_mfn(h, head), node);
+        }
+        if (rc)
+            return rc;
+        s = pai_pdx_to_mfn(h, head) + (1ULL << order);
+    }
+    return 0;
+}
+
+/* [s, e) in MFNs, range by range (holes have no pages to check). */
+static int incr_scan(struct chk *c, uint64_t s, uint64_t e)
+{
+    const struct pa_heap *h = c->h;
+
+    for (size_t i = 0; i < h->nr_ranges; i++) {
+        uint64_t a = h->ranges[i].start > s ? h->ranges[i].start : s;
+        uint64_t b = h->ranges[i].end < e ? h->ranges[i].end : e;
+        if (a < b) {
+            int rc = incr_scan_range(c, a, b);
+            if (rc)
+                return rc;
+        }
+    }
+    return 0;
+}
+
+struct incr_span {
+    uint64_t s, e;
+};
+
+static int incr_span_cmp(const void *a, const void *b)
+{
+    const struct incr_span *x = a, *y = b;
+
+    return x->s < y->s ? -1 : x->s > y->s;
+}
+
+/* The touched blocks, sorted and merged so each page is scanned once; the
+ * whole span when more were touched than recorded. */
+static int incr_blocks(struct chk *c)
+{
+    const struct pai_touched *t = &c->h->touched;
+    const struct pa_heap *h = c->h;
+    struct incr_span v[PAI_TOUCH_MAX];
+    size_t n = 0;
+    int rc = 0;
+
+    if (!t->nr)
+        return 0;
+    if (t->nr > PAI_TOUCH_MAX)
+        return incr_scan(c, pai_pdx_to_mfn(h, t->lo), pai_pdx_to_mfn(h, t->hi - 1) + 1);
+    for (unsigned i = 0; i < t->nr; i++) {
+        uint64_t m = pai_pdx_to_mfn(h, t->pdx[i]);
+        v[i] = (struct incr_span){ m, m + (1ULL << t->order[i]) };
+    }
+    qsort(v, t->nr, sizeof v[0], incr_span_cmp);
+    for (unsigned i = 1; i < t->nr; i++) {
+        if (v[i].s <= v[n].e) {
+            if (v[i].e > v[n].e)
+                v[n].e = v[i].e;
+        } else {
+            v[++n] = v[i];
+        }
+    }
+    for (size_t i = 0; i <= n && !rc; i++)
+        rc = incr_scan(c, v[i].s, v[i].e);
+    return rc;
+}
+
+/* Every list of (node, zone), walked; its pages recounted. */
+static int incr_zone(struct chk *c, unsigned node, unsigned zone)
+{
+    struct pa_heap *h = (struct pa_heap *)c->h;
+    uint64_t seen = 0, have = h->avail[(size_t)node * PA_NR_ZONES + zone];
+
+    for (unsigned o = 0; o <= h->max_order; o++) {
+        const struct pai_list *l = pai_list(h, node, zone, o);
+        pa_pdx_t prev = PA_PDX_NONE;
+        uint64_t steps = 0;
+
+        for (pa_pdx_t p = l->head; p != PA_PDX_NONE; p = h->ft[p].next) {
+            if (p >= h->ft_entries || ++steps > h->ft_entries)
+                return fail(c, "list (%u,%u,%u) is broken", node, zone, o);
+            if (h->ft[p].prev != prev)
+                return fail(c, "list (%u,%u,%u) back link is wrong", node, zone, o);
+            int rc = incr_block_head(c, p, node, zone, o);
+            if (rc)
+                return rc;
+            seen += 1ULL << o;
+            prev = p;
+        }
+        if (l->tail != prev)
+            return fail(c, "list (%u,%u,%u) tail is wrong", node, zone, o);
+    }
+    if (seen != have)
+        return fail(c, "avail[%u][%u] = %lu, recount %lu", node, zone,
+                    (unsigned long)have, (unsigned long)seen);
+    return 0;
+}
+
+/* Touched zones recounted; node and total counters are the zones' sums. */
+static int incr_counters(struct chk *c)
+{
+    const struct pa_heap *h = c->h;
+    uint64_t total = 0;
+
+    for (unsigned n = 0; n < h->nr_nodes; n++) {
+        uint64_t sum = 0;
+        for (unsigned z = 0; z < PA_NR_ZONES; z++) {
+            if (h->touched.zones[n] >> z & 1) {
+                int rc = incr_zone(c, n, z);
+                if (rc)
+                    return rc;
+            }
+            sum += h->avail[(size_t)n * PA_NR_ZONES + z];
+        }
+        if (h->node_avail[n] != sum)
+            return fail(c, "node_avail[%u] = %lu, its zones sum to %lu", n,
+                        (unsigned long)h->node_avail[n], (unsigned long)sum);
+        total += sum;
+    }
+    if (h->total_avail != total)
+        return fail(c, "total_avail = %lu, the nodes sum to %lu",
+                    (unsigned long)h->total_avail, (unsigned long)total);
+    return 0;
+}
+
+static void incr_forget(struct pa_heap *h)
+{
+    h->touched.nr = 0;
+    memset(h->touched.zones, 0, h->nr_nodes * sizeof h->touched.zones[0]);
+}
+
+static int incr_check(struct pa_heap *h, char *why, size_t whylen)
+{
+    struct chk c = { .h = h, .why = why, .whylen = whylen };
+    int rc = incr_blocks(&c);
+
+    if (!rc)
+        rc = incr_counters(&c);
+    incr_forget(h);
+    return rc;
+}
+
+int pai_check_auto(struct pa_heap *h, char *why, size_t whylen)
+{
+    struct pai_touched *t = &h->touched;
+
+    if (t->every > 1 && ++t->since_full < t->every)
+        return incr_check(h, why, whylen);
+    t->since_full = 0;
+    incr_forget(h);
+    return pai_check(h, why, whylen);
+}
+
+int pa_heap_check_touched(struct pa_heap *h, char *why, size_t whylen)
+{
+    int rc;
+
+    pai_lock(h);
+    rc = incr_check(h, why, whylen);
+    pai_unlock(h);
+    return rc;
+}
+
+void pa_heap_set_check_every(struct pa_heap *h, unsigned every)
+{
+    pai_lock(h);
+    h->touched.every = every;
+    h->touched.since_full = 0;
+    pai_unlock(h);
+}

@@ -54,13 +54,33 @@
 typedef uint32_t pa_pdx_t;
 #define PA_PDX_NONE UINT32_MAX
 
+/*
+ * 32 bytes, as Xen's struct page_info on x86-64, field for field where the
+ * model has the field: list links (Xen compresses them to 32-bit pdx too),
+ * count_info, the free head's order (Xen's v.free.order), the TLB-flush
+ * timestamp, and one word that is the owner while in use and Xen's u.free
+ * (first_dirty, need_tlbflush, scrub_state) while free: a free clears the
+ * owner by writing the free fields over it, as Xen's page_set_owner(NULL)
+ * writes over v.  node is the model's own: the node a free page was freed
+ * on, which only the invariant checker reads (merges look nodes up in the
+ * node map, as Xen's phys_to_nid); it shares the word written anyway.
+ */
+#define PA_DIRTY_NONE UINT32_MAX    /* first_dirty: nothing to scrub */
 struct pa_page {
     pa_pdx_t next, prev;   /* free-list links, frame-table indices */
     uint64_t count_info;   /* page state (PA_PGC_STATE_*) and flags */
     uint32_t order;        /* free block head: the block's order */
-    uint16_t node;         /* free pages: node they were freed on */
-    uint16_t pad;
-    uint64_t owner;        /* in use: opaque owner tag (Xen: the domain) */
+    uint32_t tlbflush_timestamp; /* freed by an owner: when (Xen's clock) */
+    union {
+        uint64_t owner;    /* in use: opaque owner tag (Xen: the domain) */
+        struct {           /* free (Xen's u.free) */
+            uint32_t first_dirty;  /* head: first page to scrub, or NONE */
+            uint8_t need_tlbflush; /* freed by an owner: flush before reuse */
+            uint8_t scrub_state;   /* head: scrubbing now (never, here) */
+            uint8_t node;          /* model-only, see above */
+            uint8_t pad;
+        };
+    };
 };
 _Static_assert(sizeof(struct pa_page) == 32, "struct pa_page must be 32 bytes");
 
@@ -93,6 +113,8 @@ enum pa_encoding {
 /* Model-only bookkeeping flags (as Xen's PGC_xen_heap marks xenheap pages). */
 #define PA_PGC_META (1ULL << 60)       /* node heap metadata page */
 #define PA_PGC_RESERVED (1ULL << 59)   /* kept out of the heap (MFN 0) */
+/* As Xen's PGC_need_scrub: freed dirty (init under bootscrub=idle). */
+#define PA_PGC_NEED_SCRUB (1ULL << 58)
 
 /* Raw state value for a logical state under an encoding (-1: not encodable). */
 int pa_state_raw(enum pa_encoding enc, enum pa_state st);
@@ -342,6 +364,18 @@ int pa_heap_check(const struct pa_heap *h, char *why, size_t whylen);
 typedef void (*pa_check_fail_fn)(const char *why, void *arg);
 void pa_heap_set_check_hook(struct pa_heap *h, pa_check_fail_fn fn, void *arg);
 void pa_heap_set_autocheck(struct pa_heap *h, bool on);
+
+/*
+ * Incremental checking, for long random runs (the fuzzer): with every > 1,
+ * the check after an operation covers only what the operations since the
+ * last check touched (the blocks freed, allocated, merged or split, the
+ * lists and counters of their zones), and the full checker runs every
+ * every-th time.  0 or 1 (the default): the full checker every time.
+ * pa_heap_check_touched runs the incremental checker on its own (and
+ * forgets what it checked); same return as pa_heap_check.
+ */
+void pa_heap_set_check_every(struct pa_heap *h, unsigned every);
+int pa_heap_check_touched(struct pa_heap *h, char *why, size_t whylen);
 
 /* ------------------------------------------------------------------------
  * Test hooks: deliberate corruption, so tests can prove the checker works

@@ -59,6 +59,23 @@ struct pai_run {
     unsigned node;
 };
 
+/*
+ * What operations touched since the last autocheck, for the incremental
+ * checker (check.c); recorded only at PA_DEBUG >= 3.  The blocks that
+ * entered or left a list (merges and splits included) as frame-table
+ * ranges, the first PAI_TOUCH_MAX of them and the span of all; the zones
+ * whose lists or counters moved, per node.
+ */
+#define PAI_TOUCH_MAX 64
+struct pai_touched {
+    pa_pdx_t pdx[PAI_TOUCH_MAX];
+    uint8_t order[PAI_TOUCH_MAX];
+    unsigned nr;                       /* touches, may exceed PAI_TOUCH_MAX */
+    pa_pdx_t lo, hi;                   /* span of all touched blocks */
+    uint64_t zones[PA_MAX_NODES];      /* bit z: zone z of the node */
+    unsigned every, since_full;        /* full check every N autochecks */
+};
+
 struct pai_deferred {
     pthread_t tid[PA_MAX_NODES];
     bool started[PA_MAX_NODES];
@@ -79,6 +96,10 @@ struct pa_heap {
     size_t nr_ranges;
 
     struct pai_dir *dir;               /* indexed by mfn >> chunk_order */
+    uint8_t *nodemap;                  /* indexed by pdx >> node_shift */
+    unsigned node_shift;
+    size_t nodemap_len;
+    uint64_t *chunk_valid;             /* bit per chunk (Xen: pdx_group_valid) */
     size_t dir_len;
     uint64_t *chunk_mfn;               /* chunk index -> first MFN */
     size_t nr_chunks;
@@ -89,6 +110,9 @@ struct pa_heap {
     uint64_t *avail;                   /* [node][zone] */
     uint64_t node_avail[PA_MAX_NODES];
     uint64_t total_avail;
+    uint64_t node_need_scrub[PA_MAX_NODES]; /* dirty free pages (Xen's) */
+    uint32_t tlbflush_clock;           /* Xen's tlbflush_clock (fixed here) */
+    bool booting;                      /* until end_boot_allocator returns */
     bool node_init[PA_MAX_NODES];      /* heap structures exist (Xen: avail[node]) */
     bool node_meta[PA_MAX_NODES];      /* metadata pages taken */
     struct pa_work work;
@@ -109,6 +133,7 @@ struct pa_heap {
 
     bool reserve_boundary;             /* pre-2010: see heap.h */
     bool autocheck;
+    struct pai_touched touched;        /* incremental checker (check.c) */
     pa_check_fail_fn check_fail;
     void *check_fail_arg;
 };
@@ -123,24 +148,43 @@ uint64_t pai_pdx_to_mfn(const struct pa_heap *h, pa_pdx_t pdx);
 /* Index of the range holding mfn, or -1. */
 long pai_range_of(const struct pa_heap *h, uint64_t mfn);
 
-/* Node of an MFN, -1 if not RAM: one directory read when the chunk is
- * all RAM of one node (Xen's phys_to_nid is one table read too). */
+/*
+ * The node map, as Xen's memnodemap (xen/common/numa.c): one byte per
+ * granule of 2^node_shift frame-table entries, where node_shift is the
+ * lowest set bit of the pdx of every range start at which the node
+ * changes (capped at chunk_order), so no granule holds two nodes.  A
+ * lookup is one load, whatever the alignment of the nodes.  Granules
+ * with no RAM hold PAI_NODE_NONE.  Xen indexes by pdx too; its
+ * mfn_to_pdx is register arithmetic where ours is a directory read, so
+ * callers that walk pages translate once and look up by pdx.
+ */
+#define PAI_NODE_NONE 0xff
+
+static inline int pai_pdx_node(const struct pa_heap *h, pa_pdx_t pdx)
+{
+    return h->nodemap[pdx >> h->node_shift];
+}
+
+/* Node of a page known to be RAM, as Xen's phys_to_nid (no RAM check). */
+static inline int pai_ram_node(const struct pa_heap *h, uint64_t mfn)
+{
+    return pai_pdx_node(h, pai_mfn_to_pdx(h, mfn));
+}
+
+/* Node of an MFN, -1 if not RAM. */
 static inline int pai_mfn_to_node(const struct pa_heap *h, uint64_t mfn)
 {
-    uint64_t c = mfn >> h->chunk_order;
-
-    if (c < h->dir_len && h->dir[c].full && h->dir[c].node != PAI_NODE_MIXED)
-        return h->dir[c].node;
     return pa_mfn_to_node(h, mfn);
 }
 
-/* Node of a page known to be RAM, as Xen's phys_to_nid: no RAM check, so
- * a chunk whose RAM is all one node answers even if it holds holes. */
-static inline int pai_ram_node(const struct pa_heap *h, uint64_t mfn)
+/* Xen's mfn_valid on a buddy: a read of the valid-group bitmap
+ * (pdx_group_valid).  Here a buddy always shares its chunk with the
+ * block, so the bit is always set; the load is what Xen pays. */
+static inline bool pai_pdx_valid(const struct pa_heap *h, pa_pdx_t pdx)
 {
-    const struct pai_dir *d = &h->dir[mfn >> h->chunk_order];
+    size_t c = pdx >> h->chunk_order;
 
-    return d->node != PAI_NODE_MIXED ? d->node : pa_mfn_to_node(h, mfn);
+    return (h->chunk_valid[c / 64] >> (c % 64)) & 1;
 }
 
 static inline enum pa_state pai_state(const struct pa_heap *h,
@@ -167,12 +211,31 @@ void pai_list_del(struct pa_heap *h, pa_pdx_t pdx, unsigned node,
 /* The one place the three counters move, together, with underflow checks. */
 void pai_avail_adjust(struct pa_heap *h, unsigned node, unsigned zone,
                       int64_t delta);
-/* Mark a block free on node and merge it as far as it goes (no checks). */
+void pai_list_add_tail(struct pa_heap *h, pa_pdx_t pdx, unsigned node,
+                       unsigned zone, unsigned order);
+/* Xen's free_heap_pages without the lock or checks: mark the pages free
+ * (dirty if need_scrub) on their node (looked up) and merge. */
 void pai_free_block(struct pa_heap *h, uint64_t mfn, pa_pdx_t pdx,
-                    unsigned order, unsigned node);
-/* Free [mfn, mfn+nr) of one node as the largest aligned blocks. */
-void pai_free_chunked(struct pa_heap *h, uint64_t mfn, uint64_t nr,
-                      unsigned node);
+                    unsigned order, bool need_scrub);
+/* Free [mfn, mfn+nr) of one node as the largest aligned blocks (init). */
+void pai_free_chunked(struct pa_heap *h, uint64_t mfn, uint64_t nr);
+
+/* Init paths mark pages dirty while the heap boots (Xen: bootscrub=idle,
+ * the default, before system_state is active). */
+static inline bool pai_init_scrub(const struct pa_heap *h)
+{
+    return h->booting;
+}
+
+/* The patch's init_heap_pages step: an uninitialised page is set in use
+ * before it is freed (free_heap_pages accepts only pages in use). */
+static inline void pai_set_inuse(struct pa_heap *h, pa_pdx_t pdx, uint64_t n)
+{
+    if (h->enc != PA_ENC_UNINIT)
+        return;
+    for (uint64_t i = 0; i < n; i++)
+        h->ft[pdx + i].count_info = h->raw[PA_STATE_INUSE];
+}
 
 /* ------------------------------------------------------------------------
  * Initialisation (init.c, lazy.c)
@@ -183,7 +246,7 @@ void pai_free_chunked(struct pa_heap *h, uint64_t mfn, uint64_t nr,
 void pai_node_touch(struct pa_heap *h, unsigned node, uint64_t *mfn, uint64_t *nr);
 /* Initialise a single-node run eagerly (meta, MFN 0, then free). */
 void pai_init_run(struct pa_heap *h, uint64_t mfn, uint64_t nr, unsigned node,
-                  bool chunked);
+                  enum pa_strategy s);
 /* Pre-2010 mode: the first page of a node that starts off a max_order
  * boundary, right after another node's RAM. */
 bool pai_boundary_page(const struct pa_heap *h, uint64_t mfn);
@@ -247,14 +310,50 @@ static inline void pai_call_boundary(struct pa_heap *h)
 }
 
 int pai_check(const struct pa_heap *h, char *why, size_t whylen);
+/* The check after an operation: the full checker, or (check_every > 1)
+ * the incremental one and the full one every N calls; forgets the touches. */
+int pai_check_auto(struct pa_heap *h, char *why, size_t whylen);
 
-/* After a public operation: the full checker at PA_DEBUG >= 3. */
+/* Record a block entering or leaving a list (incremental checker). */
+static inline void pai_touch_block(struct pa_heap *h, pa_pdx_t pdx,
+                                   unsigned node, unsigned zone, unsigned order)
+{
+#if PA_DEBUG >= 3
+    struct pai_touched *t = &h->touched;
+    pa_pdx_t end = pdx + ((pa_pdx_t)1 << order);
+
+    if (t->nr < PAI_TOUCH_MAX) {
+        t->pdx[t->nr] = pdx;
+        t->order[t->nr] = (uint8_t)order;
+    }
+    if (!t->nr || pdx < t->lo)
+        t->lo = pdx;
+    if (!t->nr || end > t->hi)
+        t->hi = end;
+    t->nr++;
+    t->zones[node] |= 1ULL << zone;
+#else
+    (void)h, (void)pdx, (void)node, (void)zone, (void)order;
+#endif
+}
+
+/* Record a counter move (incremental checker). */
+static inline void pai_touch_zone(struct pa_heap *h, unsigned node, unsigned zone)
+{
+#if PA_DEBUG >= 3
+    h->touched.zones[node] |= 1ULL << zone;
+#else
+    (void)h, (void)node, (void)zone;
+#endif
+}
+
+/* After a public operation: the checker at PA_DEBUG >= 3. */
 static inline void pai_autocheck(struct pa_heap *h)
 {
 #if PA_DEBUG >= 3
     char why[256];
 
-    if (h->autocheck && pai_check(h, why, sizeof why)) {
+    if (h->autocheck && pai_check_auto(h, why, sizeof why)) {
         if (h->check_fail)
             h->check_fail(why, h->check_fail_arg);
         else

@@ -9,7 +9,11 @@
  * init in use, claims, lazy finishing, deferred threads, and deliberate
  * misuse that a debug build must refuse with a negative errno.  The harness
  * keeps its own record of what it holds (never asking the heap), checks each
- * answer against it, and runs pa_heap_check after every step.  At the end
+ * answer against it, and checks the heap after every operation: the
+ * incremental checker (what the operation touched), the full checker every
+ * FZ_CHECK_EVERY operations (environment; default 128; 1 = the full checker
+ * after every operation and every step, as CI runs a sample) and at the
+ * end.  At the end
  * everything goes back, lazy init finishes, and the free blocks must equal
  * those of a heap built eagerly (pagewise or chunked) from the same layout
  * with the same boot allocations released in the same order.
@@ -151,6 +155,7 @@ struct fz {
 };
 
 static bool fz_trace;
+static unsigned fz_check_every = 128;
 
 static void fz_fail(const struct fz *f, const char *fmt, ...)
     __attribute__((format(printf, 2, 3), noreturn));
@@ -189,6 +194,14 @@ static void fz_check(const struct fz *f, struct pa_heap *h)
 
     if (pa_heap_check(h, why, sizeof why))
         fz_fail(f, "pa_heap_check: %s", why);
+}
+
+/* After a step: the operations' own autochecks have run; the full checker
+ * again only in full mode. */
+static void fz_check_step(const struct fz *f, struct pa_heap *h)
+{
+    if (fz_check_every <= 1)
+        fz_check(f, h);
 }
 
 /* The autocheck (PA_DEBUG=3) reports through here rather than abort(). */
@@ -338,6 +351,7 @@ static struct pa_heap *fz_heap(struct fz *f, enum pa_strategy s)
     if (rc)
         fz_fail(f, "pa_heap_create: %d", rc);
     pa_heap_set_check_hook(h, fz_autocheck_failed, f);
+    pa_heap_set_check_every(h, fz_check_every);
     rc = pa_heap_set_strategy(h, s);
     if (rc)
         fz_fail(f, "pa_heap_set_strategy(%s): %d", pa_strategy_name(s), rc);
@@ -880,7 +894,7 @@ static void fz_setup(struct fz *f)
         fz_hold(f, mfn[i], f->boot[i].pages, true);
         fz_add_item(f, mfn[i], f->boot[i].pages, 0, FZ_BOOT);
     }
-    fz_check(f, f->h);
+    fz_check_step(f, f->h);
 }
 
 static void fz_run_ops(struct fz *f)
@@ -898,7 +912,7 @@ static void fz_run_ops(struct fz *f)
         unsigned k = fz_u8(&f->in) % (sizeof ops / sizeof ops[0]);
         f->op = names[k];
         ops[k](f);
-        fz_check(f, f->h);
+        fz_check_step(f, f->h);
     }
     f->op = "teardown";
 }
@@ -941,7 +955,7 @@ static struct pa_heap *fz_reference(struct fz *f)
             fz_fail(f, "reference replay of event %zu (mfn %#lx nr %lu): %d", i,
                     (unsigned long)e->mfn, (unsigned long)e->nr, rc);
     }
-    fz_check(f, ref);
+    fz_check_step(f, ref);     /* its free blocks are compared next */
     return ref;
 }
 
@@ -969,9 +983,13 @@ static void fz_compare(struct fz *f, struct pa_heap *ref)
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
+    const char *every = getenv("FZ_CHECK_EVERY");
+
     (void)argc;
     (void)argv;
     fz_trace = getenv("FZ_TRACE") != NULL;
+    if (every && *every)
+        fz_check_every = (unsigned)strtoul(every, NULL, 10);
     return 0;
 }
 
