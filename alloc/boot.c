@@ -177,7 +177,7 @@ static int hand_over(struct pa_boot *b, size_t i)
     b->r[i].e = s;
     if (!nr)
         return 0;
-    if (h->strategy == PA_STRAT_LAZY || h->strategy == PA_STRAT_DEFERRED)
+    if (pa_strategy_is_lazy(h->strategy))
         return pai_lazy_record(h, s, nr);
     return pai_init_range(h, s, nr);
 }
@@ -196,6 +196,7 @@ int pa_end_boot_allocator(struct pa_boot *b, unsigned boot_node)
     for (size_t i = b->nr; i-- > 0 && !rc;)
         rc = hand_over(b, i);
     b->nr = 0;
+    h->booting = false;     /* later inits free clean pages (Xen: active) */
     pai_autocheck(h);
     pai_unlock(h);
     return rc;

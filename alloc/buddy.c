@@ -369,28 +369,59 @@ static bool take_block(struct pa_heap *h, unsigned node, unsigned order,
     return false;
 }
 
+/* first_dirty of the lower half [0, half) of a block whose first dirty
+ * page is fd, and (in *fd) of the upper half, as Xen's split keeps it. */
+static uint32_t split_dirty(uint32_t *fd, uint64_t half)
+{
+    uint32_t low = *fd != PA_DIRTY_NONE && *fd < half ? *fd : PA_DIRTY_NONE;
+
+    if (*fd != PA_DIRTY_NONE)
+        *fd = *fd >= half ? *fd - (uint32_t)half : 0;
+    return low;
+}
+
+/* The allocated pages: in use, owned; dirty ones counted off (the model
+ * has no page contents to scrub); the TLB-flush need gathered, as Xen's
+ * accumulate_tlbflush (the flush itself is not modelled). */
+static void mark_pages_inuse(struct pa_heap *h, pa_pdx_t pdx, unsigned order,
+                             unsigned node, uint64_t owner, bool dirty)
+{
+    uint64_t inuse = h->raw[PA_STATE_INUSE], scrubbed = 0;
+    uint32_t flush_stamp = 0;
+
+    for (uint64_t i = 0; i < (1ULL << order); i++) {
+        struct pa_page *pg = &h->ft[pdx + i];
+        if (dirty && (pg->count_info & PA_PGC_NEED_SCRUB))
+            scrubbed++;
+        if (pg->need_tlbflush && pg->tlbflush_timestamp > flush_stamp)
+            flush_stamp = pg->tlbflush_timestamp;
+        pg->count_info = inuse;
+        pg->owner = owner;
+    }
+    h->node_need_scrub[node] -= scrubbed;
+    h->last_flush_stamp = flush_stamp;
+}
+
 static uint64_t alloc_from_node(struct pa_heap *h, unsigned node,
                                 unsigned order, uint64_t owner)
 {
     pa_pdx_t pdx;
     unsigned zone, j;
-    uint64_t inuse = h->raw[PA_STATE_INUSE];
+    uint32_t fd;
 
     if (!take_block(h, node, order, &pdx, &zone, &j))
         return PA_INVALID_MFN;
+    fd = h->ft[pdx].first_dirty;
     /* Split: keep the lower halves on the lists, return the top part. */
     while (j > order) {
         j--;
-        h->ft[pdx].order = j;
-        pai_list_add(h, pdx, node, zone, j);
+        h->ft[pdx].first_dirty = split_dirty(&fd, 1ULL << j);
+        list_add_scrub(h, pdx, node, zone, j);
         pdx += (pa_pdx_t)1 << j;
         h->work.splits++;
     }
     pai_avail_adjust(h, node, zone, -(int64_t)(1ULL << order));
-    for (uint64_t i = 0; i < (1ULL << order); i++) {
-        h->ft[pdx + i].count_info = inuse;
-        h->ft[pdx + i].owner = owner;
-    }
+    mark_pages_inuse(h, pdx, order, node, owner, fd != PA_DIRTY_NONE);
     return pai_pdx_to_mfn(h, pdx);
 }
 
@@ -450,20 +481,21 @@ int pa_claim_block(struct pa_heap *h, uint64_t mfn, unsigned order, uint64_t own
     if (!find_holder(h, mfn, (unsigned)node, order, &pdx, &k)) {
         rc = -ENOENT;
     } else {
+        uint32_t fd = h->ft[pdx].first_dirty;
+
         pai_list_del(h, pdx, (unsigned)node, zone, k);
         while (k > order) {     /* keep the half without the target free */
             pa_pdx_t half = (pa_pdx_t)1 << --k;
             pa_pdx_t other = (target & half) ? pdx : pdx + half;
-            h->ft[other].order = k;
-            pai_list_add(h, other, (unsigned)node, zone, k);
+            /* Either half may hold dirty pages: mark both from 0. */
+            fd = fd == PA_DIRTY_NONE ? fd : 0;
+            h->ft[other].first_dirty = fd;
+            list_add_scrub(h, other, (unsigned)node, zone, k);
             pdx = (target & half) ? pdx + half : pdx;
             h->work.splits++;
         }
         pai_avail_adjust(h, (unsigned)node, zone, -(int64_t)(1ULL << order));
-        for (uint64_t i = 0; i < (1ULL << order); i++) {
-            h->ft[pdx + i].count_info = h->raw[PA_STATE_INUSE];
-            h->ft[pdx + i].owner = owner;
-        }
+        mark_pages_inuse(h, pdx, order, (unsigned)node, owner, fd != PA_DIRTY_NONE);
     }
     pai_autocheck(h);
     pai_unlock(h);

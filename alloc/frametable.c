@@ -197,10 +197,119 @@ static int build_directory(struct pa_heap *h)
 }
 
 /* ------------------------------------------------------------------------
+ * Node map (Xen's memnodemap)
+ * ------------------------------------------------------------------------ */
+
+/* pdx of a RAM MFN, from the directory before the table exists. */
+static uint64_t dir_pdx(const struct pa_heap *h, uint64_t mfn)
+{
+    return ((uint64_t)h->dir[mfn >> h->chunk_order].chunk << h->chunk_order) |
+           (mfn & pai_mask(h->chunk_order));
+}
+
+/*
+ * As Xen's extract_lsb_from_nodes: the shift is the lowest set bit of the
+ * pdx of every range start where the node changes (the first range's
+ * start excepted), so every granule holds one node.  One node: one entry
+ * per chunk (Xen: shift 63, one entry).  Capped at chunk_order, so the map
+ * never spans two chunks' pdx in one entry.
+ */
+static unsigned nodemap_shift(const struct pa_heap *h)
+{
+    uint64_t bits = 0;
+
+    for (size_t i = 1; i < h->nr_ranges; i++)
+        if (h->ranges[i].node != h->ranges[i - 1].node)
+            bits |= dir_pdx(h, h->ranges[i].start);
+    if (!bits)
+        return h->chunk_order;
+    unsigned lsb = (unsigned)__builtin_ctzll(bits);
+    return lsb < h->chunk_order ? lsb : h->chunk_order;
+}
+
+/*
+ * As Xen's populate_memnodemap: each range marks the granules it covers.
+ * Xen keeps a static map of 64 entries and takes a larger one from the boot
+ * allocator (allocate_cachealigned_memnodemap), and turns NUMA off when no
+ * shift works (nodes overlapping in a granule).  With the shift taken from
+ * every node change, no granule holds two nodes, and the map is at most one
+ * byte per frame-table entry (1/32 of the table), so the model always
+ * builds it, from malloc rather than boot pages.
+ */
+static int build_nodemap(struct pa_heap *h)
+{
+    size_t nv = (h->nr_chunks + 63) / 64;
+
+    h->node_shift = nodemap_shift(h);
+    h->nodemap_len = (size_t)((h->nr_chunks << h->chunk_order) >> h->node_shift);
+    h->nodemap = malloc(h->nodemap_len);
+    h->chunk_valid = malloc(nv * sizeof *h->chunk_valid);
+    if (!h->nodemap || !h->chunk_valid)
+        return -ENOMEM;
+    memset(h->nodemap, PAI_NODE_NONE, h->nodemap_len);
+    memset(h->chunk_valid, 0xff, nv * sizeof *h->chunk_valid);
+    for (size_t i = 0; i < h->nr_ranges; i++) {
+        const struct pa_range *r = &h->ranges[i];
+        for (uint64_t m = r->start; m < r->end;) {
+            /* Granule by granule, a chunk's pdx at a time. */
+            uint64_t cend = (m | pai_mask(h->chunk_order)) + 1;
+            uint64_t stop = cend < r->end ? cend : r->end;
+            uint64_t g0 = dir_pdx(h, m) >> h->node_shift;
+            uint64_t g1 = (dir_pdx(h, stop - 1) >> h->node_shift) + 1;
+            memset(h->nodemap + g0, (int)r->node, (size_t)(g1 - g0));
+            m = stop;
+        }
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------------
  * Frame-table memory
  * ------------------------------------------------------------------------ */
 
-/* Offer each run of chunks of one node to the bind callback. */
+#define FT_PAGE 4096        /* a host page: what memory binding works in */
+
+/* Bind table entries [from, to) to a node, by whole host pages: a page
+ * goes with the node of its first entry. */
+static int bind_entries(struct pa_heap *h, const struct pa_heap_config *cfg,
+                        uint64_t from, uint64_t to, unsigned node)
+{
+    const uint64_t per = FT_PAGE / sizeof(struct pa_page);
+    uint64_t a = (from + per - 1) / per * per, b = (to + per - 1) / per * per;
+    int rc;
+
+    if (a >= b)
+        return 0;
+    rc = cfg->bind((char *)h->ft + a * sizeof(struct pa_page),
+                   (size_t)(b - a) * sizeof(struct pa_page), node, cfg->bind_arg);
+    return rc == -ENODEV ? 0 : rc;
+}
+
+/* A chunk that holds two nodes (a node boundary off the chunk size, as on
+ * most machines): each range's share of it. */
+static int bind_mixed(struct pa_heap *h, const struct pa_heap_config *cfg)
+{
+    unsigned co = h->chunk_order;
+    int rc = 0;
+
+    for (size_t i = 0; i < h->nr_ranges && !rc; i++) {
+        const struct pa_range *r = &h->ranges[i];
+        for (uint64_t c = r->start >> co; c <= (r->end - 1) >> co && !rc; c++) {
+            const struct pai_dir *d = &h->dir[c];
+            uint64_t s = r->start > c << co ? r->start : c << co;
+            uint64_t e = r->end < (c + 1) << co ? r->end : (c + 1) << co;
+            uint64_t base = (uint64_t)d->chunk << co;
+
+            if (d->node == PAI_NODE_MIXED)
+                rc = bind_entries(h, cfg, base + (s & pai_mask(co)),
+                                  base + ((e - 1) & pai_mask(co)) + 1, r->node);
+        }
+    }
+    return rc;
+}
+
+/* Offer each node's part of the table to the bind callback: whole chunks
+ * of one node, then the shares of chunks that hold two. */
 static int bind_table(struct pa_heap *h, const struct pa_heap_config *cfg)
 {
     size_t csz = ((size_t)1 << h->chunk_order) * sizeof(struct pa_page);
@@ -216,7 +325,7 @@ static int bind_table(struct pa_heap *h, const struct pa_heap_config *cfg)
         if (rc && rc != -ENODEV)
             return rc;
     }
-    return 0;
+    return bind_mixed(h, cfg);
 }
 
 static int map_table(struct pa_heap *h, const struct pa_heap_config *cfg)
@@ -298,6 +407,8 @@ int pa_heap_create(const struct pa_heap_config *cfg, struct pa_heap **out)
     h->strategy = PA_STRAT_PAGEWISE;
     h->max_order = cfg->max_order ? cfg->max_order : PA_MAX_ORDER_DEFAULT;
     h->autocheck = true;
+    h->booting = true;
+    h->tlbflush_clock = 1;
     for (int st = 0; st < PA_NR_STATES; st++) {
         int raw = pa_state_raw(h->enc, (enum pa_state)st);
         h->raw[st] = raw < 0 ? 0 : (uint64_t)raw << PA_PGC_STATE_SHIFT;
@@ -307,6 +418,8 @@ int pa_heap_create(const struct pa_heap_config *cfg, struct pa_heap **out)
         h->chunk_order = chunk_order_for(h->max_order, h->ranges[h->nr_ranges - 1].end);
         rc = build_directory(h);
     }
+    if (!rc)
+        rc = build_nodemap(h);
     if (!rc)
         rc = alloc_lists(h);
     if (!rc)
@@ -329,6 +442,8 @@ void pa_heap_destroy(struct pa_heap *h)
         munmap(h->ft, h->ft_map_bytes);
     free(h->ranges);
     free(h->dir);
+    free(h->nodemap);
+    free(h->chunk_valid);
     free(h->chunk_mfn);
     free(h->lists);
     free(h->avail);
@@ -347,6 +462,8 @@ void pa_heap_reset(struct pa_heap *h)
         h->lists[i] = (struct pai_list){ PA_PDX_NONE, PA_PDX_NONE };
     memset(h->avail, 0, (size_t)h->nr_nodes * PA_NR_ZONES * sizeof *h->avail);
     memset(h->node_avail, 0, sizeof h->node_avail);
+    memset(h->node_need_scrub, 0, sizeof h->node_need_scrub);
+    h->booting = true;
     memset(h->node_meta, 0, sizeof h->node_meta);
     memset(h->node_init, 0, sizeof h->node_init);
     memset(&h->work, 0, sizeof h->work);
@@ -403,15 +520,7 @@ bool pa_mfn_is_ram(const struct pa_heap *h, uint64_t mfn)
 
 int pa_mfn_to_node(const struct pa_heap *h, uint64_t mfn)
 {
-    uint64_t c = mfn >> h->chunk_order;
-    long i;
-
-    if (c >= h->dir_len || h->dir[c].chunk == PAI_DIR_ABSENT)
-        return -1;
-    if (h->dir[c].full && h->dir[c].node != PAI_NODE_MIXED)
-        return h->dir[c].node;
-    i = pai_range_of(h, mfn);
-    return i < 0 ? -1 : (int)h->ranges[i].node;
+    return pa_mfn_is_ram(h, mfn) ? pai_pdx_node(h, pai_mfn_to_pdx(h, mfn)) : -1;
 }
 
 struct pa_page *pa_mfn_to_page(const struct pa_heap *h, uint64_t mfn)

@@ -248,11 +248,28 @@ int pa_claim_block(struct pa_heap *h, uint64_t mfn, unsigned order, uint64_t own
  * Heap initialisation
  * ------------------------------------------------------------------------ */
 
+/*
+ * Which are Xen's, which the patch's, which this project's:
+ *   pagewise  Xen up to 4.16: init_heap_pages frees page by page.
+ *   chunked   Xen 4.17: init_heap_pages frees the largest aligned blocks.
+ *   patch     the PGC_state_uninitialised patch exactly as posted (on a
+ *             Xen whose init is page-wise): state 0 of a zeroed frame table
+ *             means "uninitialised" (uninit encoding); end_boot_allocator
+ *             stays eager; a free of uninitialised (boot-allocated) pages
+ *             goes through init_heap_pages, which sets each page in use
+ *             before freeing it.
+ *   lazy      this project's extension of the patch, not the patch: end of
+ *             boot only records the runs; an allocation that finds its node
+ *             short initialises more of it; pa_lazy_finish does the rest.
+ *   deferred  this project's extension: lazy plus one thread per node (as
+ *             Linux's deferred struct-page init).
+ */
 enum pa_strategy {
-    PA_STRAT_PAGEWISE,     /* every page freed at order 0 (Xen <= 4.16) */
-    PA_STRAT_CHUNKED,      /* largest aligned blocks (Xen 4.17) */
-    PA_STRAT_LAZY,         /* nothing at boot; on first free / alloc */
-    PA_STRAT_DEFERRED,     /* lazy, plus per-node background threads */
+    PA_STRAT_PAGEWISE,     /* Xen <= 4.16 */
+    PA_STRAT_CHUNKED,      /* Xen 4.17 */
+    PA_STRAT_LAZY,         /* project's extension: nothing at boot */
+    PA_STRAT_DEFERRED,     /* project's extension: lazy + node threads */
+    PA_STRAT_PATCH,        /* the PGC_state_uninitialised patch as posted */
     PA_NR_STRATEGIES
 };
 
@@ -260,8 +277,10 @@ const char *pa_strategy_name(enum pa_strategy s);
 int pa_strategy_parse(const char *name);          /* -EINVAL if unknown */
 const char *pa_encoding_name(enum pa_encoding e);
 int pa_encoding_parse(const char *name);          /* -EINVAL if unknown */
-/* The encoding a strategy needs by default (lazy, deferred: uninit). */
+/* The encoding a strategy needs (patch, lazy, deferred: uninit). */
 enum pa_encoding pa_strategy_default_encoding(enum pa_strategy s);
+/* Lazy and deferred: end_boot_allocator only records the runs. */
+bool pa_strategy_is_lazy(enum pa_strategy s);
 
 /*
  * Hand a range of RAM to the heap, eagerly, with the heap's eager strategy
@@ -284,8 +303,9 @@ int pa_init_heap_pages(struct pa_heap *h, uint64_t mfn, uint64_t nr);
  * skips it. */
 int pa_init_inuse(struct pa_heap *h, uint64_t mfn, uint64_t nr, uint64_t owner);
 
-/* Set the strategy (before any init).  Lazy and deferred need the uninit
- * encoding and no reserve_boundary: -EINVAL otherwise. */
+/* Set the strategy (before any init).  Patch, lazy and deferred need the
+ * uninit encoding, lazy and deferred no reserve_boundary: -EINVAL
+ * otherwise. */
 int pa_heap_set_strategy(struct pa_heap *h, enum pa_strategy s);
 enum pa_strategy pa_heap_strategy(const struct pa_heap *h);
 

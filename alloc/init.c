@@ -24,6 +24,7 @@
 static const char *const strategy_names[PA_NR_STRATEGIES] = {
     [PA_STRAT_PAGEWISE] = "pagewise",
     [PA_STRAT_CHUNKED] = "chunked",
+    [PA_STRAT_PATCH] = "patch",
     [PA_STRAT_LAZY] = "lazy",
     [PA_STRAT_DEFERRED] = "deferred",
 };
@@ -43,16 +44,22 @@ int pa_strategy_parse(const char *name)
 
 enum pa_encoding pa_strategy_default_encoding(enum pa_strategy s)
 {
-    return s == PA_STRAT_LAZY || s == PA_STRAT_DEFERRED ? PA_ENC_UNINIT
-                                                        : PA_ENC_LEGACY;
+    return s == PA_STRAT_PATCH || pa_strategy_is_lazy(s) ? PA_ENC_UNINIT
+                                                         : PA_ENC_LEGACY;
+}
+
+bool pa_strategy_is_lazy(enum pa_strategy s)
+{
+    return s == PA_STRAT_LAZY || s == PA_STRAT_DEFERRED;
 }
 
 int pa_heap_set_strategy(struct pa_heap *h, enum pa_strategy s)
 {
-    bool lazy = pa_strategy_default_encoding(s) == PA_ENC_UNINIT;
+    bool uninit = pa_strategy_default_encoding(s) == PA_ENC_UNINIT;
 
     if ((unsigned)s >= PA_NR_STRATEGIES ||
-        (lazy && (h->enc != PA_ENC_UNINIT || h->reserve_boundary)))
+        (uninit && h->enc != PA_ENC_UNINIT) ||
+        (pa_strategy_is_lazy(s) && h->reserve_boundary))
         return -EINVAL;
     h->strategy = s;
     return 0;
@@ -155,8 +162,27 @@ bool pai_boundary_page(const struct pa_heap *h, uint64_t mfn)
     return prev >= 0 && prev != pai_mfn_to_node(h, mfn);
 }
 
+/* Xen up to 4.16 (and the patch as posted, on top of it): one
+ * free_heap_pages call per page, after a node lookup and a check that the
+ * node's heap exists; the patch first sets an uninitialised page in use. */
+static void init_pagewise(struct pa_heap *h, uint64_t mfn, uint64_t nr)
+{
+    bool scrub = pai_init_scrub(h);
+    pa_pdx_t pdx = pai_mfn_to_pdx(h, mfn);
+
+    for (uint64_t i = 0; i < nr; i++, pdx++) {
+        int nid = pai_pdx_node(h, pdx);
+
+        if (!h->node_init[nid])
+            abort();                /* the run's node was touched above */
+        pai_set_inuse(h, pdx, 1);
+        pai_call_boundary(h);       /* Xen <= 4.16: free_heap_pages per page */
+        pai_free_block(h, mfn + i, pdx, 0, scrub);
+    }
+}
+
 void pai_init_run(struct pa_heap *h, uint64_t mfn, uint64_t nr, unsigned node,
-                  bool chunked)
+                  enum pa_strategy s)
 {
     if (mfn == 0 && nr) {
         /* MFN 0 stays out: merging with it would cross zones. */
@@ -172,14 +198,10 @@ void pai_init_run(struct pa_heap *h, uint64_t mfn, uint64_t nr, unsigned node,
         nr--;
     }
     pai_node_touch(h, node, &mfn, &nr);
-    if (chunked) {
-        pai_free_chunked(h, mfn, nr, node);
-        return;
-    }
-    for (uint64_t i = 0; i < nr; i++) {
-        pai_call_boundary(h);       /* Xen <= 4.16: free_heap_pages per page */
-        pai_free_block(h, mfn + i, pai_mfn_to_pdx(h, mfn + i), 0, node);
-    }
+    if (s == PA_STRAT_PAGEWISE || s == PA_STRAT_PATCH)
+        init_pagewise(h, mfn, nr);
+    else
+        pai_free_chunked(h, mfn, nr);
 }
 
 /* Debug: pages handed to init must not be in the heap or kept out of it. */
@@ -204,14 +226,15 @@ static int check_init(struct pa_heap *h, uint64_t mfn, uint64_t nr,
 }
 
 /* Xen has no range table at hand here: it finds where a node's run ends
- * by looking up each page's node (phys_to_nid), so do the same.  Callers
- * pass RAM only (checked, or recorded by end_boot_allocator). */
-static uint64_t node_run(const struct pa_heap *h, uint64_t mfn, uint64_t nr,
+ * by looking up each page's node (phys_to_nid, one memnodemap load), so
+ * do the same.  Callers pass RAM only (checked, or recorded by
+ * end_boot_allocator), whose pdx are consecutive. */
+static uint64_t node_run(const struct pa_heap *h, pa_pdx_t pdx, uint64_t nr,
                          int node)
 {
     uint64_t len = 1;
 
-    while (len < nr && pai_ram_node(h, mfn + len) == node)
+    while (len < nr && pai_pdx_node(h, pdx + (pa_pdx_t)len) == node)
         len++;
     return len;
 }
@@ -219,10 +242,11 @@ static uint64_t node_run(const struct pa_heap *h, uint64_t mfn, uint64_t nr,
 void pai_init_scanned(struct pa_heap *h, uint64_t mfn, uint64_t nr)
 {
     while (nr) {
-        int node = pai_ram_node(h, mfn);
-        uint64_t len = node_run(h, mfn, nr, node);
+        pa_pdx_t pdx = pai_mfn_to_pdx(h, mfn);
+        int node = pai_pdx_node(h, pdx);
+        uint64_t len = node_run(h, pdx, nr, node);
 
-        pai_init_run(h, mfn, len, (unsigned)node, h->strategy != PA_STRAT_PAGEWISE);
+        pai_init_run(h, mfn, len, (unsigned)node, h->strategy);
         mfn += len;
         nr -= len;
     }

@@ -112,6 +112,7 @@ struct pa_heap {
     uint64_t total_avail;
     uint64_t node_need_scrub[PA_MAX_NODES]; /* dirty free pages (Xen's) */
     uint32_t tlbflush_clock;           /* Xen's tlbflush_clock (fixed here) */
+    uint32_t last_flush_stamp;         /* the last allocation's flush need */
     bool booting;                      /* until end_boot_allocator returns */
     bool node_init[PA_MAX_NODES];      /* heap structures exist (Xen: avail[node]) */
     bool node_meta[PA_MAX_NODES];      /* metadata pages taken */
