@@ -47,7 +47,7 @@ struct heap_opts {
 static void usage(FILE *f)
 {
     fprintf(f,
-        "usage: heapbench heap [LAYOUT] [--strategy pagewise|chunked|lazy|deferred]\n"
+        "usage: heapbench heap [LAYOUT] [--strategy pagewise|chunked|patch|lazy|deferred]\n"
         "         [--encoding legacy|uninit] [--max-order N]\n"
         "         [--boot-alloc SIZE[@NODE]]... [--free-boot] [--finish]\n"
         "         [--dump-blocks] [--summary] [--time]\n"
@@ -112,7 +112,7 @@ static int parse_value(struct heap_opts *o, const char *opt, const char *val)
 
     if (!strcmp(opt, "--strategy")) {
         if ((o->strategy = pa_strategy_parse(val)) < 0)
-            return hb_err("unknown strategy: %s", val), -1;
+            return hb_err("--strategy: expected pagewise, chunked, patch, lazy or deferred: %s", val), -1;
     } else if (!strcmp(opt, "--encoding")) {
         if ((o->encoding = pa_encoding_parse(val)) < 0)
             return hb_err("unknown encoding: %s", val), -1;
@@ -244,8 +244,11 @@ static int boot_allocs(struct heap_opts *o, struct pa_boot *b)
         struct boot_req *r = &o->boot[i];
         r->mfn = pa_boot_alloc(b, r->pages, 1, r->node);
         if (r->mfn == PA_INVALID_MFN) {
-            hb_err("--boot-alloc: %lu pages do not fit%s%.0d", (unsigned long)r->pages,
-                   r->node >= 0 ? " on node " : "", r->node >= 0 ? r->node : 0);
+            if (r->node >= 0)
+                hb_err("--boot-alloc: %lu pages do not fit on node %d",
+                       (unsigned long)r->pages, r->node);
+            else
+                hb_err("--boot-alloc: %lu pages do not fit", (unsigned long)r->pages);
             return -1;
         }
     }
@@ -290,7 +293,7 @@ static int boot_heap(struct heap_opts *o, struct pa_heap *h, struct bind_ctx *bc
     }
     if (boot_allocs(o, b)) {
         pa_boot_destroy(b);
-        return -1;
+        return -2;          /* bad input: the request does not fit */
     }
     clock_gettime(CLOCK_MONOTONIC, &t0);
     rc = pa_end_boot_allocator(b, 0);
@@ -338,16 +341,19 @@ static int run(struct heap_opts *o, const struct hb_layout *l, struct hb_topo *t
     if (rc)
         return hb_err("cannot build the heap: %s", strerror(-rc)), HB_EXIT_FAIL;
     pa_heap_set_strategy(h, (enum pa_strategy)o->strategy);
-    if (boot_heap(o, h, &bc) || finish_heap(o, h)) {
+    rc = boot_heap(o, h, &bc);
+    if (rc || finish_heap(o, h)) {
         pa_heap_destroy(h);
-        return HB_EXIT_FAIL;
+        return rc == -2 ? HB_EXIT_USAGE : HB_EXIT_FAIL;
     }
     rc = pa_heap_check(h, why, sizeof why);
     if (rc) {
         hb_err("heap check failed: %s", why);
     } else {
-        if (o->dump)
+        if (o->dump) {
+            printf("mfn,order,node,zone\n");
             pa_for_each_free_block(h, print_block, stdout);
+        }
         if (o->summary)
             print_summary(h);
         if (!o->dump && !o->summary)

@@ -3,7 +3,7 @@
 # tests/data/heap_*.memmap (holes, MFN 0 in RAM, node boundaries that are
 # not 1 GiB aligned, a node surrounded by another, interleaved nodes).
 #
-#   equiv_*    --dump-blocks prints the same bytes for pagewise, chunked,
+#   equiv_*    --dump-blocks prints the same bytes for pagewise, chunked, patch,
 #              lazy --finish and deferred, also with boot allocations
 #   blocks_*   the blocks, checked by awk against the map itself: aligned,
 #              inside one range of their node, never MFN 0, zone = bit
@@ -21,7 +21,7 @@ tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 cp "$1" "$tmp/heapbench" || { echo "cli_heap: cannot copy $1"; echo "cli_heap: 0 passed, 1 failed"; exit 1; }
 hb=$tmp/heapbench
 passed=0 failed=0
-strategies="pagewise chunked lazy deferred"
+strategies="pagewise chunked patch lazy deferred"
 
 ok()   { echo "ok   $1"; passed=$((passed + 1)); }
 fail() { echo "FAIL $1: $2"; failed=$((failed + 1)); }
@@ -67,7 +67,7 @@ equiv() {
         fi
     done
     [ -s "$tmp/pagewise.dump" ] || { fail "$name" "empty dump"; return; }
-    for s in chunked lazy deferred; do
+    for s in chunked patch lazy deferred; do
         cmp -s "$tmp/pagewise.dump" "$tmp/$s.dump" || {
             fail "$name" "$s differs from pagewise: $(diff "$tmp/pagewise.dump" "$tmp/$s.dump" | sed -n 2p)"
             return; }
