@@ -112,6 +112,38 @@ TEST(frametable_mfn_page_round_trip_check)
     pa_heap_destroy(h);
 }
 
+/*
+ * The node map (Xen's memnodemap) on starts of every alignment:
+ *   0x1        0x40001     0x80000 0x80200      0xc0000   0x100003 0x100100
+ *   |node 0    |node 1     | hole  |node 2      | hole    |node 0  |
+ *   one page off 1 GiB    order 9               3 pages off
+ * Expect: every MFN from 0 to past the end gives its range's node, holes
+ * -1, even where a granule of 1 GiB would hold two nodes.
+ */
+TEST(frametable_node_map_unaligned_check)
+{
+    struct pa_range r[] = {
+        { 0x1, 0x40001, 0 }, { 0x40001, 0x80000, 1 },
+        { 0x80200, 0xc0000, 2 }, { 0x100003, 0x100100, 0 },
+    };
+    struct pa_heap *h = hu_heap_new(r, 4, PA_ENC_LEGACY, 0, PA_STRAT_CHUNKED);
+    unsigned bad = 0;
+
+    if (!h)
+        return;
+    for (uint64_t m = 0; m < 0x100200 && bad < 3; m++) {
+        int want = -1;
+        for (size_t i = 0; i < 4; i++)
+            if (m >= r[i].start && m < r[i].end)
+                want = (int)r[i].node;
+        if (pa_mfn_to_node(h, m) != want) {
+            CHECK_EQ(pa_mfn_to_node(h, m), want);
+            bad++;
+        }
+    }
+    pa_heap_destroy(h);
+}
+
 /* Zone = bit width of the MFN. */
 TEST(frametable_zone_check)
 {

@@ -247,3 +247,76 @@ TEST(free_range_decomposition_check)
     hu_blocks_free(&want);
     pa_heap_destroy(h);
 }
+
+/*
+ *   0x100            0x110
+ *   |....############|        node 0, max_order 4; 0x100/2 allocated with
+ *                              owner 0x42, the rest never owned
+ * Expect, as Xen's mark_page_free: freeing the owned block clears the
+ * owner and sets need_tlbflush and the flush timestamp on each of its
+ * pages; pages freed by init (no owner) need no flush.  A runtime free is
+ * clean: no PGC_need_scrub, head's first_dirty is "none".
+ */
+TEST(free_heap_pages_tlbflush_owner_check)
+{
+    struct pa_range r[] = { { 0x100, 0x110, 0 } };
+    struct pa_heap *h = hu_heap_new(r, 1, PA_ENC_LEGACY, 4, PA_STRAT_CHUNKED);
+    struct pa_boot *b;
+    uint64_t m;
+
+    if (!h)
+        return;
+    b = pa_boot_create(h);
+    CHECK_EQ(pa_boot_add_all(b), 0);
+    CHECK_EQ(pa_end_boot_allocator(b, 0), 0);
+    pa_boot_destroy(b);
+    m = pa_alloc_heap_pages(h, 2, 0, 0x42);
+    CHECK(m != PA_INVALID_MFN);
+    for (uint64_t i = 0; i < 4; i++)
+        CHECK_EQ(pa_mfn_to_page(h, m + i)->owner, 0x42);
+    CHECK_EQ(pa_free_heap_pages(h, m, 2), 0);
+    for (uint64_t i = 0; i < 4; i++) {
+        const struct pa_page *pg = pa_mfn_to_page(h, m + i);
+        CHECK_EQ(pg->need_tlbflush, 1);
+        CHECK(pg->tlbflush_timestamp != 0);
+        CHECK_EQ(pg->count_info & PA_PGC_NEED_SCRUB, 0);
+    }
+    m = pa_alloc_heap_pages(h, 0, 0, 0x43);     /* a never-owned page */
+    CHECK_EQ(pa_free_heap_pages(h, m, 0), 0);
+    CHECK_HEAP(h);
+    pa_heap_destroy(h);
+}
+
+/*
+ *   0x100    0x108    0x110    0x118
+ *   |mmmm####|AAAAAAAA|BBBBBBBB|      node 0, max_order 3, while booting
+ *   1. init_heap_pages 0x100-0x108 (metadata, then 0x104/2, dirty)
+ *   2. 0x108-0x118 made in use (live update)
+ *   3. B = 0x110/3 freed by free_heap_pages: a runtime free, clean
+ *   4. A = 0x108-0x110 through init_heap_pages: bootscrub=idle, dirty
+ * Expect: A carries PGC_need_scrub and first_dirty 0, B neither; A was
+ * freed last but sits at the tail of the order-3 list, so the first
+ * order-3 allocation takes B (clean first), the second A, and allocating
+ * clears the need_scrub flag.
+ */
+TEST(free_heap_pages_dirty_to_tail_check)
+{
+    struct pa_range r[] = { { 0x100, 0x118, 0 } };
+    struct pa_heap *h = hu_heap_new(r, 1, PA_ENC_LEGACY, 3, PA_STRAT_CHUNKED);
+
+    if (!h)
+        return;
+    CHECK_EQ(pa_init_heap_pages(h, 0x100, 8), 0);
+    CHECK_EQ(pa_init_inuse(h, 0x108, 16, 9), 0);
+    CHECK_EQ(pa_free_heap_pages(h, 0x110, 3), 0);
+    CHECK_EQ(pa_init_heap_pages(h, 0x108, 8), 0);
+    CHECK_EQ(pa_mfn_to_page(h, 0x108)->first_dirty, 0);
+    CHECK(pa_mfn_to_page(h, 0x10b)->count_info & PA_PGC_NEED_SCRUB);
+    CHECK_EQ(pa_mfn_to_page(h, 0x110)->first_dirty, PA_DIRTY_NONE);
+    CHECK_EQ(pa_mfn_to_page(h, 0x113)->count_info & PA_PGC_NEED_SCRUB, 0);
+    CHECK_EQ(pa_alloc_heap_pages(h, 3, 0, 1), 0x110);   /* clean first */
+    CHECK_EQ(pa_alloc_heap_pages(h, 3, 0, 1), 0x108);
+    CHECK_EQ(pa_mfn_to_page(h, 0x10b)->count_info & PA_PGC_NEED_SCRUB, 0);
+    CHECK_HEAP(h);
+    pa_heap_destroy(h);
+}

@@ -319,6 +319,51 @@ TEST(strategies_lazy_end_boot_allocator_untouched_check)
 }
 
 /*
+ * The patch as posted: end_boot_allocator stays eager.
+ *   0x100   0x120 0x130               0x200
+ *   |mmmm....|BBBB|..................|       node 0, max_order 8,
+ *                                             a 16-page boot allocation
+ * Expect: right after end_boot_allocator nothing is pending and every page
+ * but metadata and the boot allocation is free; the boot allocation is
+ * still state 0 ("uninitialised"); freeing it with free_heap_pages goes
+ * through init (each page set in use, then freed: no misuse refusal) and
+ * leaves the same blocks as a chunked heap whose boot allocation went
+ * back through init_heap_pages.  The patch refuses the legacy encoding.
+ */
+TEST(strategies_patch_eager_boot_free_through_init_check)
+{
+    struct pa_range r[] = { { 0x100, 0x200, 0 } };
+    struct hu_boot_req req[] = { { 16, 16, 0, 0 } }, req2[] = { { 16, 16, 0, 0 } };
+    struct pa_heap *h = hu_heap_strat(r, 1, 8, PA_STRAT_PATCH);
+    struct pa_heap *e = hu_heap_strat(r, 1, 8, PA_STRAT_CHUNKED);
+    struct pa_heap *bad = hu_heap_new(r, 1, PA_ENC_LEGACY, 8, PA_STRAT_PAGEWISE);
+    struct hu_blocks bh = { 0 }, be = { 0 };
+
+    if (!h || !e || !bad)
+        return;
+    CHECK_EQ(pa_heap_set_strategy(bad, PA_STRAT_PATCH), -EINVAL);
+    CHECK_EQ(hu_boot(h, req, 1, 0), 0);
+    CHECK_EQ(pa_lazy_pending(h, -1), 0);
+    CHECK_EQ(pa_avail(h, -1, -1), 0x100 - PA_NODE_META_PAGES - 16);
+    for (uint64_t i = 0; i < 16; i++)
+        CHECK(pa_page_state_is(h, pa_mfn_to_page(h, req[0].mfn + i), PA_STATE_UNINIT));
+    CHECK_EQ(hu_free_boot(h, req, 1), 0);
+    CHECK_EQ(pa_avail(h, -1, -1), 0x100 - PA_NODE_META_PAGES);
+    CHECK_EQ(hu_boot(e, req2, 1, 0), 0);
+    CHECK_EQ(req2[0].mfn, req[0].mfn);
+    CHECK_EQ(hu_free_boot(e, req2, 1), 0);
+    hu_collect(h, &bh);
+    hu_collect(e, &be);
+    CHECK_BLOCKS(&bh, &be, "patch against chunked");
+    CHECK_HEAP(h);
+    hu_blocks_free(&bh);
+    hu_blocks_free(&be);
+    pa_heap_destroy(h);
+    pa_heap_destroy(e);
+    pa_heap_destroy(bad);
+}
+
+/*
  *   0x1000                                  0x1400
  *   |chunk 0 |chunk 1 |chunk 2 |chunk 3 |          node 0, max_order 8
  * Expect: the first allocation takes metadata and initialises one chunk
