@@ -23,6 +23,11 @@ unsigned hb_topo_nr_pus(const struct hb_topo *t);
 bool hb_topo_has_node(const struct hb_topo *t, unsigned node);
 /* Bytes of memory hwloc reports for a host node (0 if none). */
 unsigned long long hb_topo_node_memory(const struct hb_topo *t, unsigned node);
+/* The node whose CPUs run a thread bound to `node`: the node itself when
+ * it has CPUs; for a memory-only node the nearest node with CPUs by
+ * distance (ties: the lower number).  -ENODEV if none (no such node, or a
+ * memory-only node and no distances). */
+int hb_topo_thread_node(const struct hb_topo *t, unsigned node);
 /* Last-level cache size in bytes (0 if unknown). */
 unsigned long long hb_topo_llc_bytes(const struct hb_topo *t);
 
@@ -30,13 +35,15 @@ unsigned long long hb_topo_llc_bytes(const struct hb_topo *t);
  * arg is the struct hb_topo.  Returns 0 if bound, -ENODEV if the host has no
  * such node (nothing done), another negative errno on failure. */
 int hb_topo_bind_area(void *addr, size_t len, unsigned node, void *arg);
-/* pa_thread_bind_fn: bind the calling thread to the node's CPUs. */
+/* pa_thread_bind_fn: bind the calling thread to the CPUs Linux lists for
+ * hb_topo_thread_node(node) (a memory-only node's: the nearest node's). */
 int hb_topo_bind_thread(unsigned node, void *arg);
 /* Pin the calling thread to one PU (logical index); 0 or negative errno. */
 int hb_topo_pin_pu(struct hb_topo *t, unsigned pu);
 
-/* key,value lines for the environment record (nodes, memory per node,
- * cores, PUs, LLC). */
+/* key,value lines for the environment record: whether the machine is
+ * virtual or emulated (an emulator's timings are not measurements), nodes,
+ * each node's memory, CPUs and distances, cores, PUs, LLC. */
 void hb_topo_describe(const struct hb_topo *t, FILE *csv);
 
 #endif
