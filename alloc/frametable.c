@@ -440,6 +440,8 @@ void pa_heap_destroy(struct pa_heap *h)
         pa_deferred_join(h, NULL);
     if (h->ft)
         munmap(h->ft, h->ft_map_bytes);
+    if (h->stacks)
+        munmap(h->stacks, (size_t)h->nr_nodes * PAI_THREAD_STACK);
     free(h->ranges);
     free(h->dir);
     free(h->nodemap);

@@ -61,6 +61,8 @@ int pa_heap_set_strategy(struct pa_heap *h, enum pa_strategy s)
         (uninit && h->enc != PA_ENC_UNINIT) ||
         (pa_strategy_is_lazy(s) && h->reserve_boundary))
         return -EINVAL;
+    if (s == PA_STRAT_DEFERRED && pai_thread_stacks(h))
+        return -ENOMEM;
     h->strategy = s;
     return 0;
 }

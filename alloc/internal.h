@@ -29,6 +29,7 @@
 #define PAI_MAX_INFLIGHT (2 * PA_MAX_NODES)  /* node threads + callers */
 #define PAI_DIR_ABSENT UINT32_MAX
 #define PAI_NODE_MIXED (-1)
+#define PAI_THREAD_STACK (256UL << 10)      /* per deferred node thread */
 
 /* One directory entry per chunk of address space. */
 struct pai_dir {
@@ -131,6 +132,7 @@ struct pa_heap {
     /* One heap lock (as Xen's heap_lock); see lazy.c for deferred. */
     struct pai_ticket lock;
     struct pai_deferred *deferred;
+    void *stacks;                      /* node threads' stacks, pre-faulted */
 
     bool reserve_boundary;             /* pre-2010: see heap.h */
     bool autocheck;
@@ -262,6 +264,8 @@ void pai_init_scanned(struct pa_heap *h, uint64_t mfn, uint64_t nr);
 /* init_heap_pages without the lock or the autocheck. */
 int pai_init_range(struct pa_heap *h, uint64_t mfn, uint64_t nr);
 int pai_lazy_record(struct pa_heap *h, uint64_t mfn, uint64_t nr);
+/* Map and pre-fault the deferred node threads' stacks (once per heap). */
+int pai_thread_stacks(struct pa_heap *h);
 /* Initialise the node's next pending chunk; false if nothing is pending. */
 bool pai_lazy_grow(struct pa_heap *h, unsigned node);
 bool pai_overlaps_pending(const struct pa_heap *h, uint64_t mfn, uint64_t nr);
