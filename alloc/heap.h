@@ -298,9 +298,11 @@ bool pa_strategy_is_lazy(enum pa_strategy s);
 int pa_init_heap_pages(struct pa_heap *h, uint64_t mfn, uint64_t nr);
 
 /* Live update: pages a previous instance gave away are made properly "in
- * use" (owner set) without entering the heap; the node gets metadata.  As
- * on every init path, MFN 0 is kept out (reserved); a later pa_free_range
- * skips it. */
+ * use" (owner set) without entering the heap.  The node's heap exists
+ * afterwards, but takes no metadata from these pages (they are in use):
+ * it takes them from a pending lazy run of the node if there is one, else
+ * from the next run it receives.  As on every init path, MFN 0 is kept out
+ * (reserved); a later pa_free_range skips it. */
 int pa_init_inuse(struct pa_heap *h, uint64_t mfn, uint64_t nr, uint64_t owner);
 
 /* Set the strategy (before any init).  Patch, lazy and deferred need the
