@@ -195,6 +195,11 @@ static void bm_state(hb_gb_state *st, void *arg)
 static const char *const layout_names[] = { "entries", "bytearray", "bitmap" };
 static const char *const method_names[] = { "first", "whole", "watermark" };
 
+/* Seconds per repetition, by profile (quick, default, full): a scan is
+ * steady, the spread that matters is between processes (bench/hstats.h). */
+static const double min_times[] = { 0.02, 0.05, 0.1 };
+static double min_time = 0.1;
+
 static void add(struct state_table *t, enum state_what w, enum state_layout ly,
                 enum any_method m, enum hb_impl impl, size_t bytes)
 {
@@ -213,7 +218,7 @@ static void add(struct state_table *t, enum state_what w, enum state_layout ly,
     else
         snprintf(name, sizeof name, "state/check/encoding:%s/table_bytes:%zu/impl:%s/layout:entries",
                  enc, bytes, hb_impl_name(impl));
-    hb_gb_min_time(hb_gb_register(name, bm_state, c), 0.1);
+    hb_gb_min_time(hb_gb_register(name, bm_state, c), min_time);
 }
 
 static void add_size(struct state_table *t, size_t bytes)
@@ -247,6 +252,7 @@ static size_t max_table(const struct hb_bench_ctx *ctx)
 
 void hb_family_state_register(const struct hb_bench_ctx *ctx)
 {
+    min_time = min_times[ctx->profile];
     size_t max = max_table(ctx);
 
     for (int e = 0; e < 2; e++) {

@@ -3,17 +3,26 @@
  * folder.
  *
  *   heapbench bench [--profile quick|default|full] [--filter REGEX]
- *                   [--out DIR] [--repetitions N] [layout options]
- *                   [-- google-benchmark flags]
+ *                   [--out DIR] [--processes N] [--repetitions N]
+ *                   [--verbose] [layout options] [-- google-benchmark flags]
  *
  * The results go to <out>/<UTC YYYYmmddTHHMMSSZ>-<host>/, written under
  * <out>/.tmp-... and renamed into place only when complete:
- *   gbench.json           Google Benchmark's JSON, untouched
- *   <family>.csv          one row per repetition per benchmark (bench/tidy.h)
- *   <family>_summary.csv  one row per benchmark: median, min, max, quartiles
- *   skipped.txt           benchmarks that could not run here, and why (only
- *                         if there are any)
+ *   gbench.json           Google Benchmark's JSON (every process's
+ *                         "benchmarks" arrays joined, the first context)
+ *   console.log           Google Benchmark's console table, every process
+ *   <family>.csv          one row per repetition per process per benchmark
+ *   <family>_summary.csv  one row per benchmark, over processes (tidy.h)
+ *   skipped.csv           benchmark,reason: what could not run here (only
+ *                         if there is any)
  *   environment.csv       key,value: the machine, the build, the run
+ *   topology.xml          the machine as hwloc sees it (--topology xml:...)
+ *   progress.log          elapsed seconds, work done, and the ETA given
+ *
+ * Processes are the unit of sampling (bench/hstats.h): each family is run
+ * in N fresh processes in turn, family by family (baseline in processes
+ * 0..N-1, then shim, ...), so a slow minute of the machine falls on one
+ * process of a family, not on one benchmark of every process.
  *
  * Interrupting a run must leave no half-written folder, whatever the
  * benchmark is doing at the time, and Google Benchmark cannot be stopped
@@ -27,6 +36,7 @@
 #include "bench/gbench.h"
 #include "bench/harness.h"
 #include "bench/layout.h"
+#include "bench/membudget.h"
 #include "bench/perfctr.h"
 #include "bench/tidy.h"
 #include "bench/topo.h"
@@ -41,8 +51,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -52,11 +64,21 @@
 #define HB_CFLAGS "unknown"
 #endif
 
+#include <hwloc.h>
+
 /* Signal handling: the signal caught (0: none) and the child to pass it to. */
 static volatile sig_atomic_t caught_signal;
 static volatile pid_t child_pid;
 
-#define HB_MIN_TIME_QUICK "0.05"
+/* --benchmark_min_time by profile (quick, default, full): Google
+ * Benchmark's 0.5 s per repetition buys little once processes are the
+ * samples. */
+static const char *const profile_min_time[] = { "0.02", "0.05", "0.2" };
+
+/* Processes and repetitions per profile (quick, default, full): the
+ * default run fits 15 minutes on 2 cores (README). */
+static const int profile_procs[] = { 3, 4, 10 };
+static const int profile_reps[] = { 2, 2, 3 };
 
 struct bench_opts {
     enum hb_profile profile;
@@ -64,6 +86,9 @@ struct bench_opts {
     const char *filter;
     const char *out;
     int reps;
+    int procs;
+    bool verbose;
+    uint64_t mem_budget;      /* --mem-budget; 0: leave 25 % (membudget.h) */
     struct hb_layout_opts lopts;
     int gb_argc;              /* after "--" */
     char **gb_argv;
@@ -71,7 +96,16 @@ struct bench_opts {
     char **argv;
 };
 
-/* What the measuring child keeps. */
+/* A benchmark of the plan: how long it took in the first process that ran
+ * it (NAN: not yet), and in how many processes it is done. */
+struct plan_bench {
+    char *name;
+    int family;               /* index in families[], -1 unknown */
+    double seen_s;
+    int procs_done;
+};
+
+/* What the run keeps (the measuring children get a copy). */
 struct bench_run {
     const struct bench_opts *o;
     const char *dir;          /* the temporary folder */
@@ -84,9 +118,20 @@ struct bench_run {
     struct hb_perfctr probe;  /* which counters this machine has */
     struct hb_results res;
     int add_err;
-    long total, done;
+    struct plan_bench *b;     /* the plan: every benchmark selected */
+    size_t nb, cap, cursor;
+    size_t per_family[8];
+    long done, chunks;        /* benchmark-process runs done; chunks run */
+    int chunk_family;         /* the chunk running now */
+    long chunk_proc;
+    double bench_t0;          /* when the current benchmark started */
     struct timespec t0;
-    char family[48];
+    bool tty;                 /* a live line instead of plain lines */
+    int cols;
+    double last_line;
+    FILE *log;                /* progress.log */
+    uint64_t mem_start;       /* MemAvailable when the run began */
+    struct hb_membudget mem;  /* what may be live at once (ctx.mem) */
     bool made_out;            /* --out did not exist: removed if it fails */
 };
 
@@ -130,17 +175,17 @@ static int parse_profile(struct bench_opts *o, const char *v)
     return -1;
 }
 
-static int parse_reps(struct bench_opts *o, const char *v)
+static int parse_count(const char *opt, int *out, const char *v)
 {
     uint64_t n;
 
     /* Digits only: strtol would take " 5" or "+5". */
     if (!*v || v[strspn(v, "0123456789")] || hb_parse_u64(v, &n) || n < 1 ||
         n > 1000) {
-        hb_err("--repetitions: expected a whole number from 1 to 1000: %s", v);
+        hb_err("%s: expected a whole number from 1 to 1000: %s", opt, v);
         return -1;
     }
-    o->reps = (int)n;
+    *out = (int)n;
     return 0;
 }
 
@@ -163,10 +208,18 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: heapbench bench [--profile quick|default|full] [--filter REGEX]\n"
-            "                       [--out DIR] [--repetitions N]\n"
+            "                       [--out DIR] [--processes N] [--repetitions N]\n"
+            "                       [--verbose] [--mem-budget SIZE]\n"
             "                       [--topology T] [--memmap FILE] [--mem SIZE]\n"
             "                       [-- google-benchmark flags]\n"
-            "Defaults: --profile default, --repetitions 5 (quick: 3), --out results\n");
+            "Defaults: --out results; quick: %d processes x %d repetitions, default:\n"
+            "%d x %d, full: %d x %d.  Each family runs in N fresh processes in turn.\n"
+            "--verbose: Google Benchmark's console table on the screen too (it is\n"
+            "always in console.log in the results folder)\n"
+            "--mem-budget: what the run may hold at once (default: 75 %% of what\n"
+            "MemAvailable and the memory cgroup leave); what does not fit is skipped\n",
+            profile_procs[0], profile_reps[0], profile_procs[1], profile_reps[1],
+            profile_procs[2], profile_reps[2]);
 }
 
 /* One option at argv[*i]: 0 done, 1 help, -1 bad (reported). */
@@ -180,7 +233,20 @@ static int parse_one(struct bench_opts *o, int argc, char **argv, int *i)
     if ((rc = opt_value("--profile", argc, argv, i, &v)))
         return rc < 0 ? -1 : parse_profile(o, v);
     if ((rc = opt_value("--repetitions", argc, argv, i, &v)))
-        return rc < 0 ? -1 : parse_reps(o, v);
+        return rc < 0 ? -1 : parse_count("--repetitions", &o->reps, v);
+    if ((rc = opt_value("--processes", argc, argv, i, &v)))
+        return rc < 0 ? -1 : parse_count("--processes", &o->procs, v);
+    if (!strcmp(argv[*i], "--verbose")) {
+        o->verbose = true;
+        return 0;
+    }
+    if ((rc = opt_value("--mem-budget", argc, argv, i, &v))) {
+        if (rc > 0 && (hb_parse_size(v, &o->mem_budget) || !o->mem_budget)) {
+            hb_err("--mem-budget: not a size with a unit: %s", v);
+            return -1;
+        }
+        return rc < 0 ? -1 : 0;
+    }
     if ((rc = opt_value("--filter", argc, argv, i, &v))) {
         o->filter = v;
         return rc < 0 ? -1 : check_filter(v);
@@ -217,7 +283,9 @@ static int parse_opts(struct bench_opts *o, int argc, char **argv)
             return rc;
     }
     if (!o->reps)
-        o->reps = o->profile == HB_PROFILE_QUICK ? 3 : 5;
+        o->reps = profile_reps[o->profile];
+    if (!o->procs)
+        o->procs = profile_procs[o->profile];
     return 0;
 }
 
@@ -259,11 +327,12 @@ static void remove_tree(const char *path)
 /* Host name, safe as part of a file name. */
 static void host_name(char *buf, size_t len)
 {
-    if (gethostname(buf, len) || !buf[0])
+    if (gethostname(buf, len) || !buf[0] || !strcmp(buf, "(none)"))
         snprintf(buf, len, "unknown");
     buf[len - 1] = '\0';
+    /* Only what a shell never needs to quote. */
     for (char *p = buf; *p; p++)
-        if (*p == '/' || *p == ' ')
+        if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-", *p))
             *p = '_';
 }
 
@@ -479,8 +548,14 @@ static void env_machine(FILE *f, const struct bench_run *r)
                                        : "no");
     read_line("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor", buf, sizeof buf);
     kv(f, "cpu_governor", buf[0] ? buf : "unavailable");
-    kv_num(f, "mem_available_bytes", (double)mem_available());
+    kv_num(f, "mem_available_bytes", (double)r->mem_start);
     kv_num(f, "max_table_bytes", (double)r->ctx.max_table_bytes);
+    if (r->ctx.mem) {
+        char desc[160];
+        hb_mem_describe(r->ctx.mem, desc, sizeof desc);
+        kv_num(f, "mem_budget_bytes", (double)r->mem.budget);
+        kv(f, "mem_budget", desc);
+    }
 }
 
 static void env_perf(FILE *f, const struct bench_run *r)
@@ -512,6 +587,7 @@ static void env_run(FILE *f, const struct bench_run *r)
     kv(f, "date_utc", r->date);
     env_command_line(f, o);
     kv(f, "profile", o->profile_name);
+    kv_num(f, "processes", o->procs);
     kv_num(f, "repetitions", o->reps);
     kv(f, "filter", o->filter ? o->filter : "");
     kv(f, "layout", r->layout ? r->layout->source : "");
@@ -592,13 +668,79 @@ static int write_tables(struct bench_run *r)
             rc = write_file(r->dir, fam[i], "_summary.csv", &r->res, hb_results_write_summary);
     }
     if (!rc && r->res.nr_skips)
-        rc = write_file(r->dir, "skipped", ".txt", &r->res, write_skipped);
+        rc = write_file(r->dir, "skipped", ".csv", &r->res, write_skipped);
     return rc;
 }
 
 /* ------------------------------------------------------------------------
- * Progress
+ * The plan and its progress
  * ------------------------------------------------------------------------ */
+
+/* The families, in the order they run, with what one repetition of one of
+ * their benchmarks takes on a 2-core VM (seconds, default profile; quick
+ * is about a fifth): the ETA's first guess, until the run has measured
+ * better (progress_eta). */
+static const struct family_def {
+    const char *name;
+    void (*reg)(const struct hb_bench_ctx *ctx);
+    double prior_s;
+} families[] = {
+    { "baseline", hb_family_baseline_register, 0.4 },
+    { "shim", hb_family_shim_register, 0.4 },
+    { "init", hb_family_init_register, 0.15 },
+    { "free", hb_family_free_register, 0.12 },
+    { "state", hb_family_state_register, 0.3 },
+};
+
+#define NR_FAMILIES (sizeof families / sizeof families[0])
+
+static int family_index(const char *name)
+{
+    size_t n = strcspn(name, "/");
+
+    for (size_t f = 0; f < NR_FAMILIES; f++)
+        if (strlen(families[f].name) == n && !strncmp(name, families[f].name, n))
+            return (int)f;
+    return -1;
+}
+
+static void plan_add(const char *name, void *arg)
+{
+    struct bench_run *r = arg;
+    struct plan_bench *b;
+
+    if (r->nb == r->cap) {
+        size_t cap = r->cap ? 2 * r->cap : 256;
+        b = realloc(r->b, cap * sizeof *b);
+        if (!b) {
+            r->add_err = -ENOMEM;
+            return;
+        }
+        r->b = b;
+        r->cap = cap;
+    }
+    b = &r->b[r->nb];
+    *b = (struct plan_bench){ .name = strdup(name), .family = family_index(name),
+                              .seen_s = NAN };
+    if (!b->name) {
+        r->add_err = -ENOMEM;
+        return;
+    }
+    r->nb++;
+    if (b->family >= 0)
+        r->per_family[b->family]++;
+}
+
+static struct plan_bench *plan_find(struct bench_run *r, const char *name)
+{
+    for (size_t i = r->cursor; i < r->nb; i++)
+        if (!strcmp(r->b[i].name, name))
+            return &r->b[r->cursor = i];
+    for (size_t i = 0; i < r->cursor && i < r->nb; i++)
+        if (!strcmp(r->b[i].name, name))
+            return &r->b[r->cursor = i];
+    return NULL;
+}
 
 static double seconds_since(const struct timespec *t0)
 {
@@ -610,49 +752,201 @@ static double seconds_since(const struct timespec *t0)
 
 static void fmt_duration(char *buf, size_t len, double s)
 {
+    if (!isfinite(s) || s < 0)
+        s = 0;
     if (s < 90)
         snprintf(buf, len, "%.0f s", s);
     else
-        snprintf(buf, len, "%.0f min %02.0f s", floor(s / 60), fmod(s, 60));
+        snprintf(buf, len, "%.0f min %02.0f s", floor(s / 60), fmod(floor(s), 60));
 }
 
-static void progress(struct bench_run *r, const struct hb_gb_run *run)
-{
-    struct hb_name n;
-    char el[32], left[32];
-    double t = seconds_since(&r->t0);
+/* The priors above are for the default profile; quick runs at about this
+ * fraction of it, full at this multiple (min times, sizes). */
+static const double profile_scale[] = { 0.4, 1, 3 };
 
-    if (hb_name_parse(run->name, &n))
-        snprintf(n.family, sizeof n.family, "?");
-    r->done++;
+/*
+ * Seconds left: every benchmark still to run in some process costs what it
+ * took in an earlier process if it has run, else its family's prior scaled
+ * by how the run's measured benchmarks compare with their priors (the
+ * family's own if it has any, else the whole run's).
+ */
+static double progress_eta(const struct bench_run *r)
+{
+    double seen[NR_FAMILIES] = { 0 }, prior[NR_FAMILIES] = { 0 }, all_s = 0, all_p = 0;
+    double left = 0;
+    double reps = r->o->reps * profile_scale[r->o->profile];
+    int procs = r->o->procs;
+
+    for (size_t i = 0; i < r->nb; i++) {
+        const struct plan_bench *b = &r->b[i];
+        if (b->family < 0 || !isfinite(b->seen_s))
+            continue;
+        seen[b->family] += b->seen_s;
+        prior[b->family] += families[b->family].prior_s * reps;
+    }
+    for (size_t f = 0; f < NR_FAMILIES; f++)
+        all_s += seen[f], all_p += prior[f];
+    for (size_t i = 0; i < r->nb; i++) {
+        const struct plan_bench *b = &r->b[i];
+        int f = b->family < 0 ? 0 : b->family;
+        double scale = prior[f] > 0 ? seen[f] / prior[f] : all_p > 0 ? all_s / all_p : 1;
+        double each = isfinite(b->seen_s) ? b->seen_s : families[f].prior_s * reps * scale;
+        left += each * (procs - b->procs_done);
+    }
+    return left;
+}
+
+/* A name cut to fit a line: its tail, which holds the parameters. */
+static const char *short_name(const char *name, size_t max)
+{
+    size_t n = strlen(name);
+
+    return n > max ? name + n - max : name;
+}
+
+static void progress(struct bench_run *r, const char *name, bool chunk_end)
+{
+    char el[32], left[32], line[256];
+    double t = seconds_since(&r->t0), eta = progress_eta(r);
+    long total = (long)r->nb * r->o->procs;
+
     fmt_duration(el, sizeof el, t);
-    fmt_duration(left, sizeof left, t / (double)r->done * (double)(r->total - r->done));
-    printf("[%ld/%ld] %s: %s%s%s; %s elapsed, about %s left\n", r->done, r->total,
-           n.family, run->name, run->error ? " SKIPPED: " : " done",
-           run->error ? run->error_message : "", el, r->done < r->total ? left : "0 s");
+    fmt_duration(left, sizeof left, eta);
+    if (r->log)
+        fprintf(r->log, "%.1f %ld %ld %.1f\n", t, r->done, total, eta);
+    if (r->tty) {
+        snprintf(line, sizeof line, "[%ld/%ld] %s p%ld/%d %s, %s left", r->done, total,
+                 families[r->chunk_family].name, r->chunk_proc + 1, r->o->procs,
+                 short_name(name, 44), left);
+        printf("\r\033[K%.*s", r->cols > 20 ? r->cols - 1 : 79, line);
+        fflush(stdout);
+        return;
+    }
+    if (!chunk_end && t - r->last_line < 30)
+        return;
+    r->last_line = t;
+    if (chunk_end)
+        printf("[%ld/%ld] %s: process %ld/%d done; %s elapsed, about %s left\n", r->done,
+               total, families[r->chunk_family].name, r->chunk_proc + 1, r->o->procs, el,
+               left);
+    else
+        printf("[%ld/%ld] %s: process %ld/%d at %s; %s elapsed, about %s left\n", r->done,
+               total, families[r->chunk_family].name, r->chunk_proc + 1, r->o->procs,
+               short_name(name, 40), el, left);
     fflush(stdout);
 }
 
-/* Google Benchmark reports a benchmark when all its repetitions are done;
- * a family header goes before the family's first benchmark. */
-static void on_run(const struct hb_gb_run *run, void *arg)
-{
-    struct bench_run *r = arg;
-    struct hb_name n;
-    int rc = hb_results_add(&r->res, run);
+/* ------------------------------------------------------------------------
+ * Runs through the pipe: the child writes one line per repetition, the
+ * parent parses it back (fields separated by 0x1f, which no name holds)
+ * ------------------------------------------------------------------------ */
 
+#define SEP '\x1f'
+
+static void put_text(FILE *f, const char *s)
+{
+    for (; s && *s; s++)
+        fputc(*s == '\n' || *s == '\r' || *s == SEP ? ' ' : *s, f);
+}
+
+static void on_run_child(const struct hb_gb_run *run, void *arg)
+{
+    FILE *f = arg;
+
+    put_text(f, run->name);
+    fprintf(f, "%c%ld%c%ld%c%llu%c%d%c%.17g%c%.17g%c%d%c", SEP, run->repetition, SEP,
+            run->repetitions, SEP, (unsigned long long)run->iterations, SEP, run->threads,
+            SEP, run->real_ns, SEP, run->cpu_ns, SEP, run->error, SEP);
+    put_text(f, run->error ? run->error_message : "");
+    fputc(SEP, f);
+    put_text(f, run->label);
+    fprintf(f, "%c%d%c%zu", SEP, run->last, SEP, run->nr_counters);
+    for (size_t i = 0; i < run->nr_counters; i++) {
+        fputc(SEP, f);
+        put_text(f, run->counters[i].name);
+        fprintf(f, "%c%.17g", SEP, run->counters[i].value);
+    }
+    fputc('\n', f);
+    fflush(f);
+}
+
+/* Split line in place at SEP; returns the number of fields. */
+static size_t split_fields(char *line, char **fld, size_t max)
+{
+    size_t n = 0;
+
+    line[strcspn(line, "\n")] = '\0';
+    for (char *p = line; n < max; p++) {
+        fld[n++] = p;
+        p = strchr(p, SEP);
+        if (!p)
+            break;
+        *p = '\0';
+    }
+    return n;
+}
+
+#define MAX_COUNTERS 32
+
+static int parse_run(char *line, struct hb_gb_run *run, struct hb_gb_counter_value *cv)
+{
+    char *f[12 + 2 * MAX_COUNTERS];
+    size_t n = split_fields(line, f, sizeof f / sizeof f[0]), nc;
+
+    if (n < 12)
+        return -EINVAL;
+    nc = strtoul(f[11], NULL, 10);
+    if (nc > MAX_COUNTERS || n != 12 + 2 * nc)
+        return -EINVAL;
+    *run = (struct hb_gb_run){
+        .name = f[0], .repetition = strtol(f[1], NULL, 10),
+        .repetitions = strtol(f[2], NULL, 10), .iterations = strtoull(f[3], NULL, 10),
+        .threads = (int)strtol(f[4], NULL, 10), .real_ns = strtod(f[5], NULL),
+        .cpu_ns = strtod(f[6], NULL), .error = f[7][0] == '1', .error_message = f[8],
+        .label = f[9], .last = f[10][0] == '1', .counters = cv, .nr_counters = nc,
+    };
+    for (size_t i = 0; i < nc; i++)
+        cv[i] = (struct hb_gb_counter_value){ f[12 + 2 * i], strtod(f[13 + 2 * i], NULL) };
+    return 0;
+}
+
+/* One repetition back from the child: into the results; a benchmark's last
+ * repetition also moves the progress on. */
+static void take_line(struct bench_run *r, char *line)
+{
+    struct hb_gb_run run;
+    struct hb_gb_counter_value cv[MAX_COUNTERS];
+    struct plan_bench *b;
+    int rc;
+
+    if (parse_run(line, &run, cv)) {
+        if (!r->add_err)
+            r->add_err = -EPROTO;
+        return;
+    }
+    run.process = r->chunk_proc;
+    rc = hb_results_add(&r->res, &run);
     if (rc && !r->add_err)
         r->add_err = rc;
-    if (!hb_name_parse(run->name, &n) && strcmp(n.family, r->family)) {
-        snprintf(r->family, sizeof r->family, "%s", n.family);
-        printf("== family %s ==\n", n.family);
+    if (!run.last)
+        return;
+    double now = seconds_since(&r->t0);
+    b = plan_find(r, run.name);
+    if (b) {
+        if (!isfinite(b->seen_s))
+            b->seen_s = now - r->bench_t0;
+        b->procs_done++;
+        if (run.error && b->procs_done == 1)   /* once, with its reason */
+            printf("%sskipped %s: %s\n", r->tty ? "\r\033[K" : "", run.name,
+                   run.error_message ? run.error_message : "");
     }
-    if (run->last)
-        progress(r, run);
+    r->bench_t0 = now;
+    r->done++;
+    progress(r, run.name, false);
 }
 
 /* ------------------------------------------------------------------------
- * The measuring child
+ * The measuring child: one family in one process
  * ------------------------------------------------------------------------ */
 
 static void pin_benchmark_thread(struct bench_run *r)
@@ -674,13 +968,8 @@ static void pin_benchmark_thread(struct bench_run *r)
 
 static void register_families(const struct hb_bench_ctx *ctx)
 {
-    void (*const fns[])(const struct hb_bench_ctx *) = {
-        hb_family_baseline_register, hb_family_shim_register, hb_family_init_register,
-        hb_family_free_register, hb_family_state_register,
-    };
-
-    for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++)
-        fns[i](ctx);
+    for (size_t i = 0; i < NR_FAMILIES; i++)
+        families[i].reg(ctx);
 }
 
 /* google-benchmark flags: ours first, so that the user's (after --) win. */
@@ -696,8 +985,8 @@ static char **gb_flags(const struct bench_opts *o, int *argc)
         return NULL;
     if (o->filter && asprintf(&v[n++], "--benchmark_filter=%s", o->filter) < 0)
         return NULL;
-    if (o->profile == HB_PROFILE_QUICK)
-        v[n++] = "--benchmark_min_time=" HB_MIN_TIME_QUICK;
+    if (asprintf(&v[n++], "--benchmark_min_time=%s", profile_min_time[o->profile]) < 0)
+        return NULL;
     for (int i = 0; i < o->gb_argc; i++)
         v[n++] = o->gb_argv[i];
     *argc = n;
@@ -705,8 +994,8 @@ static char **gb_flags(const struct bench_opts *o, int *argc)
 }
 
 /* The library explains a bad flag on stderr before we do; one line is
- * ours to print, so its explanation goes to /dev/null while counting. */
-static long count_quietly(struct hb_gb_suite *s, char *bad, size_t len)
+ * ours to print, so its explanation goes to /dev/null while listing. */
+static long list_quietly(struct hb_gb_suite *s, struct bench_run *r, char *bad, size_t len)
 {
     int saved = dup(STDERR_FILENO), null = open("/dev/null", O_WRONLY);
     long n;
@@ -714,7 +1003,7 @@ static long count_quietly(struct hb_gb_suite *s, char *bad, size_t len)
     fflush(stderr);
     if (saved >= 0 && null >= 0)
         dup2(null, STDERR_FILENO);
-    n = hb_gb_count(s, bad, len);
+    n = hb_gb_list(s, plan_add, r, bad, len);
     fflush(stderr);
     if (saved >= 0 && null >= 0)
         dup2(saved, STDERR_FILENO);
@@ -742,66 +1031,44 @@ static bool json_complete(const char *path)
     return c == '}';
 }
 
-static int run_suite(struct bench_run *r, struct hb_gb_suite *s)
+static void chunk_json(const struct bench_run *r, long k, char *buf, size_t len)
 {
-    char bad[256] = "";
-    long n;
-
-    r->total = count_quietly(s, bad, sizeof bad);
-    if (r->total == -EINVAL) {
-        hb_err("unknown google-benchmark flag: %s", bad);
-        return HB_EXIT_USAGE;
-    }
-    if (r->total <= 0) {
-        hb_err("--filter: matches no benchmark: %s", r->o->filter ? r->o->filter : "");
-        return HB_EXIT_USAGE;
-    }
-    printf("heapbench bench: profile %s, %ld benchmarks x %d repetitions\n"
-           "note: libbenchmark calls itself a DEBUG build because Debian builds it "
-           "without NDEBUG; heapbench's code is optimised (environment.csv)\n",
-           r->o->profile_name, r->total, r->o->reps);
-    fflush(stdout);
-    clock_gettime(CLOCK_MONOTONIC, &r->t0);
-    n = hb_gb_run_suite(s, bad, sizeof bad);
-    if (n < 0) {
-        hb_err("google-benchmark could not run: %s", bad);
-        return HB_EXIT_FAIL;
-    }
-    if (!json_complete(s->json_path)) {
-        hb_err("cannot write the results into %s: gbench.json is incomplete "
-               "(disk full?)", r->dir);
-        return HB_EXIT_FAIL;
-    }
-    return HB_EXIT_OK;
+    snprintf(buf, len, "%s/.gbench-%03ld.json", r->dir, k);
 }
 
-static int child_main(struct bench_run *r)
+static int child_main(struct bench_run *r, int fam, long k, int fd)
 {
-    char json[PATH_MAX];
+    char json[PATH_MAX], console[PATH_MAX], bad[256] = "";
     struct hb_gb_suite s;
-    int rc;
+    FILE *out = fdopen(fd, "w");
+    long n;
 
-    pin_benchmark_thread(r);
-    hb_perfctr_open(&r->probe, false);
-    hb_perfctr_close(&r->probe);
-    register_families(&r->ctx);
-    snprintf(json, sizeof json, "%s/gbench.json", r->dir);
-    s = (struct hb_gb_suite){ .json_path = json, .on_run = on_run, .arg = r };
+    if (!out)
+        return HB_EXIT_FAIL;
+    hb_gb_clear();
+    families[fam].reg(&r->ctx);
+    chunk_json(r, k, json, sizeof json);
+    snprintf(console, sizeof console, "%s/console.log", r->dir);
+    s = (struct hb_gb_suite){ .json_path = json, .on_run = on_run_child, .arg = out,
+                              .console_path = console, .console_echo = r->o->verbose };
     s.argv = gb_flags(r->o, &s.argc);
     if (!s.argv) {
         hb_err("out of memory");
         return HB_EXIT_FAIL;
     }
-    rc = run_suite(r, &s);
-    if (rc)
-        return rc;
-    if (r->add_err || (rc = write_tables(r)) || (rc = write_environment(r))) {
-        hb_err("cannot write the results into %s: %s", r->dir,
-               strerror(r->add_err ? -r->add_err : -rc));
+    n = hb_gb_run_suite(&s, bad, sizeof bad);
+    if (n < 0) {
+        hb_err("google-benchmark could not run: %s", *bad ? bad : strerror((int)-n));
         return HB_EXIT_FAIL;
     }
-    hb_results_free(&r->res);
-    return HB_EXIT_OK;
+    if (n > 0 && !json_complete(json)) {
+        struct statvfs v;
+        bool full = !statvfs(r->dir, &v) && (uint64_t)v.f_bavail * v.f_frsize < (64 << 10);
+        hb_err("cannot write the results into %s: gbench.json is incomplete (%s)", r->dir,
+               full ? strerror(ENOSPC) : "disk full?");
+        return HB_EXIT_FAIL;
+    }
+    return fclose(out) ? HB_EXIT_FAIL : HB_EXIT_OK;
 }
 
 /* ------------------------------------------------------------------------
@@ -850,39 +1117,309 @@ static int wait_child(pid_t pid)
     return 128 + WTERMSIG(status);
 }
 
-static int fork_and_wait(struct bench_run *r)
+/* Everything the child sends, until it closes the pipe. */
+static void read_child(struct bench_run *r, int fd)
+{
+    FILE *in = fdopen(fd, "r");
+    char *line = NULL;
+    size_t cap = 0;
+
+    if (!in) {
+        close(fd);
+        return;
+    }
+    for (;;) {
+        errno = 0;
+        if (getline(&line, &cap, in) >= 0) {
+            take_line(r, line);
+            continue;
+        }
+        if (errno == EINTR) {      /* a signal: passed on; keep reading */
+            clearerr(in);
+            continue;
+        }
+        break;
+    }
+    free(line);
+    fclose(in);
+}
+
+/* Family fam in a fresh process, the k-th chunk of the run. */
+static int run_chunk(struct bench_run *r, int fam, long proc, long k)
 {
     sigset_t block, old;
     pid_t parent = getpid(), pid;
-    int rc;
+    int fd[2], rc;
 
     sigemptyset(&block);
     sigaddset(&block, SIGINT);
     sigaddset(&block, SIGTERM);
     sigprocmask(SIG_BLOCK, &block, &old);
-    if (caught_signal) {        /* while preparing: nothing to measure */
+    if (caught_signal) {
         sigprocmask(SIG_SETMASK, &old, NULL);
         return 128 + caught_signal;
+    }
+    if (pipe(fd)) {
+        sigprocmask(SIG_SETMASK, &old, NULL);
+        hb_err("cannot make a pipe: %s", strerror(errno));
+        return HB_EXIT_FAIL;
     }
     fflush(NULL);
     pid = fork();
     if (pid == 0) {
+        close(fd[0]);
         child_signals(parent, &old);
-        rc = child_main(r);
+        rc = child_main(r, fam, k, fd[1]);
         fflush(NULL);
         _exit(rc);
     }
+    close(fd[1]);
     if (pid < 0) {
+        close(fd[0]);
         sigprocmask(SIG_SETMASK, &old, NULL);
         hb_err("cannot fork: %s", strerror(errno));
         return HB_EXIT_FAIL;
     }
     child_pid = pid;
+    r->chunk_family = fam;
+    r->chunk_proc = proc;
+    r->bench_t0 = seconds_since(&r->t0);
     sigprocmask(SIG_SETMASK, &old, NULL);
+    read_child(r, fd[0]);
     rc = wait_child(pid);
+    child_pid = 0;
     if (caught_signal && !rc)
         rc = 128 + caught_signal;
+    if (!rc)
+        progress(r, "", true);
     return rc;
+}
+
+/* ------------------------------------------------------------------------
+ * Putting the chunks together
+ * ------------------------------------------------------------------------ */
+
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "r");
+    char *buf = NULL;
+    size_t cap = 0, n = 0, got;
+
+    if (!f)
+        return NULL;
+    do {
+        if (n + 4096 > cap) {
+            char *p = realloc(buf, cap = cap * 2 + 8192);
+            if (!p) {
+                free(buf);
+                fclose(f);
+                return NULL;
+            }
+            buf = p;
+        }
+        got = fread(buf + n, 1, cap - n - 1, f);
+        n += got;
+    } while (got);
+    fclose(f);
+    buf[n] = '\0';
+    *len = n;
+    return buf;
+}
+
+/* The array's contents: after '"benchmarks": [' up to its closing ']'. */
+static bool json_items(char *text, char **from, char **to)
+{
+    char *a = strstr(text, "\"benchmarks\": [");
+    char *z = strrchr(text, ']');
+
+    if (!a || !z || z < a)
+        return false;
+    *from = a + strlen("\"benchmarks\": [");
+    *to = z;
+    return true;
+}
+
+/* gbench.json: the first chunk's context, every chunk's benchmarks. */
+static int merge_json(struct bench_run *r, long chunks)
+{
+    char path[PATH_MAX];
+    FILE *out;
+    bool first = true, head = false;
+    int rc = 0;
+
+    snprintf(path, sizeof path, "%s/gbench.json", r->dir);
+    out = fopen(path, "w");
+    if (!out)
+        return -errno;
+    for (long k = 0; k < chunks && !rc; k++) {
+        char cpath[PATH_MAX], *text, *a, *z;
+        size_t len;
+
+        chunk_json(r, k, cpath, sizeof cpath);
+        text = slurp(cpath, &len);
+        if (!text)
+            continue;      /* a family the filter left empty */
+        if (json_items(text, &a, &z)) {
+            while (a < z && (*a == '\n' || *a == ' '))
+                a++;
+            while (z > a && (z[-1] == '\n' || z[-1] == ' '))
+                z--;
+            if (!head)
+                fwrite(text, 1, (size_t)(a - text), out), head = true;
+            if (z > a) {
+                fputs(first ? "" : ",\n    ", out);
+                fwrite(a, 1, (size_t)(z - a), out);
+                first = false;
+            }
+        }
+        free(text);
+        unlink(cpath);
+    }
+    if (!head)
+        fputs("{\n  \"benchmarks\": [", out);
+    fputs("\n  ]\n}\n", out);
+    rc = ferror(out) ? -EIO : 0;
+    if (fclose(out) && !rc)
+        rc = -errno;
+    return rc;
+}
+
+/* topology.xml: the host as hwloc sees it, for --topology xml:FILE. */
+static int write_topology(const char *dir)
+{
+    char path[PATH_MAX];
+    hwloc_topology_t t;
+    int rc = -EIO;
+
+    snprintf(path, sizeof path, "%s/topology.xml", dir);
+    if (hwloc_topology_init(&t))
+        return -ENOMEM;
+    if (!hwloc_topology_load(t) && !hwloc_topology_export_xml(t, path, 0))
+        rc = 0;
+    hwloc_topology_destroy(t);
+    return rc;
+}
+
+/* ------------------------------------------------------------------------
+ * The run
+ * ------------------------------------------------------------------------ */
+
+static int plan_run(struct bench_run *r)
+{
+    char bad[256] = "";
+    struct hb_gb_suite s = { 0 };
+    long n;
+
+    register_families(&r->ctx);
+    s.argv = gb_flags(r->o, &s.argc);
+    if (!s.argv) {
+        hb_err("out of memory");
+        return HB_EXIT_FAIL;
+    }
+    n = list_quietly(&s, r, bad, sizeof bad);
+    if (n == -EINVAL) {
+        hb_err("unknown google-benchmark flag: %s", bad);
+        return HB_EXIT_USAGE;
+    }
+    if (r->add_err) {
+        hb_err("out of memory");
+        return HB_EXIT_FAIL;
+    }
+    if (n <= 0 || r->nb == 0) {
+        hb_err("--filter: matches no benchmark: %s", r->o->filter ? r->o->filter : "");
+        return HB_EXIT_USAGE;
+    }
+    return 0;
+}
+
+static void console_setup(struct bench_run *r)
+{
+    char path[PATH_MAX];
+    struct winsize ws;
+
+    r->tty = isatty(STDOUT_FILENO) && !r->o->verbose;
+    r->cols = r->tty && !ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) && ws.ws_col ? ws.ws_col : 80;
+    snprintf(path, sizeof path, "%s/progress.log", r->dir);
+    r->log = fopen(path, "w");
+    if (r->log) {
+        setvbuf(r->log, NULL, _IOLBF, 0);
+        fputs("# elapsed_s done total eta_s\n", r->log);
+    }
+}
+
+static int run_chunks(struct bench_run *r)
+{
+    long k = 0;
+    int rc = 0;
+
+    printf("heapbench bench: profile %s, %zu benchmarks x %d processes x %d repetitions; "
+           "about %.0f min\n",
+           r->o->profile_name, r->nb, r->o->procs, r->o->reps, ceil(progress_eta(r) / 60));
+    fflush(stdout);
+    clock_gettime(CLOCK_MONOTONIC, &r->t0);
+    for (size_t f = 0; f < NR_FAMILIES && !rc; f++) {
+        if (!r->per_family[f])
+            continue;
+        for (long p = 0; p < r->o->procs && !rc; p++)
+            rc = run_chunk(r, (int)f, p, k++);
+    }
+    if (r->tty)
+        putchar('\n');
+    r->chunks = k;
+    return rc;
+}
+
+static int write_results(struct bench_run *r)
+{
+    int rc = r->add_err;
+
+    if (!rc)
+        rc = merge_json(r, r->chunks);
+    if (!rc)
+        rc = write_tables(r);
+    if (!rc)
+        rc = write_environment(r);
+    if (!rc)
+        write_topology(r->dir);  /* a record, not a result: best effort */
+    if (rc)
+        hb_err("cannot write the results into %s: %s", r->dir,
+               rc == -EPROTO ? "a measuring process sent a garbled line" : strerror(-rc));
+    return rc ? HB_EXIT_FAIL : 0;
+}
+
+static int measure(struct bench_run *r)
+{
+    int rc;
+
+    pin_benchmark_thread(r);     /* the measuring processes inherit it */
+    hb_perfctr_open(&r->probe, false);
+    hb_perfctr_close(&r->probe);
+    rc = plan_run(r);
+    if (rc)
+        return rc;
+    console_setup(r);
+    rc = run_chunks(r);
+    if (r->log)
+        fclose(r->log);
+    if (!rc)
+        rc = write_results(r);
+    return rc;
+}
+
+/* The benchmarks that ran (rows of their own) and the wall time. */
+static void print_summary(const struct bench_run *r, const char *final)
+{
+    char wall[32];
+    size_t ran = 0;
+
+    for (size_t i = 0; i < r->nb; i++)
+        ran += r->b[i].procs_done > 0;
+    fmt_duration(wall, sizeof wall, seconds_since(&r->t0));
+    printf("done: %zu benchmarks run in %d processes x %d repetitions, %zu skipped%s; "
+           "wall time %s\n",
+           ran - (r->res.nr_skips < ran ? r->res.nr_skips : ran), r->o->procs, r->o->reps,
+           r->res.nr_skips, r->res.nr_skips ? " (skipped.csv)" : "", wall);
+    printf("results: %s\n", final);
 }
 
 /* ------------------------------------------------------------------------
@@ -928,7 +1465,10 @@ static void make_ctx(struct bench_run *r)
     r->ctx.layout = r->layout;
     r->ctx.topo = r->topo;
     /* Room for the baseline buffer and the rest of the system. */
-    r->ctx.max_table_bytes = mem_available() / 4 * 3;
+    r->mem_start = mem_available();
+    r->ctx.max_table_bytes = r->mem_start / 4 * 3;
+    if (hb_mem_init(&r->mem, "", r->o->mem_budget) == 0)
+        r->ctx.mem = &r->mem;
     r->ctx.hugepages = strcmp(r->thp, "never") && strcmp(r->thp, "unavailable");
 }
 
@@ -959,7 +1499,7 @@ int hb_cmd_bench(int argc, char **argv)
         return rc;
     }
     make_ctx(&r);
-    rc = fork_and_wait(&r);
+    rc = measure(&r);
     if (!rc && (rc = publish(tmp, o.out, stamp, final, sizeof final))) {
         hb_err("cannot rename %s into place: %s", tmp, strerror(-rc));
         rc = HB_EXIT_FAIL;
@@ -969,7 +1509,11 @@ int hb_cmd_bench(int argc, char **argv)
         if (r.made_out)
             rmdir(o.out);     /* only if empty: it held nothing before */
     } else
-        printf("results: %s\n", final);
+        print_summary(&r, final);
+    for (size_t i = 0; i < r.nb; i++)
+        free(r.b[i].name);
+    free(r.b);
+    hb_results_free(&r.res);
     if (r.topo)
         hb_topo_close(r.topo);
     hb_layout_free(&layout);

@@ -20,6 +20,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
+#include <iostream>
 #include <link.h>
 #include <sstream>
 #include <string>
@@ -270,11 +272,36 @@ class CallbackReporter : public benchmark::ConsoleReporter {
         run.counters = cv.data();
         run.nr_counters = cv.size();
         run.last = last;
+        run.process = 0;
         if (suite_->on_run)
             suite_->on_run(&run, suite_->arg);
     }
 
     const hb_gb_suite *suite_;
+};
+
+/* The console table into a file and, if echo, to stdout as well. */
+class TeeBuf : public std::streambuf {
+  public:
+    TeeBuf(std::streambuf *a, std::streambuf *b) : a_(a), b_(b) {}
+
+  protected:
+    int overflow(int c) override
+    {
+        if (c == EOF)
+            return !EOF;
+        if (a_->sputc((char)c) == EOF || (b_ && b_->sputc((char)c) == EOF))
+            return EOF;
+        return c;
+    }
+    int sync() override
+    {
+        int x = a_->pubsync(), y = b_ ? b_->pubsync() : 0;
+        return x == 0 && y == 0 ? 0 : -1;
+    }
+
+  private:
+    std::streambuf *a_, *b_;
 };
 
 /* argv for Initialize: the caller's flags, then ours (later flags win). */
@@ -321,6 +348,27 @@ extern "C" long hb_gb_count(const hb_gb_suite *s, char *bad, size_t badlen)
     return (long)benchmark::RunSpecifiedBenchmarks(&rep);
 }
 
+extern "C" long hb_gb_list(const hb_gb_suite *s, void (*fn)(const char *, void *), void *arg,
+                           char *bad, size_t badlen)
+{
+    Flags f(s, { "--benchmark_out=", "--benchmark_list_tests=true" });
+    if (!f.init(bad, badlen))
+        return -EINVAL;
+    std::ostringstream sink, err;
+    benchmark::ConsoleReporter rep(benchmark::ConsoleReporter::OO_None);
+    rep.SetOutputStream(&sink);
+    rep.SetErrorStream(&err);
+    long n = (long)benchmark::RunSpecifiedBenchmarks(&rep);
+    std::istringstream lines(sink.str());
+    std::string line;
+    while (std::getline(lines, line))
+        if (!line.empty())
+            fn(line.c_str(), arg);
+    return n;
+}
+
+extern "C" void hb_gb_clear(void) { benchmark::ClearRegisteredBenchmarks(); }
+
 extern "C" long hb_gb_run_suite(const hb_gb_suite *s, char *bad, size_t badlen)
 {
     Flags f(s, { std::string("--benchmark_out=") + s->json_path,
@@ -330,11 +378,26 @@ extern "C" long hb_gb_run_suite(const hb_gb_suite *s, char *bad, size_t badlen)
                  "--benchmark_list_tests=false" });
     if (!f.init(bad, badlen))
         return -EINVAL;
-    CallbackReporter display(s, isatty(STDOUT_FILENO)
+    bool file = s->console_path != nullptr;
+    CallbackReporter display(s, !file && isatty(STDOUT_FILENO)
                                     ? benchmark::ConsoleReporter::OO_Color
                                     : benchmark::ConsoleReporter::OO_None);
+    std::ofstream log;
+    TeeBuf tee(nullptr, nullptr);
+    std::ostream out(nullptr);
+    if (file) {
+        log.open(s->console_path, std::ios::app);
+        if (!log)
+            return -errno;
+        tee = TeeBuf(log.rdbuf(), s->console_echo ? std::cout.rdbuf() : nullptr);
+        out.rdbuf(&tee);
+        display.SetOutputStream(&out);
+        display.SetErrorStream(&out);
+    }
     benchmark::JSONReporter json;
-    return (long)benchmark::RunSpecifiedBenchmarks(&display, &json);
+    long n = (long)benchmark::RunSpecifiedBenchmarks(&display, &json);
+    out.flush();
+    return n;
 }
 
 /* ------------------------------------------------------------------------

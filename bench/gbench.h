@@ -120,7 +120,7 @@ void hb_gb_set_items_processed(hb_gb_state *st, int64_t items);
 void hb_gb_set_bytes_processed(hb_gb_state *st, int64_t bytes);
 void hb_gb_set_label(hb_gb_state *st, const char *label);
 /* The benchmark cannot run here: say why (shown in the output and in the
- * results folder's skipped.txt).  Then return without entering the loop, or leave
+ * results folder's skipped.csv).  Then return without entering the loop, or leave
  * it at once. */
 void hb_gb_skip_with_error(hb_gb_state *st, const char *msg);
 bool hb_gb_error_occurred(const hb_gb_state *st);
@@ -149,6 +149,7 @@ struct hb_gb_run {
     const struct hb_gb_counter_value *counters;
     size_t nr_counters;
     bool last;               /* the benchmark's last report: it is done */
+    long process;            /* 0-based invocation; the shim sets 0 */
 };
 
 typedef void (*hb_gb_run_fn)(const struct hb_gb_run *run, void *arg);
@@ -159,6 +160,9 @@ struct hb_gb_suite {
     const char *json_path;   /* the library's JSON goes here, untouched */
     hb_gb_run_fn on_run;     /* called once per repetition, in order */
     void *arg;
+    const char *console_path; /* the console table is appended here (NULL:
+                                 stdout) ... */
+    bool console_echo;        /* ... and also shown on stdout */
 };
 
 /*
@@ -169,7 +173,19 @@ struct hb_gb_suite {
 long hb_gb_count(const struct hb_gb_suite *s, char *bad, size_t badlen);
 
 /*
- * Run the selected benchmarks: the library's console table on stdout, its
+ * The names of the benchmarks the flags select, one call of fn each, in
+ * the order they would run.  Returns the count, or as hb_gb_count.
+ */
+long hb_gb_list(const struct hb_gb_suite *s, void (*fn)(const char *name, void *arg),
+                void *arg, char *bad, size_t badlen);
+
+/* Forget every registered benchmark (a forked child then registers only
+ * the family it runs). */
+void hb_gb_clear(void);
+
+/*
+ * Run the selected benchmarks: the library's console table (see
+ * console_path), its
  * JSON in json_path, on_run for every repetition.  Aggregates-only flags
  * are forced off: the tidy CSV needs every repetition.  Returns the number
  * of benchmarks run, or a negative errno (-EINVAL: unknown flag, named in

@@ -8,6 +8,7 @@
  */
 #define _GNU_SOURCE
 #include "bench/tidy.h"
+#include "bench/hstats.h"
 
 #include <errno.h>
 #include <math.h>
@@ -22,14 +23,16 @@
 /* Columns every family CSV has, in order, around the parameters. */
 static const char *const head_cols[] = { "benchmark", "what" };
 static const char *const fixed_cols[] = {
-    "repetition", "iterations", "real_ns", "cpu_ns", "pages", "bytes",
+    "repetition", "process", "iterations", "real_ns", "cpu_ns", "pages", "bytes",
     "ns_per_page", "ms_per_gib", "gbps", "baseline", "baseline_gbps", "ratio",
     "faults", "cycles", "instructions", "cache_misses", "dtlb_misses",
     "cycles_per_page", "instructions_per_page", "cache_misses_per_page",
     "dtlb_misses_per_page",
 };
 static const char *const summary_metrics[] = { "real_ns", "ns_per_page", "ratio", "gbps" };
-static const char *const summary_stats[] = { "median", "min", "max", "q1", "q3" };
+static const char *const summary_stats[] = {
+    "median", "min", "max", "q1", "q3", "ci_lo", "ci_hi", "cv_between", "cv_within", "mde_pct",
+};
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -45,7 +48,7 @@ static bool reserved_column(const char *key)
     for (size_t i = 0; i < ARRAY_SIZE(fixed_cols); i++)
         if (!strcmp(key, fixed_cols[i]))
             return true;
-    return !strcmp(key, "reps") || !strncmp(key, "param_", 6);
+    return !strcmp(key, "reps") || !strcmp(key, "processes") || !strncmp(key, "param_", 6);
 }
 
 static int copy_piece(char *dst, size_t len, const char *src, size_t n)
@@ -216,6 +219,7 @@ int hb_results_add(struct hb_results *r, const struct hb_gb_run *run)
     if (hb_name_parse(run->name, &row.n))
         return -EINVAL;
     row.repetition = run->repetition;
+    row.process = run->process;
     row.iterations = run->iterations;
     row.real_ns = run->real_ns;
     row.cpu_ns = run->cpu_ns;
@@ -517,7 +521,8 @@ static void write_row(FILE *f, const struct hb_row *row, const struct cols *para
                             row->ns_per_page, row->ms_per_gib, row->gbps };
 
     write_row_head(f, row, params);
-    fprintf(f, ",%ld,%llu", row->repetition, (unsigned long long)row->iterations);
+    fprintf(f, ",%ld,%ld,%llu", row->repetition, row->process,
+            (unsigned long long)row->iterations);
     for (size_t i = 0; i < ARRAY_SIZE(nums); i++) {
         fputc(',', f);
         hb_tidy_num(f, nums[i]);
@@ -574,45 +579,94 @@ static bool seen_before(const struct hb_results *r, size_t i)
     return false;
 }
 
+/* One metric of one benchmark: the classic order statistics over every
+ * repetition, and the process-level summary (bench/hstats.h), whose
+ * median of per-process medians is the _median column. */
+static void write_metric(FILE *f, const struct hb_results *r, const char *name, metric_fn m,
+                         double *v, long *proc)
+{
+    struct hb_stats s;
+    struct hb_hier h;
+    size_t n = 0;
+
+    for (size_t i = 0; i < r->nr; i++)
+        if (!strcmp(r->rows[i].name, name)) {
+            v[n] = m(&r->rows[i]);
+            proc[n++] = r->rows[i].process;
+        }
+    if (hb_hier_compute(v, proc, n, &h))
+        h = (struct hb_hier){ 0, 0, NAN, NAN, NAN, NAN, NAN, NAN };
+    hb_stats_compute(v, n, &s);
+    const double out[] = { h.median, s.min, s.max, s.q1, s.q3, h.ci_lo, h.ci_hi,
+                           h.cv_between, h.cv_within, h.mde_pct };
+    for (size_t k = 0; k < ARRAY_SIZE(out); k++) {
+        fputc(',', f);
+        hb_tidy_num(f, out[k]);
+    }
+}
+
+static size_t processes_of(const struct hb_results *r, const char *name)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < r->nr; i++) {
+        const struct hb_row *row = &r->rows[i];
+        bool seen = false;
+        if (strcmp(row->name, name) || !isfinite(row->real_ns))
+            continue;
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = r->rows[j].process == row->process && !strcmp(r->rows[j].name, name) &&
+                   isfinite(r->rows[j].real_ns);
+        n += !seen;
+    }
+    return n;
+}
+
 static void write_summary_row(FILE *f, const struct hb_results *r, const struct hb_row *row,
-                              const struct cols *params)
+                              const struct cols *params, double *v, long *proc)
 {
     struct hb_stats s;
 
     write_row_head(f, row, params);
     stats_of(r, row->name, m_real_ns, &s);
-    fprintf(f, ",%zu", s.n);
-    for (size_t m = 0; m < ARRAY_SIZE(summary_fns); m++) {
-        stats_of(r, row->name, summary_fns[m], &s);
-        const double v[] = { s.median, s.min, s.max, s.q1, s.q3 };
-        for (size_t k = 0; k < ARRAY_SIZE(v); k++) {
-            fputc(',', f);
-            hb_tidy_num(f, v[k]);
-        }
-    }
+    fprintf(f, ",%zu,%zu", s.n, processes_of(r, row->name));
+    for (size_t m = 0; m < ARRAY_SIZE(summary_fns); m++)
+        write_metric(f, r, row->name, summary_fns[m], v, proc);
     fputc('\n', f);
 }
 
 int hb_results_write_summary(const struct hb_results *r, const char *family, FILE *f)
 {
     struct cols params;
+    double *v = malloc((r->nr ? r->nr : 1) * sizeof *v);
+    long *proc = malloc((r->nr ? r->nr : 1) * sizeof *proc);
 
+    if (!v || !proc) {
+        free(v), free(proc);
+        return -ENOMEM;
+    }
     family_cols(r, family, &params, NULL);
     write_head(f, &params);
-    fputs(",reps", f);
+    fputs(",reps,processes", f);
     for (size_t m = 0; m < ARRAY_SIZE(summary_metrics); m++)
         for (size_t k = 0; k < ARRAY_SIZE(summary_stats); k++)
             fprintf(f, ",%s_%s", summary_metrics[m], summary_stats[k]);
     fputc('\n', f);
     for (size_t i = 0; i < r->nr; i++)
         if (!strcmp(r->rows[i].n.family, family) && !seen_before(r, i))
-            write_summary_row(f, r, &r->rows[i], &params);
+            write_summary_row(f, r, &r->rows[i], &params, v, proc);
+    free(v), free(proc);
     return ferror(f) ? -EIO : 0;
 }
 
 int hb_results_write_skipped(const struct hb_results *r, FILE *f)
 {
-    for (size_t i = 0; i < r->nr_skips; i++)
-        fprintf(f, "%s: %s\n", r->skips[i].name, r->skips[i].message);
+    fputs("benchmark,reason\n", f);
+    for (size_t i = 0; i < r->nr_skips; i++) {
+        hb_tidy_field(f, r->skips[i].name);
+        fputc(',', f);
+        hb_tidy_field(f, r->skips[i].message);
+        fputc('\n', f);
+    }
     return ferror(f) ? -EIO : 0;
 }

@@ -2,7 +2,10 @@
  * tidy.h - from Google Benchmark's runs to tidy CSV: one row per repetition
  * per benchmark, parameters as columns, derived per-page and bandwidth
  * figures, the ratio to the same run's baseline, and per-benchmark
- * summaries (median, quartiles) computed with GSL.
+ * summaries computed with GSL: quartiles over every repetition, and over
+ * processes (bench/hstats.h) the median of per-process medians, its
+ * two-level bootstrap interval, the between- and within-process CVs and
+ * the minimum detectable effect.
  *
  * Names carry parameters (bench/harness.h): "family/what/key:value/...".
  * A segment without a colon is a bare argument ("arg0", "arg1", ...), except
@@ -61,6 +64,7 @@ struct hb_row {
     char *name;
     struct hb_name n;
     long repetition;
+    long process;                     /* 0-based invocation (--processes) */
     uint64_t iterations;
     double real_ns, cpu_ns;           /* per iteration */
     double pages, bytes;              /* per iteration; NAN if not set */
@@ -97,8 +101,8 @@ size_t hb_results_families(const struct hb_results *r, const char **fam, size_t 
 /* <family>.csv and <family>_summary.csv contents; 0 or -EIO. */
 int hb_results_write_csv(const struct hb_results *r, const char *family, FILE *f);
 int hb_results_write_summary(const struct hb_results *r, const char *family, FILE *f);
-/* skipped.txt: "benchmark: message" lines (not CSV: every *.csv of a
- * results folder but environment and summaries is a family table). */
+/* skipped.csv: "benchmark,reason" (readers of family tables skip it by
+ * name, as they skip environment.csv). */
 int hb_results_write_skipped(const struct hb_results *r, FILE *f);
 
 /* Median real_ns of a benchmark's repetitions (NAN if none). */

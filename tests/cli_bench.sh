@@ -16,7 +16,7 @@ fail() { echo "FAIL $1: $2"; failed=$((failed + 1)); }
 finished() { find "$1" -mindepth 1 -maxdepth 1 -type d -regextype posix-extended -regex '.*/[0-9]{8}T[0-9]{6}Z-.*' | sort; }
 leftovers() { find "$1" -mindepth 1 -maxdepth 1 -name '.tmp-*' | wc -l; }
 
-header='benchmark,what,param_bytes,threads,repetition,iterations,real_ns,cpu_ns,pages,bytes,ns_per_page,ms_per_gib,gbps,baseline,baseline_gbps,ratio,faults,cycles,instructions,cache_misses,dtlb_misses,cycles_per_page,instructions_per_page,cache_misses_per_page,dtlb_misses_per_page'
+header='benchmark,what,param_bytes,threads,repetition,process,iterations,real_ns,cpu_ns,pages,bytes,ns_per_page,ms_per_gib,gbps,baseline,baseline_gbps,ratio,faults,cycles,instructions,cache_misses,dtlb_misses,cycles_per_page,instructions_per_page,cache_misses_per_page,dtlb_misses_per_page'
 env_keys='host cpu_model numa_nodes node0_memory_bytes cores pus llc_bytes kernel thp_setting
 thp_used cpu_governor compiler cflags libbenchmark_version libbenchmark_build_type
 libbenchmark_build_note heapbench_commit heapbench_dirty date_utc command_line pinning
@@ -26,8 +26,8 @@ perf_cycles perf_instructions perf_cache_misses perf_dtlb_misses perf_faults pag
 case_run() {
     local out=$tmp/r dir rc start
     start=$(date +%s)
-    "$hb" bench --profile quick --filter 'baseline|shim' --repetitions 2 --out "$out" \
-        >"$tmp/run.out" 2>"$tmp/run.err"; rc=$?
+    "$hb" bench --profile quick --filter 'baseline|shim' --processes 2 --repetitions 2 \
+        --out "$out" >"$tmp/run.out" 2>"$tmp/run.err"; rc=$?
     [ "$rc" -eq 0 ] || { fail run "exit $rc: $(tail -n 3 "$tmp/run.err")"; return; }
     [ "$(finished "$out" | wc -l)" -eq 1 ] || { fail run "expected one results folder"; return; }
     dir=$(finished "$out")
@@ -36,14 +36,24 @@ case_run() {
     grep -q '"benchmarks"' "$dir/gbench.json" || { fail run "gbench.json has no benchmarks"; return; }
     [ "$(head -n 1 "$dir/baseline.csv")" = "$header" ] \
         || { fail run "baseline.csv header: $(head -n 1 "$dir/baseline.csv")"; return; }
-    # quick: 4 sizes x 2 kinds x threads 1 and (2 cores) 2, 2 repetitions each
+    # quick: 4 sizes x 2 kinds x threads 1 and (2 cores) 2, 2 processes x
+    # 2 repetitions each
     local rows; rows=$(($(wc -l <"$dir/baseline.csv") - 1))
-    [ "$rows" -ge 16 ] && [ $((rows % 2)) -eq 0 ] || { fail run "baseline.csv has $rows rows"; return; }
-    for f in shim.csv baseline_summary.csv shim_summary.csv environment.csv; do
+    [ "$rows" -ge 32 ] && [ $((rows % 4)) -eq 0 ] || { fail run "baseline.csv has $rows rows"; return; }
+    for f in shim.csv baseline_summary.csv shim_summary.csv environment.csv console.log topology.xml; do
         [ -s "$dir/$f" ] || { fail run "no $f"; return; }
     done
-    grep -q '^shim/c_batch,c_batch,1,' "$dir/shim.csv" || { fail run "shim.csv has no c_batch rep 1"; return; }
+    # every repetition in each process: rep 0 and 1 of process 0 and 1
+    for rp in 0,0 1,0 0,1 1,1; do
+        grep -q "^shim/c_batch,c_batch,$rp," "$dir/shim.csv" || { fail run "shim.csv has no c_batch rep,process $rp"; return; }
+    done
+    case $(basename "$dir") in *[!A-Za-z0-9._-]*) fail run "folder name needs quoting: $dir"; return;; esac
+    grep -q '^<!DOCTYPE topology\|<topology' "$dir/topology.xml" || { fail run "topology.xml is not hwloc XML"; return; }
+    grep -q 'Benchmark  *Time' "$dir/console.log" || { fail run "console.log has no table"; return; }
+    ! grep -q 'Benchmark  *Time' "$tmp/run.out" || { fail run "table on the screen without --verbose"; return; }
     grep -q '^\[[0-9]*/[0-9]*\] baseline: .* left$' "$tmp/run.out" || { fail run "no progress lines"; return; }
+    grep -Eq '^done: [0-9]+ benchmarks run in 2 processes x 2 repetitions, 0 skipped; wall time ' \
+        "$tmp/run.out" || { fail run "no closing summary line"; return; }
     ok "run ($(( $(date +%s) - start )) s)"
     RUN_DIR=$dir
 }
@@ -63,9 +73,9 @@ case_environment() {
 # one row per benchmark.
 case_tables() {
     [ -n "${RUN_DIR:-}" ] || { fail tables "no run to look at"; return; }
-    awk -F, 'NR > 1 && ($14 == "" || $16 == "" || $9 == "") { bad++ } END { exit bad > 0 }' \
+    awk -F, 'NR > 1 && ($15 == "" || $17 == "" || $10 == "") { bad++ } END { exit bad > 0 }' \
         "$RUN_DIR/baseline.csv" || { fail tables "baseline rows without ratio"; return; }
-    head -n 1 "$RUN_DIR/baseline_summary.csv" | grep -q '^benchmark,what,param_bytes,threads,reps,real_ns_median,' \
+    head -n 1 "$RUN_DIR/baseline_summary.csv" | grep -q '^benchmark,what,param_bytes,threads,reps,processes,real_ns_median,' \
         || { fail tables "summary header"; return; }
     local b s
     b=$(tail -n +2 "$RUN_DIR/baseline.csv" | cut -d, -f1 | sort -u | wc -l)
@@ -83,7 +93,7 @@ case_interrupt() {
         >"$tmp/int.out" 2>&1 &
     pid=$!
     for i in $(seq 100); do
-        [ "$(leftovers "$out")" -gt 0 ] && grep -q '^\[1/' "$tmp/int.out" && break
+        [ "$(leftovers "$out")" -gt 0 ] && grep -q '^heapbench bench:' "$tmp/int.out" && break
         sleep 0.1
     done
     kill -"$sig" "$pid"

@@ -26,7 +26,7 @@ passed=0 failed=0
 ok()   { echo "ok   $1"; passed=$((passed + 1)); }
 fail() { echo "FAIL $1: $2"; failed=$((failed + 1)); }
 
-bench() { "$hb" bench --profile quick --filter 'baseline|shim' --repetitions 2 --out "$out" "$@"; }
+bench() { "$hb" bench --profile quick --filter 'baseline|shim' --processes 2 --repetitions 2 --out "$out" "$@"; }
 
 # Run folders (names without the leading dot) and temporary ones.
 runs() { find "$out" -mindepth 1 -maxdepth 1 -type d ! -name '.*' -printf '%f\n' | sort; }
@@ -76,14 +76,14 @@ kill_case() {
     local sig=$1 who=$2 when=$3 name="kill_${1}_${2}_$3" rc before after_runs before_runs r t i
     before_runs=$(runs); t=$(temps)
     before=$(sums $before_runs)
-    setsid "$hb" bench --profile quick --filter 'baseline|shim' --repetitions 2 --out "$out" \
+    setsid "$hb" bench --profile quick --filter 'baseline|shim' --processes 2 --repetitions 2 --out "$out" \
         >"$tmp/run.out" 2>&1 &
     pid=$!
     case $when in
         early)  sleep 0.02 ;;
-        middle) wait_for '^\[1/' ;;
-        late)   wait_for "^\[$((TOTAL - 1))/" ;;
-        end)    wait_for "^\[$TOTAL/" ;;     # writing the tables, or renaming
+        middle) wait_for '^\[[0-9]*/' ;;                   # a process done
+        late)   wait_for '^\[[0-9]*/[0-9]*\] shim: process 1/2 done' ;;
+        end)    wait_for '^\[[0-9]*/[0-9]*\] shim: process 2/2 done' ;; # writing, renaming
     esac
     if [ "$who" = group ]; then kill -"$sig" -- -"$pid" 2>/dev/null; else kill -"$sig" "$pid" 2>/dev/null; fi
     wait "$pid" 2>/dev/null; rc=$?     # (no "Killed" notice from bash)

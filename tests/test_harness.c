@@ -252,18 +252,18 @@ TEST(results_family_csv_check)
     CHECK_STR(fam[3], "shim");
     CAPTURE(csv, hb_results_write_csv(&r, "init", f));
     CHECK_STR(line_of(csv, 0),
-              "benchmark,what,strategy,ram_gib,repetition,iterations,real_ns,cpu_ns,"
+              "benchmark,what,strategy,ram_gib,repetition,process,iterations,real_ns,cpu_ns,"
               "pages,bytes,ns_per_page,ms_per_gib,gbps,baseline,baseline_gbps,ratio,"
               "faults,cycles,instructions,cache_misses,dtlb_misses,cycles_per_page,"
               "instructions_per_page,cache_misses_per_page,dtlb_misses_per_page,merges");
     CHECK_STR(line_of(csv, 1),
-              "init/boot/strategy:chunked/ram_gib:1,boot,chunked,1,0,10,500000,500000,"
+              "init/boot/strategy:chunked/ram_gib:1,boot,chunked,1,0,0,10,500000,500000,"
               "65536,2097152,7.629394531,2,4.194304,"
               "baseline/memset/bytes:4194304/threads:1,8,1.907348633,0,,,,,,,,,7");
     CHECK_STR(line_of(csv, 4), "");
     free(csv);
     CAPTURE(csv, hb_results_write_csv(&r, "shim", f));
-    CHECK_STR(line_of(csv, 1), "shim/c_batch,c_batch,0,10,0.3,0.3,,,,,,,,,,,,,,,,,");
+    CHECK_STR(line_of(csv, 1), "shim/c_batch,c_batch,0,0,10,0.3,0.3,,,,,,,,,,,,,,,,,");
     free(csv);
     hb_results_free(&r);
 }
@@ -276,11 +276,19 @@ TEST(results_summary_csv_check)
     fill(&r);
     CAPTURE(csv, hb_results_write_summary(&r, "shim", f));
     CHECK_STR(line_of(csv, 0),
-              "benchmark,what,reps,real_ns_median,real_ns_min,real_ns_max,real_ns_q1,"
-              "real_ns_q3,ns_per_page_median,ns_per_page_min,ns_per_page_max,"
-              "ns_per_page_q1,ns_per_page_q3,ratio_median,ratio_min,ratio_max,ratio_q1,"
-              "ratio_q3,gbps_median,gbps_min,gbps_max,gbps_q1,gbps_q3");
-    CHECK_STR(line_of(csv, 1), "shim/c_batch,c_batch,3,0.4,0.3,0.5,0.35,0.45,,,,,,,,,,,,,,,");
+              "benchmark,what,reps,processes,real_ns_median,real_ns_min,real_ns_max,"
+              "real_ns_q1,real_ns_q3,real_ns_ci_lo,real_ns_ci_hi,real_ns_cv_between,"
+              "real_ns_cv_within,real_ns_mde_pct,ns_per_page_median,ns_per_page_min,"
+              "ns_per_page_max,ns_per_page_q1,ns_per_page_q3,ns_per_page_ci_lo,"
+              "ns_per_page_ci_hi,ns_per_page_cv_between,ns_per_page_cv_within,"
+              "ns_per_page_mde_pct,ratio_median,ratio_min,ratio_max,ratio_q1,ratio_q3,"
+              "ratio_ci_lo,ratio_ci_hi,ratio_cv_between,ratio_cv_within,ratio_mde_pct,"
+              "gbps_median,gbps_min,gbps_max,gbps_q1,gbps_q3,gbps_ci_lo,gbps_ci_hi,"
+              "gbps_cv_between,gbps_cv_within,gbps_mde_pct");
+    /* One process of 0.3, 0.4, 0.5: no between-process spread to measure
+     * (cv_between, mde_pct empty); within: SD 0.1 over mean 0.4. */
+    CHECK_STR(line_of(csv, 1), "shim/c_batch,c_batch,3,1,0.4,0.3,0.5,0.35,0.45,0.3,0.5,,0.25,"
+                               ",,,,,,,,,,,,,,,,,,,,,,,,,,,,,,");
     CHECK_STR(line_of(csv, 2), "");
     free(csv);
     CHECK(fabs(hb_results_median_real_ns(&r, "shim/c_batch") - 0.4) < 1e-12);
@@ -300,7 +308,8 @@ TEST(results_errors_skipped_check)
     CHECK_EQ(r.nr, 0);
     CHECK_EQ(r.nr_skips, 1);
     CAPTURE(txt, hb_results_write_skipped(&r, f));
-    CHECK_STR(txt, "init/boot/ram_gib:4096: needs 32 GiB, 20 GiB available\n");
+    CHECK_STR(txt, "benchmark,reason\n"
+                   "init/boot/ram_gib:4096,\"needs 32 GiB, 20 GiB available\"\n");
     free(txt);
     hb_results_free(&r);
 }
