@@ -24,6 +24,7 @@
 #define _GNU_SOURCE
 #include "bench/gbench.h"
 #include "bench/harness.h"
+#include "bench/membudget.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -99,15 +100,30 @@ static int buffer_create(struct baseline *b)
     return 0;
 }
 
+/* The memory budget lets it go when another family needs the room. */
+static void buffer_release(void *arg)
+{
+    struct baseline *b = arg;
+
+    munmap(b->buf, b->cap);
+    b->buf = NULL;
+}
+
 static unsigned char *buffer_get(struct baseline *b, char *why, size_t len)
 {
     unsigned char *buf;
 
     pthread_mutex_lock(&b->lock);
+    if (!b->buf && !b->err && !hb_mem_fits(b->ctx->mem, "baseline", b->cap, why, len)) {
+        pthread_mutex_unlock(&b->lock);
+        return NULL;
+    }
     if (!b->buf && !b->err) {
         int rc = buffer_create(b);
         if (rc)
             b->err = -rc;
+        else
+            hb_mem_hold(b->ctx->mem, b, "baseline", b->cap, buffer_release, b);
     }
     buf = b->buf;
     if (!buf)

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "bench/fixture.h"
+#include "bench/membudget.h"
 #include "bench/topo.h"
 
 /* ------------------------------------------------------------------------
@@ -52,6 +53,7 @@ void hb_fix_init(struct hb_fixtures *f, const struct hb_bench_ctx *ctx)
 void hb_fix_release(struct hb_fixtures *f)
 {
     for (unsigned i = 0; i < HB_FIX_SLOTS; i++) {
+        hb_mem_drop(f->ctx->mem, f->slot[i].heap);
         pa_heap_destroy(f->slot[i].heap);
         f->slot[i].heap = NULL;
     }
@@ -64,6 +66,16 @@ static int bind_area(void *addr, size_t len, unsigned node, void *arg)
     if (!ctx->topo || !ctx->layout || node >= PA_MAX_NODES || !ctx->layout->host_node[node])
         return -ENODEV;
     return hb_topo_bind_area(addr, len, node, ctx->topo);
+}
+
+/* The memory budget counts the tables still cached; if the new one does
+ * not fit next to them, they go (a cache is not worth a skip). */
+static bool fits_budget(struct hb_fixtures *f, uint64_t bytes, char *why, size_t whylen)
+{
+    if (hb_mem_fits(f->ctx->mem, "fixtures", bytes, why, whylen))
+        return true;
+    hb_fix_release(f);
+    return hb_mem_fits(f->ctx->mem, "fixtures", bytes, why, whylen);
 }
 
 static struct pa_heap *build(struct hb_fixtures *f, const struct hb_fix_key *k,
@@ -85,7 +97,7 @@ static struct pa_heap *build(struct hb_fixtures *f, const struct hb_fix_key *k,
     if (pa_frametable_bytes(r, nr, k->max_order, &bytes) || bytes > f->ctx->max_table_bytes) {
         snprintf(why, whylen, "frame table of %.1f GiB does not fit (%.1f GiB available)",
                  (double)bytes / (1 << 30), (double)f->ctx->max_table_bytes / (1 << 30));
-    } else {
+    } else if (fits_budget(f, bytes, why, whylen)) {
         struct pa_heap_config cfg = {
             .ranges = r, .nr_ranges = nr, .encoding = k->enc, .max_order = k->max_order,
             .hugepages = f->ctx->hugepages, .reserve_boundary = k->reserve_boundary,
@@ -94,6 +106,8 @@ static struct pa_heap *build(struct hb_fixtures *f, const struct hb_fix_key *k,
         int rc = pa_heap_create(&cfg, &h);
         if (rc)
             snprintf(why, whylen, "cannot build the heap: %s", strerror(-rc));
+        else
+            hb_mem_hold(f->ctx->mem, h, "fixtures", bytes, NULL, NULL);
     }
     if (!(k->given && given))
         free(r);
@@ -118,7 +132,9 @@ struct pa_heap *hb_fix_get(struct hb_fixtures *f, const struct hb_fix_key *k,
         }
     /* Free the victim first: two big tables need not fit at once. */
     unsigned v = f->next++ % HB_FIX_SLOTS;
+    hb_mem_drop(f->ctx->mem, f->slot[v].heap);
     pa_heap_destroy(f->slot[v].heap);
+    f->slot[v].heap = NULL;
     f->slot[v].heap = build(f, k, why, whylen);
     f->slot[v].key = *k;
     return f->slot[v].heap;

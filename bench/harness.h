@@ -24,12 +24,15 @@
 
 enum hb_profile { HB_PROFILE_QUICK, HB_PROFILE_DEFAULT, HB_PROFILE_FULL };
 
+struct hb_membudget;                  /* bench/membudget.h */
+
 struct hb_bench_ctx {
     enum hb_profile profile;
     const struct hb_layout *layout;   /* the layout options given (or host) */
     struct hb_topo *topo;             /* host topology, for binding */
     uint64_t max_table_bytes;         /* largest frame table that fits */
     bool hugepages;                   /* THP allowed for fixtures */
+    struct hb_membudget *mem;         /* what may be live at once (or NULL) */
 };
 
 /* Each family's registration, called by `heapbench bench` in this order. */
