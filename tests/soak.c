@@ -5,9 +5,13 @@
  *
  * The layout is about 8.3 GiB on two nodes whose boundary is not aligned to
  * any block size, with low memory below 640 KiB (MFN 0 in RAM), a hole
- * below 8 GiB and RAM above it.  The heap is lazy (uninit encoding), so
- * most memory enters it through allocations that find a node short.  Boot
- * allocations, some on a given node, are returned in pieces along the way.
+ * below 8 GiB and RAM above it.  The heap is deferred (uninit encoding):
+ * for the first quarter of the run it is lazy, and most memory enters it
+ * through allocations that find a node short; then the node threads start
+ * and initialise the rest while allocations and frees go on, until the
+ * half-way point joins them.  Boot allocations, some on a given node, are
+ * returned in pieces all along (before, during and after the threads).
+ * The model has no page offlining, so the soak has none either.
  * The soak keeps its own bitmap of the pages it holds and checks every block
  * the heap hands out against it; it is built at PA_DEBUG=1 (misuse checks
  * on, no autocheck) and -O2 so that the operation count can be large, and
@@ -294,11 +298,13 @@ static void sk_step(struct soak *s, uint64_t total)
         sk_alloc(s);
     else if (s->nheld)
         sk_free_held(s, (size_t)sk_below(s, s->nheld));
-    if (s->ops % 1000003 == 0)
+    if (s->ops % 250007 == 0)
         sk_boot_piece(s);
+    if (s->ops == total / 4 && pa_deferred_start(s->h, NULL, NULL))
+        sk_fail(s, "pa_deferred_start failed");
     if (s->ops % 99991 == 0)
         sk_double_free(s);
-    if (s->ops == total / 2 && pa_lazy_finish(s->h, 1))
+    if (s->ops == total / 2 && pa_lazy_finish(s->h, 1))    /* joins the threads */
         sk_fail(s, "pa_lazy_finish(1) failed");
 }
 
@@ -364,7 +370,7 @@ int main(int argc, char **argv)
     struct soak s = { .rng = 0x5eed };
     double t0, t1;
 
-    s.h = sk_heap(PA_STRAT_LAZY);
+    s.h = sk_heap(PA_STRAT_DEFERRED);
     s.held = malloc(SK_MAX_HELD * sizeof *s.held);
     s.bitmap = calloc(SK_TOP / 64 + 1, sizeof *s.bitmap);
     if (!s.held || !s.bitmap || sk_boot(s.h, s.boot_mfn)) {
@@ -375,7 +381,8 @@ int main(int argc, char **argv)
         s.boot_left[i] = sk_boot_req[i].pages;
         sk_mark(&s, s.boot_mfn[i], sk_boot_req[i].pages, true);
     }
-    printf("soak: %" PRIu64 " ops on %.2f GiB, 2 nodes, lazy, check every %" PRIu64 "\n",
+    printf("soak: %" PRIu64 " ops on %.2f GiB, 2 nodes, deferred (threads from 1/4 to 1/2), "
+           "check every %" PRIu64 "\n",
            total, (double)SK_TOP * PA_PAGE_SIZE / (1 << 30), every);
     t0 = sk_now();
     for (s.ops = 1; s.ops <= total && s.failures < 10; s.ops++) {

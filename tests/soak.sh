@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # soak.sh - build the soak (tests/soak.c: -O2, PA_DEBUG=1, misuse checks on,
-# autocheck off) into build/soak/ and run it.  Not part of `make test`.
+# autocheck off) into $BUILD/soak/ (BUILD defaults to build) and run it.
+# Not part of `make test`.
 # Usage: tests/soak.sh [OPS] [CHECK_EVERY]   (defaults 20000000 5000000)
 # Ends with "soak: N passed, N failed".
 set -u
 root=$(cd "$(dirname "$0")/.." && pwd)
-out=$root/build/soak
+out=$root/${BUILD:-build}/soak
 cc=${CC:-cc}
 mkdir -p "$out"
 cd "$root" || exit 1
