@@ -402,6 +402,19 @@ static void mark_pages_inuse(struct pa_heap *h, pa_pdx_t pdx, unsigned order,
     h->last_flush_stamp = flush_stamp;
 }
 
+/* The zone take_block would serve from now, or -1 if none can. */
+static int fit_zone(struct pa_heap *h, unsigned node, unsigned order)
+{
+    for (int z = PA_NR_ZONES - 1; z >= 0; z--) {
+        if (h->avail[(size_t)node * PA_NR_ZONES + z] < (1ULL << order))
+            continue;
+        for (unsigned j = order; j <= h->max_order; j++)
+            if (pai_list(h, node, (unsigned)z, j)->head != PA_PDX_NONE)
+                return z;
+    }
+    return -1;
+}
+
 static uint64_t alloc_from_node(struct pa_heap *h, unsigned node,
                                 unsigned order, uint64_t owner)
 {
@@ -436,9 +449,12 @@ uint64_t pa_alloc_heap_pages(struct pa_heap *h, unsigned order, int node,
     pai_lock(h);
     for (unsigned k = 0; k < h->nr_nodes && mfn == PA_INVALID_MFN; k++) {
         unsigned n = (first + k) % h->nr_nodes;
-        do
-            mfn = alloc_from_node(h, n, order, owner);
-        while (mfn == PA_INVALID_MFN && pai_lazy_grow(h, n));
+        /* Lazy heaps first grow what a fully initialised heap would
+         * serve from: pending memory in a higher zone than the lists can
+         * serve now, holding an aligned block of the order. */
+        while (pai_lazy_grow_for(h, n, order, fit_zone(h, n, order)))
+            ;
+        mfn = alloc_from_node(h, n, order, owner);
     }
     pai_autocheck(h);
     pai_unlock(h);

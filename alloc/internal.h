@@ -268,6 +268,11 @@ int pai_lazy_record(struct pa_heap *h, uint64_t mfn, uint64_t nr);
 int pai_thread_stacks(struct pa_heap *h);
 /* Initialise the node's next pending chunk; false if nothing is pending. */
 bool pai_lazy_grow(struct pa_heap *h, unsigned node);
+/* For an allocation of 2^order on node: grow the node's pending memory in
+ * the zone an eager heap would serve from, if above fit_zone (the zone
+ * the lists can serve from now, -1: none); false if nothing to grow. */
+bool pai_lazy_grow_for(struct pa_heap *h, unsigned node, unsigned order,
+                       int fit_zone);
 bool pai_overlaps_pending(const struct pa_heap *h, uint64_t mfn, uint64_t nr);
 
 /* ------------------------------------------------------------------------

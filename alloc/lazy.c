@@ -103,37 +103,121 @@ static struct pai_run *next_run(struct pa_heap *h, unsigned node)
     return i < h->nr_runs ? &h->runs[i] : NULL;
 }
 
-bool pai_lazy_grow(struct pa_heap *h, unsigned node)
+/* Initialise [start, stop) of run r, which is off the pending run already
+ * (the caller moved r's start or end), as the eager init path does. */
+static bool grow_piece(struct pa_heap *h, unsigned node, uint64_t start,
+                       uint64_t stop)
 {
-    uint64_t block = 1ULL << h->max_order, stop;
-    struct pai_run *r;
-
-    if (h->strategy != PA_STRAT_LAZY && h->strategy != PA_STRAT_DEFERRED)
-        return false;
-    pai_node_touch(h, node, NULL, NULL);
-    r = next_run(h, node);
-    if (!r)
-        return false;
-    stop = ((r->start + block) & ~(block - 1));
-    if (stop > r->end)
-        stop = r->end;
-
-    /* Off the pending run, but still "not yours to free" until done.  With
-     * every slot busy (more growers than node threads plus callers allow
-     * for) grow nothing now rather than lose track. */
+    /* Off the pending run, but still "not yours to free" until done. */
     size_t slot = 0;
     while (slot < PAI_MAX_INFLIGHT && h->inflight_used[slot])
         slot++;
     if (slot == PAI_MAX_INFLIGHT)
         return false;
-    h->inflight[slot] = (struct pai_run){ r->start, stop, node };
+    h->inflight[slot] = (struct pai_run){ start, stop, node };
     h->inflight_used[slot] = true;
-    r->start = stop;
     /* The same init path as eager (per-page node lookup, then chunks), as
      * the patch's free_heap_pages hands uninitialised pages to it. */
-    pai_init_scanned(h, h->inflight[slot].start, stop - h->inflight[slot].start);
+    pai_init_scanned(h, start, stop - start);
     h->inflight_used[slot] = false;
     return true;
+}
+
+static bool inflight_full(const struct pa_heap *h)
+{
+    for (size_t i = 0; i < PAI_MAX_INFLIGHT; i++)
+        if (!h->inflight_used[i])
+            return false;
+    return true;
+}
+
+/* Threads and the finishing call: the node's runs in hand-off order, each
+ * from its bottom, a chunk (up to a max_order boundary) at a time.  With
+ * every in-flight slot busy, grow nothing now rather than lose track. */
+bool pai_lazy_grow(struct pa_heap *h, unsigned node)
+{
+    uint64_t block = 1ULL << h->max_order, start, stop;
+    struct pai_run *r;
+
+    if (!pa_strategy_is_lazy(h->strategy))
+        return false;
+    pai_node_touch(h, node, NULL, NULL);
+    r = next_run(h, node);
+    if (!r || inflight_full(h))
+        return false;
+    start = r->start;
+    stop = ((start + block) & ~(block - 1));
+    if (stop > r->end)
+        stop = r->end;
+    r->start = stop;
+    return grow_piece(h, node, start, stop);
+}
+
+/* The highest block of 2^order pages, aligned, inside pending run r;
+ * PA_INVALID_MFN if none fits. */
+static uint64_t top_block(const struct pai_run *r, unsigned order)
+{
+    uint64_t n = 1ULL << order, b;
+
+    if (r->end < n)
+        return PA_INVALID_MFN;
+    b = (r->end & ~(n - 1)) - n;
+    return b >= r->start && r->end - r->start >= n ? b : PA_INVALID_MFN;
+}
+
+/*
+ * Allocations: grow what an eager heap would serve from.  Eager serves the
+ * highest zone that has a block of the order; so find the pending run of
+ * the node whose highest aligned 2^order block is highest, and grow it
+ * from its top, a chunk (down to a max_order boundary) at a time, while
+ * that block's zone is above fit_zone (the zone the lists could serve
+ * now, -1 if none).  A request no pending run can meet grows nothing.
+ */
+/* The pending run of node whose highest aligned 2^order block is
+ * highest, and that block (*b); NULL if no pending run holds one. */
+static struct pai_run *best_run(struct pa_heap *h, unsigned node,
+                                unsigned order, uint64_t *b)
+{
+    struct pai_run *best = NULL;
+
+    for (size_t i = h->run_cursor[node]; i < h->nr_runs; i++) {
+        struct pai_run *r = &h->runs[i];
+        uint64_t t;
+        if (r->node != node || r->start >= r->end)
+            continue;
+        t = top_block(r, order);
+        if (t != PA_INVALID_MFN && (!best || t > *b)) {
+            best = r;
+            *b = t;
+        }
+    }
+    return best;
+}
+
+bool pai_lazy_grow_for(struct pa_heap *h, unsigned node, unsigned order,
+                       int fit_zone)
+{
+    uint64_t block = 1ULL << h->max_order, b = 0, start, stop;
+    struct pai_run *best;
+
+    if (!pa_strategy_is_lazy(h->strategy) || inflight_full(h))
+        return false;
+    best = best_run(h, node, order, &b);
+    if (!best || (int)pa_mfn_zone(b) <= fit_zone)
+        return false;
+    if (!h->node_meta[node] || !h->node_init[node]) {
+        /* The node's heap first (its metadata may shorten a run). */
+        pai_node_touch(h, node, NULL, NULL);
+        best = best_run(h, node, order, &b);
+        if (!best || (int)pa_mfn_zone(b) <= fit_zone)
+            return false;
+    }
+    stop = best->end;
+    start = (stop - 1) & ~(block - 1);
+    if (start < best->start)
+        start = best->start;
+    best->end = start;
+    return grow_piece(h, node, start, stop);
 }
 
 int pa_lazy_finish(struct pa_heap *h, int node)

@@ -319,6 +319,45 @@ TEST(strategies_lazy_end_boot_allocator_untouched_check)
 }
 
 /*
+ * Zone order, lazy against eager:
+ *   0x10                 0x1000                 0x2000
+ *   |zones 5..12 ........|zone 13 ..............|      node 0, max_order 8
+ * Expect: the first order-0 allocation comes from zone 13 for every
+ * strategy (eager heaps serve the highest zone first; lazy grows the
+ * pending memory an eager heap would serve from, not its lowest run);
+ * an order-8 request on a node with no aligned 256-page block left
+ * pending or free fails without initialising anything more.
+ */
+TEST(strategies_lazy_alloc_zone_order_check)
+{
+    struct pa_range r[] = { { 0x10, 0x2000, 0 } };
+    struct pa_range small[] = { { 0x10, 0xf0, 0 } };
+
+    for (int s = 0; s < PA_NR_STRATEGIES; s++) {
+        struct pa_heap *h = hu_heap_strat(r, 1, 8, (enum pa_strategy)s);
+        uint64_t m;
+        if (!h)
+            return;
+        CHECK_EQ(hu_boot(h, NULL, 0, 0), 0);
+        m = pa_alloc_heap_pages(h, 0, 0, 1);
+        if (pa_mfn_zone(m) != 13)
+            hb_check_fail(__FILE__, __LINE__, "%s: first page from zone %u, not 13",
+                          pa_strategy_name((enum pa_strategy)s), pa_mfn_zone(m));
+        CHECK_EQ(hu_finish(h), 0);
+        CHECK_HEAP(h);
+        pa_heap_destroy(h);
+    }
+    struct pa_heap *h = hu_heap_strat(small, 1, 8, PA_STRAT_LAZY);
+    if (!h)
+        return;
+    CHECK_EQ(hu_boot(h, NULL, 0, 0), 0);
+    CHECK_EQ(pa_alloc_heap_pages(h, 8, 0, 1), PA_INVALID_MFN);
+    CHECK_EQ(pa_lazy_pending(h, 0), 0xf0 - 0x10);
+    CHECK_EQ(pa_avail(h, 0, -1), 0);
+    pa_heap_destroy(h);
+}
+
+/*
  * The patch as posted: end_boot_allocator stays eager.
  *   0x100   0x120 0x130               0x200
  *   |mmmm....|BBBB|..................|       node 0, max_order 8,
@@ -365,10 +404,13 @@ TEST(strategies_patch_eager_boot_free_through_init_check)
 
 /*
  *   0x1000                                  0x1400
- *   |chunk 0 |chunk 1 |chunk 2 |chunk 3 |          node 0, max_order 8
- * Expect: the first allocation takes metadata and initialises one chunk
- * (0x1000..0x10ff); pending drops by 0x100 per chunk, and only when the
- * node cannot satisfy an allocation; node 1 is never touched while node 0
+ *   |chunk 0 |chunk 1 |chunk 2 |chunk 3 |          node 0, max_order 8,
+ *                                                  all of it zone 13
+ * Expect: the first allocation takes metadata (from chunk 0, as eager
+ * does) and initialises one chunk, the top one, where the run's highest
+ * block lies (the highest zone first, as an eager heap serves); pending
+ * drops by 0x100 per chunk, and only when the node's lists cannot serve
+ * the request from as high a zone; node 1 is never touched while node 0
  * can grow.
  */
 TEST(strategies_lazy_alloc_grows_by_chunk_check)
@@ -382,18 +424,18 @@ TEST(strategies_lazy_alloc_grows_by_chunk_check)
     CHECK_EQ(hu_boot(h, NULL, 0, 0), 0);
     CHECK_EQ(pa_lazy_pending(h, 0), 0x400);
     m = pa_alloc_heap_pages(h, 0, 0, 1);
-    CHECK(m >= 0x1000 + PA_NODE_META_PAGES && m < 0x1100);
-    CHECK_EQ(pa_lazy_pending(h, 0), 0x300);
-    CHECK_EQ(pa_avail(h, 0, -1), 0x100 - PA_NODE_META_PAGES - 1);
-    m = pa_alloc_heap_pages(h, 4, 0, 1);          /* fits in chunk 0 */
-    CHECK(m >= 0x1000 && m < 0x1100);
-    CHECK_EQ(pa_lazy_pending(h, 0), 0x300);
-    m = pa_alloc_heap_pages(h, 8, 0, 1);          /* needs chunk 1 */
-    CHECK_EQ(m, 0x1100);
-    CHECK_EQ(pa_lazy_pending(h, 0), 0x200);
-    m = pa_alloc_heap_pages(h, 8, 0, 1);
+    CHECK(m >= 0x1300 && m < 0x1400);
+    CHECK_EQ(pa_lazy_pending(h, 0), 0x300 - PA_NODE_META_PAGES);
+    CHECK_EQ(pa_avail(h, 0, -1), 0x100 - 1);
+    m = pa_alloc_heap_pages(h, 4, 0, 1);          /* fits in chunk 3 */
+    CHECK(m >= 0x1300 && m < 0x1400);
+    CHECK_EQ(pa_lazy_pending(h, 0), 0x300 - PA_NODE_META_PAGES);
+    m = pa_alloc_heap_pages(h, 8, 0, 1);          /* needs chunk 2 */
     CHECK_EQ(m, 0x1200);
-    CHECK_EQ(pa_lazy_pending(h, 0), 0x100);
+    CHECK_EQ(pa_lazy_pending(h, 0), 0x200 - PA_NODE_META_PAGES);
+    m = pa_alloc_heap_pages(h, 8, 0, 1);
+    CHECK_EQ(m, 0x1100);
+    CHECK_EQ(pa_lazy_pending(h, 0), 0x100 - PA_NODE_META_PAGES);
     CHECK_EQ(pa_lazy_pending(h, 1), 0x100);       /* node 1 untouched */
     CHECK_EQ(pa_avail(h, 1, -1), 0);
     CHECK_EQ(pa_lazy_finish(h, 0), 0);
