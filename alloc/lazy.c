@@ -6,10 +6,16 @@
  * touches no frame-table entry: every page stays in state 0, which the
  * uninit encoding reads as "uninitialised".  Memory then enters the heap in
  * three ways: a free of uninitialised pages goes through the init path
- * (buddy.c); an allocation that finds a node short initialises that node's
- * next chunk (at least one max_order block, ending on a max_order boundary);
- * pa_lazy_finish initialises what is left.  Deferred heaps add one thread
- * per node doing the same chunk by chunk in the background.
+ * (buddy.c); an allocation initialises, a chunk (up to a max_order
+ * boundary) at a time, the pending memory an eager heap would have served
+ * it from: the highest zone of the node holding an aligned block of the
+ * order, above what the lists can serve now; pa_lazy_finish initialises
+ * what is left.  Deferred heaps add one thread per node doing the same
+ * chunk by chunk in the background, each run from its bottom.
+ *
+ * Lazy and deferred are this project's extensions of the
+ * PGC_state_uninitialised patch, not the patch: the patch as posted keeps
+ * end_boot_allocator eager (strategy "patch", init.c).
  *
  * Locking: one heap lock, as Xen's heap_lock, taken per chunk by the
  * threads and per call by alloc and free.  A chunk of 2^max_order pages is
