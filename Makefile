@@ -89,7 +89,7 @@ OBJ_BENCH  := $(BENCH_LIB:%.c=$(BUILD)/%.o) $(BENCH_FAM:%.c=$(BUILD)/%.o) \
 TOBJ       := $(ALLOC_SRC:%.c=$(TBUILD)/%.o) $(TEST_BENCH:%.c=$(TBUILD)/%.o) \
               $(TEST_SRC:%.c=$(TBUILD)/%.o)
 
-.PHONY: all test bench report compare perf help clean fuzz soak
+.PHONY: all test bench report compare perf help clean fuzz soak numa-test
 
 all: $(BUILD)/heapbench
 
@@ -141,8 +141,25 @@ $(TBUILD)/run_tests: $(TOBJ)
 # Tests: unit tests under sanitizers, then the command line against the
 # release binary; tests/run.sh prints the one summary line.
 # ---------------------------------------------------------------------------
-test: $(TBUILD)/run_tests $(BUILD)/heapbench
+test: $(TBUILD)/run_tests $(BUILD)/heapbench $(NUMA_BIN)
 	$(Q)bash tests/run.sh $(TBUILD)/run_tests $(BUILD)/heapbench
+
+# ---------------------------------------------------------------------------
+# NUMA guests: QEMU boots Debian's kernel with NUMA=... nodes (default: two
+# nodes, and four unequal ones with a memory-only node); inside, heapbench's
+# NUMA paths run and are checked (tests/numa/run.sh).  `make test` runs the
+# same when QEMU, a kernel and busybox are installed.
+# ---------------------------------------------------------------------------
+NUMA       ?=
+NUMA_BIN   := $(BUILD)/tests/numa/placement
+NUMA_LIB   := $(filter-out bench/cmd_bench.c,$(BENCH_LIB))
+
+$(NUMA_BIN): $(BUILD)/tests/numa/placement.o $(NUMA_LIB:%.c=$(BUILD)/%.o) $(BUILD)/libpa.a
+	@echo "  LINK    $@"
+	$(Q)$(CC) -pthread -o $@ $^ $(PKG_LIBS) -lpthread -lm
+
+numa-test: $(TBUILD)/run_tests $(BUILD)/heapbench $(NUMA_BIN)
+	$(Q)bash tests/numa/run.sh $(BUILD) $(if $(NUMA),"$(NUMA)")
 
 # ---------------------------------------------------------------------------
 # Benchmarks and reports
@@ -173,11 +190,12 @@ soak:
 
 
 help:
-	@echo "targets: all test bench report compare perf fuzz soak deps clean"
+	@echo "targets: all test bench report compare perf fuzz soak numa-test deps clean"
 	@echo "knobs:   BUILD=$(BUILD) CC=$(CC) CXX=$(CXX) OPT=$(OPT) V=1"
 	@echo "         PROFILE=quick|default|full (bench)  REPS=N  HEAPBENCH_ARGS=..."
 	@echo "         RUN=results/... (report)  BASE= NEW= (compare)  BENCH=REGEX (perf)"
 	@echo "         FUZZ_SECONDS=$(FUZZ_SECONDS) (fuzz)  SOAK_OPS=$(SOAK_OPS) (soak)"
+	@echo "         NUMA=\"2x2G 1536M,1536M,2G,1G:nocpu\" (numa-test: guests' nodes)"
 
 clean:
 	rm -rf $(BUILD)

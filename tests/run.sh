@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Run every test suite and print one summary line: "N passed, N failed".
-# Usage: tests/run.sh UNIT_RUNNER HEAPBENCH
+# Usage: tests/run.sh UNIT_RUNNER HEAPBENCH   (HEAPBENCH's folder is the
+# build folder: the NUMA guests take their binaries from there)
 set -u
 runner=$1 heapbench=$2
 here=$(cd "$(dirname "$0")" && pwd)
@@ -24,5 +25,10 @@ for suite in "$here"/cli_*.sh; do
     bash "$suite" "$heapbench" 2>&1 | tee "$out"
     tally "$(grep -E ': [0-9]+ passed, [0-9]+ failed$' "$out" | tail -n 1)"
 done
+# Multi-node guests under QEMU (tests/numa/run.sh), when QEMU, a kernel and
+# busybox are installed; otherwise one line says why they were skipped.
+build=$(dirname "$heapbench")
+bash "$here/numa/run.sh" --if-possible "$build" 2>&1 | tee "$out"
+tally "$(grep -E '^numa: [0-9]+ passed, [0-9]+ failed$' "$out" | tail -n 1)"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
