@@ -77,7 +77,7 @@ static const char *const profile_min_time[] = { "0.02", "0.05", "0.2" };
 
 /* Processes and repetitions per profile (quick, default, full): the
  * default run fits 15 minutes on 2 cores (README). */
-static const int profile_procs[] = { 3, 4, 10 };
+static const int profile_procs[] = { 3, 3, 10 };
 static const int profile_reps[] = { 2, 2, 3 };
 
 struct bench_opts {
@@ -687,7 +687,7 @@ static const struct family_def {
 } families[] = {
     { "baseline", hb_family_baseline_register, 0.4 },
     { "shim", hb_family_shim_register, 0.4 },
-    { "init", hb_family_init_register, 0.15 },
+    { "init", hb_family_init_register, 0.3 },
     { "free", hb_family_free_register, 0.12 },
     { "state", hb_family_state_register, 0.3 },
 };
