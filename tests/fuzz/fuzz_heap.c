@@ -494,16 +494,45 @@ static void fz_free_item(struct fz *f, size_t i, unsigned how)
  * Operations: allocation and claims
  * ------------------------------------------------------------------------ */
 
-/* A node that alloc skipped must have had nothing to give. */
+/* An aligned block of 2^order pages of the node, all pending: RAM of the
+ * node, uninitialised, held by nobody (boot pages are uninitialised too),
+ * not MFN 0.  PA_INVALID_MFN if none. */
+static uint64_t fz_pending_block(const struct fz *f, unsigned node, unsigned order)
+{
+    uint64_t nr = 1ULL << order;
+
+    for (size_t i = 0; i < f->lay.nr; i++) {
+        const struct pa_range *r = &f->lay.r[i];
+        if (r->node != node)
+            continue;
+        for (uint64_t m = (r->start + nr - 1) & ~(nr - 1); m && m + nr <= r->end; m += nr) {
+            uint64_t k = 0;
+            while (k < nr && !fz_any_held(f, m + k, 1) &&
+                   pa_page_state_is(f->h, pa_mfn_to_page(f->h, m + k), PA_STATE_UNINIT))
+                k++;
+            if (k == nr)
+                return m;
+        }
+    }
+    return PA_INVALID_MFN;
+}
+
+/* A node that alloc skipped must have had nothing to give: no free block
+ * of the order or more, and no pending memory that holds an aligned block
+ * of the order (an allocation initialises pending memory only where a
+ * block of its order fits, as an eager heap would serve it: alloc/lazy.c). */
 static void fz_expect_empty(const struct fz *f, unsigned node, unsigned order)
 {
+    uint64_t m;
+
     for (unsigned j = order; j <= f->lay.max_order; j++)
         if (pa_free_blocks(f->h, (int)node, j))
             fz_fail(f, "alloc order %u passed over node %u with a free block of order %u",
                     order, node, j);
-    if (pa_lazy_pending(f->h, (int)node))
-        fz_fail(f, "alloc order %u passed over node %u with %lu pages pending", order,
-                node, (unsigned long)pa_lazy_pending(f->h, (int)node));
+    m = fz_pending_block(f, node, order);
+    if (m != PA_INVALID_MFN)
+        fz_fail(f, "alloc order %u passed over node %u with pending block mfn %#lx", order,
+                node, (unsigned long)m);
 }
 
 /* Check a block the heap handed out, and take it. */
