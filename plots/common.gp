@@ -6,6 +6,8 @@
 #   stat(file, where)    the same over per-benchmark median/min/max of every
 #                        numeric column of a per-repetition CSV (stats.awk)
 #   distinct(file, cols, where)  the series: space-separated "col=val;..."
+#   pairs(file, by, num, den, m, where)  ratios of metric m between rows
+#                        whose column by is num and den (plots/pairs.awk)
 #   params(file, except) the parameter columns but those named, "a;b"
 #   hascol(file, col)    whether the CSV has that column
 #   need(file)           exit with status 3 ("skipped: no data") if absent
@@ -20,6 +22,9 @@ AWK = sprintf("awk -f '%s/csv.awk' -f '%s/", plotdir, plotdir)
 sel(file, where) = sprintf("< %sselect.awk' -v where='%s' '%s'", AWK, where, file)
 stat(file, where) = sprintf("< %sstats.awk' '%s' | %sselect.awk' -v where='%s'", \
                             AWK, file, AWK, where)
+# a ratio per pair of rows differing in column by (plots/pairs.awk)
+pairs(file, by, num, den, m, where) = sprintf("< %spairs.awk' -v by='%s' -v num='%s' -v den='%s' -v m='%s' -v where='%s' '%s'", \
+                                             AWK, by, num, den, m, where, file)
 distinct(file, cols, where) = system(sprintf("%sselect.awk' -v where='%s' '%s' | %squery.awk' -v mode=distinct -v cols='%s'", \
                                      AWK, where, file, AWK, cols))
 params(file, except) = system(sprintf("%squery.awk' -v mode=params -v except='%s' '%s'", AWK, except, file))

@@ -1,29 +1,48 @@
-# free_cost.gp - cost of one free by order, next to a node boundary (for
-# each boundary alignment and variant) and away from any boundary.  Median
-# with min-max of real_ns per free from free_summary.csv.
+# free_cost.gp - what a node boundary costs a free: real_ns of a block free
+# at the boundary over the same free away from it (plots/pairs.awk: ratio of
+# medians, bars from the ends of the two intervals), by order, one panel per
+# boundary alignment, one line per variant; legacy encoding.  1 = no cost.
 load system("dirname '".ARG0."'")."/common.gp"
 f = run."/free_summary.csv"
 if (!have(f)) { print "skipped: no ".f; exit status 3 }
-# Block frees only: "frag" rows hold block counts, and "range" rows (the
-# lazy range free) have their own scale; both are in the tables.
-nofrag = strstrt(distinct(f, "what", "")." ", "what=block ") ? "what=block" : "what!=frag"
-byname = hascol(f, "boundary") && hascol(f, "where") && hascol(f, "variant")
-series = distinct(f, byname ? "boundary;where;variant" : "what;".params(f, "order"), nofrag)
-
-set title "Cost of freeing one block by order, next to a node boundary and away from one"
+if (!hascol(f, "where") || !hascol(f, "boundary")) { print "skipped: no where/boundary columns in ".f; exit status 3 }
+kinds = distinct(f, "boundary", "what=block")
+if (kinds eq "" ) { print "skipped: no block frees in ".f; exit status 3 }
+# one alignment only: distinct() leaves the column out, so name it
+kinds = kinds eq "all" ? "all" : kinds
+variants = distinct(f, "variant", "what=block")
+src(w) = pairs(f, "where", "boundary", "away", "real_ns", "what=block;encoding=legacy;".w)
+N = words(kinds)
+W = 1200; H = 520
 set xlabel "order of the freed block (2^order pages)"
-set ylabel "time per free (ns)"
-set logscale y 10
-set xtics 1
-set mxtics 1
-KEYN = words(series)
-set key below maxcols 2 font ",9"
-set bmargin 4 + ceil(KEYN / 2.0) * 1.2
-dashed(s) = strstrt(s, "where=away") ? 2 : 1
-@SVG
-plot for [s in series] sel(f, nofrag.";".filt(s)) \
-     using "order":"real_ns_median":"real_ns_min":"real_ns_max" \
-     with yerrorlines dt dashed(s) title pretty(s)
-@PNG
-replot
-unset output
+set logscale y 2
+set yrange [*:*]
+set xtics 3
+set mxtics 3
+set key top left font ",10" samplen 1.5
+if (variants eq "all") { unset key }
+set xrange [-1:19]
+# one y scale for every panel, so the panels compare at a glance
+stats src("") using (column("ratio_lo")) nooutput
+ylo = STATS_min
+stats src("") using (column("ratio_hi")) nooutput
+yhi = STATS_max
+set yrange [(ylo < 1 ? ylo : 1) / 1.3 : (yhi > 1 ? yhi : 1) * 1.3]
+set arrow 1 from graph 0, first 1 to graph 1, first 1 nohead dt 2 lc rgb "#777777"
+set tmargin 4
+kname(k) = strstrt(k, "=natural") ? "natural boundary (1 GiB aligned)" : \
+           strstrt(k, "=order9") ? "boundary aligned to order 9 (2 MiB)" : \
+           strstrt(k, "=unaligned") ? "unaligned boundary (one page off)" : pretty(k)
+do for [term in "svg png"] {
+    if (term eq "svg") { eval SVG } else { eval PNG }
+    set multiplot layout 1, N
+    do for [i = 1:N] {
+        k = word(kinds, i)
+        set title kname(k) font ",12"
+        if (i == 1) { set ylabel "time at the boundary / time away (ratio, log scale)" } else { unset ylabel }
+        plot for [v in variants] src(k.";".filt(v)) using "order":"ratio":"ratio_lo":"ratio_hi" \
+                 with yerrorlines title (v eq "all" ? "" : pretty(v))
+    }
+    unset multiplot
+    unset output
+}

@@ -18,7 +18,7 @@ do for [s in "lazy deferred"] {
 }
 if (series eq "") { print "skipped: no lazy or deferred rows in ".f; exit status 3 }
 
-set title sprintf("Boot-time against deferred initialisation cost (%s)", pretty(fix))
+set title sprintf("Boot-time against deferred initialisation cost%s", fix eq "all" ? "" : " (".pretty(fix).")")
 set xlabel "modelled RAM (GiB)"
 set ylabel "time (ms)"
 set logscale x 2

@@ -14,7 +14,7 @@ fix = word(distinct(f, params(f, "strategy;ram_gib"), wsel), 1)
 base = wsel.";".filt(fix)
 series = distinct(f, "strategy", base)
 
-set title sprintf("Worst single call per strategy (%s)", pretty(fix))
+set title sprintf("Worst single call per strategy%s", fix eq "all" ? "" : " (".pretty(fix).")")
 set xlabel "modelled RAM (GiB)"
 set ylabel "worst call (µs)"
 set logscale x 2

@@ -3,6 +3,10 @@
 # plots/*.gp into RUN_DIR/figures (SVG and PNG), then RUN_DIR/report.md and
 # a self-contained RUN_DIR/report.html (PNGs inlined as data: URIs, so it
 # opens from a mail attachment or a file manager without a server).
+# In the order a reader needs them: the verdict (`heapbench verdict`, from
+# the CSVs; the binary is $HEAPBENCH, which `make report` sets), the
+# figures, one table per family, the benchmarks skipped and why, and the
+# environment last.
 # A figure whose family was not run is skipped with a note in the report,
 # not an error.  Everything is built in a temporary folder inside RUN_DIR
 # and renamed into place at the end: an interrupted run leaves the
@@ -41,12 +45,13 @@ complete() {
 
 # Figures in the report's order, with the sentence under each.
 figures=(
-    "init_cost|Heap initialisation cost per strategy against RAM size (ns per page, left; ms per GiB, right)."
-    "init_deferred|Lazy and deferred initialisation: the cost paid at boot against the cost deferred to later."
-    "init_tail|The tail: the worst single call per strategy."
-    "free_cost|Cost of one free by order, next to a node boundary and away from one."
-    "free_frag|Fragmentation at a node boundary: free blocks on each side after a free."
+    "free_cost|What a node boundary costs a free: time at the boundary over the same free away from it, by order, one panel per boundary alignment (1 = no cost; bars: the interval)."
+    "init_deferred|Where lazy and deferred initialisation put the work: the cost paid at boot against the cost deferred to later."
+    "init_tail|The tail: the worst single allocation or free after boot, per strategy."
+    "free_encoding|The uninit encoding's cost on the hot path: time per free against legacy on the same block and heap, by order."
     "state_scan|State-scan throughput against table size, with the same run's read bandwidth as the roofline and the last-level cache marked. The cache size is what hwloc reads from CPUID, which a virtual machine may invent: where the baseline's bandwidth falls with buffer size is the better guide."
+    "init_cost|Heap initialisation cost per strategy against RAM size (ns per page, left; ms per GiB, right)."
+    "free_frag|Fragmentation at a node boundary: free blocks on each side after a free."
     "ratio|Every benchmark's time as a ratio to the same run's memory baseline (numbers as in the table below)."
     "shim|Overhead of the C shim over Google Benchmark, per loop iteration."
 )
@@ -115,17 +120,45 @@ skip_note() {
     fi
 }
 
+# The verdict, or why there is none.
+verdict() {   # FMT: md or html
+    local hb=${HEAPBENCH:-}
+    if [ -n "$hb" ] && [ -x "$hb" ] && "$hb" verdict --format "$1" "$run" 2>"$tmp/verdict.err"; then
+        return
+    fi
+    local why="no heapbench binary (HEAPBENCH=path/to/heapbench; make report sets it)"
+    [ -s "$tmp/verdict.err" ] && why=$(head -n 1 "$tmp/verdict.err")
+    if [ "$1" = html ]; then echo "<section id=\"verdict\"><h2>Verdict</h2><p>Not computed: $why.</p></section>"
+    else printf '## Verdict\n\nNot computed: %s.\n' "$why"; fi
+}
+
+# One table per family, numbered on across them as the ratio figure is.
+tables() {    # FMT
+    local f fam start=0
+    for f in "${summaries[@]}"; do
+        fam=${f##*/}; fam=${fam%_summary.csv}
+        if [ "$1" = html ]; then echo "<h3>$fam</h3>"; else printf '### %s\n\n' "$fam"; fi
+        awk -f "$here/csv.awk" -f "$here/table.awk" -v fmt="$1" -v start="$start" "$f"
+        echo
+        start=$((start + $(tail -n +2 "$f" | grep -c .)))
+    done
+}
+
+# Benchmarks that could not run here (skipped.csv, or skipped.txt of older
+# runs: both "benchmark,reason").
+skipped() {   # FMT
+    local f
+    for f in "$run/skipped.csv" "$run/skipped.txt"; do [ -r "$f" ] && break; done
+    if [ ! -r "$f" ] || [ "$(tail -n +2 "$f" | grep -c .)" -eq 0 ]; then
+        echo "None: every selected benchmark ran."; return
+    fi
+    awk -f "$here/csv.awk" -f "$here/skipped.awk" -v fmt="$1" "$f"
+}
+
 write_md() {
     echo "# $title"
     echo
-    echo "Results folder: \`$run\`. Times are medians of the repetitions with"
-    echo "their min-max spread; ratio is the time over the same run's memory"
-    echo "baseline (1 = as fast as the measured bandwidth allows)."
-    echo
-    echo "## Environment"
-    echo
-    echo "| key | value |"; echo "|---|---|"
-    envrows md
+    verdict md
     echo
     echo "## Figures"
     echo
@@ -136,15 +169,26 @@ write_md() {
     done
     skip_note
     echo
-    echo "## Every benchmark"
+    echo "## Every benchmark, by family"
     echo
-    echo "| # | benchmark | reps | median | min - max | ratio |"
-    echo "|---:|---|---:|---:|---:|---:|"
-    awk -f "$here/csv.awk" -f "$here/table.awk" -v fmt=md "${summaries[@]}"
+    echo "Results folder: \`$run\`. Parameters as columns; times are medians with"
+    echo "their interval (95 % CI over processes, or min-max of the repetitions of"
+    echo "one process); ratio is the time over the same run's memory baseline"
+    echo "(1 = as fast as the measured bandwidth allows)."
+    echo
+    tables md
+    echo "## Skipped benchmarks"
+    echo
+    skipped md
     echo
     echo "## A note on \"Library was built as DEBUG\""
     echo
     echo "$debug_note"
+    echo
+    echo "## Environment"
+    echo
+    echo "| key | value |"; echo "|---|---|"
+    envrows md
 }
 
 write_html() {
@@ -155,20 +199,19 @@ write_html() {
 <style>
 body { font-family: sans-serif; max-width: 1200px; margin: 2em auto; padding: 0 1em; color: #222; }
 table { border-collapse: collapse; font-size: 0.9em; }
-td, th { border: 1px solid #ccc; padding: 2px 8px; text-align: right; }
+td, th { border: 1px solid #ccc; padding: 2px 8px; text-align: right; white-space: nowrap; }
+#verdict { background: #f6f8fa; border-left: 4px solid #2166ac; padding: 0.2em 1em; }
+#verdict h2 { margin-top: 0.4em; } #verdict h3 { margin: 0.6em 0 0.2em; font-size: 1.05em; }
+#verdict ul { margin: 0.2em 0; padding-left: 1.4em; } #verdict li { margin: 0.15em 0; }
+#verdict p.intervals { font-size: 0.85em; color: #555; margin: 0.2em 0; }
+h1 { font-size: 1.4em; margin: 0.3em 0; }
 td.n, th.n { text-align: left; font-family: monospace; }
 figure { margin: 2em 0; } img { max-width: 100%; border: 1px solid #eee; }
 figcaption { font-style: italic; }
 </style></head><body>
 <h1>$title</h1>
-<p>Results folder: <code>$run</code>. Times are medians of the repetitions with
-their min-max spread; ratio is the time over the same run's memory baseline
-(1 = as fast as the measured bandwidth allows).</p>
-<h2>Environment</h2>
-<table><tr><th class=n>key</th><th class=n>value</th></tr>
 EOF
-    envrows html
-    echo "</table>"
+    verdict html
     echo "<h2>Figures</h2>"
     for entry in "${made[@]}"; do
         fig=${entry%%|*}
@@ -177,12 +220,19 @@ EOF
         echo "<figcaption>${entry#*|}</figcaption></figure>"
     done
     skip_note | sed -e 's/^- \(.*\)/<li>\1<\/li>/' -e 's/^$//' -e 's/^\([A-Z].*\)$/<p>\1<\/p>/'
-    echo "<h2>Every benchmark</h2>"
-    echo "<table><tr><th>#</th><th class=n>benchmark</th><th>reps</th><th>median</th><th>min - max</th><th>ratio</th></tr>"
-    awk -f "$here/csv.awk" -f "$here/table.awk" -v fmt=html "${summaries[@]}"
-    echo "</table>"
+    echo "<h2>Every benchmark, by family</h2>"
+    echo "<p>Results folder: <code>$run</code>. Parameters as columns; times are medians"
+    echo "with their interval (95&nbsp;% CI over processes, or min-max of the repetitions"
+    echo "of one process); ratio is the time over the same run's memory baseline.</p>"
+    tables html
+    echo "<h2>Skipped benchmarks</h2>"
+    skipped html
     echo "<h2>A note on &ldquo;Library was built as DEBUG&rdquo;</h2>"
     echo "<p>$debug_note</p>"
+    echo "<h2>Environment</h2>"
+    echo "<table><tr><th class=n>key</th><th class=n>value</th></tr>"
+    envrows html
+    echo "</table>"
     echo "</body></html>"
 }
 

@@ -1,34 +1,62 @@
-# table.awk - the report's table of every benchmark, from the runs'
-# <family>_summary.csv files (after csv.awk): number, benchmark,
-# repetitions, median real_ns, min-max, ratio to baseline.  Rows are
-# numbered across the files in the order given (plots/ratio.gp uses the
-# same numbers).  -v fmt=md for Markdown, -v fmt=html for HTML rows.
+# table.awk - one family's table for the report, from its
+# <family>_summary.csv (after csv.awk): a row number, the benchmark's
+# parameters as columns (short names: the name itself is long and says the
+# same), processes and repetitions, the median time, its interval (95 %
+# CI over processes when the summary has one, else min-max of the
+# repetitions) and the ratio to the same run's baseline.  Rows are numbered
+# from -v start=N (plots/ratio.gp numbers them across the families the same
+# way).  A number and its unit are joined by a non-breaking space, so they
+# never wrap apart.  -v fmt=md for Markdown, -v fmt=html for HTML.
 function t(ns,    u, i) {
     if (ns == "") return ""
     ns += 0; split("ns us ms s", u, " "); i = 1
     while (i < 4 && (ns >= 999.5 || ns <= -999.5)) { ns /= 1000; i++ }
-    return sprintf(ns < 9.995 ? "%.2f %s" : ns < 99.95 ? "%.1f %s" : "%.0f %s", ns, u[i])
+    return sprintf(ns < 9.995 ? "%.2f&nbsp;%s" : ns < 99.95 ? "%.1f&nbsp;%s" : "%.0f&nbsp;%s", ns, u[i])
 }
 function esc(s) { gsub(/&/, "\\&amp;", s); gsub(/</, "\\&lt;", s); gsub(/>/, "\\&gt;", s); return s }
+function col(name) { return (name in idx) ? f[idx[name]] : "" }
+function cell(s, left) {
+    if (fmt == "html") return (left ? "<td class=n>" : "<td>") esc(s) "</td>"
+    gsub(/\|/, "\\|", s); return " " s " |"
+}
+function cellraw(s) { return fmt == "html" ? "<td>" s "</td>" : " " s " |" }
+BEGIN { skip["param_iterations"] = skip["time"] = skip["min_time"] = skip["process"] = 1 }
 { sub(/\r$/, "") }
 FNR == 1 {
-    nh = csv_split($0, h); delete idx
+    nh = csv_split($0, h); delete idx; np = 0
     for (i = 1; i <= nh; i++) idx[h[i]] = i
+    on = 0
+    for (i = 1; i <= nh; i++) {
+        if (h[i] == "reps" || h[i] == "processes") break
+        if (h[i] == "what") on = 1
+        if (on && !(h[i] in skip)) p[++np] = h[i]
+    }
+    ci = ("real_ns_ci_lo" in idx)
+    n = start + 0
+    if (fmt == "html") {
+        printf "<table><tr><th>#</th>"
+        for (i = 1; i <= np; i++) printf "<th class=n>%s</th>", esc(p[i])
+        printf "<th>%s</th><th>median</th><th>%s</th><th>ratio</th></tr>\n", \
+               ci ? "proc&times;reps" : "reps", ci ? "95&nbsp;% CI" : "min&nbsp;-&nbsp;max"
+    } else {
+        printf "| # |"; for (i = 1; i <= np; i++) printf " %s |", p[i]
+        printf " %s | median | %s | ratio |\n|---:|", ci ? "proc x reps" : "reps", ci ? "95 % CI" : "min - max"
+        for (i = 1; i <= np; i++) printf "---|"
+        print "---:|---:|---:|---:|"
+    }
     next
 }
 {
     n++
     csv_split($0, f)
-    med = ("real_ns_median" in idx) ? f[idx["real_ns_median"]] : ""
-    lo = ("real_ns_min" in idx) ? f[idx["real_ns_min"]] : ""
-    hi = ("real_ns_max" in idx) ? f[idx["real_ns_max"]] : ""
-    reps = ("reps" in idx) ? f[idx["reps"]] : ""
-    ratio = ("ratio_median" in idx) ? f[idx["ratio_median"]] : ""
-    ratio = ratio == "" ? "" : sprintf("%.3g", ratio + 0)
-    spread = lo == "" ? "" : t(lo) " - " t(hi)
-    if (fmt == "html")
-        printf "<tr><td>%d</td><td class=n>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>\n", \
-               n, esc(f[1]), reps, t(med), spread, ratio
-    else
-        printf "| %d | `%s` | %s | %s | %s | %s |\n", n, f[1], reps, t(med), spread, ratio
+    line = fmt == "html" ? "<tr><td>" n "</td>" : "| " n " |"
+    for (i = 1; i <= np; i++) line = line cell(f[idx[p[i]]], 1)
+    reps = col("reps"); if (col("processes") != "") reps = col("processes") "&times;" reps
+    if (fmt != "html") sub(/&times;/, "x", reps)
+    lo = col(ci ? "real_ns_ci_lo" : "real_ns_min"); hi = col(ci ? "real_ns_ci_hi" : "real_ns_max")
+    ratio = col("ratio_median"); ratio = ratio == "" ? "" : sprintf("%.3g", ratio + 0)
+    line = line cellraw(reps) cellraw(t(col("real_ns_median"))) \
+           cellraw(lo == "" ? "" : t(lo) "&nbsp;-&nbsp;" t(hi)) cellraw(ratio)
+    print line (fmt == "html" ? "</tr>" : "")
 }
+END { if (fmt == "html" && NR) print "</table>" }
