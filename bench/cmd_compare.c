@@ -13,8 +13,8 @@
  * ratio new/base with its interval.  Benjamini-Hochberg controls the false
  * discovery rate across every benchmark compared, and a change is flagged
  * only if it is significant, its interval excludes 1 and it exceeds a
- * noise threshold (--threshold, else the median between-process spread of
- * the benchmarks compared).  With fewer than 2 processes on a side the
+ * noise threshold (--threshold, else the median over the benchmarks of a
+ * side's standard error, from the between-process spread).  With fewer than 2 processes on a side the
  * repetitions are all there is: Mann-Whitney U and the Hodges-Lehmann
  * interval on them (bench/abstats.h), with a warning that repetitions of
  * one process are not independent.  A geometric mean closes the table.
@@ -81,7 +81,7 @@ struct row {               /* one line of the table */
     double mb, mn, ratio;  /* medians and the estimated ratio new/base */
     double bmin, bmax, nmin, nmax;
     double lo, hi, p;      /* interval of the ratio, p-value */
-    double noise;          /* SD of log per-process medians (NaN: reps) */
+    double noise;          /* standard error of a side (NaN: reps), hstats.h */
     bool by_procs;         /* tested on processes (else repetitions) */
     bool exact;            /* reps: exact U distribution */
     struct hb_ab_item ab;  /* the decision */
@@ -119,7 +119,7 @@ static void usage(FILE *f)
             "  --metric COL       the column compared, default real_ns (boot_ns, ...)\n"
             "  --filter REGEX     only benchmarks whose name matches (POSIX extended)\n"
             "  --threshold PCT    smallest change flagged, in %%; default: the median\n"
-            "                     between-process spread of the benchmarks compared\n"
+            "                     standard error of a side (between-process spread)\n"
             "  --alpha A          false discovery rate, default 0.05\n"
             "  --csv FILE         also write the comparison as CSV\n"
             "  --plots DIR        write compare.csv and figures (SVG, PNG) in DIR\n");
@@ -638,7 +638,7 @@ static int compare_pair(struct row *w, struct sample *b, struct sample *n, doubl
     w->lo = t.lo;
     w->hi = t.hi;
     w->p = t.p;
-    w->noise = t.sd_pool;
+    w->noise = t.sd_pool / sqrt((double)(b->npm < n->npm ? b->npm : n->npm));
     return 0;
 }
 
@@ -847,7 +847,7 @@ static void print_foot(const struct result *res, const struct opts *o, size_t mi
            "(no ~): q < %g, interval excludes 0 and |change| > %.1f%%\n(%s).\n",
            o->metric, min_pb < min_pn ? min_pb : min_pn, min_pb > min_pn ? min_pb : min_pn,
            100 * (1 - o->alpha), res->n, o->alpha, 100 * res->threshold,
-           o->threshold < 0 ? "the threshold: median between-process spread, at least 1%"
+           o->threshold < 0 ? "the threshold: median standard error of a side, at least 1%"
                            : "the threshold: --threshold");
     if (reps) {
         double floor_p = hb_mwu_min_p(min_b, min_n);

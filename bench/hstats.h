@@ -70,14 +70,19 @@ long hb_bh_adjust(const double *p, size_t m, double *q);
 struct hb_ab_item {
     double ratio, lo, hi; /* estimate and 1 - alpha interval of new/base */
     double p;             /* NaN: not tested */
-    double noise;         /* SD of log per-process summaries (NaN: unknown) */
+    double noise;         /* standard error of one side's mean log: SD of log
+                             per-process summaries / sqrt(processes) (NaN:
+                             unknown) */
     double q;             /* out: BH-adjusted p */
     bool flagged;         /* out */
 };
 
 /* Flag item i when q <= alpha, its interval excludes 1 and |ratio - 1|
- * exceeds the threshold.  threshold < 0: the median noise of the items,
- * at least 1 %.  Returns the threshold used (a fraction), or -1. */
+ * exceeds the threshold.  threshold < 0: the median noise of the items
+ * (the typical standard error of a side), at least 1 %: below it a
+ * "significant" change is smaller than what the run resolves for most
+ * benchmarks, and drift between runs that the processes of one run share
+ * is likely.  Returns the threshold used (a fraction), or -1. */
 double hb_ab_decide(struct hb_ab_item *it, size_t m, double alpha, double threshold);
 
 #endif
