@@ -19,6 +19,7 @@ int hb_cmd_layout(int argc, char **argv);   /* bench/cmd_layout.c */
 int hb_cmd_heap(int argc, char **argv);     /* bench/cmd_heap.c */
 int hb_cmd_bench(int argc, char **argv);    /* bench/cmd_bench.c */
 int hb_cmd_compare(int argc, char **argv);  /* bench/cmd_compare.c */
+int hb_cmd_ab(int argc, char **argv);       /* bench/cmd_ab.c */
 int hb_cmd_verdict(int argc, char **argv);  /* bench/verdict.c */
 
 /* Print "heapbench: " + message + newline on stderr. */

@@ -27,6 +27,7 @@ static const struct {
     { "heap", hb_cmd_heap, "build a heap from a layout, check it, dump it" },
     { "bench", hb_cmd_bench, "run the benchmark suite into a results folder" },
     { "compare", hb_cmd_compare, "compare two results folders (A/B table)" },
+    { "ab", hb_cmd_ab, "interleaved A/B runs of two builds into two folders" },
     { "verdict", hb_cmd_verdict, "the report's verdict from a results folder's CSVs" },
 };
 

@@ -170,6 +170,23 @@ case_processes() {
     ok processes
 }
 
+# heapbench ab: base and new in turn, one run folder per invocation in
+# base/ and new/, which compare reads as two sides of 2 processes.
+case_ab() {
+    run ab 0 "$hb" ab --base "$hb" --new "$hb" --processes 2 --filter 'shim/c_' \
+        --profile quick --repetitions 2 --out "$tmp/ab" || return
+    local top; top=$(ls -d "$tmp"/ab/ab-*)
+    [ "$(ls "$top/base" | wc -l)" -eq 2 ] && [ "$(ls "$top/new" | wc -l)" -eq 2 ] \
+        || { fail ab "expected 2 run folders a side"; return; }
+    grep -q '^\[2/4\] new ' "$tmp/out" || { fail ab "not interleaved: $(cat "$tmp/out")"; return; }
+    run ab_compare 0 "$hb" compare "$top/base" -- "$top/new" || return
+    grep -q '(2..2 processes a side)' "$tmp/out" || { fail ab "compare did not see 2 processes a side"; return; }
+    run ab_bad_bin 2 "$hb" ab --base "$tmp/nowhere" --new "$hb" || return
+    grep -q "^heapbench: ab: --base: not an executable file: $tmp/nowhere\$" "$tmp/err" \
+        || { fail ab "message: $(cat "$tmp/err")"; return; }
+    ok ab
+}
+
 case_table
 case_csv
 case_env_warning
@@ -181,5 +198,6 @@ case_usage
 case_long_name
 case_plots
 case_processes
+case_ab
 echo "cli_compare: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
