@@ -164,18 +164,18 @@ bool pai_boundary_page(const struct pa_heap *h, uint64_t mfn)
     return prev >= 0 && prev != pai_mfn_to_node(h, mfn);
 }
 
-/* Xen up to 4.16 (and the patch as posted, on top of it): one
- * free_heap_pages call per page, after a node lookup and a check that the
- * node's heap exists; the patch first sets an uninitialised page in use. */
-static void init_pagewise(struct pa_heap *h, uint64_t mfn, uint64_t nr)
+/* Xen up to 4.16 (and the patch as posted, on top of it): per page, a
+ * node lookup (here node_run's, which found this run), a check that the
+ * node's heap exists, then one free_heap_pages call (with its own lookup);
+ * the patch first sets an uninitialised page in use. */
+static void init_pagewise(struct pa_heap *h, uint64_t mfn, uint64_t nr,
+                          unsigned node)
 {
     bool scrub = pai_init_scrub(h);
     pa_pdx_t pdx = pai_mfn_to_pdx(h, mfn);
 
     for (uint64_t i = 0; i < nr; i++, pdx++) {
-        int nid = pai_pdx_node(h, pdx);
-
-        if (!h->node_init[nid])
+        if (!h->node_init[node])
             abort();                /* the run's node was touched above */
         pai_set_inuse(h, pdx, 1);
         pai_call_boundary(h);       /* Xen <= 4.16: free_heap_pages per page */
@@ -201,7 +201,7 @@ void pai_init_run(struct pa_heap *h, uint64_t mfn, uint64_t nr, unsigned node,
     }
     pai_node_touch(h, node, &mfn, &nr);
     if (s == PA_STRAT_PAGEWISE || s == PA_STRAT_PATCH)
-        init_pagewise(h, mfn, nr);
+        init_pagewise(h, mfn, nr, node);
     else
         pai_free_chunked(h, mfn, nr);
 }
