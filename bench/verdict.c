@@ -628,7 +628,7 @@ static bool hot_path(struct verdict *vd, struct est *cost0)
         }
         if (!got)
             continue;
-        say(vd, 1, 1, "Order %u: the uninit encoding adds %s%s%s to free_heap_pages, "
+        say(vd, 1, 1, "Order %u: the uninit encoding changes free_heap_pages by %s%s%s, "
             "against legacy on the same block and heap.", o, txt[0],
             *txt[0] && *txt[1] ? "; " : "", txt[1]);
         any = true;
@@ -877,23 +877,88 @@ static void section_state(struct verdict *vd)
  * Output
  * ------------------------------------------------------------------------ */
 
+/* Sections: 0 the answers in short, 1..3 the questions, 4 how to read the
+ * intervals. */
 static const char *const section_title[] = {
-    "", "Eager against lazy initialisation", "High-order frees at node boundaries",
-    "Per-page state checks",
+    "In short", "Eager against lazy initialisation", "High-order frees at node boundaries",
+    "Per-page state checks", "Intervals",
 };
+
+static const struct item *find(const struct verdict *vd, const char *key)
+{
+    for (size_t i = 0; i < vd->nitems; i++)
+        if (!strcmp(vd->item[i].key, key))
+            return &vd->item[i];
+    return NULL;
+}
+
+/* The item whose key starts with prefix and ends with suffix and whose
+ * value is the largest. */
+static const struct item *find_max(const struct verdict *vd, const char *prefix,
+                                   const char *suffix)
+{
+    const struct item *best = NULL;
+    size_t pl = strlen(prefix), sl = strlen(suffix);
+
+    for (size_t i = 0; i < vd->nitems; i++) {
+        const struct item *it = &vd->item[i];
+        size_t kl = strlen(it->key);
+        if (kl >= pl + sl && !strncmp(it->key, prefix, pl) && !strcmp(it->key + kl - sl, suffix) &&
+            (!best || it->e.v > best->e.v))
+            best = it;
+    }
+    return best;
+}
+
+/* One sentence per question, from numbers the sections computed. */
+static void in_short(struct verdict *vd)
+{
+    const struct item *sv = find(vd, "init.lazy.saving_1tib"), *w = find(vd, "init.lazy.worst"),
+                      *c = find(vd, "free.encoding.order0.away.ns"),
+                      *be = find(vd, "init.break_even_frees");
+    if (sv && w)
+        say(vd, 0, 0, "Lazy initialisation moves %s of a 1 TiB boot to later (against chunked); "
+            "the worst allocation or free after boot then waits %s.", sv->shown, w->shown);
+    if (c)
+        say(vd, 0, 0, "The uninit encoding changes an order-0 free by %s%s%s%s.", c->shown,
+            !be ? "" : c->e.v <= 0 ? "; lazy's boot saving at 1 TiB lasts at least "
+                                   : "; lazy's boot saving at 1 TiB is used up after ",
+            be ? be->shown : "", be ? " such frees" : "");
+    const struct item *r = find_max(vd, "free.", ".ratio");
+    if (r) {
+        char kind[96];
+        unsigned order = 0;
+        snprintf(kind, sizeof kind, "%s", r->key + 5);
+        char *dot = strchr(kind, '.');
+        if (dot) {
+            *dot = 0;
+            sscanf(dot + 1, "order%u", &order);
+        }
+        say(vd, 0, 0, "A free next to a node boundary costs at most %s of the same free away "
+            "from it (%s boundary, order %u).", r->shown, kind, order);
+    }
+    const struct item *e = find(vd, "state.legacy.entries.scan_1tib"),
+                      *b = find(vd, "state.legacy.bytearray.scan_1tib");
+    if (e)
+        say(vd, 0, 0, "A scan of a 1 TiB machine's frame table takes %s with 32-byte entries%s%s%s.",
+            e->shown, b ? " and " : "", b ? b->shown : "", b ? " with a separate state array" : "");
+    if (b && !e)
+        say(vd, 0, 0, "A scan of a 1 TiB machine's frame table takes %s with a separate state "
+            "array.", b->shown);
+}
 
 static void preface(struct verdict *vd)
 {
     unsigned k = vd->r->kinds;
 
     if (k & (1u << EST_CI))
-        say(vd, 0, 0, "Every number is a median with its 95 %% confidence interval over %g "
+        say(vd, 4, 0, "Every number is a median with its 95 %% confidence interval over %g "
             "processes (from the run's per-process statistics).", vd->r->processes);
     if (k & (1u << EST_REPS))
-        say(vd, 0, 0, "%s the min-max of the repetitions: an interval over "
+        say(vd, 4, 0, "%s the min-max of the repetitions: an interval over "
             "repetitions of one process, narrower than the machine's run-to-run noise.",
             k & (1u << EST_CI) ? "The other numbers carry" : "Every number carries");
-    say(vd, 0, 0, "A number computed from two measurements (a difference, a ratio, a line) "
+    say(vd, 4, 0, "A number computed from two measurements (a difference, a ratio, a line) "
         "takes its interval from their intervals' ends.");
 }
 
@@ -904,13 +969,17 @@ static void build(struct verdict *vd, struct vrun *r)
     section_init(vd);
     section_free(vd);
     section_state(vd);
-    struct line body[MAX_LINES];
+    preface(vd);                    /* needs the kinds the sections used */
+    struct line *body = malloc(vd->nlines * sizeof *body);
+    if (!body)
+        return;
     size_t n = vd->nlines;
     memcpy(body, vd->line, n * sizeof *body);
     vd->nlines = 0;
-    preface(vd);                    /* needs the kinds the sections used */
+    in_short(vd);                   /* first, from the sections' numbers */
     for (size_t i = 0; i < n && vd->nlines < MAX_LINES; i++)
         vd->line[vd->nlines++] = body[i];
+    free(body);
 }
 
 static void html_text(FILE *f, const char *s)
@@ -936,37 +1005,41 @@ static void print_md(FILE *f, const struct verdict *vd)
         const struct line *l = &vd->line[i];
         if (l->section != sec) {
             sec = l->section;
-            if (sec)
+            if (sec >= 1 && sec <= 3)
                 fprintf(f, "\n### %d. %s\n\n", sec, section_title[sec]);
+            else if (sec)
+                fprintf(f, "\n### %s\n\n", section_title[sec]);
         }
-        if (!sec)
-            fprintf(f, "%s\n", l->text);
-        else
-            fprintf(f, "%s- %s\n", l->depth ? "  " : "", l->text);
+        fprintf(f, "%s- %s\n", l->depth ? "  " : "", l->text);
     }
+}
+
+static void close_lists(FILE *f, int depth)
+{
+    for (; depth >= 0; depth--)
+        fputs("</li></ul>", f);
+    fputc('\n', f);
 }
 
 static void print_html(FILE *f, const struct verdict *vd)
 {
     int sec = -1, depth = -1;
 
-    fprintf(f, "<section id=\"verdict\"><h2>Verdict</h2>\n<p class=\"intervals\">");
+    fprintf(f, "<section id=\"verdict\"><h2>Verdict</h2>\n");
     for (size_t i = 0; i < vd->nlines; i++) {
         const struct line *l = &vd->line[i];
         if (l->section != sec) {
-            for (; depth >= 0; depth--)
-                fputs(depth ? "</ul></li>" : "</li></ul>\n", f);
-            fputs(sec == 0 ? "</p>\n" : "", f);
+            if (depth >= 0)
+                close_lists(f, depth);
+            depth = -1;
             sec = l->section;
-            fprintf(f, "<h3>%d. %s</h3>\n", sec, section_title[sec]);
-        }
-        if (!sec) {
-            html_text(f, l->text);
-            fputc(' ', f);
-            continue;
+            if (sec >= 1 && sec <= 3)
+                fprintf(f, "<h3>%d. %s</h3>\n", sec, section_title[sec]);
+            else if (sec)
+                fprintf(f, "<h3>%s</h3>\n", section_title[sec]);
         }
         if (l->depth > depth)
-            fputs(depth < 0 ? "<ul><li>" : "<ul><li>", f);
+            fprintf(f, "<ul class=\"s%d\"><li>", sec);
         else if (l->depth < depth)
             fputs("</li></ul></li><li>", f);
         else
@@ -975,8 +1048,8 @@ static void print_html(FILE *f, const struct verdict *vd)
         html_text(f, l->text);
         fputc('\n', f);
     }
-    for (; depth >= 0; depth--)
-        fputs(depth ? "</li></ul>" : "</li></ul>\n", f);
+    if (depth >= 0)
+        close_lists(f, depth);
     fprintf(f, "</section>\n");
 }
 

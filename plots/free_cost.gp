@@ -17,10 +17,10 @@ W = 1200; H = 520
 set xlabel "order of the freed block (2^order pages)"
 set logscale y 2
 set yrange [*:*]
-set xtics 3
-set mxtics 3
-set key top left font ",10" samplen 1.5
-if (variants eq "all") { unset key }
+set xtics 0, 6
+set mxtics 2
+# one key for all panels, under them, never over the bars
+set bmargin 6
 set xrange [-1:19]
 # one y scale for every panel, so the panels compare at a glance
 stats src("") using (column("ratio_lo")) nooutput
@@ -30,6 +30,8 @@ yhi = STATS_max
 set yrange [(ylo < 1 ? ylo : 1) / 1.3 : (yhi > 1 ? yhi : 1) * 1.3]
 set arrow 1 from graph 0, first 1 to graph 1, first 1 nohead dt 2 lc rgb "#777777"
 set tmargin 4
+vname(v) = strstrt(v, "=node_check") ? "merges check the node (Xen today)" : \
+           strstrt(v, "=reserve_page") ? "a page kept out (before 2010)" : pretty(v)
 kname(k) = strstrt(k, "=natural") ? "natural boundary (1 GiB aligned)" : \
            strstrt(k, "=order9") ? "boundary aligned to order 9 (2 MiB)" : \
            strstrt(k, "=unaligned") ? "unaligned boundary (one page off)" : pretty(k)
@@ -40,8 +42,11 @@ do for [term in "svg png"] {
         k = word(kinds, i)
         set title kname(k) font ",12"
         if (i == 1) { set ylabel "time at the boundary / time away (ratio, log scale)" } else { unset ylabel }
+        if (i == 1 && variants ne "all") {
+            set key at screen 0.5, screen 0.01 center bottom horizontal maxrows 1 font ",11" samplen 2
+        } else { unset key }
         plot for [v in variants] src(k.";".filt(v)) using "order":"ratio":"ratio_lo":"ratio_hi" \
-                 with yerrorlines title (v eq "all" ? "" : pretty(v))
+                 with yerrorlines title (v eq "all" ? "" : vname(v))
     }
     unset multiplot
     unset output

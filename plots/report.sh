@@ -205,7 +205,8 @@ td, th { border: 1px solid #ccc; padding: 2px 8px; text-align: right; white-spac
 #verdict ul { margin: 0.2em 0; padding-left: 1.4em; } #verdict li { margin: 0.15em 0; }
 #verdict p.intervals { font-size: 0.85em; color: #555; margin: 0.2em 0; }
 h1 { font-size: 1.4em; margin: 0.3em 0; }
-td.n, th.n { text-align: left; font-family: monospace; }
+td.n, th.n { text-align: left; font-family: monospace; white-space: normal; }
+.scroll { overflow-x: auto; }
 figure { margin: 2em 0; } img { max-width: 100%; border: 1px solid #eee; }
 figcaption { font-style: italic; }
 </style></head><body>

@@ -34,7 +34,7 @@ FNR == 1 {
     ci = ("real_ns_ci_lo" in idx)
     n = start + 0
     if (fmt == "html") {
-        printf "<table><tr><th>#</th>"
+        printf "<div class=scroll><table><tr><th>#</th>"
         for (i = 1; i <= np; i++) printf "<th class=n>%s</th>", esc(p[i])
         printf "<th>%s</th><th>median</th><th>%s</th><th>ratio</th></tr>\n", \
                ci ? "proc&times;reps" : "reps", ci ? "95&nbsp;% CI" : "min&nbsp;-&nbsp;max"
@@ -59,4 +59,4 @@ FNR == 1 {
            cellraw(lo == "" ? "" : t(lo) "&nbsp;-&nbsp;" t(hi)) cellraw(ratio)
     print line (fmt == "html" ? "</tr>" : "")
 }
-END { if (fmt == "html" && NR) print "</table>" }
+END { if (fmt == "html" && NR) print "</table></div>" }
