@@ -15,6 +15,7 @@ set ylabel "time added per free (%)"
 set xtics 0, 9, 18
 set xrange [-2:20]
 set key below horizontal
+set bmargin 5
 pct(c) = (column(c) - 1) * 100
 set arrow 1 from graph 0, first 0 to graph 1, first 0 nohead dt 2 lc rgb "#777777"
 @SVG
