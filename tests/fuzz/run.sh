@@ -63,13 +63,14 @@ echo "fuzz: running $bin for ${secs}s on $work"
 # quarantine makes each one fresh memory, and page faults then cost more
 # than the run itself.  A small quarantine still catches use after free.
 # shellcheck disable=SC2086
-ASAN_OPTIONS=${ASAN_OPTIONS:-quarantine_size_mb=16} "$bin" -max_total_time="$secs" -print_final_stats=1 -timeout=60 \
+FZ_SAVE=${FZ_SAVE:-$out/crash-input} ASAN_OPTIONS=${ASAN_OPTIONS:-quarantine_size_mb=16} "$bin" -max_total_time="$secs" -print_final_stats=1 -timeout=60 \
     -artifact_prefix="$out/" ${FZ_ARGS:-} "$work" >"$log" 2>&1
 rc=$?
 grep -E '^stat::|^Done|^#[0-9]+.*(DONE|INITED)' "$log"
 if [ "$rc" -ne 0 ]; then
     grep -E '^fuzz_heap:|ERROR|SUMMARY' "$log" | head -n 5
     crash=$(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$log" | tail -n 1)
+    [ -z "$crash" ] && crash=$(sed -n 's/^fuzz_heap: input saved to \(.*\)$/\1/p' "$log" | tail -n 1)
     echo "fuzz: crash (exit $rc), input kept at ${crash:-?}, log at $log"
     echo "fuzz: reproduce with FZ_TRACE=1 $bin ${crash:-CRASH_FILE}"
     summary 0 1
