@@ -96,8 +96,8 @@ struct bench_opts {
     char **argv;
 };
 
-/* A benchmark of the plan: how long it took in the first process that ran
- * it (NAN: not yet), and in how many processes it is done. */
+/* A benchmark of the plan: how long it took in all the processes that ran
+ * it so far, and in how many processes it is done. */
 struct plan_bench {
     char *name;
     int family;               /* index in families[], -1 unknown */
@@ -677,19 +677,19 @@ static int write_tables(struct bench_run *r)
  * ------------------------------------------------------------------------ */
 
 /* The families, in the order they run, with what one repetition of one of
- * their benchmarks takes on a 2-core VM (seconds, default profile; quick
- * is about a fifth): the ETA's first guess, until the run has measured
- * better (progress_eta). */
+ * their benchmarks took on a busy 2-core VM (seconds, per profile: quick,
+ * default, full), set-up included: the ETA's first guess, until the run
+ * has measured better (progress_eta). */
 static const struct family_def {
     const char *name;
     void (*reg)(const struct hb_bench_ctx *ctx);
-    double prior_s;
+    double prior_s[3];
 } families[] = {
-    { "baseline", hb_family_baseline_register, 0.4 },
-    { "shim", hb_family_shim_register, 0.4 },
-    { "init", hb_family_init_register, 0.3 },
-    { "free", hb_family_free_register, 0.12 },
-    { "state", hb_family_state_register, 0.3 },
+    { "baseline", hb_family_baseline_register, { 0.17, 0.58, 1.8 } },
+    { "shim", hb_family_shim_register, { 0.17, 0.22, 0.7 } },
+    { "init", hb_family_init_register, { 0.05, 0.49, 1.5 } },
+    { "free", hb_family_free_register, { 0.085, 0.153, 0.5 } },
+    { "state", hb_family_state_register, { 0.1, 0.35, 1.0 } },
 };
 
 #define NR_FAMILIES (sizeof families / sizeof families[0])
@@ -720,8 +720,7 @@ static void plan_add(const char *name, void *arg)
         r->cap = cap;
     }
     b = &r->b[r->nb];
-    *b = (struct plan_bench){ .name = strdup(name), .family = family_index(name),
-                              .seen_s = NAN };
+    *b = (struct plan_bench){ .name = strdup(name), .family = family_index(name) };
     if (!b->name) {
         r->add_err = -ENOMEM;
         return;
@@ -760,13 +759,9 @@ static void fmt_duration(char *buf, size_t len, double s)
         snprintf(buf, len, "%.0f min %02.0f s", floor(s / 60), fmod(floor(s), 60));
 }
 
-/* The priors above are for the default profile; quick runs at about this
- * fraction of it, full at this multiple (min times, sizes). */
-static const double profile_scale[] = { 0.4, 1, 3 };
-
 /*
  * Seconds left: every benchmark still to run in some process costs what it
- * took in an earlier process if it has run, else its family's prior scaled
+ * took on average in the processes that ran it, else its family's prior scaled
  * by how the run's measured benchmarks compare with their priors (the
  * family's own if it has any, else the whole run's).
  */
@@ -774,15 +769,16 @@ static double progress_eta(const struct bench_run *r)
 {
     double seen[NR_FAMILIES] = { 0 }, prior[NR_FAMILIES] = { 0 }, all_s = 0, all_p = 0;
     double left = 0;
-    double reps = r->o->reps * profile_scale[r->o->profile];
+    double reps = r->o->reps;
+    enum hb_profile pr = r->o->profile;
     int procs = r->o->procs;
 
     for (size_t i = 0; i < r->nb; i++) {
         const struct plan_bench *b = &r->b[i];
-        if (b->family < 0 || !isfinite(b->seen_s))
+        if (b->family < 0 || !b->procs_done)
             continue;
-        seen[b->family] += b->seen_s;
-        prior[b->family] += families[b->family].prior_s * reps;
+        seen[b->family] += b->seen_s / b->procs_done;
+        prior[b->family] += families[b->family].prior_s[pr] * reps;
     }
     for (size_t f = 0; f < NR_FAMILIES; f++)
         all_s += seen[f], all_p += prior[f];
@@ -790,7 +786,8 @@ static double progress_eta(const struct bench_run *r)
         const struct plan_bench *b = &r->b[i];
         int f = b->family < 0 ? 0 : b->family;
         double scale = prior[f] > 0 ? seen[f] / prior[f] : all_p > 0 ? all_s / all_p : 1;
-        double each = isfinite(b->seen_s) ? b->seen_s : families[f].prior_s * reps * scale;
+        double each = b->procs_done ? b->seen_s / b->procs_done
+                                    : families[f].prior_s[pr] * reps * scale;
         left += each * (procs - b->procs_done);
     }
     return left;
@@ -933,8 +930,7 @@ static void take_line(struct bench_run *r, char *line)
     double now = seconds_since(&r->t0);
     b = plan_find(r, run.name);
     if (b) {
-        if (!isfinite(b->seen_s))
-            b->seen_s = now - r->bench_t0;
+        b->seen_s += now - r->bench_t0;
         b->procs_done++;
         if (run.error && b->procs_done == 1)   /* once, with its reason */
             printf("%sskipped %s: %s\n", r->tty ? "\r\033[K" : "", run.name,
