@@ -48,6 +48,7 @@ struct vrun {
     struct hb_csv sum[NFAM], tidy[NFAM];
     bool has_sum[NFAM], has_tidy[NFAM];
     unsigned kinds;         /* 1 << enum est_kind of every number used */
+    bool pooled;            /* a tidy-row number pooled several processes */
     double processes;       /* largest "processes" seen, 0 if none */
 };
 
@@ -197,8 +198,10 @@ static bool est_from_tidy(struct vrun *run, int fam, const char *where,
 {
     const struct hb_csv *c = &run->tidy[fam];
     int bc = hb_csv_col(c, "benchmark");
-    const char *name = NULL;
+    const char *name = NULL, *proc = NULL;
+    int pc = hb_csv_col(c, "process");
     size_t n = 0;
+    bool pooled = false;
 
     if (!run->has_tidy[fam] || hb_csv_col(c, m) < 0 || bc < 0)
         return false;
@@ -211,12 +214,16 @@ static bool est_from_tidy(struct vrun *run, int fam, const char *where,
             break;
         }
         name = hb_csv_get(c, r, bc);
+        if (pc >= 0 && proc && strcmp(proc, hb_csv_get(c, r, pc)))
+            pooled = true;
+        proc = pc >= 0 ? hb_csv_get(c, r, pc) : NULL;
         double v = cell_num(c, r, m);
         if (!isnan(v))
             x[n++] = v;
     }
     if (n)
         *e = (struct est){ median(x, n), x[0], x[n - 1], EST_REPS };
+    run->pooled |= n && pooled;
     free(x);
     return n > 0;
 }
@@ -952,9 +959,16 @@ static void preface(struct verdict *vd)
     unsigned k = vd->r->kinds;
 
     if (k & (1u << EST_CI))
-        say(vd, 4, 0, "Every number is a median with its 95 %% confidence interval over %g "
-            "processes (from the run's per-process statistics).", vd->r->processes);
-    if (k & (1u << EST_REPS))
+        say(vd, 4, 0, "%s a median with its 95 %% confidence interval over %g "
+            "processes (from the run's per-process statistics).",
+            k & (1u << EST_REPS) ? "A number from the summaries is" : "Every number is",
+            vd->r->processes);
+    if ((k & (1u << EST_REPS)) && vd->r->pooled)
+        say(vd, 4, 0, "%s (counters the summaries do not cover: boot_ns, deferred_ns, "
+            "worst_ns, block counts) the median and min-max of every repetition of every "
+            "process, pooled: a range, not a confidence interval.",
+            k & (1u << EST_CI) ? "The other numbers carry" : "Every number carries");
+    else if (k & (1u << EST_REPS))
         say(vd, 4, 0, "%s the min-max of the repetitions: an interval over "
             "repetitions of one process, narrower than the machine's run-to-run noise.",
             k & (1u << EST_CI) ? "The other numbers carry" : "Every number carries");
