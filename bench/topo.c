@@ -13,10 +13,12 @@
  *
  * A node's CPUs are the ones Linux lists for it (nodeN/cpumap), not hwloc's
  * cpuset: hwloc gives a memory-only node (CXL, HBM) the cpuset of the
- * object it hangs from, often the whole machine, which would "bind" its
- * thread to every CPU.  Such a node's thread runs on the CPUs of the
- * nearest node that has some, by the firmware's distances (ties: the lower
- * node number), as Linux places a memory-only node's kernel threads.
+ * object it chose to attach it to, by its own heuristics (in a QEMU guest
+ * with distances: the nearest node's cache; without locality information
+ * it can be the whole machine).  Here the rule is explicit and does not
+ * depend on them: such a node's thread runs on the CPUs of the nearest
+ * node that has some, by the firmware's distances (ties: the lower node
+ * number).
  */
 #include "bench/topo.h"
 
