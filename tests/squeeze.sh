@@ -72,7 +72,7 @@ peak=$(cat "$cg/$peak_file" 2>/dev/null || echo "?")
 kills=$(oom_kills)
 run=$(ls -d "$out"/2*/ 2>/dev/null | head -n 1)
 grep -E '^heapbench bench:|^done:|^results:|^skipped|^heapbench:' "$out.log"
-echo "squeeze: exit $rc after ${secs}s; peak $(numfmt --to=iec "$peak" 2>/dev/null || echo "$peak") of $limit; oom_kill ${kills:-?}"
+echo "squeeze: exit $rc after ${secs}s; peak $(numfmt --to=iec --round=nearest --format=%.1f "$peak" 2>/dev/null || echo "$peak") of $limit; oom_kill ${kills:-?}"
 if [ -n "$run" ] && [ -f "$run/skipped.csv" ]; then
     echo "squeeze: skipped $(($(wc -l <"$run/skipped.csv") - 1)) (in $run/skipped.csv)"
 fi
