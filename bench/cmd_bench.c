@@ -768,6 +768,7 @@ static void fmt_duration(char *buf, size_t len, double s)
 static double progress_eta(const struct bench_run *r)
 {
     double seen[NR_FAMILIES] = { 0 }, prior[NR_FAMILIES] = { 0 }, all_s = 0, all_p = 0;
+    size_t nseen[NR_FAMILIES] = { 0 };
     double left = 0;
     double reps = r->o->reps;
     enum hb_profile pr = r->o->profile;
@@ -778,6 +779,7 @@ static double progress_eta(const struct bench_run *r)
         if (b->family < 0 || !b->procs_done)
             continue;
         seen[b->family] += b->seen_s / b->procs_done;
+        nseen[b->family]++;
         prior[b->family] += families[b->family].prior_s[pr] * reps;
     }
     for (size_t f = 0; f < NR_FAMILIES; f++)
@@ -785,7 +787,11 @@ static double progress_eta(const struct bench_run *r)
     for (size_t i = 0; i < r->nb; i++) {
         const struct plan_bench *b = &r->b[i];
         int f = b->family < 0 ? 0 : b->family;
-        double scale = prior[f] > 0 ? seen[f] / prior[f] : all_p > 0 ? all_s / all_p : 1;
+        /* A chunk's first benchmark carries the process's set-up (its
+         * fixtures): a family's own scale waits for a tenth of it. */
+        bool own = nseen[f] >= 5 && nseen[f] * 10 >= r->per_family[f];
+        double scale = own && prior[f] > 0 ? seen[f] / prior[f]
+                       : all_p > 0 ? all_s / all_p : 1;
         double each = b->procs_done ? b->seen_s / b->procs_done
                                     : families[f].prior_s[pr] * reps * scale;
         left += each * (procs - b->procs_done);
