@@ -179,7 +179,7 @@ static int hand_over(struct pa_boot *b, size_t i)
         return 0;
     if (pa_strategy_is_lazy(h->strategy))
         return pai_lazy_record(h, s, nr);
-    return pai_init_range(h, s, nr);
+    return pai_init_range(h, s, nr, pai_init_scrub(h));
 }
 
 int pa_end_boot_allocator(struct pa_boot *b, unsigned boot_node)

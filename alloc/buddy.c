@@ -12,6 +12,10 @@
  */
 #include "alloc/internal.h"
 
+#ifdef PAI_COUNT_LOOKUPS
+uint64_t pai_node_lookups;
+#endif
+
 /* ------------------------------------------------------------------------
  * Lists
  * ------------------------------------------------------------------------ */
@@ -128,12 +132,34 @@ static void stop_scrub(struct pa_page *b)
         b->scrub_state = 0;
 }
 
-static bool buddy_mergeable(const struct pa_heap *h, pa_pdx_t bpdx,
-                            unsigned order, unsigned node)
+__attribute__((noinline))
+bool pai_mfn_valid(const struct pa_heap *h, uint64_t mfn, pa_pdx_t pdx)
+{
+    size_t c = pdx >> h->chunk_order;
+    bool over = mfn >= h->max_page;
+
+    if (h->branch_harden)
+        pai_lfence();       /* evaluate_nospec: fenced on both outcomes */
+    if (over)
+        return false;
+    return !(mfn & h->pfn_hole_mask) &&
+           ((h->chunk_valid[c / 64] >> (c % 64)) & 1);
+}
+
+__attribute__((noinline))
+void pai_set_m2p(struct pa_heap *h, pa_pdx_t pdx, uint64_t entry)
+{
+    if (h->booting)
+        return;             /* Xen: !machine_to_phys_mapping_valid */
+    h->m2p[pdx] = entry;
+}
+
+static bool buddy_mergeable(const struct pa_heap *h, uint64_t bmfn,
+                            pa_pdx_t bpdx, unsigned order, unsigned node)
 {
     const struct pa_page *b = &h->ft[bpdx];
 
-    return pai_pdx_valid(h, bpdx) &&
+    return pai_mfn_valid(h, bmfn, bpdx) &&
            (b->count_info & PA_PGC_STATE_MASK) == h->raw[PA_STATE_FREE] &&
            b->order == order &&
            (h->reserve_boundary || pai_pdx_node(h, bpdx) == (int)node);
@@ -141,7 +167,8 @@ static bool buddy_mergeable(const struct pa_heap *h, pa_pdx_t bpdx,
 
 /* Xen's mark_page_free, page by page: the state must be "in use"; the
  * page becomes free (and dirty); an owned page needs a TLB flush before
- * reuse and gets the flush clock; the owner is cleared. */
+ * reuse and gets the flush clock; the owner is cleared; its M2P entry is
+ * invalidated once the heap is past boot. */
 static void mark_pages_free(struct pa_heap *h, pa_pdx_t pdx, uint64_t n,
                             unsigned node, bool need_scrub)
 {
@@ -161,6 +188,7 @@ static void mark_pages_free(struct pa_heap *h, pa_pdx_t pdx, uint64_t n,
         pg->node = (uint8_t)node;
         if (owner)
             pg->tlbflush_timestamp = clock;
+        pai_set_m2p(h, pdx + (pa_pdx_t)i, PAI_M2P_INVALID);
     }
 }
 
@@ -182,7 +210,7 @@ void pai_free_block(struct pa_heap *h, uint64_t mfn, pa_pdx_t pdx,
         pa_pdx_t bit = (pa_pdx_t)1 << order, bpdx = pdx ^ bit;
         struct pa_page *b = &h->ft[bpdx], *head = &h->ft[pdx];
 
-        if (!buddy_mergeable(h, bpdx, order, node))
+        if (!buddy_mergeable(h, mfn ^ bit, bpdx, order, node))
             break;
         stop_scrub(b);
         pai_list_del(h, bpdx, node, zone, order);
@@ -190,6 +218,7 @@ void pai_free_block(struct pa_heap *h, uint64_t mfn, pa_pdx_t pdx,
             if (b->first_dirty == PA_DIRTY_NONE && head->first_dirty != PA_DIRTY_NONE)
                 b->first_dirty = bit + head->first_dirty;
             pdx = bpdx;
+            mfn ^= bit;
         } else if (head->first_dirty == PA_DIRTY_NONE &&
                    b->first_dirty != PA_DIRTY_NONE) {
             head->first_dirty = bit + b->first_dirty;
@@ -211,10 +240,8 @@ static unsigned chunk_order(const struct pa_heap *h, uint64_t mfn, uint64_t nr)
     return order < h->max_order ? order : h->max_order;
 }
 
-void pai_free_chunked(struct pa_heap *h, uint64_t mfn, uint64_t nr)
+void pai_free_chunked(struct pa_heap *h, uint64_t mfn, uint64_t nr, bool scrub)
 {
-    bool scrub = pai_init_scrub(h);
-
     while (nr) {
         unsigned order = chunk_order(h, mfn, nr);
         pa_pdx_t pdx = pai_mfn_to_pdx(h, mfn);
@@ -273,7 +300,9 @@ static int free_uninit(struct pa_heap *h, uint64_t mfn, uint64_t nr)
     if (pai_overlaps_pending(h, mfn, nr))
         return -EINVAL;     /* never allocated: still waiting for lazy init */
 #endif
-    return pai_init_range(h, mfn, nr);
+    /* The patch passes the freeing caller's need_scrub on to
+     * init_heap_pages; the model's frees are clean (need_scrub false). */
+    return pai_init_range(h, mfn, nr, false);
 }
 
 static int free_locked(struct pa_heap *h, uint64_t mfn, unsigned order)

@@ -156,6 +156,16 @@ int pa_frametable_bytes(const struct pa_range *r, size_t nr, unsigned max_order,
     return n < 0 ? n : 0;
 }
 
+int pa_heap_table_bytes(const struct pa_range *r, size_t nr, unsigned max_order,
+                        uint64_t *bytes)
+{
+    int rc = pa_frametable_bytes(r, nr, max_order, bytes);
+
+    if (!rc)
+        *bytes += *bytes / sizeof(struct pa_page) * sizeof(uint64_t);
+    return rc;
+}
+
 static int build_directory(struct pa_heap *h)
 {
     unsigned co = h->chunk_order;
@@ -332,13 +342,14 @@ static int map_table(struct pa_heap *h, const struct pa_heap_config *cfg)
 {
     h->ft_entries = h->nr_chunks << h->chunk_order;
     h->ft_bytes = h->ft_entries * sizeof(struct pa_page);
-    h->ft_map_bytes = h->ft_bytes;
+    h->ft_map_bytes = h->ft_bytes + h->ft_entries * sizeof *h->m2p;
     h->ft = mmap(NULL, h->ft_map_bytes, PROT_READ | PROT_WRITE,
                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (h->ft == MAP_FAILED) {
         h->ft = NULL;
         return -ENOMEM;
     }
+    h->m2p = (uint64_t *)((char *)h->ft + h->ft_bytes);
     if (cfg->hugepages)
         madvise(h->ft, h->ft_map_bytes, MADV_HUGEPAGE);
     int rc = bind_table(h, cfg);
@@ -408,6 +419,7 @@ int pa_heap_create(const struct pa_heap_config *cfg, struct pa_heap **out)
     h->max_order = cfg->max_order ? cfg->max_order : PA_MAX_ORDER_DEFAULT;
     h->autocheck = true;
     h->booting = true;
+    h->branch_harden = !cfg->no_branch_harden;
     h->tlbflush_clock = 1;
     for (int st = 0; st < PA_NR_STATES; st++) {
         int raw = pa_state_raw(h->enc, (enum pa_state)st);
@@ -417,6 +429,7 @@ int pa_heap_create(const struct pa_heap_config *cfg, struct pa_heap **out)
     if (!rc) {
         h->chunk_order = chunk_order_for(h->max_order, h->ranges[h->nr_ranges - 1].end);
         rc = build_directory(h);
+        h->max_page = h->ranges[h->nr_ranges - 1].end;
     }
     if (!rc)
         rc = build_nodemap(h);
@@ -459,7 +472,7 @@ void pa_heap_reset(struct pa_heap *h)
 
     if (h->deferred)
         pa_deferred_join(h, NULL);
-    memset(h->ft, 0, h->ft_bytes);
+    memset(h->ft, 0, h->ft_map_bytes);     /* the frame table and the M2P */
     for (size_t i = 0; i < nl; i++)
         h->lists[i] = (struct pai_list){ PA_PDX_NONE, PA_PDX_NONE };
     memset(h->avail, 0, (size_t)h->nr_nodes * PA_NR_ZONES * sizeof *h->avail);
@@ -528,6 +541,13 @@ int pa_mfn_to_node(const struct pa_heap *h, uint64_t mfn)
 struct pa_page *pa_mfn_to_page(const struct pa_heap *h, uint64_t mfn)
 {
     return pa_mfn_is_ram(h, mfn) ? &h->ft[pai_mfn_to_pdx(h, mfn)] : NULL;
+}
+
+uint64_t pa_m2p_entry(const struct pa_heap *h, uint64_t mfn)
+{
+    pa_pdx_t pdx = pa_mfn_is_ram(h, mfn) ? pai_mfn_to_pdx(h, mfn) : PA_PDX_NONE;
+
+    return pdx == PA_PDX_NONE ? 0 : h->m2p[pdx];
 }
 
 uint64_t pa_page_to_mfn(const struct pa_heap *h, const struct pa_page *pg)

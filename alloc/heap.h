@@ -167,12 +167,19 @@ struct pa_heap_config {
      * max_order boundary, so no merged block can span it.  Eager
      * strategies only (pa_heap_set_strategy refuses lazy and deferred). */
     bool reserve_boundary;
+    /* Xen's spec-ctrl=no-branch-harden: mfn_valid without its LFENCE.
+     * Off by default, as Xen hardens branches by default. */
+    bool no_branch_harden;
     pa_bind_fn bind;               /* optional */
     void *bind_arg;
 };
 
-/* Frame-table bytes a layout would need (for refusing it up front). */
+/* Frame-table bytes a layout would need. */
 int pa_frametable_bytes(const struct pa_range *r, size_t nr, unsigned max_order,
+                        uint64_t *bytes);
+/* All a heap maps per frame-table entry: the frame table and the M2P
+ * table (8 bytes per entry) after it (for refusing a layout up front). */
+int pa_heap_table_bytes(const struct pa_range *r, size_t nr, unsigned max_order,
                         uint64_t *bytes);
 
 /* Build a heap: the frame table is allocated, pre-faulted and all zero. */
@@ -190,6 +197,10 @@ bool pa_mfn_is_ram(const struct pa_heap *h, uint64_t mfn);
 /* Entry of a RAM MFN, else NULL. */
 struct pa_page *pa_mfn_to_page(const struct pa_heap *h, uint64_t mfn);
 uint64_t pa_page_to_mfn(const struct pa_heap *h, const struct pa_page *pg);
+/* The M2P entry of a RAM MFN (Xen's get_gpfn_from_mfn): 0 until a free
+ * after end_boot_allocator writes PA_M2P_INVALID (INVALID_M2P_ENTRY). */
+#define PA_M2P_INVALID UINT64_MAX
+uint64_t pa_m2p_entry(const struct pa_heap *h, uint64_t mfn);
 /* Node of a RAM MFN (-1 if not RAM). */
 int pa_mfn_to_node(const struct pa_heap *h, uint64_t mfn);
 /* Zone of an MFN: its bit width (0 for MFN 0). */

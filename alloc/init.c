@@ -169,9 +169,8 @@ bool pai_boundary_page(const struct pa_heap *h, uint64_t mfn)
  * node's heap exists, then one free_heap_pages call (with its own lookup);
  * the patch first sets an uninitialised page in use. */
 static void init_pagewise(struct pa_heap *h, uint64_t mfn, uint64_t nr,
-                          unsigned node)
+                          unsigned node, bool scrub)
 {
-    bool scrub = pai_init_scrub(h);
     pa_pdx_t pdx = pai_mfn_to_pdx(h, mfn);
 
     for (uint64_t i = 0; i < nr; i++, pdx++) {
@@ -184,7 +183,7 @@ static void init_pagewise(struct pa_heap *h, uint64_t mfn, uint64_t nr,
 }
 
 void pai_init_run(struct pa_heap *h, uint64_t mfn, uint64_t nr, unsigned node,
-                  enum pa_strategy s)
+                  enum pa_strategy s, bool scrub)
 {
     if (mfn == 0 && nr) {
         /* MFN 0 stays out: merging with it would cross zones. */
@@ -201,9 +200,9 @@ void pai_init_run(struct pa_heap *h, uint64_t mfn, uint64_t nr, unsigned node,
     }
     pai_node_touch(h, node, &mfn, &nr);
     if (s == PA_STRAT_PAGEWISE || s == PA_STRAT_PATCH)
-        init_pagewise(h, mfn, nr, node);
+        init_pagewise(h, mfn, nr, node, scrub);
     else
-        pai_free_chunked(h, mfn, nr);
+        pai_free_chunked(h, mfn, nr, scrub);
 }
 
 /* Debug: pages handed to init must not be in the heap or kept out of it. */
@@ -241,25 +240,25 @@ static uint64_t node_run(const struct pa_heap *h, pa_pdx_t pdx, uint64_t nr,
     return len;
 }
 
-void pai_init_scanned(struct pa_heap *h, uint64_t mfn, uint64_t nr)
+void pai_init_scanned(struct pa_heap *h, uint64_t mfn, uint64_t nr, bool scrub)
 {
     while (nr) {
         pa_pdx_t pdx = pai_mfn_to_pdx(h, mfn);
         int node = pai_pdx_node(h, pdx);
         uint64_t len = node_run(h, pdx, nr, node);
 
-        pai_init_run(h, mfn, len, (unsigned)node, h->strategy);
+        pai_init_run(h, mfn, len, (unsigned)node, h->strategy, scrub);
         mfn += len;
         nr -= len;
     }
 }
 
-int pai_init_range(struct pa_heap *h, uint64_t mfn, uint64_t nr)
+int pai_init_range(struct pa_heap *h, uint64_t mfn, uint64_t nr, bool scrub)
 {
     int rc = pai_for_each_run(h, mfn, nr, check_init, NULL);
 
     if (!rc)
-        pai_init_scanned(h, mfn, nr);
+        pai_init_scanned(h, mfn, nr, scrub);
     return rc;
 }
 
@@ -268,7 +267,7 @@ int pa_init_heap_pages(struct pa_heap *h, uint64_t mfn, uint64_t nr)
     int rc;
 
     pai_lock(h);
-    rc = pai_init_range(h, mfn, nr);
+    rc = pai_init_range(h, mfn, nr, pai_init_scrub(h));
     pai_autocheck(h);
     pai_unlock(h);
     return rc;

@@ -101,10 +101,14 @@ struct pa_heap {
     unsigned node_shift;
     size_t nodemap_len;
     uint64_t *chunk_valid;             /* bit per chunk (Xen: pdx_group_valid) */
+    uint64_t max_page;                 /* highest RAM MFN + 1 (Xen's max_page) */
+    uint64_t pfn_hole_mask;            /* Xen's; 0 here (no pdx hole bits) */
+    bool branch_harden;                /* Xen's opt_branch_harden (default on) */
     size_t dir_len;
     uint64_t *chunk_mfn;               /* chunk index -> first MFN */
     size_t nr_chunks;
     struct pa_page *ft;                /* the frame table */
+    uint64_t *m2p;                     /* Xen's machine_to_phys_mapping, by pdx */
     size_t ft_entries, ft_bytes, ft_map_bytes;
 
     struct pai_list *lists;            /* [node][zone][order] */
@@ -163,8 +167,16 @@ long pai_range_of(const struct pa_heap *h, uint64_t mfn);
  */
 #define PAI_NODE_NONE 0xff
 
+#ifdef PAI_COUNT_LOOKUPS     /* measurement builds only: lookups made */
+extern uint64_t pai_node_lookups;
+#define PAI_COUNT_LOOKUP() (pai_node_lookups++)
+#else
+#define PAI_COUNT_LOOKUP() ((void)0)
+#endif
+
 static inline int pai_pdx_node(const struct pa_heap *h, pa_pdx_t pdx)
 {
+    PAI_COUNT_LOOKUP();
     return h->nodemap[pdx >> h->node_shift];
 }
 
@@ -180,15 +192,34 @@ static inline int pai_mfn_to_node(const struct pa_heap *h, uint64_t mfn)
     return pa_mfn_to_node(h, mfn);
 }
 
-/* Xen's mfn_valid on a buddy: a read of the valid-group bitmap
- * (pdx_group_valid).  Here a buddy always shares its chunk with the
- * block, so the bit is always set; the load is what Xen pays. */
-static inline bool pai_pdx_valid(const struct pa_heap *h, pa_pdx_t pdx)
-{
-    size_t c = pdx >> h->chunk_order;
+/*
+ * Xen's mfn_valid on a buddy (__mfn_valid, xen/common/pdx.c): an
+ * out-of-line call that compares the MFN with max_page under
+ * evaluate_nospec (an LFENCE on either outcome while branch hardening is
+ * on, Xen's default), then tests the hole mask and the valid-group bitmap
+ * (pdx_group_valid).  buddy.c keeps it out of line, as Xen's is.  Here a
+ * buddy always shares its chunk with the block, so it is always valid;
+ * the call, fence and loads are what Xen pays.
+ */
+bool pai_mfn_valid(const struct pa_heap *h, uint64_t mfn, pa_pdx_t pdx);
 
-    return (h->chunk_valid[c / 64] >> (c % 64)) & 1;
+static inline void pai_lfence(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_lfence();
+#endif
 }
+
+/*
+ * Xen's set_gpfn_from_mfn (xen/arch/x86/x86_64/mm.c), called by
+ * mark_page_free for every page freed: an out-of-line call that returns
+ * at once until paging_init has set machine_to_phys_mapping_valid, which
+ * is after end_boot_allocator (here: while the heap is booting), and then
+ * stores 8 bytes in the M2P table.  The table lies after the frame table
+ * in the same mapping, one entry per frame-table entry, pre-faulted.
+ */
+#define PAI_M2P_INVALID PA_M2P_INVALID
+void pai_set_m2p(struct pa_heap *h, pa_pdx_t pdx, uint64_t entry);
 
 static inline enum pa_state pai_state(const struct pa_heap *h,
                                       const struct pa_page *pg)
@@ -221,7 +252,7 @@ void pai_list_add_tail(struct pa_heap *h, pa_pdx_t pdx, unsigned node,
 void pai_free_block(struct pa_heap *h, uint64_t mfn, pa_pdx_t pdx,
                     unsigned order, bool need_scrub);
 /* Free [mfn, mfn+nr) of one node as the largest aligned blocks (init). */
-void pai_free_chunked(struct pa_heap *h, uint64_t mfn, uint64_t nr);
+void pai_free_chunked(struct pa_heap *h, uint64_t mfn, uint64_t nr, bool scrub);
 
 /* Init paths mark pages dirty while the heap boots (Xen: bootscrub=idle,
  * the default, before system_state is active). */
@@ -249,7 +280,7 @@ static inline void pai_set_inuse(struct pa_heap *h, pa_pdx_t pdx, uint64_t n)
 void pai_node_touch(struct pa_heap *h, unsigned node, uint64_t *mfn, uint64_t *nr);
 /* Initialise a single-node run eagerly (meta, MFN 0, then free). */
 void pai_init_run(struct pa_heap *h, uint64_t mfn, uint64_t nr, unsigned node,
-                  enum pa_strategy s);
+                  enum pa_strategy s, bool scrub);
 /* Pre-2010 mode: the first page of a node that starts off a max_order
  * boundary, right after another node's RAM. */
 bool pai_boundary_page(const struct pa_heap *h, uint64_t mfn);
@@ -259,10 +290,11 @@ typedef int (*pai_run_fn)(struct pa_heap *h, uint64_t mfn, uint64_t nr,
 int pai_for_each_run(struct pa_heap *h, uint64_t mfn, uint64_t nr,
                      pai_run_fn fn, void *arg);
 /* The eager init of RAM [mfn, mfn+nr) without checks: each node's run
- * found by per-page lookup, then freed by pages or chunks. */
-void pai_init_scanned(struct pa_heap *h, uint64_t mfn, uint64_t nr);
+ * found by per-page lookup, then freed by pages or chunks, dirty if
+ * scrub (pai_init_scrub, or the freeing caller's need_scrub). */
+void pai_init_scanned(struct pa_heap *h, uint64_t mfn, uint64_t nr, bool scrub);
 /* init_heap_pages without the lock or the autocheck. */
-int pai_init_range(struct pa_heap *h, uint64_t mfn, uint64_t nr);
+int pai_init_range(struct pa_heap *h, uint64_t mfn, uint64_t nr, bool scrub);
 int pai_lazy_record(struct pa_heap *h, uint64_t mfn, uint64_t nr);
 /* Map and pre-fault the deferred node threads' stacks (once per heap). */
 int pai_thread_stacks(struct pa_heap *h);

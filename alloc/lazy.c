@@ -124,7 +124,7 @@ static bool grow_piece(struct pa_heap *h, unsigned node, uint64_t start,
     h->inflight_used[slot] = true;
     /* The same init path as eager (per-page node lookup, then chunks), as
      * the patch's free_heap_pages hands uninitialised pages to it. */
-    pai_init_scanned(h, start, stop - start);
+    pai_init_scanned(h, start, stop - start, pai_init_scrub(h));
     h->inflight_used[slot] = false;
     return true;
 }

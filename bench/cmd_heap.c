@@ -38,6 +38,7 @@ struct heap_opts {
     struct boot_req boot[MAX_BOOT_ALLOCS];
     unsigned nr_boot;
     bool free_boot, finish, dump, summary, timing;
+    bool no_branch_harden;    /* Xen's spec-ctrl=no-branch-harden */
 };
 
 /* ------------------------------------------------------------------------
@@ -50,7 +51,7 @@ static void usage(FILE *f)
         "usage: heapbench heap [LAYOUT] [--strategy pagewise|chunked|patch|lazy|deferred]\n"
         "         [--encoding legacy|uninit] [--max-order N]\n"
         "         [--boot-alloc SIZE[@NODE]]... [--free-boot] [--finish]\n"
-        "         [--dump-blocks] [--summary] [--time]\n"
+        "         [--dump-blocks] [--summary] [--time] [--no-branch-harden]\n"
         "LAYOUT: --memmap FILE | --topology host|synthetic:STR|xml:FILE [--mem SIZE]\n");
 }
 
@@ -136,6 +137,7 @@ static int parse_flag(struct heap_opts *o, const char *opt)
         { "--dump-blocks", offsetof(struct heap_opts, dump) },
         { "--summary", offsetof(struct heap_opts, summary) },
         { "--time", offsetof(struct heap_opts, timing) },
+        { "--no-branch-harden", offsetof(struct heap_opts, no_branch_harden) },
     };
 
     for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
@@ -333,6 +335,7 @@ static int run(struct heap_opts *o, const struct hb_layout *l, struct hb_topo *t
         .ranges = l->ranges, .nr_ranges = l->nr,
         .encoding = (enum pa_encoding)o->encoding, .max_order = o->max_order,
         .hugepages = true, .bind = bind_area, .bind_arg = &bc,
+        .no_branch_harden = o->no_branch_harden,
     };
     struct pa_heap *h;
     char why[256];

@@ -10,6 +10,8 @@
 #              width, maximally merged (no free buddy of the same order)
 #   summary_*  the five state columns add up to ram_pages, ram_pages adds
 #              up to the map's pages, free_pages to the dumped blocks
+#   no_branch_harden  --no-branch-harden (mfn_valid without its fence)
+#              prints the same blocks as the default, for every strategy
 #   bad_*      bad input: exit 2, one line on stderr, nothing on stdout
 #   big64      a 64 GiB two-node map completes within 30 seconds
 # Prints ok/FAIL per case and one summary line; exits non-zero on failure.
@@ -196,6 +198,15 @@ else
 fi
 
 map=$data/heap_unaligned.memmap
+nbh=ok
+for s in $strategies; do
+    if ! heap "$tmp/nbh.dump" "$s" --memmap "$map" --dump-blocks --boot-alloc 8M@1 --free-boot --no-branch-harden; then
+        nbh="$s exited non-zero: $(head -n 1 "$tmp/err")"; break
+    fi
+    heap "$tmp/bh.dump" "$s" --memmap "$map" --dump-blocks --boot-alloc 8M@1 --free-boot
+    [ -s "$tmp/bh.dump" ] && cmp -s "$tmp/bh.dump" "$tmp/nbh.dump" || { nbh="$s: blocks differ"; break; }
+done
+[ "$nbh" = ok ] && ok no_branch_harden || fail no_branch_harden "$nbh"
 bad bad_strategy --memmap "$map" --strategy eager
 bad bad_encoding --memmap "$map" --encoding utf8
 bad bad_max_order --memmap "$map" --max-order 99

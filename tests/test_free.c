@@ -320,3 +320,117 @@ TEST(free_heap_pages_dirty_to_tail_check)
     CHECK_HEAP(h);
     pa_heap_destroy(h);
 }
+
+/*
+ *   0x100            0x110
+ *   |mmmm....BBBB....|   node 0, max_order 4, page-wise (legacy) or the
+ *                         patch (uninit); B = 0x108/2 taken from the boot
+ *                         allocator, the rest handed off at end of boot
+ *   then, after boot: B returned (init_heap_pages, or the patch's free of
+ *   uninitialised pages), one page allocated with an owner and freed
+ * Expect, as Xen's set_gpfn_from_mfn (M2P valid only after
+ * end_boot_allocator): pages freed by the hand-off keep M2P entry 0;
+ * every page of B and the runtime-freed page read INVALID_M2P_ENTRY.
+ */
+TEST(free_heap_pages_m2p_after_boot_check)
+{
+    static const enum pa_strategy strats[] = { PA_STRAT_PAGEWISE, PA_STRAT_PATCH };
+    struct pa_range r[] = { { 0x100, 0x110, 0 } };
+
+    for (size_t s = 0; s < HU_ARRAY_SIZE(strats); s++) {
+        struct pa_heap *h = hu_heap_strat(r, 1, 4, strats[s]);
+        struct hu_boot_req b = { .pages = 4, .align = 4, .node = 0 };
+        uint64_t m;
+
+        if (!h)
+            return;
+        CHECK_EQ(hu_boot(h, &b, 1, 0), 0);
+        for (uint64_t mfn = 0x104; mfn < 0x110; mfn++)
+            if (mfn < b.mfn || mfn >= b.mfn + 4)
+                CHECK_EQ(pa_m2p_entry(h, mfn), 0);
+        CHECK_EQ(hu_free_boot(h, &b, 1), 0);
+        for (uint64_t i = 0; i < 4; i++)
+            CHECK_EQ(pa_m2p_entry(h, b.mfn + i), PA_M2P_INVALID);
+        m = pa_alloc_heap_pages(h, 0, 0, 0x42);
+        CHECK(m != PA_INVALID_MFN && m != b.mfn);
+        CHECK_EQ(pa_free_heap_pages(h, m, 0), 0);
+        CHECK_EQ(pa_m2p_entry(h, m), PA_M2P_INVALID);
+        CHECK_HEAP(h);
+        pa_heap_destroy(h);
+    }
+}
+
+/*
+ *   0x100                    0x118
+ *   |mmmm............BBBBBBBB|   node 0, max_order 3, the patch (uninit);
+ *                                 B = 0x110/3 from the boot allocator
+ *   B is freed while the heap still boots (before end_boot_allocator),
+ *   then the rest is handed off
+ * Expect: B goes through init_heap_pages with the freeing caller's
+ * need_scrub (false), not the boot-time idle scrub: B's pages are free and
+ * clean (no PGC_need_scrub, first_dirty none), while the hand-off's blocks
+ * are dirty.
+ */
+TEST(free_heap_pages_uninit_caller_scrub_check)
+{
+    struct pa_range r[] = { { 0x100, 0x118, 0 } };
+    struct pa_heap *h = hu_heap_new(r, 1, PA_ENC_UNINIT, 3, PA_STRAT_PATCH);
+    struct pa_boot *b;
+    uint64_t m;
+
+    if (!h)
+        return;
+    b = pa_boot_create(h);
+    CHECK_EQ(pa_boot_add_all(b), 0);
+    m = pa_boot_alloc(b, 8, 8, 0);
+    CHECK_EQ(m, 0x110);
+    CHECK_EQ(pa_free_heap_pages(h, m, 3), 0);
+    CHECK_EQ(pa_end_boot_allocator(b, 0), 0);
+    pa_boot_destroy(b);
+    for (uint64_t mfn = 0x110; mfn < 0x118; mfn++) {
+        const struct pa_page *pg = pa_mfn_to_page(h, mfn);
+        if (pa_page_state_is(h, pg, PA_STATE_FREE))
+            CHECK_EQ(pg->count_info & PA_PGC_NEED_SCRUB, 0);
+    }
+    CHECK(pa_page_state_is(h, pa_mfn_to_page(h, 0x108), PA_STATE_FREE));
+    CHECK_EQ(pa_mfn_to_page(h, 0x108)->first_dirty, 0);
+    CHECK(pa_mfn_to_page(h, 0x108)->count_info & PA_PGC_NEED_SCRUB);
+    CHECK_HEAP(h);
+    pa_heap_destroy(h);
+}
+
+/*
+ *   0x100            0x110
+ *   |################|   node 0, max_order 4, in use, then freed page by
+ *                         page, with branch hardening (Xen's default) and
+ *                         with spec-ctrl=no-branch-harden
+ * Expect: mfn_valid with or without its fence lets the same merges
+ * happen: one order-4 block at 0x100 either way.
+ */
+TEST(free_heap_pages_branch_harden_check)
+{
+    struct pa_range r[] = { { 0x100, 0x110, 0 } };
+
+    for (int off = 0; off <= 1; off++) {
+        struct pa_heap_config cfg = { .ranges = r, .nr_ranges = 1,
+                                      .encoding = PA_ENC_LEGACY, .max_order = 4,
+                                      .no_branch_harden = off };
+        struct pa_heap *h = NULL;
+        struct hu_blocks seen = { 0 }, want = { 0 };
+
+        CHECK_EQ(pa_heap_create(&cfg, &h), 0);
+        if (!h)
+            return;
+        hu_hook_report(h);
+        CHECK_EQ(pa_init_inuse(h, 0x100, 16, 7), 0);
+        for (uint64_t mfn = 0x100; mfn < 0x110; mfn++)
+            CHECK_EQ(pa_free_heap_pages(h, mfn, 0), 0);
+        hu_blocks_add(&want, 0x100, 4, 0, hu_zone(0x100));
+        hu_collect(h, &seen);
+        CHECK_BLOCKS(&seen, &want, off ? "no-branch-harden" : "branch-harden");
+        CHECK_HEAP(h);
+        hu_blocks_free(&seen);
+        hu_blocks_free(&want);
+        pa_heap_destroy(h);
+    }
+}
