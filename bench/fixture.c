@@ -122,12 +122,18 @@ static bool key_eq(const struct hb_fix_key *a, const struct hb_fix_key *b)
            a->reserve_boundary == b->reserve_boundary;
 }
 
-struct pa_heap *hb_fix_get(struct hb_fixtures *f, const struct hb_fix_key *k,
-                           char *why, size_t whylen)
+struct pa_heap *hb_fix_get_tagged(struct hb_fixtures *f, const struct hb_fix_key *k,
+                                  unsigned tag, bool *kept, char *why, size_t whylen)
 {
+    *kept = false;
     for (unsigned i = 0; i < HB_FIX_SLOTS; i++)
         if (f->slot[i].heap && key_eq(&f->slot[i].key, k)) {
+            if (tag && f->slot[i].tag == tag) {
+                *kept = true;
+                return f->slot[i].heap;
+            }
             pa_heap_reset(f->slot[i].heap);
+            f->slot[i].tag = tag;
             return f->slot[i].heap;
         }
     /* Free the victim first: two big tables need not fit at once. */
@@ -137,7 +143,23 @@ struct pa_heap *hb_fix_get(struct hb_fixtures *f, const struct hb_fix_key *k,
     f->slot[v].heap = NULL;
     f->slot[v].heap = build(f, k, why, whylen);
     f->slot[v].key = *k;
+    f->slot[v].tag = f->slot[v].heap ? tag : 0;
     return f->slot[v].heap;
+}
+
+struct pa_heap *hb_fix_get(struct hb_fixtures *f, const struct hb_fix_key *k,
+                           char *why, size_t whylen)
+{
+    bool kept;
+
+    return hb_fix_get_tagged(f, k, 0, &kept, why, whylen);
+}
+
+void hb_fix_untag(struct hb_fixtures *f, const struct pa_heap *h)
+{
+    for (unsigned i = 0; i < HB_FIX_SLOTS; i++)
+        if (h && f->slot[i].heap == h)
+            f->slot[i].tag = 0;
 }
 
 uint64_t hb_now_ns(void)

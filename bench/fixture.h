@@ -35,6 +35,7 @@ struct hb_fixtures {
     struct {
         struct hb_fix_key key;
         struct pa_heap *heap;
+        unsigned tag;          /* hb_fix_get_tagged: 0 none */
     } slot[HB_FIX_SLOTS];
     unsigned next;
 };
@@ -49,6 +50,17 @@ struct pa_range *hb_fix_layout(const struct hb_fix_key *k, size_t *nr);
 /* A reset heap for the key, or NULL with a reason in why (does not fit). */
 struct pa_heap *hb_fix_get(struct hb_fixtures *f, const struct hb_fix_key *k,
                            char *why, size_t whylen);
+
+/* A heap for the key that keeps its state between users who agree on it.
+ * If the cached heap carries tag (non-zero: a state the caller names, such
+ * as "booted, nothing allocated"), it is returned as its last user left it
+ * and *kept is true: the caller skips its set-up.  Otherwise as hb_fix_get
+ * (reset, *kept false) and now tagged: the caller must bring it to the
+ * state the tag names and leave it so, or drop the tag with hb_fix_untag.
+ * hb_fix_get drops a heap's tag (it resets the heap). */
+struct pa_heap *hb_fix_get_tagged(struct hb_fixtures *f, const struct hb_fix_key *k,
+                                  unsigned tag, bool *kept, char *why, size_t whylen);
+void hb_fix_untag(struct hb_fixtures *f, const struct pa_heap *h);
 
 /* Where node boundary i (1-based) of a synthetic layout lies. */
 uint64_t hb_fix_boundary(const struct hb_fix_key *k, unsigned i);
