@@ -169,9 +169,10 @@ static bool buddy_mergeable(const struct pa_heap *h, uint64_t bmfn,
  * page becomes free (and dirty); an owned page needs a TLB flush before
  * reuse and gets the flush clock; the owner is cleared; its M2P entry is
  * invalidated once the heap is past boot. */
-static void mark_pages_free(struct pa_heap *h, pa_pdx_t pdx, uint64_t n,
+static bool mark_pages_free(struct pa_heap *h, pa_pdx_t pdx, uint64_t n,
                             unsigned node, bool need_scrub)
 {
+    bool offlined = false;
     uint64_t inuse = h->raw[PA_STATE_INUSE];
     uint64_t free_raw = h->raw[PA_STATE_FREE] | (need_scrub ? PA_PGC_NEED_SCRUB : 0);
     uint32_t clock = h->tlbflush_clock;
@@ -180,9 +181,14 @@ static void mark_pages_free(struct pa_heap *h, pa_pdx_t pdx, uint64_t n,
         struct pa_page *pg = &h->ft[pdx + i];
         uint64_t owner = pg->owner;
 
-        if ((pg->count_info & PA_PGC_STATE_MASK) != inuse)
+        if ((pg->count_info & PA_PGC_STATE_MASK) == inuse) {
+            pg->count_info = free_raw;
+        } else if ((pg->count_info & PA_PGC_STATE_MASK) == h->raw[PA_STATE_OFFLINING]) {
+            pg->count_info = h->raw[PA_STATE_OFFLINED];
+            offlined = true;
+        } else {
             abort();        /* Xen: BUG() (misuse is refused before this) */
-        pg->count_info = free_raw;
+        }
         pg->owner = 0;
         pg->need_tlbflush = owner != 0;
         pg->node = (uint8_t)node;
@@ -190,6 +196,65 @@ static void mark_pages_free(struct pa_heap *h, pa_pdx_t pdx, uint64_t n,
             pg->tlbflush_timestamp = clock;
         pai_set_m2p(h, pdx + (pa_pdx_t)i, PAI_M2P_INVALID);
     }
+    return offlined;
+}
+
+static bool is_offlined(const struct pa_heap *h, pa_pdx_t pdx)
+{
+    return (h->ft[pdx].count_info & PA_PGC_STATE_MASK) == h->raw[PA_STATE_OFFLINED];
+}
+
+/* The largest order at which the block at cur (inside [head, end)) is
+ * aligned, stays inside, and holds no offlined page. */
+static unsigned clean_order(const struct pa_heap *h, pa_pdx_t head, pa_pdx_t end,
+                            pa_pdx_t cur, unsigned max)
+{
+    unsigned o = 0;
+
+    while (o < max) {
+        pa_pdx_t sz = (pa_pdx_t)2 << o;
+        if (((cur - head) & (sz - 1)) || cur + sz > end)
+            break;
+        for (pa_pdx_t p = cur + (sz >> 1); p < cur + sz; p++)
+            if (is_offlined(h, p))
+                return o;
+        o++;
+    }
+    return o;
+}
+
+/*
+ * Xen's reserve_offlined_page: the free block at head leaves its list; its
+ * offlined pages leave the heap (and the counters); the rest goes back as
+ * the largest aligned blocks that hold no offlined page, each dirty from
+ * where the block was.  Xen grows each piece while it holds no offlined
+ * page without checking its alignment; see alloc/README.md.
+ */
+static void reserve_offlined(struct pa_heap *h, pa_pdx_t head,
+                             unsigned order, unsigned node, unsigned zone)
+{
+    pa_pdx_t end = head + ((pa_pdx_t)1 << order), cur = head;
+    uint32_t fd = h->ft[head].first_dirty;
+    uint64_t gone = 0;
+
+    stop_scrub(&h->ft[head]);
+    pai_list_del(h, head, node, zone, order);
+    while (cur < end) {
+        if (is_offlined(h, cur)) {
+            cur++, gone++;
+            if (fd != PA_DIRTY_NONE && fd)
+                fd--;
+            continue;
+        }
+        unsigned o = clean_order(h, head, end, cur, order);
+        pa_pdx_t sz = (pa_pdx_t)1 << o;
+        h->ft[cur].first_dirty = sz > fd ? fd : PA_DIRTY_NONE;
+        list_add_scrub(h, cur, node, zone, o);
+        if (fd != PA_DIRTY_NONE)
+            fd = fd >= sz ? fd - (uint32_t)sz : 0;
+        cur += sz;
+    }
+    pai_avail_adjust(h, node, zone, -(int64_t)gone);
 }
 
 void pai_free_block(struct pa_heap *h, uint64_t mfn, pa_pdx_t pdx,
@@ -199,7 +264,7 @@ void pai_free_block(struct pa_heap *h, uint64_t mfn, pa_pdx_t pdx,
     unsigned node = (unsigned)pai_pdx_node(h, pdx);  /* free_heap_pages' own */
     unsigned zone = pa_mfn_zone(mfn);
 
-    mark_pages_free(h, pdx, n, node, need_scrub);
+    bool offlined = mark_pages_free(h, pdx, n, node, need_scrub);
     h->work.pages_written += n;
     pai_avail_adjust(h, node, zone, (int64_t)n);
     if (need_scrub)
@@ -227,6 +292,8 @@ void pai_free_block(struct pa_heap *h, uint64_t mfn, pa_pdx_t pdx,
         h->work.merges++;
     }
     list_add_scrub(h, pdx, node, zone, order);
+    if (offlined)
+        reserve_offlined(h, pdx, order, node, zone);
 }
 
 /* The largest block that starts at mfn, is aligned and fits in nr pages. */
@@ -255,6 +322,72 @@ void pai_free_chunked(struct pa_heap *h, uint64_t mfn, uint64_t nr, bool scrub)
 }
 
 /* ------------------------------------------------------------------------
+ * Offlining (Xen's offline_page)
+ * ------------------------------------------------------------------------ */
+
+/* The free block holding pdx: as Xen's reserve_heap_page, a walk of the
+ * lists of the page's node and zone, smallest order first. */
+static bool find_free_block(struct pa_heap *h, pa_pdx_t pdx, unsigned node,
+                            unsigned zone, pa_pdx_t *head, unsigned *order)
+{
+    for (unsigned o = 0; o <= h->max_order; o++)
+        for (pa_pdx_t b = pai_list(h, node, zone, o)->head; b != PA_PDX_NONE;
+             b = h->ft[b].next)
+            if (b <= pdx && pdx - b < ((pa_pdx_t)1 << o)) {
+                *head = b;
+                *order = o;
+                return true;
+            }
+    return false;
+}
+
+static int offline_locked(struct pa_heap *h, uint64_t mfn)
+{
+    struct pa_page *pg;
+    pa_pdx_t pdx, head;
+    unsigned node, zone, order;
+
+    if (!pa_mfn_is_ram(h, mfn))
+        return -EINVAL;
+    pdx = pai_mfn_to_pdx(h, mfn);
+    pg = &h->ft[pdx];
+    if (pg->count_info & (PA_PGC_META | PA_PGC_RESERVED))
+        return -EINVAL;     /* Xen: the heap's own pages (is_xen_fixed_mfn) */
+    switch (pai_state(h, pg)) {
+    case PA_STATE_INUSE:    /* offlined when freed (mark_page_free) */
+        pg->count_info = (pg->count_info & ~PA_PGC_STATE_MASK) |
+                         h->raw[PA_STATE_OFFLINING];
+        return PA_OFFLINE_PENDING;
+    case PA_STATE_OFFLINING:
+        return PA_OFFLINE_PENDING;
+    case PA_STATE_OFFLINED:
+        return PA_OFFLINE_DONE;
+    case PA_STATE_FREE:
+        break;
+    default:
+        return -EINVAL;     /* uninitialised: not the heap's yet */
+    }
+    node = (unsigned)pai_pdx_node(h, pdx);
+    zone = pa_mfn_zone(mfn);
+    if (!find_free_block(h, pdx, node, zone, &head, &order))
+        abort();            /* a free page outside every list */
+    pg->count_info = h->raw[PA_STATE_OFFLINED];
+    reserve_offlined(h, head, order, node, zone);
+    return PA_OFFLINE_DONE;
+}
+
+int pa_offline_page(struct pa_heap *h, uint64_t mfn)
+{
+    int rc;
+
+    pai_lock(h);
+    rc = offline_locked(h, mfn);
+    pai_autocheck(h);
+    pai_unlock(h);
+    return rc;
+}
+
+/* ------------------------------------------------------------------------
  * free_heap_pages (policy and misuse checks)
  * ------------------------------------------------------------------------ */
 
@@ -273,7 +406,8 @@ static int check_free(struct pa_heap *h, uint64_t mfn, unsigned order, int node)
         return -EINVAL;
     for (uint64_t i = 0; i < n; i++) {
         const struct pa_page *pg = &h->ft[pai_mfn_to_pdx(h, mfn + i)];
-        if (!pa_page_state_is(h, pg, PA_STATE_INUSE) ||
+        if (!(pa_page_state_is(h, pg, PA_STATE_INUSE) ||
+              pa_page_state_is(h, pg, PA_STATE_OFFLINING)) ||
             (pg->count_info & (PA_PGC_META | PA_PGC_RESERVED)))
             return -EINVAL;
     }

@@ -247,6 +247,19 @@ uint64_t pa_alloc_heap_pages(struct pa_heap *h, unsigned order, int node,
                              uint64_t owner);
 
 /*
+ * Xen's offline_page (without its status word): a free page is offlined
+ * at once, its free block split around it into the largest aligned blocks
+ * that hold no offlined page (reserve_offlined_page), and it leaves the
+ * counters; a page in use becomes "offlining" and is offlined when freed
+ * (free_heap_pages frees and merges its block, then splits it around the
+ * page).  PA_OFFLINE_DONE or PA_OFFLINE_PENDING; -EINVAL for a page that
+ * is not RAM, not initialised, node metadata or MFN 0.
+ */
+#define PA_OFFLINE_DONE 0
+#define PA_OFFLINE_PENDING 1
+int pa_offline_page(struct pa_heap *h, uint64_t mfn);
+
+/*
  * Take the specific block [mfn, mfn + 2^order) out of the free lists, in
  * use with owner, splitting the free block that holds it (as Xen's page
  * offlining splits a free block around a page).  Benchmarks use it to put
