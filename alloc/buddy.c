@@ -313,8 +313,11 @@ void pai_free_chunked(struct pa_heap *h, uint64_t mfn, uint64_t nr, bool scrub)
         unsigned order = chunk_order(h, mfn, nr);
         pa_pdx_t pdx = pai_mfn_to_pdx(h, mfn);
 
+        /* One free_heap_pages call per block: the lock is let go between
+         * blocks, never between setting a block in use and freeing it
+         * (a free of it in between would free it twice). */
+        pai_call_boundary(h);
         pai_set_inuse(h, pdx, 1ULL << order);
-        pai_call_boundary(h);       /* one free_heap_pages call per block */
         pai_free_block(h, mfn, pdx, order, scrub);
         mfn += 1ULL << order;
         nr -= 1ULL << order;

@@ -176,8 +176,12 @@ static void init_pagewise(struct pa_heap *h, uint64_t mfn, uint64_t nr,
     for (uint64_t i = 0; i < nr; i++, pdx++) {
         if (!h->node_init[node])
             abort();                /* the run's node was touched above */
+        /* Xen <= 4.16: free_heap_pages per page, the lock taken per call.
+         * The lock is let go between pages, never between setting a page
+         * in use and freeing it: a deferred thread (or a bogus free) seeing
+         * that page "in use" in between would free it twice. */
+        pai_call_boundary(h);
         pai_set_inuse(h, pdx, 1);
-        pai_call_boundary(h);       /* Xen <= 4.16: free_heap_pages per page */
         pai_free_block(h, mfn + i, pdx, 0, scrub);
     }
 }

@@ -255,12 +255,13 @@ static void add_given(struct init_family *fam, enum pa_strategy s)
 }
 
 /* RAM sizes: powers of two from 1 GiB to the profile's cap, within what
- * the host can hold as frame table (32 bytes per 4 KiB page). */
+ * the host can hold as frame table and M2P (40 bytes per 4 KiB page). */
 static unsigned max_gib(const struct hb_bench_ctx *ctx)
 {
     unsigned cap = ctx->profile == HB_PROFILE_QUICK ? 4
                  : ctx->profile == HB_PROFILE_DEFAULT ? 64 : 1024;
-    while (cap > 1 && ((uint64_t)cap << 18) * sizeof(struct pa_page) > ctx->max_table_bytes / 2)
+    /* Per page: the entry and its 8-byte M2P slot (pa_heap_table_bytes). */
+    while (cap > 1 && ((uint64_t)cap << 18) * (sizeof(struct pa_page) + 8) > ctx->max_table_bytes / 2)
         cap /= 2;
     return cap;
 }

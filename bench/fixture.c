@@ -94,8 +94,9 @@ static struct pa_heap *build(struct hb_fixtures *f, const struct hb_fix_key *k,
         snprintf(why, whylen, "out of memory");
         return NULL;
     }
-    if (pa_frametable_bytes(r, nr, k->max_order, &bytes) || bytes > f->ctx->max_table_bytes) {
-        snprintf(why, whylen, "frame table of %.1f GiB does not fit (%.1f GiB available)",
+    /* The frame table and the M2P table mapped beside it. */
+    if (pa_heap_table_bytes(r, nr, k->max_order, &bytes) || bytes > f->ctx->max_table_bytes) {
+        snprintf(why, whylen, "frame table and M2P of %.1f GiB do not fit (%.1f GiB available)",
                  (double)bytes / (1 << 30), (double)f->ctx->max_table_bytes / (1 << 30));
     } else if (fits_budget(f, bytes, why, whylen)) {
         struct pa_heap_config cfg = {

@@ -294,8 +294,12 @@ static double gib(uint64_t bytes)
 int hb_layout_check_fits(const struct hb_layout *l, uint64_t avail_bytes,
                          char *err, size_t errlen)
 {
-    uint64_t bytes = 0;
+    uint64_t bytes = 0, all = 0;
     int rc = pa_frametable_bytes(l->ranges, l->nr, PA_MAX_ORDER_DEFAULT, &bytes);
+
+    /* A heap maps the M2P table beside the frame table: count both. */
+    if (!rc)
+        rc = pa_heap_table_bytes(l->ranges, l->nr, PA_MAX_ORDER_DEFAULT, &all);
 
     if (rc) {
         snprintf(err, errlen, "%s: cannot size the frame table (%s)",
@@ -308,10 +312,10 @@ int hb_layout_check_fits(const struct hb_layout *l, uint64_t avail_bytes,
                  "2^32 entries", l->source, gib(bytes));
         return -E2BIG;
     }
-    if (bytes > avail_bytes) {
-        snprintf(err, errlen, "%s: frame table needs %.1f GiB, only %.1f GiB "
-                 "available (MemAvailable)", l->source, gib(bytes),
-                 gib(avail_bytes));
+    if (all > avail_bytes) {
+        snprintf(err, errlen, "%s: frame table needs %.1f GiB (%.1f GiB with "
+                 "the M2P table), only %.1f GiB available (MemAvailable)",
+                 l->source, gib(bytes), gib(all), gib(avail_bytes));
         return -ENOMEM;
     }
     return 0;

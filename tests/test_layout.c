@@ -453,10 +453,12 @@ TEST(hb_layout_finish_overlap_check)
  * ------------------------------------------------------------------------ */
 
 /*
- * server4: 256 GiB of RAM -> a 2 GiB frame table (64 Mi entries x 32 B).
+ * server4: 256 GiB of RAM -> a 2 GiB frame table (64 Mi entries x 32 B)
+ * and a 0.5 GiB M2P table (8 B each) beside it: 2.5 GiB mapped.
  * huge: 15 TiB -> 120 GiB; 20 TiB -> more than 2^32 entries.
- * Expect: refused with 1 GiB available (saying 2.0 GiB needed, 1.0 GiB
- * available), accepted with 4 GiB; 20 TiB refused whatever is available.
+ * Expect: refused with 1 GiB and with 2.25 GiB available (saying 2.0 GiB
+ * of table, 2.5 GiB with the M2P), accepted with 3 GiB; 20 TiB refused
+ * whatever is available.
  */
 TEST(hb_layout_check_fits_check)
 {
@@ -468,8 +470,10 @@ TEST(hb_layout_check_fits_check)
     if (!CHECK_EQ(load_memmap("tests/data/server4.memmap", &l, err, sizeof err), 0))
         return;
     CHECK_EQ(hb_layout_check_fits(&l, GiB, err, sizeof err), -ENOMEM);
-    CHECK(strstr(err, "frame table needs 2.0 GiB, only 1.0 GiB available") != NULL);
-    CHECK_EQ(hb_layout_check_fits(&l, 4 * GiB, err, sizeof err), 0);
+    CHECK(strstr(err, "frame table needs 2.0 GiB (2.5 GiB with the M2P table), "
+                      "only 1.0 GiB available") != NULL);
+    CHECK_EQ(hb_layout_check_fits(&l, 2 * GiB + GiB / 4, err, sizeof err), -ENOMEM);
+    CHECK_EQ(hb_layout_check_fits(&l, 3 * GiB, err, sizeof err), 0);
     CHECK_EQ(hb_layout_check_fits(&lb, UINT64_MAX, err, sizeof err), -E2BIG);
     CHECK(strstr(err, "2^32 entries") != NULL);
     hb_layout_free(&l);
