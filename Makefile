@@ -138,6 +138,12 @@ $(TBUILD)/run_tests: $(TOBJ)
 	@echo "  LINK    $@"
 	$(Q)$(CC) $(SAN) -pthread -o $@ $(TOBJ) $(PKG_LIBS) -lpthread -lm
 
+# The NUMA guests' in-guest helper (defined before `test`, which needs it:
+# a rule's prerequisites are expanded when make reads the rule).
+NUMA       ?=
+NUMA_BIN   := $(BUILD)/tests/numa/placement
+NUMA_LIB   := $(filter-out bench/cmd_bench.c,$(BENCH_LIB))
+
 # ---------------------------------------------------------------------------
 # Tests: unit tests under sanitizers, then the command line against the
 # release binary; tests/run.sh prints the one summary line.
@@ -151,9 +157,6 @@ test: $(TBUILD)/run_tests $(BUILD)/heapbench $(NUMA_BIN)
 # NUMA paths run and are checked (tests/numa/run.sh).  `make test` runs the
 # same when QEMU, a kernel and busybox are installed.
 # ---------------------------------------------------------------------------
-NUMA       ?=
-NUMA_BIN   := $(BUILD)/tests/numa/placement
-NUMA_LIB   := $(filter-out bench/cmd_bench.c,$(BENCH_LIB))
 
 $(NUMA_BIN): $(BUILD)/tests/numa/placement.o $(NUMA_LIB:%.c=$(BUILD)/%.o) $(BUILD)/libpa.a
 	@echo "  LINK    $@"

@@ -35,13 +35,14 @@ for bad in 12 lots 0M -5G ""; do
     fi
 done
 
-# 4 MiB: the 8 MiB table does not fit; skipped with both sizes.
+# 4 MiB: the 8 MiB table and its 2 MiB M2P table do not fit; skipped with
+# both sizes.
 bench small 4M
 if [ "$rc" -ne 0 ] || [ -z "$run" ]; then
     fail skip_small_budget "exit $rc, no results folder: $(head -c 200 "$tmp/small.err")"
-elif ! grep -q "needs 8.0 MiB.*budget 4.0 MiB" "$run/skipped.csv" 2>/dev/null; then
+elif ! grep -q "needs 10.0 MiB.*budget 4.0 MiB" "$run/skipped.csv" 2>/dev/null; then
     fail skip_small_budget "skipped.csv: $(cat "$run/skipped.csv" 2>/dev/null)"
-elif ! grep -q "^skipped init/heap/.*needs 8.0 MiB.*budget 4.0 MiB" "$tmp/small.out"; then
+elif ! grep -q "^skipped init/heap/.*needs 10.0 MiB.*budget 4.0 MiB" "$tmp/small.out"; then
     fail skip_small_budget "console: $(grep -i skip "$tmp/small.out")"
 elif [ -f "$run/init.csv" ] && grep -q "^init/heap" "$run/init.csv"; then
     fail skip_small_budget "the skipped benchmark has rows in init.csv"
