@@ -171,7 +171,8 @@ numa-test: $(TBUILD)/run_tests $(BUILD)/heapbench $(NUMA_BIN)
 bench: $(BUILD)/heapbench
 	$(Q)$(BUILD)/heapbench bench --profile $(PROFILE) $(if $(REPS),--repetitions $(REPS)) $(if $(PROCS),--processes $(PROCS)) $(if $(filter 1,$(V)),--verbose) $(HEAPBENCH_ARGS)
 	$(Q)$(MAKE) --no-print-directory report
-	$(Q)echo; $(BUILD)/heapbench verdict $$(ls -d results/2*/ 2>/dev/null | tail -n 1)
+	$(Q)echo; v=$$($(BUILD)/heapbench verdict $$(ls -d results/2*/ 2>/dev/null | tail -n 1)) && \
+	  printf '%s\n' "$$v" | awk -v width=100 -f tools/wrap.awk
 
 report: $(BUILD)/heapbench
 	$(Q)HEAPBENCH=$(BUILD)/heapbench bash plots/report.sh $(if $(RUN),$(RUN),$$(ls -d results/2*/ 2>/dev/null | tail -n 1))
@@ -179,7 +180,7 @@ report: $(BUILD)/heapbench
 compare: $(BUILD)/heapbench
 	$(Q)test -n "$(BASE)" -a -n "$(NEW)" || { echo "usage: make compare BASE=results/A NEW=results/B" >&2; exit 2; }
 	$(Q)$(BUILD)/heapbench compare $(BASE) $(NEW)
-	$(Q)$(if $(filter-out 1,$(words $(BASE)) $(words $(NEW))),:,echo; $(BUILD)/heapbench verdict $(BASE) $(NEW))
+	$(Q)$(if $(filter-out 1,$(words $(BASE)) $(words $(NEW))),:,echo; v=$$($(BUILD)/heapbench verdict $(BASE) $(NEW)) && printf '%s\n' "$$v" | awk -v width=100 -f tools/wrap.awk)
 
 perf: $(BUILD)/heapbench
 	$(Q)bash tools/perf.sh $(BUILD)/heapbench '$(BENCH)'
