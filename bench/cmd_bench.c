@@ -393,17 +393,9 @@ static void thp_setting(char *buf, size_t len)
 
 static uint64_t mem_available(void)
 {
-    FILE *f = fopen("/proc/meminfo", "r");
-    char line[128];
-    unsigned long long kb = 0;
+    uint64_t bytes = 0;
 
-    if (!f)
-        return 0;
-    while (fgets(line, sizeof line, f))
-        if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1)
-            break;
-    fclose(f);
-    return (uint64_t)kb * 1024;
+    return hb_mem_available(&bytes) == 0 ? bytes : 0;
 }
 
 static void cpu_model(char *buf, size_t len)
