@@ -75,9 +75,12 @@ static volatile pid_t child_pid;
  * samples. */
 static const char *const profile_min_time[] = { "0.02", "0.05", "0.2" };
 
-/* Processes and repetitions per profile (quick, default, full): the
- * default run fits 15 minutes on 2 cores (README). */
-static const int profile_procs[] = { 3, 3, 10 };
+/* Processes and repetitions per profile (quick, default, full).  The
+ * default: 3 x 2 took 3.5 min on a quiet 2-core VM and 16-19 min on one
+ * loaded 5x over; 6 processes halve the variance of a median of
+ * per-process medians (the minimum detectable effect falls by about 40 %)
+ * for about 7 min quiet, which leaves room for a busy machine. */
+static const int profile_procs[] = { 3, 6, 10 };
 static const int profile_reps[] = { 2, 2, 3 };
 
 struct bench_opts {
