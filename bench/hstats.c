@@ -9,6 +9,7 @@
  * (s_w^2 / r), floored at zero.
  */
 #include "bench/hstats.h"
+#include "bench/abstats.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -77,12 +78,6 @@ static int groups_make(const double *x, const long *proc, size_t n, struct group
     g->n = k;
     free(t);
     return 0;
-}
-
-static double median_of(double *v, size_t n)
-{
-    gsl_sort(v, 1, n);
-    return gsl_stats_median_from_sorted_data(v, 1, n);
 }
 
 /* ------------------------------------------------------------------------
@@ -176,9 +171,9 @@ static int bootstrap(const struct groups *g, struct hb_hier *o)
             const double *v = g->v + g->start[p];
             for (size_t j = 0; j < g->len[p]; j++)
                 tmp[j] = v[gsl_rng_uniform_int(rng, g->len[p])];
-            meds[i] = median_of(tmp, g->len[p]);
+            meds[i] = hb_median(tmp, g->len[p]);
         }
-        boot[b] = median_of(meds, g->np);
+        boot[b] = hb_median(meds, g->np);
     }
     gsl_sort(boot, 1, HB_BOOT_RESAMPLES);
     o->ci_lo = gsl_stats_quantile_from_sorted_data(boot, 1, HB_BOOT_RESAMPLES, 0.025);
@@ -210,10 +205,10 @@ int hb_hier_compute(const double *x, const long *proc, size_t n, struct hb_hier 
     }
     for (size_t p = 0; p < g.np; p++) {
         double *v = g.v + g.start[p];
-        med[p] = median_of(v, g.len[p]);   /* sorts the group: harmless */
+        med[p] = hb_median(v, g.len[p]);   /* sorts the group: harmless */
     }
     components(&g, med, o);
-    o->median = median_of(med, g.np);
+    o->median = hb_median(med, g.np);
     rc = bootstrap(&g, o);
     free(med);
     groups_free(&g);

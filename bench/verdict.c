@@ -25,6 +25,7 @@
  * `heapbench verdict BASE NEW` prints the same numbers as changes.
  */
 #include "bench/cli.h"
+#include "bench/abstats.h"
 #include "bench/csvread.h"
 
 #include <math.h>
@@ -139,12 +140,6 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-static double median(double *x, size_t n)
-{
-    qsort(x, n, sizeof *x, cmp_double);
-    return n % 2 ? x[n / 2] : (x[n / 2 - 1] + x[n / 2]) / 2;
-}
-
 /* The one row of a summary matching where, or -1 (none, or several
  * benchmarks: the filter is not specific enough for this run). */
 static long one_row(const struct hb_csv *c, const char *where)
@@ -222,7 +217,7 @@ static bool est_from_tidy(struct vrun *run, int fam, const char *where,
             x[n++] = v;
     }
     if (n)
-        *e = (struct est){ median(x, n), x[0], x[n - 1], EST_REPS };
+        *e = (struct est){ hb_median(x, n), x[0], x[n - 1], EST_REPS };
     run->pooled |= n && pooled;
     free(x);
     return n > 0;
