@@ -72,17 +72,20 @@ TCFLAGS    := -O1 -g $(SAN) -DPA_DEBUG=3
 
 
 ALLOC_SRC  := $(wildcard alloc/*.c)
-# bench/: main.c is the command line, bench_*.c the benchmark families, the
+# bench/ by part: cmd/ (the command line), source/ (where a machine comes
+# from), families/ (what is measured), instrument/ (how it is measured),
+# compare/ (how runs are compared), base/ (helpers every part uses).
+# cmd/main.c is the program, families/bench_*.c the benchmark families, the
 # .cc file the only C++ (the shim).  Everything else is a library that the
 # tests link too.
-BENCH_MAIN := bench/main.c
-BENCH_FAM  := $(wildcard bench/bench_*.c)
-BENCH_CXX  := $(wildcard bench/*.cc)
-BENCH_LIB  := $(filter-out $(BENCH_MAIN) $(BENCH_FAM),$(wildcard bench/*.c))
-# The unit runner: every tests/*.c but the soak (its own program); the
-# bench library minus the command that needs libbenchmark.
-TEST_SRC   := $(filter-out tests/soak.c,$(wildcard tests/*.c))
-TEST_BENCH := $(filter-out bench/cmd_bench.c,$(BENCH_LIB))
+BENCH_MAIN := bench/cmd/main.c
+BENCH_FAM  := $(wildcard bench/families/bench_*.c)
+BENCH_CXX  := $(wildcard bench/*/*.cc)
+BENCH_LIB  := $(filter-out $(BENCH_MAIN) $(BENCH_FAM),$(wildcard bench/*/*.c))
+# The unit runner: tests/unit/*.c; the bench library minus the command that
+# needs libbenchmark.
+TEST_SRC   := $(wildcard tests/unit/*.c)
+TEST_BENCH := $(filter-out bench/cmd/cmd_bench.c,$(BENCH_LIB))
 
 OBJ_ALLOC  := $(ALLOC_SRC:%.c=$(BUILD)/%.o)
 OBJ_BENCH  := $(BENCH_LIB:%.c=$(BUILD)/%.o) $(BENCH_FAM:%.c=$(BUILD)/%.o) \
@@ -116,13 +119,13 @@ $(BUILD)/version.h: FORCE
 	@printf '#define HB_VERSION "%s"\n#define HB_COMMIT "%s"\n' '$(HB_VERSION)' \
 	  "$$(git describe --always --dirty 2>/dev/null || echo unknown)" > $@.tmp
 	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv -f $@.tmp $@
-$(BUILD)/bench/main.o: $(BUILD)/version.h
-$(BUILD)/bench/main.o: CFLAGS += -I$(BUILD)
+$(BUILD)/bench/cmd/main.o: $(BUILD)/version.h
+$(BUILD)/bench/cmd/main.o: CFLAGS += -I$(BUILD)
 .PHONY: FORCE
 FORCE:
 
 # The environment record names the flags the measured code was built with.
-$(BUILD)/bench/cmd_bench.o: CFLAGS += -DHB_CFLAGS='"$(OPT) -g -DPA_DEBUG=0"'
+$(BUILD)/bench/cmd/cmd_bench.o: CFLAGS += -DHB_CFLAGS='"$(OPT) -g -DPA_DEBUG=0"'
 
 $(BUILD)/%.o: %.cc
 	@mkdir -p $(@D)
@@ -142,7 +145,7 @@ $(TBUILD)/run_tests: $(TOBJ)
 # a rule's prerequisites are expanded when make reads the rule).
 NUMA       ?=
 NUMA_BIN   := $(BUILD)/tests/numa/placement
-NUMA_LIB   := $(filter-out bench/cmd_bench.c,$(BENCH_LIB))
+NUMA_LIB   := $(filter-out bench/cmd/cmd_bench.c,$(BENCH_LIB))
 
 # ---------------------------------------------------------------------------
 # Tests: unit tests under sanitizers, then the command line against the
@@ -193,7 +196,7 @@ fuzz:
 	$(Q)BUILD=$(BUILD) bash tests/fuzz/run.sh $(FUZZ_SECONDS)
 
 soak:
-	$(Q)bash tests/soak.sh $(SOAK_OPS)
+	$(Q)bash tests/soak/soak.sh $(SOAK_OPS)
 
 
 help:

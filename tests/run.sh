@@ -20,7 +20,7 @@ tally() {   # read "...: N passed, M failed" from a suite's last line
 out=$(mktemp); trap 'rm -f "$out"' EXIT
 ASAN_OPTIONS=detect_leaks=1 "$runner" 2>&1 | tee "$out"
 tally "$(grep -E '^unit: ' "$out" | tail -n 1)"
-for suite in "$here"/cli_*.sh; do
+for suite in "$here"/cli/cli_*.sh; do
     [ -e "$suite" ] || continue
     bash "$suite" "$heapbench" 2>&1 | tee "$out"
     tally "$(grep -E ': [0-9]+ passed, [0-9]+ failed$' "$out" | tail -n 1)"

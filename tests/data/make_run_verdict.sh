@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make_run_verdict.sh HEAPBENCH - regenerate tests/data/run_verdict, the small
-# recorded run that tests/cli_verdict.sh recomputes the verdict from: a
+# recorded run that tests/cli/cli_verdict.sh recomputes the verdict from: a
 # filtered quick run of every family the verdict reads (init: chunked and
 # lazy at two sizes; free: block frees in both encodings at a natural
 # boundary, block frees at an unaligned one, the fragmentation count and a

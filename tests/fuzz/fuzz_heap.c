@@ -31,7 +31,7 @@
 #include <string.h>
 
 #include "alloc/heap.h"
-#include "tests/blockset.h"
+#include "tests/unit/blockset.h"
 
 #define FZ_MAX_NODES 4
 #define FZ_MAX_RANGES 8

@@ -30,8 +30,8 @@
 #include <unistd.h>
 
 #include "alloc/heap.h"
-#include "bench/layout.h"
-#include "bench/topo.h"
+#include "bench/source/layout.h"
+#include "bench/instrument/topo.h"
 #include "tests/numa/sysnode.h"
 
 #define SAMPLES 64          /* table pages asked about per node */

@@ -1,8 +1,8 @@
 /*
  * sysnode.h - what Linux says about its NUMA nodes, read straight from
  * /sys/devices/system/node: the oracle the multi-node checks compare
- * heapbench's hwloc-based view with (tests/test_topo.c and
- * tests/numa/placement.c), so that a mistake in bench/topo.c cannot agree
+ * heapbench's hwloc-based view with (tests/unit/test_topo.c and
+ * tests/numa/placement.c), so that a mistake in bench/instrument/topo.c cannot agree
  * with itself.  Static functions: each user is one program.
  */
 #ifndef HB_SYSNODE_H

@@ -1,0 +1,28 @@
+/*
+ * cli.h - the heapbench command line: one function per subcommand, each in
+ * its own file (cmd_*.c), each returning the process exit status.
+ *
+ * Conventions for every subcommand:
+ *   - a bad input prints ONE line on stderr, "heapbench: <what>: <bad value>",
+ *     and returns HB_EXIT_USAGE (2) before any large allocation;
+ *   - a failure at run time (I/O, out of memory) returns HB_EXIT_FAIL (1);
+ *   - output that is a file is written to a temporary name and renamed.
+ */
+#ifndef HB_CLI_H
+#define HB_CLI_H
+
+#define HB_EXIT_OK 0
+#define HB_EXIT_FAIL 1
+#define HB_EXIT_USAGE 2
+
+int hb_cmd_layout(int argc, char **argv);   /* bench/cmd/cmd_layout.c */
+int hb_cmd_heap(int argc, char **argv);     /* bench/cmd/cmd_heap.c */
+int hb_cmd_bench(int argc, char **argv);    /* bench/cmd/cmd_bench.c */
+int hb_cmd_compare(int argc, char **argv);  /* bench/cmd/cmd_compare.c */
+int hb_cmd_ab(int argc, char **argv);       /* bench/cmd/cmd_ab.c */
+int hb_cmd_verdict(int argc, char **argv);  /* bench/compare/verdict.c */
+
+/* Print "heapbench: " + message + newline on stderr. */
+void hb_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

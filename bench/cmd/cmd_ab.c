@@ -1,0 +1,241 @@
+/*
+ * cmd_ab.c - `heapbench ab`: an interleaved A/B run of two builds of the
+ * suite, or of two settings of one.
+ *
+ *   heapbench ab --base BIN --new BIN [--processes N] [--filter REGEX]
+ *                [--profile P] [--repetitions R] [--out DIR]
+ *                [-- more bench options for both sides]
+ *
+ * Runs BIN bench --processes 1 for base, then for new, N times over
+ * (ABAB...), so that a drift of the machine (another job starting, the
+ * host throttling) falls on both sides alike instead of on whichever ran
+ * second (Kalibera and Jones, ISMM 2013).  Each invocation is a fresh
+ * process and a results folder of its own:
+ *   <out>/ab-<UTC stamp>/base/<run>/   N run folders of the base binary
+ *   <out>/ab-<UTC stamp>/new/<run>/    N of the new one
+ *   <out>/ab-<UTC stamp>/<side>-<i>.log  each invocation's console
+ * `heapbench compare <ab>/base -- <ab>/new` reads the two folders: each run
+ * folder in them is one process of its side.
+ */
+#define _GNU_SOURCE
+#include "bench/cmd/cli.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <regex.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+extern char **environ;
+
+struct ab_opts {
+    const char *bin[2];       /* base, new */
+    const char *filter, *profile, *reps, *out;
+    long procs;
+    int extra_argc;           /* after "--" */
+    char **extra_argv;
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: heapbench ab --base BIN --new BIN [--processes N] [--filter REGEX]\n"
+               "                    [--profile P] [--repetitions R] [--out DIR]\n"
+               "                    [-- more bench options for both]\n"
+               "Runs base and new in turn (ABAB...), N invocations each (default 5),\n"
+               "into <out>/ab-<stamp>/base and .../new (--out: results); then\n"
+               "heapbench compare <that>/base -- <that>/new\n");
+}
+
+static bool executable(const char *path)
+{
+    struct stat st;
+
+    return !stat(path, &st) && S_ISREG(st.st_mode) && !access(path, X_OK);
+}
+
+static int parse_value(struct ab_opts *o, const char *a, const char *v)
+{
+    char *end;
+
+    if (!strcmp(a, "--base") || !strcmp(a, "--new")) {
+        if (!executable(v)) {
+            hb_err("ab: %s: not an executable file: %s", a, v);
+            return HB_EXIT_USAGE;
+        }
+        o->bin[a[2] == 'n'] = v;
+    } else if (!strcmp(a, "--processes")) {
+        errno = 0;
+        o->procs = strtol(v, &end, 10);
+        if (!*v || *end || errno || o->procs < 2 || o->procs > 1000 || *v == '+' || *v == ' ') {
+            hb_err("ab: --processes: expected a whole number from 2 to 1000: %s", v);
+            return HB_EXIT_USAGE;
+        }
+    } else if (!strcmp(a, "--filter")) {
+        regex_t re;
+        if (regcomp(&re, *v == '-' ? v + 1 : v, REG_EXTENDED | REG_NOSUB)) {
+            hb_err("ab: --filter: not a regular expression: %s", v);
+            return HB_EXIT_USAGE;
+        }
+        regfree(&re);
+        o->filter = v;
+    } else if (!strcmp(a, "--profile")) {
+        o->profile = v;
+    } else if (!strcmp(a, "--repetitions")) {
+        o->reps = v;
+    } else if (!strcmp(a, "--out")) {
+        o->out = v;
+    } else {
+        return -1;
+    }
+    return 0;
+}
+
+static int parse_args(struct ab_opts *o, int argc, char **argv)
+{
+    *o = (struct ab_opts){ .procs = 5, .out = "results" };
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        int rc;
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            usage(stdout);
+            return -1;
+        }
+        if (!strcmp(a, "--")) {
+            o->extra_argc = argc - i - 1;
+            o->extra_argv = argv + i + 1;
+            break;
+        }
+        if (i + 1 == argc && a[0] == '-') {
+            hb_err("ab: %s needs a value", a);
+            return HB_EXIT_USAGE;
+        }
+        rc = a[0] == '-' ? parse_value(o, a, argv[i + 1]) : -1;
+        if (rc < 0) {
+            hb_err("ab: unknown option: %s", a);
+            return HB_EXIT_USAGE;
+        }
+        if (rc)
+            return rc;
+        i++;
+    }
+    if (!o->bin[0] || !o->bin[1]) {
+        hb_err("ab: need --base BIN and --new BIN (see heapbench ab --help)");
+        return HB_EXIT_USAGE;
+    }
+    return 0;
+}
+
+/* BIN bench --processes 1 --out DIR [options], console into log. */
+static int run_one(const struct ab_opts *o, int side, const char *dir, const char *log)
+{
+    char *argv[24 + 64];
+    int n = 0, st;
+    pid_t pid;
+    posix_spawn_file_actions_t fa;
+
+    argv[n++] = (char *)o->bin[side];
+    argv[n++] = "bench";
+    argv[n++] = "--processes";
+    argv[n++] = "1";
+    argv[n++] = "--out";
+    argv[n++] = (char *)dir;
+    if (o->filter)
+        argv[n++] = "--filter", argv[n++] = (char *)o->filter;
+    if (o->profile)
+        argv[n++] = "--profile", argv[n++] = (char *)o->profile;
+    if (o->reps)
+        argv[n++] = "--repetitions", argv[n++] = (char *)o->reps;
+    for (int i = 0; i < o->extra_argc && n < 24 + 62; i++)
+        argv[n++] = o->extra_argv[i];
+    argv[n] = NULL;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, log, O_WRONLY | O_CREAT | O_TRUNC,
+                                     0666);
+    st = posix_spawn(&pid, o->bin[side], &fa, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    if (st) {
+        hb_err("ab: cannot run %s: %s", o->bin[side], strerror(st));
+        return HB_EXIT_FAIL;
+    }
+    while (waitpid(pid, &st, 0) < 0)
+        if (errno != EINTR)
+            return HB_EXIT_FAIL;
+    if (WIFSIGNALED(st))
+        return 128 + WTERMSIG(st);
+    return WEXITSTATUS(st);
+}
+
+static double now_s(void)
+{
+    struct timespec t;
+
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static int make_dirs(const struct ab_opts *o, char *top, size_t len)
+{
+    char stamp[32], sub[PATH_MAX + 8];
+    time_t t = time(NULL);
+    struct tm tm;
+
+    gmtime_r(&t, &tm);
+    strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
+    if (mkdir(o->out, 0777) && errno != EEXIST) {
+        hb_err("ab: --out: cannot write there: %s", o->out);
+        return HB_EXIT_USAGE;
+    }
+    snprintf(top, len, "%s/ab-%s", o->out, stamp);
+    if (mkdir(top, 0777)) {
+        hb_err("ab: cannot create %s: %s", top, strerror(errno));
+        return HB_EXIT_FAIL;
+    }
+    for (int s = 0; s < 2; s++) {
+        snprintf(sub, sizeof sub, "%s/%s", top, s ? "new" : "base");
+        if (mkdir(sub, 0777)) {
+            hb_err("ab: cannot create %s: %s", sub, strerror(errno));
+            return HB_EXIT_FAIL;
+        }
+    }
+    return 0;
+}
+
+int hb_cmd_ab(int argc, char **argv)
+{
+    static const char *const side[] = { "base", "new" };
+    struct ab_opts o;
+    char top[PATH_MAX], dir[PATH_MAX + 8], log[PATH_MAX + 32];
+    int rc = parse_args(&o, argc, argv);
+    double t0 = now_s();
+
+    if (rc)
+        return rc < 0 ? HB_EXIT_OK : rc;
+    rc = make_dirs(&o, top, sizeof top);
+    if (rc)
+        return rc;
+    printf("heapbench ab: %ld invocations a side, interleaved; into %s\n", o.procs, top);
+    fflush(stdout);
+    for (long i = 0; i < o.procs && !rc; i++)
+        for (int s = 0; s < 2 && !rc; s++) {
+            snprintf(dir, sizeof dir, "%s/%s", top, side[s]);
+            snprintf(log, sizeof log, "%s/%s-%ld.log", top, side[s], i);
+            rc = run_one(&o, s, dir, log);
+            printf("[%ld/%ld] %s (%s): %s; %.0f s elapsed\n", 2 * i + s + 1, 2 * o.procs,
+                   side[s], o.bin[s], rc ? "FAILED" : "done", now_s() - t0);
+            fflush(stdout);
+            if (rc)
+                hb_err("ab: %s invocation %ld failed (exit %d): see %s", side[s], i, rc, log);
+        }
+    if (!rc)
+        printf("compare: heapbench compare %s/base -- %s/new\n", top, top);
+    return rc;
+}

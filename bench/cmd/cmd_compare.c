@@ -1,0 +1,1121 @@
+/*
+ * cmd_compare.c - `heapbench compare BASE... -- NEW...`: the A/B table that
+ * goes into a patch cover letter.  It reads the per-repetition CSV of every
+ * family in the results folders of each side (one or more: the processes
+ * of one run, runs on several days, a fleet of machines; a folder holding
+ * run folders, as `heapbench ab` writes, stands for all of them), matches
+ * benchmarks by name and compares one metric column (--metric, real_ns by
+ * default).
+ *
+ * The sample is the process, not the repetition (bench/compare/hstats.h): each
+ * (folder, process) contributes the median of its repetitions, and the
+ * two sides' samples go through Welch's t-test on logs, which gives the
+ * ratio new/base with its interval.  Benjamini-Hochberg controls the false
+ * discovery rate across every benchmark compared, and a change is flagged
+ * only if it is significant, its interval excludes 1 and it exceeds a
+ * noise threshold (--threshold, else the median over the benchmarks of a
+ * side's standard error, from the between-process spread).  With fewer than 2 processes on a side the
+ * repetitions are all there is: Mann-Whitney U and the Hodges-Lehmann
+ * interval on them (bench/compare/abstats.h), with a warning that repetitions of
+ * one process are not independent.  A geometric mean closes the table.
+ * The table fits an 80-column email; --csv writes the same numbers for
+ * scripts, --plots DIR draws them with the gnuplot scripts in plots/.
+ *
+ * Refusals (one line, exit 2): a folder that is missing, holds no family
+ * CSV, or has a CSV without the benchmark or real_ns column; two runs with
+ * nothing in common.  Different machines only warn: comparing across
+ * machines is sometimes the point, but never silently.
+ */
+#define _GNU_SOURCE         /* asprintf, open_memstream */
+
+#include "bench/compare/abstats.h"
+#include "bench/cmd/cli.h"
+#include "bench/compare/hstats.h"
+#include "bench/instrument/tidy.h"
+#include "bench/compare/csvread.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <regex.h>
+#include <spawn.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+/* ------------------------------------------------------------------------
+ * State
+ * ------------------------------------------------------------------------ */
+
+struct sample {            /* the repetitions of one benchmark on one side */
+    char *name;
+    double *x;
+    long *unit;            /* which (folder, process) measured x[i] */
+    size_t n, cap;
+    double *pm;            /* per-unit medians (filled by compare_pair) */
+    size_t npm;
+};
+
+#define MAX_DIRS 256
+
+struct run {               /* one side: one or more results folders */
+    const char *dir;       /* the first, for the heading */
+    const char *dirs[MAX_DIRS];
+    size_t ndirs;
+    const char *role;      /* "base" or "new", for messages */
+    struct sample *s;
+    size_t n, cap;
+    struct hb_csv env;
+    bool has_env;
+};
+
+struct row {               /* one line of the table */
+    const struct sample *b, *n;
+    double mb, mn, ratio;  /* medians and the estimated ratio new/base */
+    double bmin, bmax, nmin, nmax;
+    double lo, hi, p;      /* interval of the ratio, p-value */
+    double noise;          /* standard error of a side (NaN: reps), hstats.h */
+    bool by_procs;         /* tested on processes (else repetitions) */
+    bool exact;            /* reps: exact U distribution */
+    struct hb_ab_item ab;  /* the decision */
+};
+
+struct opts {
+    const char *base, *new_, *csv, *plots;
+    const char *pos[2 * MAX_DIRS];
+    int nbase, nnew;
+    const char *metric, *filter;
+    regex_t re;
+    double alpha, threshold;   /* threshold < 0: from the noise */
+};
+
+struct result {
+    struct row *rows;
+    size_t n;
+    size_t only_base, only_new;
+    double geo_b, geo_n, geo_ratio;
+    size_t faster, slower, by_procs;
+    double threshold;
+};
+
+/* ------------------------------------------------------------------------
+ * Command line
+ * ------------------------------------------------------------------------ */
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: heapbench compare BASE_RUN... -- NEW_RUN... [options]\n"
+            "       heapbench compare BASE_RUN NEW_RUN [options]\n"
+            "  BASE_RUN, NEW_RUN  results folders (results/<date>-<host>/), or folders\n"
+            "                     of them (heapbench ab); several make one side\n"
+            "  --metric COL       the column compared, default real_ns (boot_ns, ...)\n"
+            "  --filter REGEX     only benchmarks whose name matches (POSIX extended)\n"
+            "  --threshold PCT    smallest change flagged, in %%; default: the median\n"
+            "                     standard error of a side (between-process spread)\n"
+            "  --alpha A          false discovery rate, default 0.05\n"
+            "  --csv FILE         also write the comparison as CSV\n"
+            "  --plots DIR        write compare.csv and figures (SVG, PNG) in DIR\n");
+}
+
+/* Whether the folder a path would be written in exists, so that a typo in
+ * --csv or --plots is refused before the work, not after the table. */
+static bool parent_is_dir(const char *path)
+{
+    char buf[PATH_MAX], *slash;
+    struct stat st;
+
+    if (!*path || snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
+        return false;
+    for (size_t n = strlen(buf); n > 1 && buf[n - 1] == '/'; n--)
+        buf[n - 1] = '\0';       /* "plots/" is the folder "plots" */
+    slash = strrchr(buf, '/');
+    if (!slash)
+        return true;
+    if (slash == buf)
+        slash[1] = '\0';
+    else
+        *slash = '\0';
+    return stat(buf, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* One option with a value at argv[*i]: 0 taken, 1 not an option with a
+ * value, else an exit status. */
+static int parse_valued(int argc, char **argv, int *i, struct opts *o)
+{
+    static const char *const names[] = { "--csv", "--plots", "--alpha", "--metric",
+                                         "--filter", "--threshold" };
+    const char *a = argv[*i], *v;
+    size_t k;
+
+    for (k = 0; k < sizeof names / sizeof names[0] && strcmp(a, names[k]); k++)
+        ;
+    if (k == sizeof names / sizeof names[0])
+        return 1;
+    if (*i + 1 == argc) {
+        hb_err("compare: %s needs a value", a);
+        return HB_EXIT_USAGE;
+    }
+    v = argv[++*i];
+    switch (k) {
+    case 0: o->csv = v; return 0;
+    case 1: o->plots = v; return 0;
+    case 2:
+        if (!hb_csv_num(v, &o->alpha) || !(o->alpha > 0 && o->alpha < 0.5)) {
+            hb_err("compare: --alpha must be in (0, 0.5): %s", v);
+            return HB_EXIT_USAGE;
+        }
+        return 0;
+    case 3:
+        if (!*v || strpbrk(v, ",\"\n")) {
+            hb_err("compare: --metric: not a column name: %s", v);
+            return HB_EXIT_USAGE;
+        }
+        o->metric = v;
+        return 0;
+    case 4:
+        if (o->filter)
+            regfree(&o->re);
+        o->filter = NULL;
+        if (regcomp(&o->re, v, REG_EXTENDED | REG_NOSUB)) {
+            hb_err("compare: --filter: not a regular expression: %s", v);
+            return HB_EXIT_USAGE;
+        }
+        o->filter = v;
+        return 0;
+    default:
+        if (!hb_csv_num(v, &o->threshold) || !(o->threshold >= 0 && o->threshold < 1000)) {
+            hb_err("compare: --threshold: expected a percentage from 0 to 1000: %s", v);
+            return HB_EXIT_USAGE;
+        }
+        o->threshold /= 100;
+        return 0;
+    }
+}
+
+static int check_outputs(const struct opts *o)
+{
+    for (int k = 0; k < 2; k++) {
+        const char *v = k ? o->plots : o->csv;
+
+        if (v && !parent_is_dir(v)) {
+            hb_err("compare: %s: no folder to write in: %s", k ? "--plots" : "--csv", v);
+            return HB_EXIT_USAGE;
+        }
+    }
+    return 0;
+}
+
+static int parse_args(int argc, char **argv, struct opts *o)
+{
+    int npos = 0, split = -1, rc;
+
+    *o = (struct opts){ .alpha = 0.05, .threshold = -1, .metric = "real_ns" };
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            usage(stdout);
+            return -1;
+        }
+        if (!strcmp(a, "--")) {
+            if (split >= 0) {
+                hb_err("compare: '--' twice: one base side, one new side");
+                return HB_EXIT_USAGE;
+            }
+            split = npos;
+            continue;
+        }
+        if ((rc = parse_valued(argc, argv, &i, o)) != 1) {
+            if (rc)
+                return rc;
+            continue;
+        }
+        if (a[0] == '-' && a[1]) {
+            hb_err("compare: unknown option: %s", a);
+            return HB_EXIT_USAGE;
+        }
+        if (npos == 2 * MAX_DIRS) {
+            hb_err("compare: more than %d run folders: %s", 2 * MAX_DIRS, a);
+            return HB_EXIT_USAGE;
+        }
+        o->pos[npos++] = a;
+    }
+    if (split < 0 && npos > 2) {
+        hb_err("compare: several runs a side need '--' between base and new: %s",
+               o->pos[2]);
+        return HB_EXIT_USAGE;
+    }
+    if (split < 0)
+        split = npos == 2 ? 1 : -1;
+    if (split < 1 || split >= npos || split > MAX_DIRS || npos - split > MAX_DIRS) {
+        hb_err("compare: need BASE_RUN and NEW_RUN (see heapbench compare --help)");
+        return HB_EXIT_USAGE;
+    }
+    o->nbase = split;
+    o->nnew = npos - split;
+    o->base = o->pos[0];
+    o->new_ = o->pos[split];
+    return check_outputs(o);
+}
+
+/* ------------------------------------------------------------------------
+ * Loading a run: samples by benchmark name
+ * ------------------------------------------------------------------------ */
+
+static void free_run(struct run *r)
+{
+    for (size_t i = 0; i < r->n; i++) {
+        free(r->s[i].name);
+        free(r->s[i].x);
+        free(r->s[i].unit);
+        free(r->s[i].pm);
+    }
+    free(r->s);
+    hb_csv_free(&r->env);
+}
+
+/* The sample for name: rows of one benchmark are adjacent in our CSVs, so
+ * the last sample is tried first and the search is rarely needed. */
+static struct sample *sample_for(struct run *r, const char *name)
+{
+    for (size_t i = r->n; i-- > 0;)
+        if (!strcmp(r->s[i].name, name))
+            return &r->s[i];
+    if (r->n == r->cap) {
+        size_t cap = r->cap ? 2 * r->cap : 64;
+        struct sample *s = realloc(r->s, cap * sizeof *s);
+        if (!s)
+            return NULL;
+        r->s = s;
+        r->cap = cap;
+    }
+    struct sample *s = &r->s[r->n];
+    *s = (struct sample){ .name = strdup(name) };
+    if (!s->name)
+        return NULL;
+    r->n++;
+    return s;
+}
+
+static int add_value(struct sample *s, double v, long unit)
+{
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? 2 * s->cap : 8;
+        double *x = realloc(s->x, cap * sizeof *x);
+        long *u = x ? realloc(s->unit, cap * sizeof *u) : NULL;
+        if (x)
+            s->x = x;
+        if (!u)
+            return -1;
+        s->unit = u;
+        s->cap = cap;
+    }
+    s->unit[s->n] = unit;
+    s->x[s->n++] = v;
+    return 0;
+}
+
+/* Rows of one family CSV into samples.  An empty cell is a repetition
+ * that did not run (skipped with an error), or a metric this benchmark
+ * does not have, and is left out; so is a file without the metric.  The
+ * unit of a row is its folder and its process (0 without the column). */
+static int add_rows(struct run *r, const struct hb_csv *csv, const char *path,
+                    const struct opts *o, long folder)
+{
+    int cb = hb_csv_col(csv, "benchmark"), cm = hb_csv_col(csv, o->metric);
+    int cp = hb_csv_col(csv, "process");
+
+    if (cb < 0 || (cm < 0 && !strcmp(o->metric, "real_ns"))) {
+        hb_err("%s: missing column: %s", path, cb < 0 ? "benchmark" : o->metric);
+        return HB_EXIT_USAGE;
+    }
+    for (size_t i = 0; cm >= 0 && i < csv->nrows; i++) {
+        const char *name = hb_csv_get(csv, i, cb);
+        const char *cell = hb_csv_get(csv, i, cm);
+        double v, proc = 0;
+        if (!*cell || (o->filter && *name && regexec(&o->re, name, 0, NULL, 0)))
+            continue;
+        if (!*name || !hb_csv_num(cell, &v) || v <= 0 ||
+            (cp >= 0 && *hb_csv_get(csv, i, cp) &&
+             (!hb_csv_num(hb_csv_get(csv, i, cp), &proc) || proc < 0 || proc >= 1e6))) {
+            hb_err("%s: row %zu: bad %s: '%s'", path, i + 1, *name ? o->metric : "benchmark",
+                   *name ? cell : name);
+            return HB_EXIT_USAGE;
+        }
+        struct sample *s = sample_for(r, name);
+        if (!s || add_value(s, v, folder * 1000000 + (long)proc)) {
+            hb_err("compare: out of memory");
+            return HB_EXIT_FAIL;
+        }
+    }
+    return 0;
+}
+
+/* Family CSVs are every *.csv but the summaries and the environment. */
+static bool is_family_csv(const char *name)
+{
+    size_t n = strlen(name);
+
+    if (n < 5 || strcmp(name + n - 4, ".csv") || name[0] == '.')
+        return false;
+    if (n >= 12 && !strcmp(name + n - 12, "_summary.csv"))
+        return false;
+    return strcmp(name, "environment.csv") && strcmp(name, "skipped.csv");
+}
+
+static int only_csv(const struct dirent *d)
+{
+    return is_family_csv(d->d_name);
+}
+
+static int load_file(struct run *r, const char *dir, const char *name, const struct opts *o,
+                     long folder)
+{
+    char path[PATH_MAX], why[256];
+    struct hb_csv csv;
+    int rc;
+
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    if (hb_csv_load(&csv, path, why, sizeof why)) {
+        hb_err("%s: %s", path, why);
+        return HB_EXIT_USAGE;
+    }
+    rc = add_rows(r, &csv, path, o, folder);
+    hb_csv_free(&csv);
+    return rc;
+}
+
+static void load_env(struct run *r, const char *dir)
+{
+    char path[PATH_MAX], why[256];
+
+    snprintf(path, sizeof path, "%s/environment.csv", dir);
+    r->has_env = hb_csv_load(&r->env, path, why, sizeof why) == 0 &&
+                 hb_csv_col(&r->env, "key") >= 0 && hb_csv_col(&r->env, "value") >= 0;
+}
+
+static int only_dirs(const struct dirent *d)
+{
+    return d->d_name[0] != '.';
+}
+
+/* The family CSVs of one folder; none: 0 with *found false. */
+static int load_folder(struct run *r, const char *dir, const struct opts *o, long folder,
+                       bool *found)
+{
+    struct dirent **names;
+    int n, rc = 0;
+
+    n = scandir(dir, &names, only_csv, alphasort);
+    if (n < 0) {
+        hb_err("compare: %s: %s", dir, strerror(errno));
+        return HB_EXIT_USAGE;
+    }
+    for (int i = 0; i < n; i++) {
+        if (!rc)
+            rc = load_file(r, dir, names[i]->d_name, o, folder);
+        free(names[i]);
+    }
+    free(names);
+    *found = n > 0;
+    if (!rc && n > 0 && !r->has_env)
+        load_env(r, dir);
+    return rc;
+}
+
+/* A folder of run folders (heapbench ab): each one a folder of the side. */
+static int load_parent(struct run *r, const char *dir, const struct opts *o, long *folder,
+                       bool *found)
+{
+    struct dirent **names;
+    int n, rc = 0;
+
+    *found = false;
+    n = scandir(dir, &names, only_dirs, alphasort);
+    if (n < 0)
+        return 0;
+    for (int i = 0; i < n; i++) {
+        char sub[PATH_MAX];
+        struct stat st;
+        bool got = false;
+        snprintf(sub, sizeof sub, "%s/%s", dir, names[i]->d_name);
+        if (!rc && !stat(sub, &st) && S_ISDIR(st.st_mode)) {
+            rc = load_folder(r, sub, o, (*folder)++, &got);
+            *found |= got;
+        }
+        free(names[i]);
+    }
+    free(names);
+    return rc;
+}
+
+static int load_run(struct run *r, const struct opts *o)
+{
+    long folder = 0;
+    int rc = 0;
+
+    for (size_t k = 0; k < r->ndirs && !rc; k++) {
+        const char *dir = r->dirs[k];
+        struct stat st;
+        bool found = false;
+
+        if (stat(dir, &st) || !S_ISDIR(st.st_mode)) {
+            hb_err("compare: not a results folder: %s", dir);
+            return HB_EXIT_USAGE;
+        }
+        rc = load_folder(r, dir, o, folder++, &found);
+        if (!rc && !found)
+            rc = load_parent(r, dir, o, &folder, &found);
+        if (!rc && !found) {
+            hb_err("compare: no benchmark CSV in %s", dir);
+            rc = HB_EXIT_USAGE;
+        }
+    }
+    if (!rc && r->n == 0) {
+        hb_err("compare: no benchmark with a %s value%s in %s", o->metric,
+               o->filter ? " matching --filter" : "", r->dir);
+        rc = HB_EXIT_USAGE;
+    }
+    return rc;
+}
+
+/* ------------------------------------------------------------------------
+ * Environments
+ * ------------------------------------------------------------------------ */
+
+static const char *env_get1(const struct run *r, const char *key)
+{
+    int k, v;
+
+    if (!r->has_env)
+        return NULL;
+    k = hb_csv_col(&r->env, "key");
+    v = hb_csv_col(&r->env, "value");
+    for (size_t i = 0; i < r->env.nrows; i++)
+        if (!strcmp(hb_csv_get(&r->env, i, k), key))
+            return hb_csv_get(&r->env, i, v);
+    return NULL;
+}
+
+/* A key of environment.csv under its short name (the contract: date,
+ * commit, dirty, thp) or the longer one `heapbench bench` writes. */
+static const char *env_get(const struct run *r, const char *key)
+{
+    static const char *alias[][2] = {
+        { "date", "date_utc" }, { "commit", "heapbench_commit" },
+        { "dirty", "heapbench_dirty" }, { "thp", "thp_setting" },
+    };
+    const char *v = env_get1(r, key);
+
+    for (size_t i = 0; !v && i < sizeof alias / sizeof alias[0]; i++)
+        if (!strcmp(alias[i][0], key))
+            v = env_get1(r, alias[i][1]);
+    return v;
+}
+
+/* One warning line per difference that could explain a change by itself. */
+static void warn_env(const struct run *a, const struct run *b)
+{
+    static const char *keys[] = { "host", "cpu_model", "kernel", "compiler", "thp" };
+
+    for (int i = 0; i < 2; i++) {
+        const struct run *r = i ? b : a;
+        if (!r->has_env)
+            hb_err("warning: %s run has no readable environment.csv: "
+                   "cannot check the machines match", r->role);
+    }
+    if (!a->has_env || !b->has_env)
+        return;
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        const char *x = env_get(a, keys[i]), *y = env_get(b, keys[i]);
+        if (!x || !y || strcmp(x, y))
+            hb_err("warning: environments differ in %s: '%s' (base) vs '%s' (new)",
+                   keys[i], x ? x : "?", y ? y : "?");
+    }
+}
+
+/* ------------------------------------------------------------------------
+ * Matching and statistics
+ * ------------------------------------------------------------------------ */
+
+static int by_name(const void *x, const void *y)
+{
+    const struct sample *const *a = x, *const *b = y;
+    return strcmp((*a)->name, (*b)->name);
+}
+
+/* The median of each unit's values, into s->pm (units in any order). */
+static int unit_medians(struct sample *s)
+{
+    double *tmp = malloc(s->n * sizeof *tmp);
+
+    s->pm = malloc(s->n * sizeof *s->pm);
+    s->npm = 0;
+    if (!tmp || !s->pm) {
+        free(tmp);
+        return -1;
+    }
+    for (size_t i = 0; i < s->n; i++) {
+        size_t k = 0;
+        bool first = true;
+        for (size_t j = 0; j < i && first; j++)
+            first = s->unit[j] != s->unit[i];
+        if (!first)
+            continue;
+        for (size_t j = i; j < s->n; j++)
+            if (s->unit[j] == s->unit[i])
+                tmp[k++] = s->x[j];
+        s->pm[s->npm++] = hb_median(tmp, k);
+    }
+    free(tmp);
+    return 0;
+}
+
+static double min_of(const double *x, size_t n)
+{
+    double m = x[0];
+
+    for (size_t i = 1; i < n; i++)
+        m = x[i] < m ? x[i] : m;
+    return m;
+}
+
+static double max_of(const double *x, size_t n)
+{
+    double m = x[0];
+
+    for (size_t i = 1; i < n; i++)
+        m = x[i] > m ? x[i] : m;
+    return m;
+}
+
+/* Repetitions as the samples: the only choice with one process a side. */
+static int by_reps(struct row *w, struct sample *b, struct sample *n, double alpha)
+{
+    struct hb_mwu t;
+    struct hb_ratio_ci ci;
+
+    if (hb_mann_whitney(n->x, n->n, b->x, b->n, &t) ||
+        hb_ratio_ci(b->x, b->n, n->x, n->n, alpha, &ci))
+        return -1;
+    w->p = t.p;
+    w->exact = t.exact;
+    w->lo = ci.lo;
+    w->hi = ci.hi;
+    w->ratio = w->mn / w->mb;
+    w->noise = NAN;
+    return 0;
+}
+
+/* Statistics of one matched pair: processes as the samples when both
+ * sides have at least two. */
+static int compare_pair(struct row *w, struct sample *b, struct sample *n, double alpha)
+{
+    struct hb_welch t;
+
+    *w = (struct row){ .b = b, .n = n };
+    if (unit_medians(b) || unit_medians(n))
+        return -1;
+    w->bmin = min_of(b->x, b->n);
+    w->bmax = max_of(b->x, b->n);
+    w->nmin = min_of(n->x, n->n);
+    w->nmax = max_of(n->x, n->n);
+    w->mb = hb_median(b->pm, b->npm);
+    w->mn = hb_median(n->pm, n->npm);
+    w->by_procs = b->npm >= 2 && n->npm >= 2;
+    if (!w->by_procs)
+        return by_reps(w, b, n, alpha);
+    if (hb_welch_log(b->pm, b->npm, n->pm, n->npm, alpha, &t))
+        return -1;
+    w->ratio = t.ratio;
+    w->lo = t.lo;
+    w->hi = t.hi;
+    w->p = t.p;
+    w->noise = t.sd_pool / sqrt((double)(b->npm < n->npm ? b->npm : n->npm));
+    return 0;
+}
+
+/* Benjamini-Hochberg and the threshold over every row, then counts. */
+static int decide(struct result *res, const struct opts *o)
+{
+    struct hb_ab_item *it = malloc((res->n + 1) * sizeof *it);
+
+    if (!it)
+        return -1;
+    for (size_t i = 0; i < res->n; i++) {
+        const struct row *w = &res->rows[i];
+        it[i] = (struct hb_ab_item){ .ratio = w->ratio, .lo = w->lo, .hi = w->hi,
+                                     .p = w->p, .noise = w->noise };
+    }
+    res->threshold = hb_ab_decide(it, res->n, o->alpha, o->threshold);
+    for (size_t i = 0; i < res->n; i++) {
+        res->rows[i].ab = it[i];
+        res->by_procs += res->rows[i].by_procs;
+    }
+    free(it);
+    return res->threshold < 0 ? -1 : 0;
+}
+
+static int summarise(struct result *res)
+{
+    double *rb = malloc((res->n + 1) * sizeof *rb);
+    double *rn = malloc((res->n + 1) * sizeof *rn);
+
+    if (!rb || !rn) {
+        free(rb);
+        free(rn);
+        return -1;
+    }
+    for (size_t i = 0; i < res->n; i++) {
+        rb[i] = res->rows[i].mb;
+        rn[i] = res->rows[i].mn;
+        if (res->rows[i].ab.flagged)
+            res->rows[i].ratio < 1 ? res->faster++ : res->slower++;
+    }
+    res->geo_b = hb_geomean(rb, res->n);
+    res->geo_n = hb_geomean(rn, res->n);
+    res->geo_ratio = res->geo_n / res->geo_b;
+    free(rb);
+    free(rn);
+    return 0;
+}
+
+/* Rows in the base run's order (family files alphabetically, then the
+ * order the suite ran them), for every name the new run has too. */
+static int match(struct run *base, struct run *new_, const struct opts *o, struct result *res)
+{
+    const struct sample **idx = malloc((new_->n + 1) * sizeof *idx);
+
+    *res = (struct result){ 0 };
+    res->rows = malloc((base->n + 1) * sizeof *res->rows);
+    if (!idx || !res->rows)
+        goto nomem;
+    for (size_t i = 0; i < new_->n; i++)
+        idx[i] = &new_->s[i];
+    qsort(idx, new_->n, sizeof *idx, by_name);
+    for (size_t i = 0; i < base->n; i++) {
+        const struct sample *key = &base->s[i], **hit;
+        hit = bsearch(&key, idx, new_->n, sizeof *idx, by_name);
+        if (!hit) {
+            res->only_base++;
+            continue;
+        }
+        if (compare_pair(&res->rows[res->n++], &base->s[i], (struct sample *)*hit, o->alpha))
+            goto nomem;
+    }
+    res->only_new = new_->n - res->n;
+    free(idx);
+    if (decide(res, o))
+        return -1;
+    return summarise(res);
+nomem:
+    free(idx);
+    return -1;
+}
+
+/* ------------------------------------------------------------------------
+ * The 80-column table
+ * ------------------------------------------------------------------------ */
+
+#define NAME_W 28
+
+/* Whether the metric compared is in nanoseconds (its name ends in ns). */
+static bool metric_ns = true;
+
+/* A time in ns with 3 significant digits and a unit, e.g. "12.3 ms"; a
+ * metric that is not a time with 4 significant digits. */
+static void fmt_time(char *out, size_t len, double ns)
+{
+    static const char *unit[] = { "ns", "us", "ms", "s" };
+    int u = 0;
+
+    if (!metric_ns) {
+        snprintf(out, len, "%.4g", ns);
+        return;
+    }
+    while (u < 3 && fabs(ns) >= 999.5) {
+        ns /= 1000;
+        u++;
+    }
+    snprintf(out, len, fabs(ns) < 9.995 ? "%.2f %s" : fabs(ns) < 99.95 ? "%.1f %s" : "%.0f %s",
+             ns, unit[u]);
+}
+
+/* A ratio as a signed percent change: "+3.2" or "-12"; wide ones lose
+ * their decimal so the column keeps its width. */
+static void fmt_change(char *out, size_t len, double ratio)
+{
+    double pct = (ratio - 1) * 100;
+
+    snprintf(out, len, fabs(pct) < 99.95 ? "%+.1f" : "%+.0f", pct);
+}
+
+static void fmt_p(char *out, size_t len, double p)
+{
+    if (p < 0.001)
+        snprintf(out, len, "<.001");
+    else
+        snprintf(out, len, "%.3f", p);
+}
+
+/* A name too long for the row goes on lines of its own, broken before a
+ * '/' so that every line fits 80 columns; continuation lines are indented. */
+static void print_long_name(const char *name)
+{
+    size_t col = 0;
+
+    while (*name) {
+        size_t seg = strcspn(name + 1, "/") + 1;   /* up to the next '/' */
+        if (col && col + seg > 79) {
+            fputs("\n  ", stdout);
+            col = 2;
+        }
+        if (seg > 79 - col)
+            seg = 79 - col;                         /* one huge segment */
+        fwrite(name, 1, seg, stdout);
+        col += seg;
+        name += seg;
+    }
+    fputc('\n', stdout);
+}
+
+static void print_row(const struct row *w)
+{
+    char b[16], n[16], c[16], lo[16], hi[16], ci[40], p[16];
+    const char *name = w->b->name;
+
+    fmt_time(b, sizeof b, w->mb);
+    fmt_time(n, sizeof n, w->mn);
+    fmt_change(c, sizeof c, w->ratio);
+    fmt_change(lo, sizeof lo, w->lo);
+    fmt_change(hi, sizeof hi, w->hi);
+    snprintf(ci, sizeof ci, "%s..%s%s", lo, hi, w->by_procs ? "" : "r");
+    fmt_p(p, sizeof p, w->ab.q);
+    if (strlen(name) > NAME_W) {
+        print_long_name(name);
+        name = "";
+    }
+    printf("%-*s %8s %8s %6s%% %16s %5s %s\n", NAME_W, name, b, n, c, ci, p,
+           w->ab.flagged ? " " : "~");
+}
+
+static void print_head(const struct run *r, const char *label)
+{
+    const char *host = env_get(r, "host"), *commit = env_get(r, "commit");
+    const char *date = env_get(r, "date"), *dirty = env_get(r, "dirty");
+
+    printf("%s %.60s\n", label, r->dir);
+    if (r->has_env)
+        printf("     host %.20s, commit %.12s%s, %.24s\n", host ? host : "?",
+               commit ? commit : "?",
+               dirty && (!strcmp(dirty, "1") || !strcmp(dirty, "yes")) ? " (dirty)" : "",
+               date ? date : "?");
+}
+
+static void print_rule(void)
+{
+    printf("%.*s %.8s %.8s %.7s %.16s %.5s %.1s\n", NAME_W,
+           "----------------------------------------", "--------", "--------",
+           "-------", "----------------", "-----", "-");
+}
+
+static void print_foot(const struct result *res, const struct opts *o, size_t min_b,
+                       size_t min_n, size_t min_pb, size_t min_pn)
+{
+    char b[16], n[16], c[16];
+    size_t reps = res->n - res->by_procs;
+
+    fmt_time(b, sizeof b, res->geo_b);
+    fmt_time(n, sizeof n, res->geo_n);
+    fmt_change(c, sizeof c, res->geo_ratio);
+    print_rule();
+    printf("%-*s %8s %8s %6s%%\n", NAME_W, "geomean", b, n, c);
+    printf("\n%zu benchmarks tested: %zu faster, %zu slower, %zu not flagged;\n"
+           "%zu only in base, %zu only in new.\n",
+           res->n, res->faster, res->slower, res->n - res->faster - res->slower,
+           res->only_base, res->only_new);
+    printf("%s: medians of per-process medians (%zu..%zu processes a side).  Change\n"
+           "is new/base - 1 with its %g%% interval (Welch t on log per-process\n"
+           "medians).  q: p adjusted for %zu tests (Benjamini-Hochberg).  Flagged\n"
+           "(no ~): q < %g, interval excludes 0 and |change| > %.1f%%\n(%s).\n",
+           o->metric, min_pb < min_pn ? min_pb : min_pn, min_pb > min_pn ? min_pb : min_pn,
+           100 * (1 - o->alpha), res->n, o->alpha, 100 * res->threshold,
+           o->threshold < 0 ? "the threshold: median standard error of a side, at least 1%"
+                           : "the threshold: --threshold");
+    if (reps) {
+        double floor_p = hb_mwu_min_p(min_b, min_n);
+        printf("Warning: %zu benchmarks (r) have one process on a side: tested on its\n"
+               "repetitions (Mann-Whitney U, Hodges-Lehmann), which are not independent\n"
+               "and may cry wolf.  With %zu against %zu repetitions p cannot go below\n"
+               "%.3f%s.  Run bench --processes N.\n",
+               reps, min_b, min_n, floor_p,
+               floor_p * (double)res->n >= o->alpha ? ", too high to pass the FDR control" : "");
+    }
+}
+
+static void print_table(const struct result *res, const struct run *base,
+                        const struct run *new_, const struct opts *o)
+{
+    size_t min_b = SIZE_MAX, min_n = SIZE_MAX, min_pb = SIZE_MAX, min_pn = SIZE_MAX;
+
+    print_head(base, "base");
+    print_head(new_, "new ");
+    printf("\n%-*s %8s %8s %7s %16s %5s\n", NAME_W, "benchmark", "base", "new",
+           "change", "CI of change %", "q");
+    print_rule();
+    for (size_t i = 0; i < res->n; i++) {
+        const struct row *w = &res->rows[i];
+        print_row(w);
+        min_b = w->b->n < min_b ? w->b->n : min_b;
+        min_n = w->n->n < min_n ? w->n->n : min_n;
+        min_pb = w->b->npm < min_pb ? w->b->npm : min_pb;
+        min_pn = w->n->npm < min_pn ? w->n->npm : min_pn;
+    }
+    print_foot(res, o, min_b, min_n, min_pb, min_pn);
+}
+
+/* ------------------------------------------------------------------------
+ * CSV output
+ * ------------------------------------------------------------------------ */
+
+static void csv_rows(FILE *f, const struct result *res)
+{
+    fputs("benchmark,base_reps,new_reps,base_median_ns,new_median_ns,base_min_ns,"
+          "base_max_ns,new_min_ns,new_max_ns,ratio,change_pct,ratio_lo,ratio_hi,"
+          "p,q,noise,test,significant,base_procs,new_procs\n", f);
+    for (size_t i = 0; i < res->n; i++) {
+        const struct row *w = &res->rows[i];
+        hb_tidy_field(f, w->b->name);
+        fprintf(f, ",%zu,%zu,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.4f,%.6g,%.6g,"
+                   "%.6g,%.6g,%.6g,%s,%d,%zu,%zu\n",
+                w->b->n, w->n->n, w->mb, w->mn, w->bmin, w->bmax, w->nmin, w->nmax,
+                w->ratio, (w->ratio - 1) * 100, w->lo, w->hi, w->p, w->ab.q, w->noise,
+                w->by_procs ? "welch" : w->exact ? "mwu_exact" : "mwu_normal",
+                w->ab.flagged, w->b->npm, w->n->npm);
+    }
+    fprintf(f, "geomean,,,%.6g,%.6g,,,,,%.6g,%.4f,,,,,,,,,\n", res->geo_b, res->geo_n,
+            res->geo_ratio, (res->geo_ratio - 1) * 100);
+}
+
+/* Written under a temporary name and renamed: never a half-written file. */
+static int write_csv(const char *path, const struct result *res)
+{
+    char tmp[PATH_MAX];
+    FILE *f;
+    int bad;
+
+    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
+    f = fopen(tmp, "w");
+    if (!f) {
+        hb_err("compare: %s: %s", path, strerror(errno));
+        return HB_EXIT_FAIL;
+    }
+    csv_rows(f, res);
+    bad = ferror(f);
+    bad |= fclose(f);
+    if (bad || rename(tmp, path)) {
+        hb_err("compare: cannot write %s: %s", path, strerror(errno));
+        unlink(tmp);
+        return HB_EXIT_FAIL;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * Figures: plots/compare_*.gp through gnuplot
+ * ------------------------------------------------------------------------ */
+
+/* plots/ beside the binary's build folder (build/heapbench), else
+ * $HEAPBENCH_PLOTS, else ./plots. */
+static void plots_dir(char *out, size_t len)
+{
+    const char *env = getenv("HEAPBENCH_PLOTS");
+    char exe[PATH_MAX], probe[PATH_MAX + 32];
+    ssize_t n;
+
+    if (env && *env) {
+        snprintf(out, len, "%s", env);
+        return;
+    }
+    n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        for (int up = 0; up < 2; up++) {
+            char *slash = strrchr(exe, '/');
+            if (slash)
+                *slash = '\0';
+        }
+        snprintf(probe, sizeof probe, "%s/plots/compare_ratio.gp", exe);
+        if (access(probe, R_OK) == 0) {
+            snprintf(out, len, "%s/plots", exe);
+            return;
+        }
+    }
+    snprintf(out, len, "plots");
+}
+
+/* A gnuplot single-quoted string: a quote inside is written twice. */
+static void gp_string(FILE *f, const char *name, const char *s)
+{
+    fprintf(f, "%s='", name);
+    for (; *s; s++) {
+        if (*s == '\'')
+            fputc('\'', f);
+        fputc(*s, f);
+    }
+    fputs("'; ", f);
+}
+
+static int run_gnuplot(const char *script, const char *vars)
+{
+    char *argv[] = { "gnuplot", "-e", (char *)vars, (char *)script, NULL };
+    pid_t pid;
+    int st;
+
+    if (posix_spawnp(&pid, "gnuplot", NULL, NULL, argv, environ))
+        return -1;
+    if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st))
+        return -1;
+    return 0;
+}
+
+/* One figure: plots/<fig>.gp with its inputs as gnuplot variables. */
+static int plot_one(const struct opts *o, const char *dir, const char *csv,
+                    const char *fig)
+{
+    char *vars = NULL, *script = NULL, *out = NULL;
+    size_t len;
+    int rc = -1;
+    FILE *f = open_memstream(&vars, &len);
+
+    if (f && asprintf(&script, "%s/%s.gp", dir, fig) >= 0 &&
+        asprintf(&out, "%s/%s", o->plots, fig) >= 0) {
+        gp_string(f, "csv", csv);
+        gp_string(f, "out", out);
+        gp_string(f, "base", o->base);
+        gp_string(f, "new", o->new_);
+        fprintf(f, "alpha=%g", o->alpha);
+        if (fclose(f) == 0)
+            rc = run_gnuplot(script, vars);
+        f = NULL;
+    }
+    if (f)
+        fclose(f);
+    if (rc)
+        hb_err("compare: gnuplot failed on %s/%s.gp", dir, fig);
+    free(vars);
+    free(script);
+    free(out);
+    return rc;
+}
+
+/* After a failure: what this run wrote (half of it, maybe) goes, and the
+ * folder too if this run made it (rmdir: only when empty). */
+static void remove_plots(const char *dir)
+{
+    static const char *const files[] = {
+        "compare.csv", "compare_runs.svg", "compare_runs.png",
+        "compare_ratio.svg", "compare_ratio.png",
+    };
+    char path[PATH_MAX + 32];
+
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+        unlink(path);
+    }
+    rmdir(dir);
+}
+
+static int write_plots(const struct opts *o, const struct result *res)
+{
+    char dir[PATH_MAX + 16], csv[PATH_MAX + 16];
+    int rc;
+
+    if (mkdir(o->plots, 0777) && errno != EEXIST) {
+        hb_err("compare: cannot create %s: %s", o->plots, strerror(errno));
+        return HB_EXIT_FAIL;
+    }
+    snprintf(csv, sizeof csv, "%s/compare.csv", o->plots);
+    rc = write_csv(csv, res);
+    plots_dir(dir, sizeof dir);
+    if (!rc && (plot_one(o, dir, csv, "compare_runs") ||
+                plot_one(o, dir, csv, "compare_ratio")))
+        rc = HB_EXIT_FAIL;
+    if (rc)
+        remove_plots(o->plots);
+    return rc;
+}
+
+/* ------------------------------------------------------------------------
+ * The subcommand
+ * ------------------------------------------------------------------------ */
+
+static int outputs(const struct opts *o, const struct result *res,
+                   const struct run *base, const struct run *new_)
+{
+    int rc = 0;
+
+    print_table(res, base, new_, o);
+    if (fflush(stdout))
+        return HB_EXIT_FAIL;
+    if (o->csv)
+        rc = write_csv(o->csv, res);
+    if (!rc && o->plots)
+        rc = write_plots(o, res);
+    return rc;
+}
+
+static void set_side(struct run *r, const char *const *dirs, int n)
+{
+    r->ndirs = (size_t)n;
+    for (int i = 0; i < n; i++)
+        r->dirs[i] = dirs[i];
+    r->dir = dirs[0];
+}
+
+int hb_cmd_compare(int argc, char **argv)
+{
+    struct opts o;
+    struct run base = { .role = "base" }, new_ = { .role = "new" };
+    struct result res = { 0 };
+    int rc = parse_args(argc, argv, &o);
+    size_t ml;
+
+    if (rc) {
+        if (o.filter)
+            regfree(&o.re);
+        return rc < 0 ? HB_EXIT_OK : rc;
+    }
+    ml = strlen(o.metric);
+    metric_ns = ml >= 2 && !strcmp(o.metric + ml - 2, "ns");
+    set_side(&base, o.pos, o.nbase);
+    set_side(&new_, o.pos + o.nbase, o.nnew);
+    rc = load_run(&base, &o);
+    if (!rc)
+        rc = load_run(&new_, &o);
+    if (!rc && match(&base, &new_, &o, &res)) {
+        hb_err("compare: out of memory");
+        rc = HB_EXIT_FAIL;
+    }
+    if (!rc && res.n == 0) {
+        hb_err("compare: no benchmark in common between %s and %s", o.base, o.new_);
+        rc = HB_EXIT_USAGE;
+    }
+    if (!rc) {
+        warn_env(&base, &new_);
+        rc = outputs(&o, &res, &base, &new_);
+    }
+    if (o.filter)
+        regfree(&o.re);
+    free(res.rows);
+    free_run(&base);
+    free_run(&new_);
+    return rc;
+}

@@ -1,0 +1,415 @@
+/*
+ * bench_free.c - family "free": high-order frees next to and across NUMA
+ * node boundaries, against the same frees away from any boundary.
+ *
+ * Layout: two nodes of equal size; the boundary B is aligned to 1 GiB
+ * ("natural"), to 2 MiB (order 9) or to nothing (one page past).
+ *   block  an order-k block is taken out of a fully initialised heap
+ *          (pa_claim_block, untimed) and freed (timed): "away" in the middle
+ *          of node 0, "boundary" the aligned block that ends nearest below
+ *          B.  Away, the free merges up to max_order; at the boundary the
+ *          merge stops where the buddy lies on node 1.  merges counts the
+ *          merge steps per free.
+ *   range  a range of 2^k pages centred on B that the heap never received
+ *          is freed: "lazy" through free_heap_pages of uninitialised pages
+ *          (the PGC_state_uninitialised path: split at the node boundary,
+ *          then chunked), "eager" through init_heap_pages (Xen's path for a
+ *          boot module).  Set-up rebuilds a small heap per iteration.
+ *   frag   free blocks of each order on each side of B after a full init:
+ *          how much the boundary fragments the heap (left/right_blocks); its
+ *          time is the walk of the two lists that counts them.
+ * variant:reserve_page models Xen before 2010 (commit e7187a2e01): merges
+ * did not compare nodes; the page at an unaligned boundary was kept out
+ * instead (lost_pages counts it).  The block is then claimed and freed
+ * the same way, so the two variants differ only in that.
+ * encoding: the same block frees on a heap whose states use the uninit
+ * encoding (state 0 = uninitialised, lazy's) against legacy (Xen's today):
+ * both heaps are fully initialised, so the difference is what the encoding
+ * adds to free_heap_pages on its hot path (orders 0, 9 and 18, natural
+ * boundary, at and away from it).  Range frees use the encoding of their
+ * path (lazy: uninit, eager: legacy); frag counts are the legacy heap's.
+ *
+ * Set-up and restore.  Block and frag benchmarks share one booted heap per
+ * (boundary, variant, encoding): the fixture cache keeps it tagged "booted,
+ * nothing claimed" across repetitions and benchmarks, so the 8 GiB boot is
+ * paid once per heap, not per repetition.  Each timed free is preceded by
+ * an untimed claim of the same block (pa_claim_block, same order), and the
+ * free merges it back: after a repetition the heap is what it was.  That is
+ * checked, untimed, after every repetition: the set of free blocks (MFN,
+ * order, node) and the free-page counters per node must equal those before
+ * it, else the benchmark fails with an error and the heap is rebooted.
+ *
+ * Timing: median of batches.  Each free is timed on its own with
+ * clock_gettime (about 25 ns of timer cost on this VM is in every figure,
+ * the same near and away); the claims between frees are not timed.  The timed frees
+ * are summed in batches of 64 >> order operations (64 at order 0, 1 from
+ * order 6 up, where one free already touches 64 pages), and the figure of
+ * a repetition is the median batch time per free: Google Benchmark's
+ * manual time is that median times the iterations.  Why the median: on a
+ * shared VM one preemption of a few ms inside a repetition of ~80 ns frees
+ * inflates their mean by orders of magnitude; the median of many batches
+ * ignores it.  What it means: the figures are a typical free, not the mean
+ * including rare slow paths (the tail is measured elsewhere).  The counters
+ * batches (how many) and batch_iqr_pct (interquartile range of the batch
+ * times per free, in % of their median) say how well a repetition held.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bench/families/fixture.h"
+#include "bench/instrument/gbench.h"
+#include "bench/families/harness.h"
+
+enum free_kind { FREE_BLOCK, FREE_RANGE, FREE_FRAG };
+
+struct free_case {
+    struct hb_fixtures *fx;
+    struct hb_fix_key key;
+    enum free_kind kind;
+    unsigned order;
+    bool near;                 /* block: at the boundary; range: -- */
+    bool lazy;                 /* range: lazy (uninit) or eager path */
+    bool uninit;               /* block: the heap uses the uninit encoding */
+    uint64_t iters;            /* fixed iterations per repetition */
+};
+
+/* The fixture tag of a heap booted whole (chunked) with nothing claimed. */
+#define FREE_BOOTED 1
+
+/* Pages the pre-2010 variant keeps out at node boundaries (MFN 0 aside). */
+static uint64_t lost_pages(const struct pa_heap *h)
+{
+    uint64_t n = 0;
+
+    for (unsigned node = 0; node < pa_heap_nr_nodes(h); node++) {
+        struct pa_node_stats s;
+        pa_node_stats(h, node, &s);
+        n += s.reserved;
+    }
+    return n - (pa_mfn_is_ram(h, 0) ? 1 : 0);
+}
+
+/* lost_pages of a booted heap, once per key: the count walks the whole
+ * frame table (it was half the family's time), and a booted heap of a key
+ * is always the same (boot is deterministic; block frees restore it). */
+static uint64_t lost_pages_booted(const struct hb_fix_key *k, const struct pa_heap *h)
+{
+    static struct {
+        struct hb_fix_key key;
+        uint64_t lost;
+    } cache[16];
+    static unsigned nr;
+
+    for (unsigned i = 0; i < nr; i++)
+        if (cache[i].key.ram_pages == k->ram_pages && cache[i].key.nodes == k->nodes &&
+            cache[i].key.boundary_order == k->boundary_order && cache[i].key.enc == k->enc &&
+            cache[i].key.reserve_boundary == k->reserve_boundary)
+            return cache[i].lost;
+    uint64_t lost = lost_pages(h);
+    if (nr < sizeof cache / sizeof cache[0])
+        cache[nr++] = (typeof(cache[0])){ *k, lost };
+    return lost;
+}
+
+static const struct {
+    const char *name;
+    unsigned order;
+} boundaries[] = {
+    { "natural", HB_ALIGN_NATURAL }, { "order9", 9 }, { "unaligned", 0 },
+};
+
+/* ------------------------------------------------------------------------
+ * Set-up helpers
+ * ------------------------------------------------------------------------ */
+
+/* Hand all RAM except [skip_s, skip_e) to the heap with a strategy. */
+static void boot_except(struct pa_heap *h, enum pa_strategy s, uint64_t skip_s,
+                        uint64_t skip_e)
+{
+    struct pa_boot *b = pa_boot_create(h);
+
+    pa_heap_set_strategy(h, s);
+    for (size_t i = 0; i < pa_heap_nr_ranges(h); i++) {
+        const struct pa_range *r = pa_heap_range(h, i);
+        uint64_t a = r->start, e = r->end;
+        if (skip_s < e && a < skip_e) {
+            if (a < skip_s)
+                pa_boot_add(b, a, skip_s);
+            if (skip_e < e)
+                pa_boot_add(b, skip_e, e);
+        } else {
+            pa_boot_add(b, a, e);
+        }
+    }
+    pa_end_boot_allocator(b, 0);
+    pa_boot_destroy(b);
+}
+
+static uint64_t block_mfn(const struct free_case *c)
+{
+    uint64_t bnd = hb_fix_boundary(&c->key, 1), size = 1ULL << c->order;
+
+    if (!c->near)     /* the middle of node 0, 1 GiB aligned */
+        return (bnd / 2) & ~((1ULL << 18) - 1);
+    return (bnd & ~(size - 1)) - size;
+}
+
+/* ------------------------------------------------------------------------
+ * Benchmarks
+ * ------------------------------------------------------------------------ */
+
+/* What a restore must leave as it was: the free blocks, sorted by MFN, as
+ * keys (mfn << 16 | node << 8 | order), and the free pages per node. */
+struct free_snap {
+    uint64_t *v;
+    size_t nr, cap;
+    uint64_t avail[PA_MAX_NODES];
+};
+
+static int snap_add(uint64_t mfn, unsigned order, unsigned node, unsigned zone, void *arg)
+{
+    struct free_snap *s = arg;
+
+    (void)zone;
+    if (s->nr == s->cap) {
+        size_t cap = s->cap ? 2 * s->cap : 256;
+        uint64_t *v = realloc(s->v, cap * sizeof *v);
+        if (!v)
+            return -1;
+        s->v = v;
+        s->cap = cap;
+    }
+    s->v[s->nr++] = mfn << 16 | (uint64_t)node << 8 | order;
+    return 0;
+}
+
+static int snap_take(const struct pa_heap *h, struct free_snap *s)
+{
+    s->nr = 0;
+    memset(s->avail, 0, sizeof s->avail);
+    for (unsigned n = 0; n < pa_heap_nr_nodes(h) && n < PA_MAX_NODES; n++)
+        s->avail[n] = pa_avail(h, (int)n, -1);
+    return pa_for_each_free_block(h, snap_add, s);
+}
+
+static bool snap_same(const struct free_snap *a, const struct free_snap *b)
+{
+    return a->nr == b->nr && !memcmp(a->avail, b->avail, sizeof a->avail) &&
+           (!a->nr || !memcmp(a->v, b->v, a->nr * sizeof *a->v));
+}
+
+/* Frees per timed batch: enough that the timer's granularity does not
+ * matter at low orders; from order 6 up one free is a batch. */
+static uint64_t batch_size(unsigned order)
+{
+    return order < 6 ? 64 >> order : 1;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+
+    return x < y ? -1 : x > y;
+}
+
+/* The q-quantile of n sorted values, interpolated between neighbours. */
+static double quantile(const double *v, size_t n, double q)
+{
+    double pos = q * (double)(n - 1);
+    size_t i = (size_t)pos;
+
+    return i + 1 < n ? v[i] + (pos - (double)i) * (v[i + 1] - v[i]) : v[n - 1];
+}
+
+static void bm_block(hb_gb_state *st, struct free_case *c, struct pa_heap *h, bool kept)
+{
+    uint64_t mfn = block_mfn(c), merges = 0, iters = 0, n;
+    uint64_t bs = batch_size(c->order), in_batch = 0, batch_ns = 0;
+    size_t nb = 0, maxb = (size_t)(c->iters / bs + 2);
+    double *per_op = calloc(maxb, sizeof *per_op);  /* touched: no faults later */
+    struct free_snap before = { 0 }, after = { 0 };
+    struct pa_work w0, w1;
+    const char *err = NULL;
+
+    if (!kept)
+        boot_except(h, PA_STRAT_CHUNKED, 0, 0);
+    if (!per_op || snap_take(h, &before)) {
+        err = "out of memory";
+        goto out;
+    }
+    while ((n = hb_gb_keep_running_batch(st, bs - in_batch))) {
+        for (uint64_t i = 0; i < n; i++) {
+            if (pa_claim_block(h, mfn, c->order, 1)) {
+                err = "block to free is not free in the heap";
+                goto out;
+            }
+            pa_heap_work(h, &w0);
+            uint64_t t0 = hb_now_ns();
+            pa_free_heap_pages(h, mfn, c->order);
+            uint64_t t1 = hb_now_ns();
+            pa_heap_work(h, &w1);
+            merges += w1.merges - w0.merges;
+            batch_ns += t1 - t0;
+        }
+        iters += n;
+        in_batch += n;
+        if (in_batch == bs && nb < maxb) {
+            per_op[nb++] = (double)batch_ns / (double)bs;
+            in_batch = batch_ns = 0;
+        }
+    }
+    if (in_batch && nb < maxb)
+        per_op[nb++] = (double)batch_ns / (double)in_batch;
+    if (!iters || !nb) {
+        err = "no iterations";
+        goto out;
+    }
+    if (snap_take(h, &after) || !snap_same(&before, &after)) {
+        err = "restore left the heap different (free blocks or counters)";
+        goto out;
+    }
+    qsort(per_op, nb, sizeof *per_op, cmp_double);
+    double med = quantile(per_op, nb, 0.5);
+    double iqr = quantile(per_op, nb, 0.75) - quantile(per_op, nb, 0.25);
+    hb_gb_set_iteration_time(st, med * (double)iters * 1e-9);
+    hb_gb_counter(st, "batches", (double)nb, HB_GB_PLAIN);
+    hb_gb_counter(st, "batch_iqr_pct", med > 0 ? 100.0 * iqr / med : 0, HB_GB_PLAIN);
+    hb_gb_counter(st, "merges", (double)merges / (double)iters, HB_GB_PLAIN);
+    hb_gb_counter(st, "lost_pages", (double)lost_pages_booted(&c->key, h), HB_GB_PLAIN);
+    hb_gb_set_work(st, (double)(1ULL << c->order),
+                   (double)(1ULL << c->order) * sizeof(struct pa_page));
+out:
+    if (err) {
+        hb_fix_untag(c->fx, h);     /* the next user boots it afresh */
+        hb_gb_skip_with_error(st, err);
+    }
+    free(before.v);
+    free(after.v);
+    free(per_op);
+}
+
+static void bm_range(hb_gb_state *st, struct free_case *c, struct pa_heap *h)
+{
+    uint64_t bnd = hb_fix_boundary(&c->key, 1), half = 1ULL << c->order >> 1;
+    uint64_t s = bnd - half, n = 1ULL << c->order;
+
+    while (hb_gb_keep_running_batch(st, 1)) {
+        pa_heap_reset(h);
+        boot_except(h, c->lazy ? PA_STRAT_LAZY : PA_STRAT_CHUNKED, s, s + n);
+        uint64_t t0 = hb_now_ns();
+        int rc = c->lazy ? pa_free_range(h, s, n) : pa_init_heap_pages(h, s, n);
+        uint64_t t1 = hb_now_ns();
+        if (rc) {
+            hb_gb_skip_with_error(st, "range free failed");
+            return;
+        }
+        hb_gb_set_iteration_time(st, (double)(t1 - t0) * 1e-9);
+    }
+    hb_gb_set_work(st, (double)n, (double)n * sizeof(struct pa_page));
+}
+
+static void bm_frag(hb_gb_state *st, struct free_case *c, struct pa_heap *h, bool kept)
+{
+    uint64_t left = 0, right = 0;
+
+    if (!kept)
+        boot_except(h, PA_STRAT_CHUNKED, 0, 0);
+    uint64_t t0 = hb_now_ns();
+    left = pa_free_blocks(h, 0, c->order);
+    right = pa_free_blocks(h, 1, c->order);
+    uint64_t took = hb_now_ns() - t0;
+    /* The time is what counting costs (a walk of both lists), once. */
+    while (hb_gb_keep_running_batch(st, 1))
+        hb_gb_set_iteration_time(st, (double)(took ? took : 1) * 1e-9);
+    hb_gb_counter(st, "lost_pages", (double)lost_pages_booted(&c->key, h), HB_GB_PLAIN);
+    hb_gb_counter(st, "left_blocks", (double)left, HB_GB_PLAIN);
+    hb_gb_counter(st, "right_blocks", (double)right, HB_GB_PLAIN);
+}
+
+static void bm_free(hb_gb_state *st, void *arg)
+{
+    struct free_case *c = arg;
+    char why[256];
+    bool kept = false;
+    /* Blocks and frag leave the heap booted; ranges rebuild it anyway. */
+    struct pa_heap *h = c->kind == FREE_RANGE
+                            ? hb_fix_get(c->fx, &c->key, why, sizeof why)
+                            : hb_fix_get_tagged(c->fx, &c->key, FREE_BOOTED, &kept, why,
+                                                sizeof why);
+
+    if (!h) {
+        hb_gb_skip_with_error(st, why);
+        return;
+    }
+    if (c->kind == FREE_BLOCK)
+        bm_block(st, c, h, kept);
+    else if (c->kind == FREE_RANGE)
+        bm_range(st, c, h);
+    else
+        bm_frag(st, c, h, kept);
+}
+
+/* ------------------------------------------------------------------------
+ * Registration
+ * ------------------------------------------------------------------------ */
+
+/* variant: node_check (today: merges compare nodes) or reserve_page (before
+ * 2010: the first page of a node off a max_order boundary is kept out). */
+static void add(struct hb_fixtures *fx, enum free_kind kind, unsigned bi,
+                unsigned order, bool near, bool lazy, bool reserve, bool uninit)
+{
+    struct free_case *c = calloc(1, sizeof *c);
+    static const char *const what[] = { "block", "range", "frag" };
+    /* Blocks: 8 GiB, so an order-18 block fits away from the boundary on
+     * each side; ranges of up to 2^18 pages centred on the boundary: 2 GiB. */
+    unsigned gib = kind == FREE_RANGE ? 2 : 8;
+    char name[256];
+
+    *c = (struct free_case){ fx, { .ram_pages = (uint64_t)gib << 18, .nodes = 2,
+                                   .boundary_order = boundaries[bi].order,
+                                   .enc = lazy || uninit ? PA_ENC_UNINIT : PA_ENC_LEGACY,
+                                   .reserve_boundary = reserve },
+                             kind, order, near, lazy, uninit, 0 };
+    snprintf(name, sizeof name,
+             "free/%s/boundary:%s/order:%u/where:%s/path:%s/variant:%s/encoding:%s",
+             what[kind], boundaries[bi].name, order,
+             kind == FREE_BLOCK ? (near ? "boundary" : "away") : "boundary",
+             kind == FREE_RANGE ? (lazy ? "lazy" : "eager") : "free_heap_pages",
+             reserve ? "reserve_page" : "node_check", lazy || uninit ? "uninit" : "legacy");
+    hb_gb_bench *b = hb_gb_register(name, bm_free, c);
+    hb_gb_use_manual_time(b);
+    if (kind == FREE_BLOCK) {
+        uint64_t it = (1ULL << 20) >> order;
+        c->iters = it < 64 ? 64 : it > 10000 ? 10000 : it;
+    } else {
+        c->iters = kind == FREE_RANGE ? 8 : 1;
+    }
+    hb_gb_fixed_iterations(b, c->iters);
+}
+
+void hb_family_free_register(const struct hb_bench_ctx *ctx)
+{
+    struct hb_fixtures *fx = calloc(1, sizeof *fx);
+    bool quick = ctx->profile == HB_PROFILE_QUICK;
+    unsigned step = quick ? 9 : 1;
+
+    hb_fix_init(fx, ctx);
+    for (unsigned bi = 0; bi < 3; bi++) {
+        for (int v = 0; v < 2; v++)
+            for (unsigned o = 0; o <= 18; o += step) {
+                add(fx, FREE_BLOCK, bi, o, true, false, v, false);
+                add(fx, FREE_BLOCK, bi, o, false, false, v, false);
+                add(fx, FREE_FRAG, bi, o, true, false, v, false);
+            }
+        for (unsigned o = 1; o <= 18; o += quick ? 8 : 1) {
+            add(fx, FREE_RANGE, bi, o, true, true, false, false);
+            add(fx, FREE_RANGE, bi, o, true, false, false, false);
+        }
+    }
+    /* The encoding's cost on the hot path: the same frees, uninit. */
+    for (unsigned o = 0; o <= 18; o += 9) {
+        add(fx, FREE_BLOCK, 0, o, true, false, false, true);
+        add(fx, FREE_BLOCK, 0, o, false, false, false, true);
+    }
+}

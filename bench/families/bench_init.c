@@ -1,0 +1,291 @@
+/*
+ * bench_init.c - family "init": eager versus lazy heap initialisation.
+ *
+ * One iteration boots a heap the way a hypervisor does and brings it to
+ * "fully initialised":
+ *   1. (untimed) zero the pre-faulted frame table, fill the boot allocator,
+ *      take the boot allocations (one per node, the patch's boot modules);
+ *   2. boot: end_boot_allocator with the strategy (deferred: and start the
+ *      node threads)                                           -> boot_ns
+ *   3. after boot, the same work for every strategy: 64 single-page
+ *      allocations spread over the nodes (first allocations), the boot
+ *      allocations freed, then lazy's finishing call or the wait for the
+ *      deferred threads                                        -> deferred_ns
+ * The iteration's time is boot + deferred (manual timing, so step 1 is not
+ * counted).  Step 1 also writes a non-zero byte over this very frame table
+ * twice and keeps the faster: memset_ns, and vs_memset = (boot + deferred) / memset, the
+ * ratio to writing the same bytes in the same iteration (the harness's
+ * ratio column uses the baseline family's buffer nearest in size).  Not
+ * zeroes: init writes non-zero states, and this CPU zeroes memory about
+ * 1.7 times faster than it writes data.  worst_ns is the slowest single allocation or free of step 3:
+ * the tail a guest sees when its allocation triggers initialisation.
+ * timed_faults: page faults of the whole process (node threads included)
+ * inside steps 2 and 3, per iteration; the harness's faults column counts
+ * the benchmark thread only.  Deferred's node threads run on stacks the
+ * model pre-faults when the strategy is set, yet thread creation itself
+ * (clone3) can still fault: timed_faults shows it.
+ * Eager strategies (pagewise, chunked, patch) do all their work in step 2;
+ * lazy and deferred move it to step 3.  patch returns the boot allocations
+ * through free_heap_pages (uninit encoding), which sends them to init.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include "bench/families/fixture.h"
+#include "bench/instrument/gbench.h"
+#include "bench/families/harness.h"
+
+#define PROBES 64
+#define MAX_BOOT 8
+
+struct init_case {
+    struct hb_fixtures *fx;
+    const struct hb_bench_ctx *ctx;
+    struct hb_fix_key key;
+    enum pa_strategy strategy;
+    uint64_t boot_pages;      /* per node, 0: none */
+};
+
+/* ------------------------------------------------------------------------
+ * One boot
+ * ------------------------------------------------------------------------ */
+
+struct init_times {
+    uint64_t boot, deferred, worst, threads, faults;
+};
+
+/* Page faults of the whole process, node threads included. */
+static uint64_t process_faults(void)
+{
+    struct rusage ru;
+
+    if (getrusage(RUSAGE_SELF, &ru))
+        return 0;
+    return (uint64_t)ru.ru_minflt + (uint64_t)ru.ru_majflt;
+}
+
+static int bind_thread(unsigned node, void *arg)
+{
+    const struct hb_bench_ctx *ctx = arg;
+
+    if (!ctx->topo || !ctx->layout || !ctx->layout->host_node[node])
+        return -1;
+    return hb_topo_bind_thread(node, ctx->topo);
+}
+
+static void take_boot(const struct init_case *c, struct pa_boot *b, unsigned nodes,
+                      uint64_t *mfn)
+{
+    for (unsigned n = 0; n < nodes && n < MAX_BOOT; n++)
+        mfn[n] = c->boot_pages ? pa_boot_alloc(b, c->boot_pages, 1, (int)n)
+                               : PA_INVALID_MFN;
+}
+
+static uint64_t timed_call_max(uint64_t worst, uint64_t t0)
+{
+    uint64_t d = hb_now_ns() - t0;
+    return d > worst ? d : worst;
+}
+
+/* Step 3: first allocations, boot frees, finishing. */
+static void after_boot(const struct init_case *c, struct pa_heap *h, unsigned nodes,
+                       const uint64_t *mfn, struct init_times *t)
+{
+    for (unsigned i = 0; i < PROBES; i++) {
+        uint64_t t0 = hb_now_ns();
+        pa_alloc_heap_pages(h, 0, (int)(i % nodes), 1);
+        t->worst = timed_call_max(t->worst, t0);
+    }
+    for (unsigned n = 0; n < nodes && n < MAX_BOOT; n++) {
+        if (mfn[n] == PA_INVALID_MFN)
+            continue;
+        uint64_t t0 = hb_now_ns();
+        if (pa_heap_encoding(h) == PA_ENC_UNINIT)
+            pa_free_range(h, mfn[n], c->boot_pages);
+        else
+            pa_init_heap_pages(h, mfn[n], c->boot_pages);
+        t->worst = timed_call_max(t->worst, t0);
+    }
+    if (c->strategy == PA_STRAT_DEFERRED)
+        pa_deferred_join(h, &t->threads);
+    if (c->strategy == PA_STRAT_LAZY || c->strategy == PA_STRAT_DEFERRED)
+        pa_lazy_finish(h, -1);
+}
+
+static void one_boot(const struct init_case *c, struct pa_heap *h, struct init_times *t)
+{
+    unsigned nodes = pa_heap_nr_nodes(h);
+    uint64_t mfn[MAX_BOOT], t0, t1;
+    struct pa_boot *b = pa_boot_create(h);
+
+    memset(t, 0, sizeof *t);
+    pa_heap_set_strategy(h, c->strategy);
+    pa_boot_add_all(b);
+    take_boot(c, b, nodes, mfn);
+    uint64_t f0 = process_faults();
+    t0 = hb_now_ns();
+    pa_end_boot_allocator(b, 0);
+    if (c->strategy == PA_STRAT_DEFERRED)
+        pa_deferred_start(h, bind_thread, (void *)c->ctx);
+    t1 = hb_now_ns();
+    after_boot(c, h, nodes, mfn, t);
+    t->boot = t1 - t0;
+    t->deferred = hb_now_ns() - t1;
+    t->faults = process_faults() - f0;
+    pa_boot_destroy(b);
+}
+
+/* ------------------------------------------------------------------------
+ * The benchmark
+ * ------------------------------------------------------------------------ */
+
+static uint64_t ram_pages_of(const struct pa_heap *h)
+{
+    uint64_t n = 0;
+
+    for (size_t i = 0; i < pa_heap_nr_ranges(h); i++)
+        n += pa_heap_range(h, i)->end - pa_heap_range(h, i)->start;
+    return n;
+}
+
+static void bm_init(hb_gb_state *st, void *arg)
+{
+    struct init_case *c = arg;
+    struct init_times t, sum = { 0 };
+    uint64_t iters = 0, worst = 0;
+    char why[256];
+    struct pa_heap *h = hb_fix_get(c->fx, &c->key, why, sizeof why);
+
+    if (!h) {
+        hb_gb_skip_with_error(st, why);
+        return;
+    }
+    uint64_t memset_ns = 0;
+    size_t table_bytes;
+    void *table = pa_frametable(h, NULL, &table_bytes);
+    while (hb_gb_keep_running_batch(st, 1)) {
+        /* Non-zero bytes: init writes non-zero states, and this CPU zeroes
+         * memory faster than it writes data (a zero-store fast path). */
+        uint64_t best = UINT64_MAX;
+        for (int k = 0; k < 2; k++) {       /* the better of two: a floor */
+            uint64_t t0 = hb_now_ns();
+            memset(table, 0xa5 + k, table_bytes);
+            uint64_t d = hb_now_ns() - t0;
+            best = d < best ? d : best;
+        }
+        memset_ns += best;
+        pa_heap_reset(h);
+        one_boot(c, h, &t);
+        hb_gb_set_iteration_time(st, (double)(t.boot + t.deferred) * 1e-9);
+        sum.boot += t.boot;
+        sum.deferred += t.deferred;
+        sum.threads += t.threads;
+        sum.faults += t.faults;
+        worst = t.worst > worst ? t.worst : worst;
+        iters++;
+    }
+    uint64_t pages = ram_pages_of(h);
+    hb_gb_set_work(st, (double)pages, (double)pages * sizeof(struct pa_page));
+    hb_gb_counter(st, "boot_ns", (double)sum.boot / (double)iters, HB_GB_PLAIN);
+    hb_gb_counter(st, "deferred_ns", (double)sum.deferred / (double)iters, HB_GB_PLAIN);
+    hb_gb_counter(st, "total_ns", (double)(sum.boot + sum.deferred) / (double)iters, HB_GB_PLAIN);
+    hb_gb_counter(st, "thread_ns", (double)sum.threads / (double)iters, HB_GB_PLAIN);
+    hb_gb_counter(st, "worst_ns", (double)worst, HB_GB_PLAIN);
+    hb_gb_counter(st, "timed_faults", (double)sum.faults / (double)iters, HB_GB_PLAIN);
+    hb_gb_counter(st, "memset_ns", (double)memset_ns / (double)iters, HB_GB_PLAIN);
+    hb_gb_counter(st, "vs_memset", (double)(sum.boot + sum.deferred) / (double)memset_ns,
+                  HB_GB_PLAIN);
+}
+
+/* ------------------------------------------------------------------------
+ * Registration
+ * ------------------------------------------------------------------------ */
+
+struct init_family {
+    struct hb_fixtures fx;
+    const struct hb_bench_ctx *ctx;
+};
+
+static void add_case(struct init_family *fam, enum pa_strategy s, unsigned gib,
+                     unsigned nodes, bool aligned, unsigned boot_mib)
+{
+    struct init_case *c = calloc(1, sizeof *c);
+    char name[256];
+
+    c->fx = &fam->fx;
+    c->ctx = fam->ctx;
+    c->strategy = s;
+    c->boot_pages = (uint64_t)boot_mib << 8;
+    c->key = (struct hb_fix_key){
+        .ram_pages = (uint64_t)gib << 18, .nodes = nodes,
+        .boundary_order = aligned ? HB_ALIGN_NATURAL : 0,
+        .enc = pa_strategy_default_encoding(s),
+    };
+    snprintf(name, sizeof name,
+             "init/heap/strategy:%s/layout:synthetic/ram_gib:%u/nodes:%u/aligned:%s/boot_alloc_mib:%u",
+             pa_strategy_name(s), gib, nodes, aligned ? "yes" : "no", boot_mib);
+    hb_gb_bench *b = hb_gb_register(name, bm_init, c);
+    hb_gb_use_manual_time(b);
+    /* About 4 GiB of modelled RAM per repetition, at least one boot. */
+    hb_gb_fixed_iterations(b, gib >= 4 ? 1 : 4 / gib);
+}
+
+static void add_given(struct init_family *fam, enum pa_strategy s)
+{
+    const struct hb_layout *l = fam->ctx->layout;
+    struct init_case *c = calloc(1, sizeof *c);
+    uint64_t pages = 0;
+    char name[320];
+
+    for (size_t i = 0; i < l->nr; i++)
+        pages += l->ranges[i].end - l->ranges[i].start;
+    c->fx = &fam->fx;
+    c->ctx = fam->ctx;
+    c->strategy = s;
+    c->key = (struct hb_fix_key){ .given = true, .enc = pa_strategy_default_encoding(s),
+                                  .ram_pages = pages, .nodes = l->nr_nodes };
+    snprintf(name, sizeof name,
+             "init/heap/strategy:%s/layout:given/ram_gib:%.0f/nodes:%u/aligned:/boot_alloc_mib:0",
+             pa_strategy_name(s), (double)pages / 262144.0, l->nr_nodes);
+    hb_gb_bench *b = hb_gb_register(name, bm_init, c);
+    hb_gb_use_manual_time(b);
+    hb_gb_fixed_iterations(b, 1);
+}
+
+/* RAM sizes: powers of two from 1 GiB to the profile's cap, within what
+ * the host can hold as frame table and M2P (40 bytes per 4 KiB page). */
+static unsigned max_gib(const struct hb_bench_ctx *ctx)
+{
+    unsigned cap = ctx->profile == HB_PROFILE_QUICK ? 4
+                 : ctx->profile == HB_PROFILE_DEFAULT ? 64 : 1024;
+    /* Per page: the entry and its 8-byte M2P slot (pa_heap_table_bytes). */
+    while (cap > 1 && ((uint64_t)cap << 18) * (sizeof(struct pa_page) + 8) > ctx->max_table_bytes / 2)
+        cap /= 2;
+    return cap;
+}
+
+void hb_family_init_register(const struct hb_bench_ctx *ctx)
+{
+    struct init_family *fam = calloc(1, sizeof *fam);
+    bool quick = ctx->profile == HB_PROFILE_QUICK;
+    unsigned mid = quick ? 4 : 16;
+
+    fam->ctx = ctx;
+    hb_fix_init(&fam->fx, ctx);
+    for (unsigned g = 1; g <= max_gib(ctx); g *= 2)
+        for (int s = 0; s < PA_NR_STRATEGIES; s++)
+            add_case(fam, (enum pa_strategy)s, g, 1, true, 0);
+    for (unsigned nodes = 2; nodes <= (quick ? 2 : 8); nodes *= 2)
+        for (int a = quick; a < 2; a++)
+            for (int s = 0; s < PA_NR_STRATEGIES; s++)
+                add_case(fam, (enum pa_strategy)s, mid, nodes, a == 0, 0);
+    static const unsigned boot_mib[] = { 64, 1024 };
+    for (unsigned i = 0; i < (quick ? 1u : 2u); i++)
+        for (int s = 0; s < PA_NR_STRATEGIES; s++)
+            add_case(fam, (enum pa_strategy)s, mid, 2, false, boot_mib[i]);
+    if (!quick && ctx->layout && ctx->layout->nr)
+        for (int s = 0; s < PA_NR_STRATEGIES; s++)
+            add_given(fam, (enum pa_strategy)s);
+}

@@ -1,0 +1,270 @@
+/*
+ * bench_state.c - family "state": per-page state checks on large frame
+ * tables, under both encodings.
+ *
+ *   scan        count the pages in each state over the first table_bytes
+ *               of the frame table (layout:entries), or over a separate
+ *               one-byte-per-page state array (layout:bytearray).
+ *   any_uninit  "is any page of this range uninitialised?" (uninit encoding
+ *               only: in the legacy encoding a never-initialised entry reads
+ *               as in use, so the question has no answer; that benchmark says
+ *               so instead of printing a figure).  method:first checks the
+ *               range's first page only (what the PGC_state_uninitialised
+ *               patch does), method:whole every page (entries, byte array or
+ *               a bitmap of initialised pages), method:watermark compares the
+ *               range with a per-node "initialised below here" mark, as
+ *               Linux's deferred struct-page init keeps.
+ *   check       the assertion on the free and share paths: every page of
+ *               the range is in use (legacy: raw state 0; uninit: raw 1).
+ * The table holds a live-update heap: every page in use, none free, so the
+ * checks scan the whole range (their worst case).  Scans report the bytes
+ * they stream, so the harness sets them against the same run's read
+ * bandwidth (label baseline=read).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bench/families/fixture.h"
+#include "bench/instrument/gbench.h"
+#include "bench/families/harness.h"
+#include "bench/families/statescan.h"
+
+enum state_what { ST_SCAN, ST_ANY, ST_CHECK };
+enum state_layout { LY_ENTRIES, LY_BYTES, LY_BITMAP };
+enum any_method { ANY_FIRST, ANY_WHOLE, ANY_WATERMARK };
+
+/* The table every benchmark of one encoding reads, built once. */
+struct state_table {
+    struct hb_fixtures fx;
+    struct hb_fix_key key;
+    struct pa_heap *heap;
+    const struct pa_page *ft;   /* the first RAM page's entry */
+    size_t n;                   /* RAM pages from ft on */
+    uint8_t *bytes;             /* raw state per page */
+    uint64_t *bits;             /* initialised-page bitmap */
+    uint64_t watermark;         /* pages below it are initialised */
+    char why[256];
+};
+
+struct state_case {
+    struct state_table *t;
+    enum state_what what;
+    enum state_layout layout;
+    enum any_method method;
+    enum hb_impl impl;
+    size_t n;
+};
+
+/* ------------------------------------------------------------------------
+ * The table
+ * ------------------------------------------------------------------------ */
+
+static int build_side_arrays(struct state_table *t)
+{
+    t->bytes = malloc(t->n);
+    t->bits = malloc((t->n + 63) / 64 * 8);
+    if (!t->bytes || !t->bits)
+        return -1;
+    for (size_t i = 0; i < t->n; i++)
+        t->bytes[i] = (uint8_t)pa_raw_field(t->ft[i].count_info);
+    memset(t->bits, 0xff, (t->n + 63) / 64 * 8);
+    t->watermark = t->n;
+    return 0;
+}
+
+/* Build on first use: every page in use, as after a live update. */
+static struct state_table *table_get(struct state_table *t)
+{
+    const struct pa_range *r;
+
+    if (t->heap || t->why[0])
+        return t->heap ? t : NULL;
+    t->heap = hb_fix_get(&t->fx, &t->key, t->why, sizeof t->why);
+    if (!t->heap)
+        return NULL;
+    r = pa_heap_range(t->heap, 0);
+    if (pa_heap_encoding(t->heap) == PA_ENC_UNINIT)
+        pa_init_inuse(t->heap, r->start, r->end - r->start, 1);
+    t->ft = pa_mfn_to_page(t->heap, r->start);
+    t->n = r->end - r->start;
+    if (build_side_arrays(t)) {
+        snprintf(t->why, sizeof t->why, "out of memory for the state arrays");
+        t->heap = NULL;
+        return NULL;
+    }
+    return t;
+}
+
+/* ------------------------------------------------------------------------
+ * Kernels, one call = one iteration
+ * ------------------------------------------------------------------------ */
+
+static uint64_t run_scan(const struct state_case *c)
+{
+    uint64_t cnt[8];
+
+    if (c->layout == LY_BYTES)
+        hb_bytes_count(c->impl, c->t->bytes, c->n, cnt);
+    else
+        hb_scan_count(c->impl, c->t->ft, c->n, cnt);
+    return cnt[0] + cnt[1] * 3 + cnt[4] * 7;
+}
+
+static uint64_t run_any(const struct state_case *c)
+{
+    const struct state_table *t = c->t;
+    unsigned uninit = (unsigned)pa_state_raw(PA_ENC_UNINIT, PA_STATE_UNINIT);
+
+    switch (c->method) {
+    case ANY_FIRST:
+        return pa_raw_field(t->ft[0].count_info) == uninit;
+    case ANY_WATERMARK:
+        return c->n > t->watermark;
+    default:
+        break;
+    }
+    if (c->layout == LY_BITMAP)
+        return hb_bits_find_clear(t->bits, c->n);
+    if (c->layout == LY_BYTES)
+        return hb_bytes_find(c->impl, t->bytes, c->n, (uint8_t)uninit, true);
+    return hb_scan_find(c->impl, t->ft, c->n, uninit, true);
+}
+
+static uint64_t run_check(const struct state_case *c)
+{
+    enum pa_encoding enc = pa_heap_encoding(c->t->heap);
+    unsigned inuse = (unsigned)pa_state_raw(enc, PA_STATE_INUSE);
+
+    return hb_scan_find(c->impl, c->t->ft, c->n, inuse, false);
+}
+
+static uint64_t run_once(const struct state_case *c)
+{
+    return c->what == ST_SCAN ? run_scan(c) : c->what == ST_ANY ? run_any(c) : run_check(c);
+}
+
+/* ------------------------------------------------------------------------
+ * The benchmark
+ * ------------------------------------------------------------------------ */
+
+/* Bytes one iteration streams, for GB/s and the read-bandwidth ratio. */
+static double bytes_of(const struct state_case *c)
+{
+    if (c->what == ST_ANY && c->method == ANY_FIRST)
+        return sizeof(struct pa_page);
+    if (c->what == ST_ANY && c->method == ANY_WATERMARK)
+        return sizeof(uint64_t);
+    if (c->layout == LY_BYTES)
+        return (double)c->n;
+    if (c->layout == LY_BITMAP)
+        return (double)c->n / 8;
+    return (double)c->n * sizeof(struct pa_page);
+}
+
+static void bm_state(hb_gb_state *st, void *arg)
+{
+    struct state_case *c = arg;
+    volatile uint64_t sink = 0;
+    uint64_t n;
+
+    if (!hb_impl_available(c->impl)) {
+        hb_gb_skip_with_error(st, "this CPU lacks the instructions for this kernel");
+        return;
+    }
+    if (!table_get(c->t)) {
+        hb_gb_skip_with_error(st, c->t->why);
+        return;
+    }
+    if (c->n > c->t->n) {
+        hb_gb_skip_with_error(st, "table smaller than this size");
+        return;
+    }
+    while ((n = hb_gb_keep_running_batch(st, 64)))
+        for (uint64_t i = 0; i < n; i++)
+            sink += run_once(c);
+    (void)sink;
+    hb_gb_set_work(st, (double)c->n, bytes_of(c));
+    hb_gb_set_label(st, "baseline=read");     /* a scan: set against reads */
+}
+
+/* ------------------------------------------------------------------------
+ * Registration
+ * ------------------------------------------------------------------------ */
+
+static const char *const layout_names[] = { "entries", "bytearray", "bitmap" };
+static const char *const method_names[] = { "first", "whole", "watermark" };
+
+/* Seconds per repetition, by profile (quick, default, full): a scan is
+ * steady, the spread that matters is between processes (bench/compare/hstats.h). */
+static const double min_times[] = { 0.02, 0.05, 0.1 };
+static double min_time = 0.1;
+
+static void add(struct state_table *t, enum state_what w, enum state_layout ly,
+                enum any_method m, enum hb_impl impl, size_t bytes)
+{
+    struct state_case *c = calloc(1, sizeof *c);
+    char name[256];
+    const char *enc = pa_encoding_name(t->key.enc);
+
+    *c = (struct state_case){ t, w, ly, m, impl, bytes / sizeof(struct pa_page) };
+    if (w == ST_SCAN)
+        snprintf(name, sizeof name, "state/scan/encoding:%s/table_bytes:%zu/impl:%s/layout:%s",
+                 enc, bytes, hb_impl_name(impl), layout_names[ly]);
+    else if (w == ST_ANY)
+        snprintf(name, sizeof name,
+                 "state/any_uninit/encoding:%s/table_bytes:%zu/impl:%s/layout:%s/method:%s",
+                 enc, bytes, hb_impl_name(impl), layout_names[ly], method_names[m]);
+    else
+        snprintf(name, sizeof name, "state/check/encoding:%s/table_bytes:%zu/impl:%s/layout:entries",
+                 enc, bytes, hb_impl_name(impl));
+    hb_gb_min_time(hb_gb_register(name, bm_state, c), min_time);
+}
+
+static void add_size(struct state_table *t, size_t bytes)
+{
+    for (int i = 0; i < HB_NR_IMPL; i++) {
+        add(t, ST_SCAN, LY_ENTRIES, 0, (enum hb_impl)i, bytes);
+        add(t, ST_SCAN, LY_BYTES, 0, (enum hb_impl)i, bytes);
+        add(t, ST_CHECK, LY_ENTRIES, 0, (enum hb_impl)i, bytes);
+    }
+    if (t->key.enc != PA_ENC_UNINIT)
+        return;
+    for (int i = 0; i < HB_NR_IMPL; i++) {
+        add(t, ST_ANY, LY_ENTRIES, ANY_WHOLE, (enum hb_impl)i, bytes);
+        add(t, ST_ANY, LY_BYTES, ANY_WHOLE, (enum hb_impl)i, bytes);
+    }
+    add(t, ST_ANY, LY_BITMAP, ANY_WHOLE, HB_IMPL_SCALAR, bytes);
+    add(t, ST_ANY, LY_ENTRIES, ANY_FIRST, HB_IMPL_SCALAR, bytes);
+    add(t, ST_ANY, LY_ENTRIES, ANY_WATERMARK, HB_IMPL_SCALAR, bytes);
+}
+
+/* Largest table: 1 GiB by default (many times any LLC), 256 MiB quick,
+ * 4 GiB full, within what the host can hold twice (two encodings). */
+static size_t max_table(const struct hb_bench_ctx *ctx)
+{
+    size_t max = ctx->profile == HB_PROFILE_QUICK ? 256UL << 20
+               : ctx->profile == HB_PROFILE_DEFAULT ? 1UL << 30 : 4UL << 30;
+    while (max > (1UL << 20) && max > ctx->max_table_bytes / 3)
+        max /= 2;
+    return max;
+}
+
+void hb_family_state_register(const struct hb_bench_ctx *ctx)
+{
+    min_time = min_times[ctx->profile];
+    size_t max = max_table(ctx);
+
+    for (int e = 0; e < 2; e++) {
+        struct state_table *t = calloc(1, sizeof *t);
+        hb_fix_init(&t->fx, ctx);
+        /* RAM from 1 MiB up: max/32 pages of entries plus the hole. */
+        t->key = (struct hb_fix_key){ .ram_pages = max / sizeof(struct pa_page) + 0x100,
+                                      .nodes = 1, .boundary_order = HB_ALIGN_NATURAL,
+                                      .enc = (enum pa_encoding)e };
+        size_t step = ctx->profile == HB_PROFILE_QUICK ? 16 : 4, b = 256UL << 10;
+        for (; b < max; b *= step)
+            add_size(t, b);
+        add_size(t, max);
+    }
+}

@@ -1,0 +1,128 @@
+/*
+ * tidy.h - from Google Benchmark's runs to tidy CSV: one row per repetition
+ * per benchmark, parameters as columns, derived per-page and bandwidth
+ * figures, the ratio to the same run's baseline, and per-benchmark
+ * summaries computed with GSL: quartiles over every repetition, and over
+ * processes (bench/compare/hstats.h) the median of per-process medians, its
+ * two-level bootstrap interval, the between- and within-process CVs and
+ * the minimum detectable effect.
+ *
+ * Names carry parameters (bench/families/harness.h): "family/what/key:value/...".
+ * A segment without a colon is a bare argument ("arg0", "arg1", ...), except
+ * Google Benchmark's "real_time" / "manual_time", which become time:real /
+ * time:manual.  A key that is also a fixed column ("bytes", "iterations")
+ * becomes "param_<key>".
+ *
+ * Baseline convention: a benchmark is compared with the same run's memset
+ * baseline unless its label contains the word "baseline=read" (scans), in
+ * which case the read baseline is used.  The baseline row chosen has the
+ * benchmark's thread count (its "threads" parameter, 1 if none; threads:1
+ * if the baseline has no such row) and the smallest buffer holding what the
+ * benchmark touched (bytes x threads), or the largest buffer.  Baseline rows
+ * compare with their own median.
+ */
+#ifndef HB_TIDY_H
+#define HB_TIDY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "bench/instrument/gbench.h"
+#include "bench/instrument/perfctr.h"
+
+#define HB_MAX_PARAMS 16
+
+struct hb_param {
+    char key[48];
+    char value[80];
+};
+
+struct hb_name {
+    char family[48];
+    char what[64];
+    struct hb_param p[HB_MAX_PARAMS];
+    unsigned nr;
+};
+
+/* Split a benchmark name; -EINVAL if empty or a piece does not fit. */
+int hb_name_parse(const char *name, struct hb_name *out);
+/* Value of a parameter (by its column name), NULL if absent. */
+const char *hb_name_param(const struct hb_name *n, const char *key);
+
+/* ------------------------------------------------------------------------
+ * Rows
+ * ------------------------------------------------------------------------ */
+
+struct hb_counter_kv {
+    char *name;
+    double value;
+};
+
+struct hb_row {
+    char *name;
+    struct hb_name n;
+    long repetition;
+    long process;                     /* 0-based invocation (--processes) */
+    uint64_t iterations;
+    double real_ns, cpu_ns;           /* per iteration */
+    double pages, bytes;              /* per iteration; NAN if not set */
+    double perf[HB_PERF_NR];          /* per iteration; NAN if not counted */
+    bool read_baseline;
+    struct hb_counter_kv *other;      /* every other counter */
+    size_t nr_other;
+    /* Derived by hb_results_derive (NAN / NULL: not applicable). */
+    double ns_per_page, ms_per_gib, gbps, baseline_gbps, ratio;
+    const char *baseline;             /* name of the baseline benchmark */
+};
+
+struct hb_skip {
+    char *name, *message;
+};
+
+struct hb_results {
+    struct hb_row *rows;
+    size_t nr, cap;
+    struct hb_skip *skips;            /* benchmarks that reported an error */
+    size_t nr_skips, cap_skips;
+};
+
+/* Record one repetition (errors go to skips, once per benchmark).
+ * 0, -EINVAL (a name that does not parse), -ENOMEM. */
+int hb_results_add(struct hb_results *r, const struct hb_gb_run *run);
+/* Fill the derived columns once every run is in. */
+void hb_results_derive(struct hb_results *r);
+void hb_results_free(struct hb_results *r);
+
+/* Families in first-seen order; returns how many (at most max filled). */
+size_t hb_results_families(const struct hb_results *r, const char **fam, size_t max);
+
+/* <family>.csv and <family>_summary.csv contents; 0 or -EIO. */
+int hb_results_write_csv(const struct hb_results *r, const char *family, FILE *f);
+int hb_results_write_summary(const struct hb_results *r, const char *family, FILE *f);
+/* skipped.csv: "benchmark,reason" (readers of family tables skip it by
+ * name, as they skip environment.csv). */
+int hb_results_write_skipped(const struct hb_results *r, FILE *f);
+
+/* Median real_ns of a benchmark's repetitions (NAN if none). */
+double hb_results_median_real_ns(const struct hb_results *r, const char *name);
+
+/* ------------------------------------------------------------------------
+ * Pieces, exposed for the tests
+ * ------------------------------------------------------------------------ */
+
+/* One CSV field, quoted (RFC 4180) if it holds a comma, quote or newline. */
+void hb_tidy_field(FILE *f, const char *s);
+/* A number without units; NAN and infinities are an empty field. */
+void hb_tidy_num(FILE *f, double v);
+
+struct hb_stats {
+    size_t n;                         /* finite values used */
+    double median, min, max, q1, q3;  /* NAN if n == 0 */
+};
+
+/* Statistics of v[0..n) (sorted in place, NANs dropped), with GSL. */
+void hb_stats_compute(double *v, size_t n, struct hb_stats *s);
+
+#endif

@@ -1,0 +1,363 @@
+/*
+ * layout.c - the layout options and the checks every layout goes through.
+ *
+ * The sources themselves live in layout_memmap.c (plain maps and boot logs)
+ * and layout_hwloc.c (host, synthetic, XML).  This file parses the options,
+ * dispatches to a source, normalises the result with the heap model's own
+ * pa_layout_normalise (so the CLI and the heap agree on what is valid), and
+ * refuses a layout whose frame table would not fit in this machine's
+ * available memory before anyone allocates it.
+ */
+#include "bench/source/layout.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bench/cmd/cli.h"
+#include "bench/instrument/membudget.h"
+
+/* ------------------------------------------------------------------------
+ * Numbers and sizes
+ * ------------------------------------------------------------------------ */
+
+static int digit_value(char c, unsigned base)
+{
+    unsigned v;
+
+    if (c >= '0' && c <= '9')
+        v = (unsigned)(c - '0');
+    else if (c >= 'a' && c <= 'f')
+        v = (unsigned)(c - 'a' + 10);
+    else if (c >= 'A' && c <= 'F')
+        v = (unsigned)(c - 'A' + 10);
+    else
+        return -1;
+    return v < base ? (int)v : -1;
+}
+
+/* Digits in base, all of s up to *end (strtoull accepts signs and spaces,
+ * which a memory map should not). */
+static int parse_digits(const char *s, unsigned base, uint64_t *v,
+                        const char **end)
+{
+    uint64_t x = 0;
+    const char *p = s;
+    int d;
+
+    for (; (d = digit_value(*p, base)) >= 0; p++) {
+        if (x > (UINT64_MAX - (unsigned)d) / base)
+            return -ERANGE;
+        x = x * base + (unsigned)d;
+    }
+    if (p == s)
+        return -EINVAL;
+    *v = x;
+    *end = p;
+    return 0;
+}
+
+int hb_parse_u64(const char *s, uint64_t *v)
+{
+    const char *end;
+    unsigned base = 10;
+    int rc;
+
+    if (!s)
+        return -EINVAL;
+    if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+        base = 16;
+        s += 2;
+    }
+    rc = parse_digits(s, base, v, &end);
+    if (rc)
+        return rc;
+    return *end ? -EINVAL : 0;
+}
+
+/* Power of 1024 for a unit letter, -1 if it is not one. */
+static int unit_shift(char c)
+{
+    static const char units[] = "KMGTP";
+    const char *u = c ? strchr(units, c >= 'a' ? c - 'a' + 'A' : c) : NULL;
+
+    return u ? 10 * (int)(u - units + 1) : -1;
+}
+
+int hb_parse_size(const char *s, uint64_t *bytes)
+{
+    const char *p;
+    uint64_t n;
+    int shift = 0, rc;
+
+    if (!s)
+        return -EINVAL;
+    rc = parse_digits(s, 10, &n, &p);
+    if (rc)
+        return rc;
+    if (!*p)
+        return -EDOM;       /* a bare number: bytes or GiB?  Say which. */
+    if (unit_shift(*p) >= 0)
+        shift = unit_shift(*p++);
+    if (shift && !strcmp(p, "iB"))
+        p += 2;
+    else if (!strcmp(p, "B"))
+        p++;
+    if (*p)
+        return -EINVAL;
+    if (shift && n > (UINT64_MAX >> shift))
+        return -ERANGE;
+    *bytes = n << shift;
+    return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * Options
+ * ------------------------------------------------------------------------ */
+
+/* "--name VALUE" or "--name=VALUE": the value, or NULL (not this option);
+ * *missing is set when the option is there without a value. */
+static const char *opt_value(const char *name, int argc, char **argv, int *i,
+                             bool *missing)
+{
+    const char *a = argv[*i];
+    size_t n = strlen(name);
+
+    if (strncmp(a, name, n))
+        return NULL;
+    if (a[n] == '=')
+        return a + n + 1;
+    if (a[n])
+        return NULL;
+    if (*i + 1 >= argc) {
+        *missing = true;
+        return NULL;
+    }
+    return argv[++*i];
+}
+
+static bool topology_valid(const char *t)
+{
+    if (!strcmp(t, "host"))
+        return true;
+    if (!strncmp(t, "synthetic:", 10))
+        return t[10] != '\0';
+    if (!strncmp(t, "xml:", 4))
+        return t[4] != '\0';
+    return false;
+}
+
+static int parse_mem(struct hb_layout_opts *o, const char *v)
+{
+    uint64_t b;
+    int rc = hb_parse_size(v, &b);
+
+    if (rc == -ERANGE) {
+        hb_err("--mem: size too large: \"%s\"", v);
+        return -1;
+    }
+    if (rc == -EDOM) {
+        hb_err("--mem: a size needs a unit (K, M, G, T, KiB ... TiB, or B): \"%s\"", v);
+        return -1;
+    }
+    if (rc || b == 0) {
+        hb_err("--mem: not a size: \"%s\" (e.g. 64GiB, 512M)", v);
+        return -1;
+    }
+    o->mem_bytes = b;
+    return 1;
+}
+
+int hb_layout_parse_opt(struct hb_layout_opts *o, int argc, char **argv, int *i)
+{
+    static const char *const names[] = { "--topology", "--memmap", "--mem" };
+
+    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
+        bool missing = false;
+        const char *v = opt_value(names[k], argc, argv, i, &missing);
+
+        if (missing) {
+            hb_err("%s: missing value", names[k]);
+            return -1;
+        }
+        if (!v)
+            continue;
+        if (k == 2)
+            return parse_mem(o, v);
+        if (k == 1) {
+            o->memmap = v;
+            return 1;
+        }
+        if (!topology_valid(v)) {
+            hb_err("--topology: expected host, synthetic:STRING or xml:FILE: "
+                   "\"%s\"", v);
+            return -1;
+        }
+        o->topology = v;
+        return 1;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * Normalising and sizing a layout
+ * ------------------------------------------------------------------------ */
+
+uint64_t hb_layout_pages(const struct hb_layout *l, int node)
+{
+    uint64_t n = 0;
+
+    for (size_t i = 0; i < l->nr; i++)
+        if (node < 0 || l->ranges[i].node == (unsigned)node)
+            n += l->ranges[i].end - l->ranges[i].start;
+    return n;
+}
+
+/* Why pa_layout_normalise refused r[bad] (r is sorted by then). */
+static void describe_bad(const struct pa_range *r, size_t bad, char *err,
+                         size_t errlen)
+{
+    const struct pa_range *b = &r[bad];
+
+    if (b->node >= PA_MAX_NODES)
+        snprintf(err, errlen, "node %u: at most %d nodes", b->node, PA_MAX_NODES);
+    else if (b->start >= b->end)
+        snprintf(err, errlen, "empty range at 0x%llx",
+                 (unsigned long long)b->start << PA_PAGE_SHIFT);
+    else if (bad > 0 && b->start < r[bad - 1].end)
+        snprintf(err, errlen,
+                 "overlapping ranges: 0x%llx-0x%llx (node %u) and "
+                 "0x%llx-0x%llx (node %u)",
+                 (unsigned long long)r[bad - 1].start << PA_PAGE_SHIFT,
+                 (unsigned long long)r[bad - 1].end << PA_PAGE_SHIFT,
+                 r[bad - 1].node,
+                 (unsigned long long)b->start << PA_PAGE_SHIFT,
+                 (unsigned long long)b->end << PA_PAGE_SHIFT, b->node);
+    else
+        snprintf(err, errlen, "range 0x%llx-0x%llx ends beyond %d-bit "
+                 "physical addresses",
+                 (unsigned long long)b->start << PA_PAGE_SHIFT,
+                 (unsigned long long)b->end << PA_PAGE_SHIFT, PA_PADDR_BITS);
+}
+
+int hb_layout_finish(struct hb_layout *l, char *err, size_t errlen)
+{
+    size_t bad = 0;
+    int n;
+
+    if (l->nr == 0) {
+        snprintf(err, errlen, "%s: no RAM", l->source);
+        return -EINVAL;
+    }
+    n = pa_layout_normalise(l->ranges, l->nr, &bad);
+    if (n < 0) {
+        describe_bad(l->ranges, bad, err, errlen);
+        return n;
+    }
+    if ((size_t)n > PA_MAX_RANGES) {
+        snprintf(err, errlen, "%s: %d RAM ranges, at most %d", l->source, n,
+                 PA_MAX_RANGES);
+        return -E2BIG;
+    }
+    l->nr = (size_t)n;
+    l->nr_nodes = 0;
+    for (size_t i = 0; i < l->nr; i++)
+        if (l->ranges[i].node + 1 > l->nr_nodes)
+            l->nr_nodes = l->ranges[i].node + 1;
+    return 0;
+}
+
+int hb_mem_available(uint64_t *bytes)
+{
+    /* One reader of /proc/meminfo: the memory budget's (a root of "" is
+     * this machine; its tests give a fake tree). */
+    int rc = hb_mem_read_available("", bytes);
+
+    return rc == -EINVAL ? -ENOENT : rc;
+}
+
+static double gib(uint64_t bytes)
+{
+    return (double)bytes / (double)(1ULL << 30);
+}
+
+int hb_layout_check_fits(const struct hb_layout *l, uint64_t avail_bytes,
+                         char *err, size_t errlen)
+{
+    uint64_t bytes = 0, all = 0;
+    int rc = pa_frametable_bytes(l->ranges, l->nr, PA_MAX_ORDER_DEFAULT, &bytes);
+
+    /* A heap maps the M2P table beside the frame table: count both. */
+    if (!rc)
+        rc = pa_heap_table_bytes(l->ranges, l->nr, PA_MAX_ORDER_DEFAULT, &all);
+
+    if (rc) {
+        snprintf(err, errlen, "%s: cannot size the frame table (%s)",
+                 l->source, strerror(-rc));
+        return rc;
+    }
+    /* Frame-table indices are 32 bits (pa_pdx_t). */
+    if (bytes / sizeof(struct pa_page) >= PA_PDX_NONE) {
+        snprintf(err, errlen, "%s: frame table needs %.1f GiB, more than "
+                 "2^32 entries", l->source, gib(bytes));
+        return -E2BIG;
+    }
+    if (all > avail_bytes) {
+        snprintf(err, errlen, "%s: frame table needs %.1f GiB (%.1f GiB with "
+                 "the M2P table), only %.1f GiB available (MemAvailable)",
+                 l->source, gib(bytes), gib(all), gib(avail_bytes));
+        return -ENOMEM;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * Loading
+ * ------------------------------------------------------------------------ */
+
+static int load_source(const struct hb_layout_opts *o, struct hb_layout *l,
+                       char *err, size_t errlen)
+{
+    if (o->memmap && o->topology) {
+        snprintf(err, errlen, "--memmap and --topology are exclusive: "
+                 "choose one source");
+        return -EINVAL;
+    }
+    if (o->memmap) {
+        /* A map fixes its own addresses and sizes: scaling it would mean
+         * inventing new ones, so --mem is for topologies only. */
+        if (o->mem_bytes) {
+            snprintf(err, errlen, "--mem scales --topology layouts, not a "
+                     "--memmap (its ranges are fixed): %s", o->memmap);
+            return -EINVAL;
+        }
+        return hb_layout_from_memmap(o->memmap, l, err, errlen);
+    }
+    return hb_layout_from_hwloc(o, l, err, errlen);
+}
+
+int hb_layout_load(const struct hb_layout_opts *o, struct hb_layout *l,
+                   char *err, size_t errlen)
+{
+    uint64_t avail;
+    int rc;
+
+    memset(l, 0, sizeof *l);
+    rc = load_source(o, l, err, errlen);
+    if (!rc)
+        rc = hb_layout_finish(l, err, errlen);
+    if (!rc && hb_mem_available(&avail) == 0)
+        rc = hb_layout_check_fits(l, avail, err, errlen);
+    if (rc)
+        hb_layout_free(l);
+    return rc;
+}
+
+void hb_layout_free(struct hb_layout *l)
+{
+    free(l->ranges);
+    l->ranges = NULL;
+    l->nr = 0;
+    l->nr_nodes = 0;
+}

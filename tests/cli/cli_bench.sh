@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# cli_bench.sh - `heapbench bench` from the outside: a quick run of the
+# baseline and shim families makes a complete results folder; an
+# interrupted run leaves nothing half-written and earlier results alone;
+# bad inputs exit 2 with one line and create nothing.
+# Usage: tests/cli/cli_bench.sh HEAPBENCH
+set -u
+hb=$1
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+passed=0 failed=0
+
+ok()   { echo "ok   $1"; passed=$((passed + 1)); }
+fail() { echo "FAIL $1: $2"; failed=$((failed + 1)); }
+
+# Result folders (complete ones) and temporary ones under a results dir.
+finished() { find "$1" -mindepth 1 -maxdepth 1 -type d -regextype posix-extended -regex '.*/[0-9]{8}T[0-9]{6}Z-.*' | sort; }
+leftovers() { find "$1" -mindepth 1 -maxdepth 1 -name '.tmp-*' | wc -l; }
+
+header='benchmark,what,param_bytes,threads,repetition,process,iterations,real_ns,cpu_ns,pages,bytes,ns_per_page,ms_per_gib,gbps,baseline,baseline_gbps,ratio,faults,cycles,instructions,cache_misses,dtlb_misses,cycles_per_page,instructions_per_page,cache_misses_per_page,dtlb_misses_per_page'
+env_keys='host cpu_model numa_nodes node0_memory_bytes cores pus llc_bytes kernel thp_setting
+thp_used cpu_governor compiler cflags libbenchmark_version libbenchmark_build_type
+libbenchmark_build_note heapbench_commit heapbench_dirty date_utc command_line pinning
+perf_cycles perf_instructions perf_cache_misses perf_dtlb_misses perf_faults page_faults_policy'
+
+# A quick run of baseline + shim: the folder and what is in it.
+case_run() {
+    local out=$tmp/r dir rc start
+    start=$(date +%s)
+    "$hb" bench --profile quick --filter 'baseline|shim' --processes 2 --repetitions 2 \
+        --out "$out" >"$tmp/run.out" 2>"$tmp/run.err"; rc=$?
+    [ "$rc" -eq 0 ] || { fail run "exit $rc: $(tail -n 3 "$tmp/run.err")"; return; }
+    [ "$(finished "$out" | wc -l)" -eq 1 ] || { fail run "expected one results folder"; return; }
+    dir=$(finished "$out")
+    [ "$(leftovers "$out")" -eq 0 ] || { fail run ".tmp folder left behind"; return; }
+    grep -q "^results: $dir\$" "$tmp/run.out" || { fail run "no 'results:' line"; return; }
+    grep -q '"benchmarks"' "$dir/gbench.json" || { fail run "gbench.json has no benchmarks"; return; }
+    [ "$(head -n 1 "$dir/baseline.csv")" = "$header" ] \
+        || { fail run "baseline.csv header: $(head -n 1 "$dir/baseline.csv")"; return; }
+    # quick: 4 sizes x 2 kinds x threads 1 and (2 cores) 2, 2 processes x
+    # 2 repetitions each
+    local rows; rows=$(($(wc -l <"$dir/baseline.csv") - 1))
+    [ "$rows" -ge 32 ] && [ $((rows % 4)) -eq 0 ] || { fail run "baseline.csv has $rows rows"; return; }
+    for f in shim.csv baseline_summary.csv shim_summary.csv environment.csv console.log topology.xml; do
+        [ -s "$dir/$f" ] || { fail run "no $f"; return; }
+    done
+    # every repetition in each process: rep 0 and 1 of process 0 and 1
+    for rp in 0,0 1,0 0,1 1,1; do
+        grep -q "^shim/c_batch,c_batch,$rp," "$dir/shim.csv" || { fail run "shim.csv has no c_batch rep,process $rp"; return; }
+    done
+    case $(basename "$dir") in *[!A-Za-z0-9._-]*) fail run "folder name needs quoting: $dir"; return;; esac
+    grep -q '^<!DOCTYPE topology\|<topology' "$dir/topology.xml" || { fail run "topology.xml is not hwloc XML"; return; }
+    grep -q 'Benchmark  *Time' "$dir/console.log" || { fail run "console.log has no table"; return; }
+    ! grep -q 'Benchmark  *Time' "$tmp/run.out" || { fail run "table on the screen without --verbose"; return; }
+    grep -q '^\[[0-9]*/[0-9]*\] baseline: .* left$' "$tmp/run.out" || { fail run "no progress lines"; return; }
+    grep -Eq '^done: [0-9]+ benchmarks run in 2 processes x 2 repetitions, 0 skipped; wall time ' \
+        "$tmp/run.out" || { fail run "no closing summary line"; return; }
+    ok "run ($(( $(date +%s) - start )) s)"
+    RUN_DIR=$dir
+}
+
+case_environment() {
+    local k missing=""
+    [ -n "${RUN_DIR:-}" ] || { fail environment "no run to look at"; return; }
+    [ "$(head -n 1 "$RUN_DIR/environment.csv")" = "key,value" ] || { fail environment "header"; return; }
+    for k in $env_keys; do
+        grep -q "^$k," "$RUN_DIR/environment.csv" || missing="$missing $k"
+    done
+    [ -z "$missing" ] || { fail environment "missing keys:$missing"; return; }
+    ok environment
+}
+
+# Ratio and baseline columns are filled for baseline rows; the summary has
+# one row per benchmark.
+case_tables() {
+    [ -n "${RUN_DIR:-}" ] || { fail tables "no run to look at"; return; }
+    awk -F, 'NR > 1 && ($15 == "" || $17 == "" || $10 == "") { bad++ } END { exit bad > 0 }' \
+        "$RUN_DIR/baseline.csv" || { fail tables "baseline rows without ratio"; return; }
+    head -n 1 "$RUN_DIR/baseline_summary.csv" | grep -q '^benchmark,what,param_bytes,threads,reps,processes,real_ns_median,' \
+        || { fail tables "summary header"; return; }
+    local b s
+    b=$(tail -n +2 "$RUN_DIR/baseline.csv" | cut -d, -f1 | sort -u | wc -l)
+    s=$(($(wc -l <"$RUN_DIR/baseline_summary.csv") - 1))
+    [ "$b" -eq "$s" ] || { fail tables "$b benchmarks but $s summary rows"; return; }
+    ok tables
+}
+
+# Interrupt a run once its temporary folder exists: nothing complete-looking
+# appears, no .tmp is left, the earlier run is byte for byte the same.
+case_interrupt() {
+    local sig=$1 out=$tmp/r before after pid rc i
+    before=$(cd "$out" && find . -type f | sort | xargs md5sum)
+    "$hb" bench --profile quick --filter baseline --repetitions 3 --out "$out" \
+        >"$tmp/int.out" 2>&1 &
+    pid=$!
+    for i in $(seq 100); do
+        [ "$(leftovers "$out")" -gt 0 ] && grep -q '^heapbench bench:' "$tmp/int.out" && break
+        sleep 0.1
+    done
+    kill -"$sig" "$pid"
+    wait "$pid"; rc=$?
+    after=$(cd "$out" && find . -type f | sort | xargs md5sum)
+    [ "$rc" -ne 0 ] || { fail "interrupt_$sig" "exit 0 after SIG$sig"; return; }
+    [ "$(leftovers "$out")" -eq 0 ] || { fail "interrupt_$sig" ".tmp folder left"; return; }
+    [ "$(finished "$out" | wc -l)" -eq 1 ] || { fail "interrupt_$sig" "a new results folder appeared"; return; }
+    [ "$before" = "$after" ] || { fail "interrupt_$sig" "earlier results changed"; return; }
+    ok "interrupt_$sig (exit $rc)"
+}
+
+# bad NAME ARGS...: exit 2, one "heapbench: " line, nothing created.
+bad() {
+    local name=$1 rc out=$tmp/bad
+    shift
+    "$hb" bench --out "$out" "$@" >"$tmp/bad.out" 2>"$tmp/bad.err"; rc=$?
+    [ "$rc" -eq 2 ] || { fail "bad_$name" "exit $rc, expected 2: $(head -n 2 "$tmp/bad.err")"; return; }
+    [ "$(grep -c '^heapbench: ' "$tmp/bad.err")" -eq 1 ] \
+        || { fail "bad_$name" "expected one heapbench: line, got: $(cat "$tmp/bad.err")"; return; }
+    if [ -d "$out" ] && [ -n "$(ls -A "$out")" ]; then
+        fail "bad_$name" "left something in --out: $(ls -A "$out")"; return
+    fi
+    ok "bad_$name"
+}
+
+case_bad_out() {
+    local rc
+    : >"$tmp/file"
+    "$hb" bench --out "$tmp/file/sub" --filter shim >/dev/null 2>"$tmp/bad.err"; rc=$?
+    [ "$rc" -eq 2 ] && grep -q "^heapbench: --out: .*$tmp/file/sub\$" "$tmp/bad.err" \
+        || { fail bad_out "exit $rc: $(cat "$tmp/bad.err")"; return; }
+    ok bad_out
+}
+
+case_help() {
+    "$hb" bench --help >"$tmp/help.out" 2>&1 && grep -q '^usage: heapbench bench' "$tmp/help.out" \
+        || { fail help "no usage"; return; }
+    ok help
+}
+
+case_run
+case_environment
+case_tables
+case_interrupt INT
+case_interrupt TERM
+bad profile --profile fast
+bad reps_zero --repetitions 0
+bad reps_word --repetitions many
+bad missing_value --profile
+bad regex --filter '(unclosed'
+bad no_match --filter 'no_such_benchmark_xyz'
+bad option --frobnicate
+bad gbench_flag --filter shim -- --benchmark_nonsense=1
+case_bad_out
+case_help
+echo "cli_bench: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

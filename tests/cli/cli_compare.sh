@@ -1,0 +1,203 @@
+#!/usr/bin/env bash
+# cli_compare.sh - `heapbench compare` from the outside, on the two fixture
+# runs in tests/data (run_b: chunked init about 20% faster, another kernel).
+# Cases that need a broken run work on a copy in a temporary folder; the
+# fixture itself is never written.
+# Usage: tests/cli/cli_compare.sh HEAPBENCH
+set -u
+hb=$1
+data=$(cd "$(dirname "$0")/../data" && pwd)
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+passed=0 failed=0
+
+ok()   { echo "ok   $1"; passed=$((passed + 1)); }
+fail() { echo "FAIL $1: $2"; failed=$((failed + 1)); }
+
+# run NAME EXPECTED_RC CMD...: stdout in $tmp/out, stderr in $tmp/err
+run() {
+    local name=$1 want=$2 rc
+    shift 2
+    "$@" >"$tmp/out" 2>"$tmp/err"; rc=$?
+    [ "$rc" -eq "$want" ] || { fail "$name" "exit $rc, expected $want: $(head -n 3 "$tmp/err")"; return 1; }
+}
+
+# The table: every line fits 80 columns.  These runs have one process a
+# side, so the repetitions are the samples (marked r) with a warning, and
+# with 4 against 4 the smallest p (0.029) cannot pass the false discovery
+# control over 21 benchmarks: the chunked drop shows, but is not flagged.
+case_table() {
+    run table 0 "$hb" compare "$data/run_a" "$data/run_b" --csv "$tmp/c.csv" || return
+    local long
+    long=$(awk 'length($0) > 80' "$tmp/out" | wc -l)
+    [ "$long" -eq 0 ] || { fail table "$long lines wider than 80 columns"; return; }
+    grep -q '^benchmark  *base  *new  *change' "$tmp/out" || { fail table "no header"; return; }
+    grep -A1 'init/total/strategy:chunked/ram_gib:4' "$tmp/out" | tail -n 1 \
+        | grep -Eq -- '-2[0-9]\.[0-9]%.*r .* ~$' || { fail table "chunked row: $(grep -A1 'init/total/strategy:chunked/ram_gib:4' "$tmp/out")"; return; }
+    grep -Eq '^geomean .*%$' "$tmp/out" || { fail table "no geomean row"; return; }
+    grep -q '^21 benchmarks tested: 0 faster, 0 slower' "$tmp/out" || { fail table "wrong counts"; return; }
+    grep -q 'With 4 against 4 repetitions p cannot go below' "$tmp/out" && grep -q '^0\.029, too high' "$tmp/out" \
+        || { fail table "no floor note for 4 against 4"; return; }
+    ok table
+}
+
+case_csv() {
+    [ -s "$tmp/c.csv" ] || { fail csv "no CSV written"; return; }
+    head -n 1 "$tmp/c.csv" | grep -q '^benchmark,base_reps,new_reps,base_median_ns,new_median_ns' \
+        || { fail csv "bad header"; return; }
+    [ "$(grep -c . "$tmp/c.csv")" -eq 23 ] || { fail csv "expected 21 rows + header + geomean"; return; }
+    head -n 1 "$tmp/c.csv" | grep -q ',p,q,noise,test,significant,base_procs,new_procs$' \
+        || { fail csv "no q, noise, processes columns"; return; }
+    tail -n 1 "$tmp/c.csv" | grep -q '^geomean,' || { fail csv "no geomean row"; return; }
+    ok csv
+}
+
+case_env_warning() {
+    run env_warning 0 "$hb" compare "$data/run_a" "$data/run_b" || return
+    [ "$(grep -c 'warning: environments differ' "$tmp/err")" -eq 1 ] \
+        || { fail env_warning "expected one warning line, got: $(cat "$tmp/err")"; return; }
+    grep -q "kernel: '6.1.0-18-amd64' (base) vs '6.1.0-20-amd64' (new)" "$tmp/err" \
+        || { fail env_warning "warning does not name the kernels"; return; }
+    run env_same 0 "$hb" compare "$data/run_a" "$data/run_a" || return
+    [ ! -s "$tmp/err" ] || { fail env_warning "warned comparing a run with itself"; return; }
+    ok env_warning
+}
+
+case_no_common() {
+    mkdir -p "$tmp/other"
+    cp "$data/run_a/environment.csv" "$tmp/other/"
+    printf 'benchmark,what,real_ns\nnew/thing,thing,5\nnew/thing,thing,6\n' >"$tmp/other/x.csv"
+    run no_common 2 "$hb" compare "$data/run_a" "$tmp/other" || return
+    [ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -q 'no benchmark in common' "$tmp/err" \
+        || { fail no_common "message: $(cat "$tmp/err")"; return; }
+    [ ! -s "$tmp/out" ] || { fail no_common "printed a table anyway"; return; }
+    ok no_common
+}
+
+case_missing_column() {
+    cp -r "$data/run_b" "$tmp/nocol"
+    cut -d, -f1-8,10- "$data/run_b/free.csv" >"$tmp/nocol/free.csv"   # drop real_ns
+    run missing_column 2 "$hb" compare "$data/run_a" "$tmp/nocol" || return
+    [ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -q "nocol/free.csv: missing column: real_ns" "$tmp/err" \
+        || { fail missing_column "message: $(cat "$tmp/err")"; return; }
+    ok missing_column
+}
+
+case_missing_folder() {
+    run missing_folder 2 "$hb" compare "$data/run_a" "$tmp/nowhere" || return
+    grep -q 'not a results folder: .*nowhere' "$tmp/err" || { fail missing_folder "message: $(cat "$tmp/err")"; return; }
+    ok missing_folder
+}
+
+case_bad_csv() {
+    cp -r "$data/run_b" "$tmp/badcsv"
+    printf 'benchmark,real_ns\n"init/x,1\n' >"$tmp/badcsv/zz.csv"
+    run bad_csv 2 "$hb" compare "$data/run_a" "$tmp/badcsv" || return
+    grep -q 'badcsv/zz.csv: line 2: quote never closed' "$tmp/err" || { fail bad_csv "message: $(cat "$tmp/err")"; return; }
+    ok bad_csv
+}
+
+case_usage() {
+    run usage 2 "$hb" compare "$data/run_a" || return
+    run alpha 2 "$hb" compare "$data/run_a" "$data/run_b" --alpha 2 || return
+    ok usage
+}
+
+# A name longer than a line (real names carry every parameter) is broken
+# at '/' over several lines, none wider than 80 columns.
+case_long_name() {
+    local name=free/block/boundary:natural/order:0/where:boundary/path:free_heap_pages/iterations:10000/manual_time
+    mkdir -p "$tmp/la" "$tmp/lb"
+    printf 'benchmark,real_ns\n%s,10\n%s,11\n%s,12\n' "$name" "$name" "$name" >"$tmp/la/free.csv"
+    printf 'benchmark,real_ns\n%s,20\n%s,21\n%s,22\n' "$name" "$name" "$name" >"$tmp/lb/free.csv"
+    run long_name 0 "$hb" compare "$tmp/la" "$tmp/lb" || return
+    [ "$(awk 'length($0) > 80' "$tmp/out" | wc -l)" -eq 0 ] || { fail long_name "line wider than 80"; return; }
+    grep -q '^  /iterations:10000/manual_time$' "$tmp/out" || { fail long_name "not broken at a slash"; return; }
+    grep -q 'With 3 against 3 repetitions p cannot go below' "$tmp/out" && grep -q '^0\.100' "$tmp/out" \
+        || { fail long_name "no note on 3 repetitions"; return; }
+    ok long_name
+}
+
+case_plots() {
+    command -v gnuplot >/dev/null || { ok "plots (skipped: no gnuplot)"; return; }
+    run plots 0 "$hb" compare "$data/run_a" "$data/run_b" --plots "$tmp/fig" || return
+    for f in compare.csv compare_runs.png compare_runs.svg compare_ratio.png compare_ratio.svg; do
+        [ -s "$tmp/fig/$f" ] || { fail plots "missing $f"; return; }
+    done
+    ok plots
+}
+
+# synth DIR PROCS FIRST_PROC CHANGED FACTOR: a run folder of 20 benchmarks
+# (x/b0..x/b19), PROCS processes from FIRST_PROC, 3 repetitions each.
+# Values are 1000 ns with a process effect (3 %) and repetition noise
+# (1 %) from sines, so the data are the same everywhere; benchmark CHANGED
+# is FACTOR times slower, in real_ns and in boot_ns.
+synth() {
+    mkdir -p "$1"
+    awk -v np="$2" -v p0="$3" -v chg="$4" -v fac="$5" 'BEGIN {
+        print "benchmark,what,repetition,process,real_ns,boot_ns"
+        for (b = 0; b < 20; b++) for (p = p0; p < p0 + np; p++) for (r = 0; r < 3; r++) {
+            v = 1000 * (1 + 0.03 * sin(7 * p + 3 * b)) * (1 + 0.01 * sin(5 * r + p + 11 * b))
+            if (b == chg) v *= fac
+            printf "x/b%d,b%d,%d,%d,%.3f,%.3f\n", b, b, r, p, v, 2 * v
+        }
+    }' >"$1/x.csv"
+}
+
+# Processes as samples: one benchmark 20 % slower in the new runs is the
+# one flagged, from folders given one by one after '--', from a folder of
+# run folders (as heapbench ab writes), and on another metric; --filter
+# narrows what is tested; a threshold above the change unflags it.
+case_processes() {
+    synth "$tmp/pb/r1" 4 0 -1 1; synth "$tmp/pb/r2" 4 4 -1 1
+    synth "$tmp/pn/r1" 4 8 7 1.2; synth "$tmp/pn/r2" 4 12 7 1.2
+    run processes 0 "$hb" compare "$tmp/pb/r1" "$tmp/pb/r2" -- "$tmp/pn/r1" "$tmp/pn/r2" || return
+    grep -q '^20 benchmarks tested: 0 faster, 1 slower, 19 not flagged' "$tmp/out" \
+        || { fail processes "counts: $(grep tested "$tmp/out")"; return; }
+    grep -Eq '^x/b7 .*\+[12][0-9]\.[0-9]% .* $' "$tmp/out" || { fail processes "b7 not flagged"; return; }
+    grep -q '(8..8 processes a side)' "$tmp/out" || { fail processes "processes not counted"; return; }
+    ! grep -q 'Warning' "$tmp/out" || { fail processes "warned about repetitions"; return; }
+    run processes_parent 0 "$hb" compare "$tmp/pb" "$tmp/pn" --metric boot_ns || return
+    grep -q '^20 benchmarks tested: 0 faster, 1 slower' "$tmp/out" || { fail processes "folder of runs, boot_ns: $(grep tested "$tmp/out")"; return; }
+    grep -q '^boot_ns: ' "$tmp/out" || { fail processes "metric not named"; return; }
+    run processes_filter 0 "$hb" compare "$tmp/pb" "$tmp/pn" --filter 'b1[0-9]$' || return
+    grep -q '^10 benchmarks tested: 0 faster, 0 slower' "$tmp/out" || { fail processes "filter: $(grep tested "$tmp/out")"; return; }
+    run processes_threshold 0 "$hb" compare "$tmp/pb" "$tmp/pn" --threshold 30 || return
+    grep -q '^20 benchmarks tested: 0 faster, 0 slower' "$tmp/out" && grep -q '> 30.0%' "$tmp/out" \
+        || { fail processes "threshold 30 %: $(grep tested "$tmp/out")"; return; }
+    run processes_bad_threshold 2 "$hb" compare "$tmp/pb" "$tmp/pn" --threshold much || return
+    grep -q 'heapbench: compare: --threshold: .*much' "$tmp/err" || { fail processes "bad threshold message"; return; }
+    run processes_two_splits 2 "$hb" compare "$tmp/pb" -- "$tmp/pn" -- "$tmp/pn" || return
+    ok processes
+}
+
+# heapbench ab: base and new in turn, one run folder per invocation in
+# base/ and new/, which compare reads as two sides of 2 processes.
+case_ab() {
+    run ab 0 "$hb" ab --base "$hb" --new "$hb" --processes 2 --filter 'shim/c_' \
+        --profile quick --repetitions 2 --out "$tmp/ab" || return
+    local top; top=$(ls -d "$tmp"/ab/ab-*)
+    [ "$(ls "$top/base" | wc -l)" -eq 2 ] && [ "$(ls "$top/new" | wc -l)" -eq 2 ] \
+        || { fail ab "expected 2 run folders a side"; return; }
+    grep -q '^\[2/4\] new ' "$tmp/out" || { fail ab "not interleaved: $(cat "$tmp/out")"; return; }
+    run ab_compare 0 "$hb" compare "$top/base" -- "$top/new" || return
+    grep -q '(2..2 processes a side)' "$tmp/out" || { fail ab "compare did not see 2 processes a side"; return; }
+    run ab_bad_bin 2 "$hb" ab --base "$tmp/nowhere" --new "$hb" || return
+    grep -q "^heapbench: ab: --base: not an executable file: $tmp/nowhere\$" "$tmp/err" \
+        || { fail ab "message: $(cat "$tmp/err")"; return; }
+    ok ab
+}
+
+case_table
+case_csv
+case_env_warning
+case_no_common
+case_missing_column
+case_missing_folder
+case_bad_csv
+case_usage
+case_long_name
+case_plots
+case_processes
+case_ab
+echo "cli_compare: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# cli_free.sh - the free family's block frees from the outside: one booted
+# heap serves every repetition and benchmark of its kind (each timed free
+# is undone by an untimed claim of the same block, and the benchmark checks
+# after every repetition that the free blocks and counters are as before),
+# and each repetition's time is the median of its batches.
+# Usage: tests/cli/cli_free.sh HEAPBENCH
+set -u
+hb=$1
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+passed=0 failed=0
+
+ok()   { echo "ok   $1"; passed=$((passed + 1)); }
+fail() { echo "FAIL $1: $2"; failed=$((failed + 1)); }
+
+# Two nodes of 4 GiB, boundary B at 4 GiB (natural):
+#
+#   node 0 [1 MiB ........ 2 GiB=away ........ B)[B ..... node 1 ..... 8 GiB)
+#          order-k block "away" at 2 GiB;  "boundary": the one ending at B
+#
+# Orders 0 and 9, at and away from B, 3 repetitions in one process: the
+# heap is booted once and every repetition after the first frees into the
+# state the one before left.
+# Expect: no benchmark skipped (a claim that finds its block taken, or a
+# heap that differs after a repetition, fails it); 12 rows; no page fault
+# in the loop; merges 18 - order per free (each free merges back to the
+# 1 GiB block it was split from: at B too, as B is 1 GiB aligned); batches
+# is ceil(iterations / (64 >> order)) (157 at order 0, 1 free per batch
+# from order 6); batch_iqr_pct a percentage; real_ns a positive median.
+case_block_restore() {
+    local out=$tmp/r dir rc
+    "$hb" bench --profile default --processes 1 --repetitions 3 \
+        --filter '^free/block/boundary:natural/order:(0|9)/.*variant:node_check/encoding:legacy' \
+        --out "$out" >"$tmp/run.out" 2>"$tmp/run.err"; rc=$?
+    [ "$rc" -eq 0 ] || { fail block_restore "exit $rc: $(tail -n 3 "$tmp/run.err")"; return; }
+    grep -q ' 0 skipped;' "$tmp/run.out" || { fail block_restore "skipped: $(grep skipped "$tmp/run.out")"; return; }
+    dir=$(find "$out" -mindepth 1 -maxdepth 1 -type d | head -n 1)
+    local bad
+    bad=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+        { n++
+          o = $c["order"]; it = $c["iterations"]; bs = o < 6 ? 2 ^ (6 - o) : 1
+          want = int((it + bs - 1) / bs)
+          if ($c["faults"] != 0) print "faults " $c["faults"] " in " $1
+          if ($c["merges"] != 18 - o) print "merges " $c["merges"] " in " $1
+          if ($c["batches"] != want) print "batches " $c["batches"] " (want " want ") in " $1
+          if ($c["batch_iqr_pct"] == "" || $c["batch_iqr_pct"] < 0) print "batch_iqr_pct \"" $c["batch_iqr_pct"] "\" in " $1
+          if (!($c["real_ns"] > 0)) print "real_ns " $c["real_ns"] " in " $1 }
+        END { if (n != 12) print n " rows, expected 12" }' "$dir/free.csv")
+    [ -z "$bad" ] || { fail block_restore "$(echo "$bad" | head -n 3)"; return; }
+    ok block_restore
+}
+
+case_block_restore
+echo "cli_free: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

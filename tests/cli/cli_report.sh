@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# cli_report.sh - plots/report.sh on a copy of the fixture run
+# tests/data/run_a and tests/data/run_verdict (never on the fixtures
+# themselves): the report files and the figures appear, the sections come
+# in the reader's order (verdict, figures, tables, skipped, environment),
+# table numbers never wrap from their units, skipped benchmarks are listed
+# with their reason, a run without one family still reports (the figures
+# of that family skipped with a note), a bad folder is refused with one line.
+# Usage: tests/cli/cli_report.sh HEAPBENCH (for the verdict)
+set -u
+hb=$1
+root=$(cd "$(dirname "$0")/../.." && pwd)
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+passed=0 failed=0
+
+ok()   { echo "ok   $1"; passed=$((passed + 1)); }
+fail() { echo "FAIL $1: $2"; failed=$((failed + 1)); }
+
+report() { HEAPBENCH=$hb bash "$root/plots/report.sh" "$@" >"$tmp/out" 2>"$tmp/err"; }
+
+case_full() {
+    cp -r "$root/tests/data/run_a" "$tmp/run"
+    report "$tmp/run" || { fail full "exit $?: $(head -n 3 "$tmp/err")"; return; }
+    for f in report.md report.html figures/init_cost.png figures/init_cost.svg \
+             figures/state_scan.png figures/ratio.png figures/shim.png figures/free_frag.png; do
+        [ -s "$tmp/run/$f" ] || { fail full "missing $f"; return; }
+    done
+    # run_a predates the boundary, where and encoding columns: no free_cost
+    # or free_encoding figure, the other seven
+    [ "$(ls "$tmp/run"/figures/*.png | wc -l)" -eq 7 ] || { fail full "expected 7 PNG figures"; return; }
+    ls -a "$tmp/run" | grep -q '^\.report' && { fail full "temporary folder left behind"; return; }
+    ok full
+}
+
+case_html_self_contained() {
+    local h=$tmp/run/report.html
+    [ -s "$h" ] || { fail html "no report.html"; return; }
+    [ "$(grep -o 'src="data:image/png;base64,' "$h" | wc -l)" -eq 7 ] || { fail html "figures not inlined"; return; }
+    grep -q 'src="figures/' "$h" && { fail html "refers to files beside it"; return; }
+    grep -q 'built without NDEBUG' "$h" || { fail html "no note on the debug label"; return; }
+    grep -q '<td class=n>total</td><td class=n>chunked</td><td class=n>4</td>' "$h" \
+        || { fail html "benchmark table missing (parameters as columns)"; return; }
+    grep -Eq '<td>[0-9.]+&nbsp;ms</td>' "$h" || { fail html "a time not joined to its unit"; return; }
+    grep -q 'white-space: nowrap' "$h" || { fail html "table cells may wrap"; return; }
+    grep -q '<td class=n>kernel</td><td class=n>6.1.0-18-amd64</td>' "$h" || { fail html "environment missing"; return; }
+    ok html
+}
+
+case_md() {
+    local m=$tmp/run/report.md
+    grep -q '^# heapbench report: debian-2c' "$m" || { fail md "title"; return; }
+    grep -q '^| kernel | 6.1.0-18-amd64 |$' "$m" || { fail md "environment"; return; }
+    grep -Eq '^\| [0-9]+ \| total \| chunked \| 4 \| 1 \| 1 \| 0 \| 4 \| [0-9.]+&nbsp;ms \| [0-9.]+&nbsp;ms&nbsp;-&nbsp;[0-9.]+&nbsp;ms \| [0-9.]+ \|$' "$m" \
+        || { fail md "benchmark row"; return; }
+    # the reader's order: verdict, figures, tables, skipped, environment
+    local order
+    order=$(grep -E '^## ' "$m" | sed 's/^## //' | tr '\n' '|')
+    case $order in
+        "Verdict|Figures|Every benchmark, by family|Skipped benchmarks|"*"|Environment|") ;;
+        *) fail md "sections out of order: $order"; return ;;
+    esac
+    grep -q 'built without NDEBUG' "$m" || { fail md "no note on the debug label"; return; }
+    ok md
+}
+
+case_family_missing() {
+    cp -r "$root/tests/data/run_a" "$tmp/nofree"
+    rm "$tmp/nofree"/free*.csv
+    report "$tmp/nofree" || { fail family_missing "exit $?: $(head -n 3 "$tmp/err")"; return; }
+    grep -q 'free_cost: skipped: no .*free_summary.csv' "$tmp/nofree/report.md" \
+        || { fail family_missing "no note for the skipped figure"; return; }
+    [ -e "$tmp/nofree/figures/free_cost.png" ] && { fail family_missing "drew free_cost"; return; }
+    [ -s "$tmp/nofree/figures/init_cost.png" ] || { fail family_missing "other figures missing"; return; }
+    ok family_missing
+}
+
+# run_verdict has the boundary, where and encoding columns; one skipped
+# benchmark is added.  Expect: the free figures drawn (ratio panels, the
+# encoding's cost), the skipped benchmark listed with its reason, from
+# skipped.csv or, in older runs, skipped.txt.
+case_verdict_run() {
+    cp -r "$root/tests/data/run_verdict" "$tmp/rv"
+    printf 'benchmark,reason\nstate/scan/impl:avx512,"no AVX-512 on this CPU, skipped"\n' >"$tmp/rv/skipped.csv"
+    report "$tmp/rv" || { fail verdict_run "exit $?: $(head -n 3 "$tmp/err")"; return; }
+    for f in free_cost free_encoding; do
+        [ -s "$tmp/rv/figures/$f.png" ] && [ -s "$tmp/rv/figures/$f.svg" ] || { fail verdict_run "no $f figure"; return; }
+    done
+    grep -q '^| `state/scan/impl:avx512` | no AVX-512 on this CPU, skipped |$' "$tmp/rv/report.md" \
+        || { fail verdict_run "skipped benchmark not listed"; return; }
+    mv "$tmp/rv/skipped.csv" "$tmp/rv/skipped.txt"
+    report "$tmp/rv" || { fail verdict_run "skipped.txt: exit $?"; return; }
+    grep -q '<td class=n>state/scan/impl:avx512</td><td class=n>no AVX-512 on this CPU, skipped</td>' \
+        "$tmp/rv/report.html" || { fail verdict_run "skipped.txt not read"; return; }
+    ok verdict_run
+}
+
+case_bad_dir() {
+    report "$tmp/nowhere"; local rc=$?
+    [ "$rc" -eq 2 ] || { fail bad_dir "exit $rc, expected 2"; return; }
+    [ "$(wc -l <"$tmp/err")" -eq 1 ] || { fail bad_dir "not one line: $(cat "$tmp/err")"; return; }
+    mkdir "$tmp/empty"
+    report "$tmp/empty"; rc=$?
+    [ "$rc" -eq 2 ] || { fail bad_dir "empty folder: exit $rc"; return; }
+    ok bad_dir
+}
+
+case_rerun_replaces() {
+    report "$tmp/run" || { fail rerun "exit $?"; return; }
+    [ "$(ls "$tmp/run"/figures/*.png | wc -l)" -eq 7 ] || { fail rerun "figures"; return; }
+    ls -a "$tmp/run" | grep -q -e '^\.report' -e '^\.figures' && { fail rerun "leftovers"; return; }
+    ok rerun
+}
+
+case_full
+case_html_self_contained
+case_md
+case_family_missing
+case_verdict_run
+case_bad_dir
+case_rerun_replaces
+echo "cli_report: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,411 @@
+/*
+ * soak.c - a long random run of the heap model: tens of millions of
+ * allocations and frees on a multi-GiB lazy heap, with the full checker
+ * every few million operations and an equivalence check at the end.
+ *
+ * The layout is about 8.3 GiB on two nodes whose boundary is not aligned to
+ * any block size, with low memory below 640 KiB (MFN 0 in RAM), a hole
+ * below 8 GiB and RAM above it.  The heap is deferred (uninit encoding):
+ * for the first quarter of the run it is lazy, and most memory enters it
+ * through allocations that find a node short; then the node threads start
+ * and initialise the rest while allocations and frees go on, until the
+ * half-way point joins them.  Boot allocations, some on a given node, are
+ * returned in pieces all along (before, during and after the threads).
+ * The model has no page offlining, so the soak has none either.
+ * The soak keeps its own bitmap of the pages it holds and checks every block
+ * the heap hands out against it; it is built at PA_DEBUG=1 (misuse checks
+ * on, no autocheck) and -O2 so that the operation count can be large, and
+ * tries a double free now and then, which must be refused.
+ *
+ * At the end everything goes back, lazy init finishes, and the free blocks
+ * must equal those of a chunked heap of the same layout that got the same
+ * boot allocations back in the same order.
+ *
+ * Usage: soak [OPS] [CHECK_EVERY]   (defaults: 20 million, 5 million)
+ * Last line: "soak: N passed, N failed".
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "alloc/heap.h"
+#include "tests/unit/blockset.h"
+
+#define SK_MAX_HELD (1u << 16)      /* blocks held at once */
+#define SK_NR_BOOT 4
+#define SK_MAX_EVENTS 256
+#define SK_BOOT_NODE 0
+
+/* The layout: MFNs. */
+static const struct pa_range sk_ranges[] = {
+    { 0x0, 0x9f, 0 },                   /* low memory, MFN 0 included */
+    { 0x100, 0x101234, 0 },             /* ~4 GiB, ends off any block boundary */
+    { 0x101234, 0x1f0000, 1 },          /* node 1 starts right there */
+    { 0x200000, 0x220077, 1 },          /* past a hole */
+};
+#define SK_NR_RANGES (sizeof sk_ranges / sizeof sk_ranges[0])
+#define SK_TOP 0x220077ULL
+
+/* Boot allocations: pages, alignment, node (-1: any). */
+static const struct { uint64_t pages, align; int node; } sk_boot_req[SK_NR_BOOT] = {
+    { 16384, 512, 0 }, { 5000, 1, 1 }, { 777, 8, -1 }, { 3, 1, 0 },
+};
+
+struct sk_block {
+    uint64_t mfn;
+    unsigned order;
+};
+
+/* A piece of a boot allocation returned to the heap. */
+struct sk_event {
+    uint64_t mfn, nr;
+};
+
+struct soak {
+    struct pa_heap *h;
+    uint64_t rng;
+    struct sk_block *held;
+    size_t nheld;
+    uint64_t *bitmap;                   /* pages held, by MFN */
+    uint64_t boot_mfn[SK_NR_BOOT], boot_left[SK_NR_BOOT];
+    struct sk_event ev[SK_MAX_EVENTS];
+    size_t nev;
+    struct sk_block last_freed;
+    uint64_t ops, allocs, frees, failed_allocs, checks, misuse;
+    int failures;
+};
+
+static void sk_fail(struct soak *s, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void sk_fail(struct soak *s, const char *fmt, ...)
+{
+    va_list ap;
+
+    fprintf(stderr, "soak: FAIL after %" PRIu64 " ops: ", s->ops);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    s->failures++;
+}
+
+/* splitmix64: fast, and the same run for the same seed. */
+static uint64_t sk_rand(struct soak *s)
+{
+    uint64_t z = (s->rng += 0x9e3779b97f4a7c15ULL);
+
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+static uint64_t sk_below(struct soak *s, uint64_t n)
+{
+    return n ? sk_rand(s) % n : 0;
+}
+
+static double sk_now(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* ------------------------------------------------------------------------
+ * Heaps
+ * ------------------------------------------------------------------------ */
+
+static struct pa_heap *sk_heap(enum pa_strategy strat)
+{
+    struct pa_heap_config cfg = {
+        .ranges = sk_ranges, .nr_ranges = SK_NR_RANGES,
+        .encoding = PA_ENC_UNINIT, .max_order = 0,
+    };
+    struct pa_heap *h;
+
+    if (pa_heap_create(&cfg, &h) || pa_heap_set_strategy(h, strat)) {
+        fprintf(stderr, "soak: cannot build a %s heap\n", pa_strategy_name(strat));
+        exit(1);
+    }
+    return h;
+}
+
+/* Boot allocations, then end_boot_allocator; mfn[i] gets each answer. */
+static int sk_boot(struct pa_heap *h, uint64_t *mfn)
+{
+    struct pa_boot *b = pa_boot_create(h);
+    int rc;
+
+    if (!b)
+        return -ENOMEM;
+    rc = pa_boot_add_all(b);
+    for (size_t i = 0; i < SK_NR_BOOT && !rc; i++) {
+        mfn[i] = pa_boot_alloc(b, sk_boot_req[i].pages, sk_boot_req[i].align,
+                               sk_boot_req[i].node);
+        if (mfn[i] == PA_INVALID_MFN)
+            rc = -ENOMEM;
+    }
+    if (!rc)
+        rc = pa_end_boot_allocator(b, SK_BOOT_NODE);
+    pa_boot_destroy(b);
+    return rc;
+}
+
+static void sk_full_check(struct soak *s, struct pa_heap *h, const char *when)
+{
+    char why[256];
+
+    s->checks++;
+    if (pa_heap_check(h, why, sizeof why))
+        sk_fail(s, "pa_heap_check (%s): %s", when, why);
+}
+
+/* ------------------------------------------------------------------------
+ * The harness's own record of held pages
+ * ------------------------------------------------------------------------ */
+
+static bool sk_bit(const struct soak *s, uint64_t mfn)
+{
+    return s->bitmap[mfn / 64] >> (mfn % 64) & 1;
+}
+
+static void sk_mark(struct soak *s, uint64_t mfn, uint64_t nr, bool on)
+{
+    for (uint64_t i = 0; i < nr; i++) {
+        if (on)
+            s->bitmap[(mfn + i) / 64] |= 1ULL << ((mfn + i) % 64);
+        else
+            s->bitmap[(mfn + i) / 64] &= ~(1ULL << ((mfn + i) % 64));
+    }
+}
+
+/* A block handed out must be aligned, in RAM below the top, not MFN 0,
+ * and held by nobody. */
+static bool sk_block_ok(struct soak *s, uint64_t mfn, unsigned order)
+{
+    uint64_t nr = 1ULL << order;
+
+    if ((mfn & (nr - 1)) || mfn == 0 || mfn + nr > SK_TOP) {
+        sk_fail(s, "alloc order %u returned bad mfn %#" PRIx64, order, mfn);
+        return false;
+    }
+    for (uint64_t i = 0; i < nr; i++)
+        if (sk_bit(s, mfn + i)) {
+            sk_fail(s, "alloc order %u at %#" PRIx64 " hands out held page %#" PRIx64,
+                    order, mfn, mfn + i);
+            return false;
+        }
+    return true;
+}
+
+/* ------------------------------------------------------------------------
+ * Operations
+ * ------------------------------------------------------------------------ */
+
+/* Mostly small orders, as a hypervisor's allocations; now and then a
+ * large block, rarely up to 1 GiB: those drive lazy growth, slowly enough
+ * that the heap stays partly uninitialised for much of the run. */
+static unsigned sk_order(struct soak *s)
+{
+    uint64_t r = sk_rand(s);
+    unsigned order = (unsigned)__builtin_ctzll(r | (1ULL << 10)) / 2;
+
+    if ((r >> 32) % 65536 == 0)
+        order = 15 + (unsigned)((r >> 52) % 4);
+    else if ((r >> 32) % 4096 == 0)
+        order = 9 + (unsigned)((r >> 52) % 6);
+    return order;
+}
+
+static void sk_free_held(struct soak *s, size_t i)
+{
+    struct sk_block b = s->held[i];
+    int rc = pa_free_heap_pages(s->h, b.mfn, b.order);
+
+    if (rc)
+        sk_fail(s, "free of held mfn %#" PRIx64 " order %u: %d", b.mfn, b.order, rc);
+    sk_mark(s, b.mfn, 1ULL << b.order, false);
+    s->held[i] = s->held[--s->nheld];
+    s->last_freed = b;
+    s->frees++;
+}
+
+static void sk_alloc(struct soak *s)
+{
+    unsigned order = sk_order(s);
+    int node = (int)sk_below(s, 3) - 1;
+    uint64_t mfn;
+
+    if (s->nheld == SK_MAX_HELD)
+        sk_free_held(s, (size_t)sk_below(s, s->nheld));
+    mfn = pa_alloc_heap_pages(s->h, order, node, s->ops);
+    if (mfn == PA_INVALID_MFN) {
+        s->failed_allocs++;
+        return;
+    }
+    if (!sk_block_ok(s, mfn, order))
+        return;
+    sk_mark(s, mfn, 1ULL << order, true);
+    s->held[s->nheld++] = (struct sk_block){ mfn, order };
+    s->allocs++;
+}
+
+/* Return the next piece (from the bottom) of a boot allocation. */
+static void sk_boot_piece(struct soak *s)
+{
+    size_t i = (size_t)sk_below(s, SK_NR_BOOT);
+    uint64_t nr = 1 + sk_below(s, s->boot_left[i] ? s->boot_left[i] : 1);
+    uint64_t mfn = s->boot_mfn[i] + sk_boot_req[i].pages - s->boot_left[i];
+    int rc;
+
+    if (!s->boot_left[i] || s->nev == SK_MAX_EVENTS)
+        return;
+    rc = pa_free_range(s->h, mfn, nr);
+    if (rc)
+        sk_fail(s, "return of boot pages %#" PRIx64 "+%" PRIu64 ": %d", mfn, nr, rc);
+    sk_mark(s, mfn, nr, false);
+    s->boot_left[i] -= nr;
+    s->ev[s->nev++] = (struct sk_event){ mfn, nr };
+}
+
+/* The block freed last, if nobody holds any of it again, is free: a
+ * second free must be refused. */
+static void sk_double_free(struct soak *s)
+{
+    struct sk_block b = s->last_freed;
+
+    if (!b.mfn)
+        return;
+    for (uint64_t i = 0; i < (1ULL << b.order); i++)
+        if (sk_bit(s, b.mfn + i))
+            return;
+    s->misuse++;
+    if (pa_free_heap_pages(s->h, b.mfn, b.order) >= 0)
+        sk_fail(s, "double free of mfn %#" PRIx64 " order %u accepted", b.mfn, b.order);
+}
+
+static void sk_step(struct soak *s, uint64_t total)
+{
+    uint64_t r = sk_rand(s) % 1000;
+
+    if (r < 510)
+        sk_alloc(s);
+    else if (s->nheld)
+        sk_free_held(s, (size_t)sk_below(s, s->nheld));
+    if (s->ops % 250007 == 0)
+        sk_boot_piece(s);
+    if (s->ops == total / 4 && pa_deferred_start(s->h, NULL, NULL))
+        sk_fail(s, "pa_deferred_start failed");
+    if (s->ops % 99991 == 0)
+        sk_double_free(s);
+    if (s->ops == total / 2 && pa_lazy_finish(s->h, 1))    /* joins the threads */
+        sk_fail(s, "pa_lazy_finish(1) failed");
+}
+
+/* ------------------------------------------------------------------------
+ * The end: everything back, and the equivalence with a chunked heap
+ * ------------------------------------------------------------------------ */
+
+static void sk_return_all(struct soak *s)
+{
+    while (s->nheld)
+        sk_free_held(s, s->nheld - 1);
+    for (size_t i = 0; i < SK_NR_BOOT; i++) {
+        uint64_t mfn = s->boot_mfn[i] + sk_boot_req[i].pages - s->boot_left[i];
+        if (!s->boot_left[i])
+            continue;
+        if (pa_free_range(s->h, mfn, s->boot_left[i]))
+            sk_fail(s, "final return of boot allocation %zu failed", i);
+        s->ev[s->nev++] = (struct sk_event){ mfn, s->boot_left[i] };
+        s->boot_left[i] = 0;
+    }
+    if (pa_lazy_finish(s->h, -1) || pa_lazy_pending(s->h, -1))
+        sk_fail(s, "lazy finish left %" PRIu64 " pages pending", pa_lazy_pending(s->h, -1));
+    sk_full_check(s, s->h, "after returning everything");
+}
+
+static void sk_equivalence(struct soak *s)
+{
+    struct pa_heap *ref = sk_heap(PA_STRAT_CHUNKED);
+    struct hb_blockset a = { 0 }, b = { 0 };
+    uint64_t mfn[SK_NR_BOOT];
+    size_t i;
+
+    if (sk_boot(ref, mfn))
+        sk_fail(s, "reference boot failed");
+    for (i = 0; i < SK_NR_BOOT; i++)
+        if (mfn[i] != s->boot_mfn[i])
+            sk_fail(s, "reference boot allocation %zu at %#" PRIx64 ", soak heap %#" PRIx64,
+                    i, mfn[i], s->boot_mfn[i]);
+    for (i = 0; i < s->nev; i++)
+        if (pa_free_range(ref, s->ev[i].mfn, s->ev[i].nr))
+            sk_fail(s, "reference return of boot pages %#" PRIx64 " failed", s->ev[i].mfn);
+    sk_full_check(s, ref, "reference");
+    if (pa_for_each_free_block(s->h, hb_blockset_add, &a) ||
+        pa_for_each_free_block(ref, hb_blockset_add, &b))
+        sk_fail(s, "collecting free blocks failed");
+    for (i = 0; i < a.nr && i < b.nr && a.v[i] == b.v[i]; i++)
+        ;
+    if (i < a.nr || i < b.nr)
+        sk_fail(s, "free blocks differ from chunked at #%zu of %zu/%zu: %#" PRIx64 " vs %#" PRIx64,
+                i, a.nr, b.nr, i < a.nr ? a.v[i] : 0, i < b.nr ? b.v[i] : 0);
+    else
+        printf("soak: %zu free blocks, %" PRIu64 " pages free, same as chunked\n",
+               a.nr, pa_avail(s->h, -1, -1));
+    free(a.v);
+    free(b.v);
+    pa_heap_destroy(ref);
+}
+
+int main(int argc, char **argv)
+{
+    uint64_t total = argc > 1 ? strtoull(argv[1], NULL, 0) : 20000000;
+    uint64_t every = argc > 2 ? strtoull(argv[2], NULL, 0) : 5000000;
+    struct soak s = { .rng = 0x5eed };
+    double t0, t1;
+
+    s.h = sk_heap(PA_STRAT_DEFERRED);
+    s.held = malloc(SK_MAX_HELD * sizeof *s.held);
+    s.bitmap = calloc(SK_TOP / 64 + 1, sizeof *s.bitmap);
+    if (!s.held || !s.bitmap || sk_boot(s.h, s.boot_mfn)) {
+        fprintf(stderr, "soak: set-up failed\nsoak: 0 passed, 1 failed\n");
+        return 1;
+    }
+    for (size_t i = 0; i < SK_NR_BOOT; i++) {
+        s.boot_left[i] = sk_boot_req[i].pages;
+        sk_mark(&s, s.boot_mfn[i], sk_boot_req[i].pages, true);
+    }
+    printf("soak: %" PRIu64 " ops on %.2f GiB, 2 nodes, deferred (threads from 1/4 to 1/2), "
+           "check every %" PRIu64 "\n",
+           total, (double)SK_TOP * PA_PAGE_SIZE / (1 << 30), every);
+    t0 = sk_now();
+    for (s.ops = 1; s.ops <= total && s.failures < 10; s.ops++) {
+        sk_step(&s, total);
+        if (every && s.ops % every == 0) {
+            sk_full_check(&s, s.h, "periodic");
+            printf("soak: %" PRIu64 " ops, %zu blocks held, %" PRIu64 " pages pending, %.1f s\n",
+                   s.ops, s.nheld, pa_lazy_pending(s.h, -1), sk_now() - t0);
+            fflush(stdout);
+        }
+    }
+    s.ops--;
+    t1 = sk_now();
+    sk_return_all(&s);
+    sk_equivalence(&s);
+    printf("soak: %" PRIu64 " ops (%" PRIu64 " allocs, %" PRIu64 " failed, %" PRIu64
+           " frees, %zu boot pieces, %" PRIu64 " double frees refused, %" PRIu64
+           " full checks) in %.1f s, %.2f M ops/s; total %.1f s\n",
+           s.ops, s.allocs, s.failed_allocs, s.frees, s.nev, s.misuse, s.checks,
+           t1 - t0, (double)s.ops / (t1 - t0) / 1e6, sk_now() - t0);
+    printf("soak: %d passed, %d failed\n", s.failures ? 0 : 1, s.failures ? 1 : 0);
+    pa_heap_destroy(s.h);
+    free(s.held);
+    free(s.bitmap);
+    return s.failures ? 1 : 0;
+}

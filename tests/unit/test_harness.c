@@ -1,0 +1,385 @@
+/*
+ * test_harness.c - the pure-C parts of the measuring instrument: benchmark
+ * names to parameter columns, CSV fields and rows, the baseline ratio, the
+ * summary statistics (GSL), and perf counters failing softly.
+ *
+ * Rows are built from hand-made hb_gb_run records, exactly as Google
+ * Benchmark's reporter hands them over, so no benchmark runs here.
+ */
+#define _GNU_SOURCE
+#include "tests/unit/check.h"
+
+#include "bench/instrument/perfctr.h"
+#include "bench/instrument/tidy.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+
+/* ------------------------------------------------------------------------
+ * Helpers
+ * ------------------------------------------------------------------------ */
+
+/* What fn writes into a FILE, as a string (caller frees). */
+#define CAPTURE(buf, stmt)                                                \
+    do {                                                                  \
+        size_t cap_len_;                                                  \
+        FILE *f = open_memstream(&(buf), &cap_len_);                      \
+        stmt;                                                             \
+        fclose(f);                                                        \
+    } while (0)
+
+static char *field(const char *s)
+{
+    char *buf;
+    CAPTURE(buf, hb_tidy_field(f, s));
+    return buf;
+}
+
+static char *num(double v)
+{
+    char *buf;
+    CAPTURE(buf, hb_tidy_num(f, v));
+    return buf;
+}
+
+/* One repetition with pages/bytes counters (and more if given). */
+static void add_run(struct hb_results *r, const char *name, long rep, double real_ns,
+                    double pages, double bytes, const char *label)
+{
+    struct hb_gb_counter_value c[] = { { "bytes", bytes }, { "pages", pages },
+                                       { "faults", 0 }, { "merges", 7 } };
+    struct hb_gb_run run = {
+        .name = name, .repetition = rep, .repetitions = 3, .iterations = 10,
+        .threads = 1, .real_ns = real_ns, .cpu_ns = real_ns, .error = false,
+        .error_message = "", .label = label ? label : "", .counters = c,
+        .nr_counters = bytes > 0 ? 4 : 0, .last = false,
+    };
+    CHECK_EQ(hb_results_add(r, &run), 0);
+}
+
+/* Line number `n` (0-based) of text, in a static buffer. */
+static const char *line_of(const char *text, int n)
+{
+    static char line[1024];
+    const char *p = text;
+
+    for (int i = 0; i < n && p; i++) {
+        p = strchr(p, '\n');
+        if (p)
+            p++;
+    }
+    if (!p)
+        return "";
+    snprintf(line, sizeof line, "%.*s", (int)strcspn(p, "\n"), p);
+    return line;
+}
+
+/* ------------------------------------------------------------------------
+ * Names
+ * ------------------------------------------------------------------------ */
+
+static const struct {
+    const char *name;
+    const char *family, *what;
+    unsigned nr;
+    const char *kv[4][2];
+} names[] = {
+    { "init/boot/strategy:chunked/ram_gib:16/nodes:1", "init", "boot", 3,
+      { { "strategy", "chunked" }, { "ram_gib", "16" }, { "nodes", "1" } } },
+    { "baseline/memset/bytes:268435456/threads:1", "baseline", "memset", 2,
+      { { "param_bytes", "268435456" }, { "threads", "1" } } },
+    { "shim/direct_cxx", "shim", "direct_cxx", 0, { { NULL } } },
+    { "free/one/8/manual_time", "free", "one", 2, { { "arg0", "8" }, { "time", "manual" } } },
+    { "state/encoding:uninit", "state", "", 1, { { "encoding", "uninit" } } },
+    { "x/y/iterations:10/a:b:c", "x", "y", 2,
+      { { "param_iterations", "10" }, { "a", "b:c" } } },
+    { "lonely", "lonely", "", 0, { { NULL } } },
+};
+
+TEST(name_parse_table_check)
+{
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        struct hb_name n;
+
+        if (!CHECK_EQ(hb_name_parse(names[i].name, &n), 0))
+            continue;
+        CHECK_STR(n.family, names[i].family);
+        CHECK_STR(n.what, names[i].what);
+        CHECK_EQ(n.nr, names[i].nr);
+        for (unsigned k = 0; k < names[i].nr && k < n.nr; k++) {
+            CHECK_STR(n.p[k].key, names[i].kv[k][0]);
+            CHECK_STR(n.p[k].value, names[i].kv[k][1]);
+        }
+    }
+}
+
+TEST(name_parse_refuses_check)
+{
+    struct hb_name n;
+    char longkey[128];
+
+    CHECK_EQ(hb_name_parse("", &n), -EINVAL);
+    CHECK_EQ(hb_name_parse("/what", &n), -EINVAL);
+    memset(longkey, 'k', sizeof longkey);
+    memcpy(longkey, "f/w/", 4);
+    longkey[sizeof longkey - 3] = ':';
+    longkey[sizeof longkey - 2] = '1';
+    longkey[sizeof longkey - 1] = '\0';
+    CHECK_EQ(hb_name_parse(longkey, &n), -EINVAL);
+    CHECK(hb_name_param(&n, "anything") == NULL);
+}
+
+/* ------------------------------------------------------------------------
+ * CSV fields
+ * ------------------------------------------------------------------------ */
+
+TEST(csv_field_quoting_check)
+{
+    static const char *const cases[][2] = {
+        { "plain", "plain" },
+        { "a,b", "\"a,b\"" },
+        { "say \"hi\"", "\"say \"\"hi\"\"\"" },
+        { "two\nlines", "\"two\nlines\"" },
+        { "", "" },
+    };
+
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *s = field(cases[i][0]);
+        CHECK_STR(s, cases[i][1]);
+        free(s);
+    }
+    char *s = field(NULL);
+    CHECK_STR(s, "");
+    free(s);
+}
+
+TEST(csv_num_format_check)
+{
+    static const struct { double v; const char *want; } cases[] = {
+        { 3, "3" }, { 0.25, "0.25" }, { 268435456, "268435456" },
+        { 4294967296.0, "4294967296" }, { -2, "-2" }, { 1e20, "1e+20" },
+        { 1.0 / 3, "0.3333333333" }, { NAN, "" }, { INFINITY, "" },
+    };
+
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *s = num(cases[i].v);
+        CHECK_STR(s, cases[i].want);
+        free(s);
+    }
+}
+
+/* ------------------------------------------------------------------------
+ * Rows, baseline and ratio
+ *
+ *   baseline/memset  1 MiB: 10 GB/s    4 MiB: 8 GB/s (three reps each)
+ *   baseline/read    4 MiB: 16 GB/s
+ *   init/boot 2 MiB of table in 500 us   -> memset 4 MiB row, ratio 500/262
+ *   state/scan 2 MiB, label baseline=read -> read 4 MiB row
+ *   state/huge 8 MiB                      -> largest memset row (4 MiB)
+ * Expect: ratio = real_ns / (bytes / baseline_gbps).
+ * ------------------------------------------------------------------------ */
+
+#define MiB 1048576.0
+
+static void fill(struct hb_results *r)
+{
+    for (long k = 0; k < 3; k++) {
+        add_run(r, "baseline/memset/bytes:1048576/threads:1", k, MiB / 10, MiB / 32, MiB, NULL);
+        add_run(r, "baseline/memset/bytes:4194304/threads:1", k, 4 * MiB / 8, 4 * MiB / 32,
+                4 * MiB, NULL);
+        add_run(r, "baseline/read/bytes:4194304/threads:1", k, 4 * MiB / 16, 4 * MiB / 32,
+                4 * MiB, "baseline=read");
+        add_run(r, "init/boot/strategy:chunked/ram_gib:1", k, 500000, 65536, 2 * MiB, NULL);
+        add_run(r, "state/scan/encoding:legacy", k, 100000, 65536, 2 * MiB, "x baseline=read");
+        add_run(r, "state/huge/encoding:uninit", k, 2e6, 262144, 8 * MiB, "baseline=ready");
+        add_run(r, "shim/c_batch", k, 0.3 + 0.1 * (double)k, 0, 0, NULL);
+    }
+    hb_results_derive(r);
+}
+
+static const struct hb_row *row_named(const struct hb_results *r, const char *name)
+{
+    for (size_t i = 0; i < r->nr; i++)
+        if (!strcmp(r->rows[i].name, name))
+            return &r->rows[i];
+    return NULL;
+}
+
+TEST(results_baseline_choice_check)
+{
+    struct hb_results r = { 0 };
+    const struct hb_row *row;
+
+    fill(&r);
+    row = row_named(&r, "init/boot/strategy:chunked/ram_gib:1");
+    if (CHECK(row)) {
+        CHECK_STR(row->baseline, "baseline/memset/bytes:4194304/threads:1");
+        CHECK(fabs(row->baseline_gbps - 8) < 1e-9);
+        CHECK(fabs(row->ratio - 500000 / (2 * MiB / 8)) < 1e-9);
+        CHECK(fabs(row->ns_per_page - 500000.0 / 65536) < 1e-9);
+        CHECK(fabs(row->ms_per_gib - row->ns_per_page * 262144 / 1e6) < 1e-9);
+        CHECK(fabs(row->gbps - 2 * MiB / 500000) < 1e-9);
+    }
+    row = row_named(&r, "state/scan/encoding:legacy");
+    if (CHECK(row))
+        CHECK_STR(row->baseline, "baseline/read/bytes:4194304/threads:1");
+    row = row_named(&r, "state/huge/encoding:uninit");      /* not the word */
+    if (CHECK(row))
+        CHECK_STR(row->baseline, "baseline/memset/bytes:4194304/threads:1");
+    row = row_named(&r, "shim/c_batch");
+    if (CHECK(row)) {
+        CHECK(row->baseline == NULL);
+        CHECK(isnan(row->ratio) && isnan(row->ns_per_page));
+    }
+    row = row_named(&r, "baseline/memset/bytes:1048576/threads:1");
+    if (CHECK(row))
+        CHECK_STR(row->baseline, row->name);
+    hb_results_free(&r);
+}
+
+TEST(results_family_csv_check)
+{
+    struct hb_results r = { 0 };
+    const char *fam[8];
+    char *csv;
+
+    fill(&r);
+    CHECK_EQ(hb_results_families(&r, fam, 8), 4);
+    CHECK_STR(fam[0], "baseline");
+    CHECK_STR(fam[3], "shim");
+    CAPTURE(csv, hb_results_write_csv(&r, "init", f));
+    CHECK_STR(line_of(csv, 0),
+              "benchmark,what,strategy,ram_gib,repetition,process,iterations,real_ns,cpu_ns,"
+              "pages,bytes,ns_per_page,ms_per_gib,gbps,baseline,baseline_gbps,ratio,"
+              "faults,cycles,instructions,cache_misses,dtlb_misses,cycles_per_page,"
+              "instructions_per_page,cache_misses_per_page,dtlb_misses_per_page,merges");
+    CHECK_STR(line_of(csv, 1),
+              "init/boot/strategy:chunked/ram_gib:1,boot,chunked,1,0,0,10,500000,500000,"
+              "65536,2097152,7.629394531,2,4.194304,"
+              "baseline/memset/bytes:4194304/threads:1,8,1.907348633,0,,,,,,,,,7");
+    CHECK_STR(line_of(csv, 4), "");
+    free(csv);
+    CAPTURE(csv, hb_results_write_csv(&r, "shim", f));
+    CHECK_STR(line_of(csv, 1), "shim/c_batch,c_batch,0,0,10,0.3,0.3,,,,,,,,,,,,,,,,,");
+    free(csv);
+    hb_results_free(&r);
+}
+
+TEST(results_summary_csv_check)
+{
+    struct hb_results r = { 0 };
+    char *csv;
+
+    fill(&r);
+    CAPTURE(csv, hb_results_write_summary(&r, "shim", f));
+    CHECK_STR(line_of(csv, 0),
+              "benchmark,what,reps,processes,real_ns_median,real_ns_min,real_ns_max,"
+              "real_ns_q1,real_ns_q3,real_ns_ci_lo,real_ns_ci_hi,real_ns_cv_between,"
+              "real_ns_cv_within,real_ns_mde_pct,ns_per_page_median,ns_per_page_min,"
+              "ns_per_page_max,ns_per_page_q1,ns_per_page_q3,ns_per_page_ci_lo,"
+              "ns_per_page_ci_hi,ns_per_page_cv_between,ns_per_page_cv_within,"
+              "ns_per_page_mde_pct,ratio_median,ratio_min,ratio_max,ratio_q1,ratio_q3,"
+              "ratio_ci_lo,ratio_ci_hi,ratio_cv_between,ratio_cv_within,ratio_mde_pct,"
+              "gbps_median,gbps_min,gbps_max,gbps_q1,gbps_q3,gbps_ci_lo,gbps_ci_hi,"
+              "gbps_cv_between,gbps_cv_within,gbps_mde_pct");
+    /* One process of 0.3, 0.4, 0.5: no between-process spread to measure
+     * (cv_between, mde_pct empty); within: SD 0.1 over mean 0.4. */
+    CHECK_STR(line_of(csv, 1), "shim/c_batch,c_batch,3,1,0.4,0.3,0.5,0.35,0.45,0.3,0.5,,0.25,"
+                               ",,,,,,,,,,,,,,,,,,,,,,,,,,,,,,");
+    CHECK_STR(line_of(csv, 2), "");
+    free(csv);
+    CHECK(fabs(hb_results_median_real_ns(&r, "shim/c_batch") - 0.4) < 1e-12);
+    CHECK(isnan(hb_results_median_real_ns(&r, "shim/none")));
+    hb_results_free(&r);
+}
+
+TEST(results_errors_skipped_check)
+{
+    struct hb_results r = { 0 };
+    struct hb_gb_run run = { .name = "init/boot/ram_gib:4096", .error = true,
+                             .error_message = "needs 32 GiB, 20 GiB available" };
+    char *txt;
+
+    CHECK_EQ(hb_results_add(&r, &run), 0);
+    CHECK_EQ(hb_results_add(&r, &run), 0);       /* once per benchmark */
+    CHECK_EQ(r.nr, 0);
+    CHECK_EQ(r.nr_skips, 1);
+    CAPTURE(txt, hb_results_write_skipped(&r, f));
+    CHECK_STR(txt, "benchmark,reason\n"
+                   "init/boot/ram_gib:4096,\"needs 32 GiB, 20 GiB available\"\n");
+    free(txt);
+    hb_results_free(&r);
+}
+
+/* ------------------------------------------------------------------------
+ * Summary statistics
+ * ------------------------------------------------------------------------ */
+
+TEST(stats_quartiles_check)
+{
+    double odd[] = { 5, 1, NAN, 3, 2, 4 }, even[] = { 4, 1, 3, 2 }, none[] = { NAN };
+    struct hb_stats s;
+
+    hb_stats_compute(odd, 6, &s);
+    CHECK_EQ(s.n, 5);
+    CHECK(s.median == 3 && s.min == 1 && s.max == 5 && s.q1 == 2 && s.q3 == 4);
+    hb_stats_compute(even, 4, &s);
+    CHECK(s.median == 2.5 && fabs(s.q1 - 1.75) < 1e-12 && fabs(s.q3 - 3.25) < 1e-12);
+    hb_stats_compute(none, 1, &s);
+    CHECK_EQ(s.n, 0);
+    CHECK(isnan(s.median) && isnan(s.q1) && isnan(s.max));
+}
+
+/* ------------------------------------------------------------------------
+ * perf counters
+ * ------------------------------------------------------------------------ */
+
+/* Each counter is either open or says why not; faults always count. */
+TEST(perfctr_soft_failure_check)
+{
+    struct hb_perfctr p;
+    double v[HB_PERF_NR];
+    size_t len = 64 * 4096;
+    unsigned char *m;
+
+    hb_perfctr_open(&p, false);
+    for (int id = 0; id < HB_PERF_NR_HW; id++)
+        CHECK(hb_perfctr_available(&p, id) == (hb_perfctr_why(&p, id)[0] == '\0'));
+    CHECK(hb_perfctr_available(&p, HB_PERF_FAULTS));
+    m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (!CHECK(m != MAP_FAILED))
+        return;
+    madvise(m, len, MADV_NOHUGEPAGE);
+    hb_perfctr_start(&p);
+    for (size_t off = 0; off < len; off += 4096)
+        m[off] = 1;
+    hb_perfctr_stop(&p, v);
+    CHECK(v[HB_PERF_FAULTS] >= 64);
+    for (int id = 0; id < HB_PERF_NR_HW; id++)
+        if (!hb_perfctr_available(&p, id))
+            CHECK(isnan(v[id]));
+    hb_perfctr_close(&p);
+    munmap(m, len);
+}
+
+TEST(perfctr_skip_hw_check)
+{
+    struct hb_perfctr p;
+    double v[HB_PERF_NR];
+
+    hb_perfctr_open(&p, true);
+    for (int id = 0; id < HB_PERF_NR_HW; id++) {
+        CHECK(!hb_perfctr_available(&p, id));
+        CHECK_STR(hb_perfctr_why(&p, id), "not requested");
+    }
+    hb_perfctr_start(&p);
+    hb_perfctr_stop(&p, v);
+    for (int id = 0; id < HB_PERF_NR_HW; id++)
+        CHECK(isnan(v[id]));
+    CHECK(v[HB_PERF_FAULTS] >= 0);
+    CHECK_STR(hb_perfctr_name(HB_PERF_DTLB_MISSES), "dtlb_misses");
+    hb_perfctr_close(&p);
+}
