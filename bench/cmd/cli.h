@@ -11,9 +11,7 @@
 #ifndef HB_CLI_H
 #define HB_CLI_H
 
-#define HB_EXIT_OK 0
-#define HB_EXIT_FAIL 1
-#define HB_EXIT_USAGE 2
+#include "bench/base/err.h"     /* hb_err, HB_EXIT_* */
 
 int hb_cmd_layout(int argc, char **argv);   /* bench/cmd/cmd_layout.c */
 int hb_cmd_heap(int argc, char **argv);     /* bench/cmd/cmd_heap.c */
@@ -21,8 +19,5 @@ int hb_cmd_bench(int argc, char **argv);    /* bench/cmd/cmd_bench.c */
 int hb_cmd_compare(int argc, char **argv);  /* bench/cmd/cmd_compare.c */
 int hb_cmd_ab(int argc, char **argv);       /* bench/cmd/cmd_ab.c */
 int hb_cmd_verdict(int argc, char **argv);  /* bench/compare/verdict.c */
-
-/* Print "heapbench: " + message + newline on stderr. */
-void hb_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

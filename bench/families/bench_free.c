@@ -57,6 +57,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bench/base/clock.h"
 #include "bench/families/fixture.h"
 #include "bench/instrument/gbench.h"
 #include "bench/families/harness.h"

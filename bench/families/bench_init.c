@@ -33,6 +33,7 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#include "bench/base/clock.h"
 #include "bench/families/fixture.h"
 #include "bench/instrument/gbench.h"
 #include "bench/families/harness.h"

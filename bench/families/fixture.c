@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "bench/families/fixture.h"
 #include "bench/instrument/membudget.h"
@@ -161,12 +160,4 @@ void hb_fix_untag(struct hb_fixtures *f, const struct pa_heap *h)
     for (unsigned i = 0; i < HB_FIX_SLOTS; i++)
         if (h && f->slot[i].heap == h)
             f->slot[i].tag = 0;
-}
-
-uint64_t hb_now_ns(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }

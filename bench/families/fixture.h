@@ -65,7 +65,4 @@ void hb_fix_untag(struct hb_fixtures *f, const struct pa_heap *h);
 /* Where node boundary i (1-based) of a synthetic layout lies. */
 uint64_t hb_fix_boundary(const struct hb_fix_key *k, unsigned i);
 
-/* Monotonic nanoseconds. */
-uint64_t hb_now_ns(void);
-
 #endif

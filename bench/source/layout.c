@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bench/cmd/cli.h"
+#include "bench/base/err.h"
 #include "bench/instrument/membudget.h"
 
 /* ------------------------------------------------------------------------

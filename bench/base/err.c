@@ -1,7 +1,7 @@
 /*
- * util.c - small helpers shared by the subcommands.
+ * err.c - hb_err, the one way a command prints an error (see err.h).
  */
-#include "bench/cmd/cli.h"
+#include "bench/base/err.h"
 
 #include <stdarg.h>
 #include <stdio.h>
