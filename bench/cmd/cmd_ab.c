@@ -35,6 +35,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench/base/clock.h"
+
 extern char **environ;
 
 struct ab_opts {
@@ -174,14 +176,6 @@ static int run_one(const struct ab_opts *o, int side, const char *dir, const cha
     return WEXITSTATUS(st);
 }
 
-static double now_s(void)
-{
-    struct timespec t;
-
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
 static int make_dirs(const struct ab_opts *o, char *top, size_t len)
 {
     char stamp[32], sub[PATH_MAX + 8];
@@ -215,7 +209,7 @@ int hb_cmd_ab(int argc, char **argv)
     struct ab_opts o;
     char top[PATH_MAX], dir[PATH_MAX + 8], log[PATH_MAX + 32];
     int rc = parse_args(&o, argc, argv);
-    double t0 = now_s();
+    double t0 = hb_now_s();
 
     if (rc)
         return rc < 0 ? HB_EXIT_OK : rc;
@@ -230,7 +224,7 @@ int hb_cmd_ab(int argc, char **argv)
             snprintf(log, sizeof log, "%s/%s-%ld.log", top, side[s], i);
             rc = run_one(&o, s, dir, log);
             printf("[%ld/%ld] %s (%s): %s; %.0f s elapsed\n", 2 * i + s + 1, 2 * o.procs,
-                   side[s], o.bin[s], rc ? "FAILED" : "done", now_s() - t0);
+                   side[s], o.bin[s], rc ? "FAILED" : "done", hb_now_s() - t0);
             fflush(stdout);
             if (rc)
                 hb_err("ab: %s invocation %ld failed (exit %d): see %s", side[s], i, rc, log);

@@ -14,9 +14,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "alloc/heap.h"
+#include "bench/base/clock.h"
 #include "bench/cmd/cli.h"
 #include "bench/source/layout.h"
 #include "bench/instrument/topo.h"
@@ -205,12 +205,9 @@ static void print_summary(const struct pa_heap *h)
     }
 }
 
-static double ms_since(const struct timespec *t0)
+static double ms_since(uint64_t t0)
 {
-    struct timespec t1;
-
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    return (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
+    return (double)(hb_now_ns() - t0) / 1e6;
 }
 
 /* ------------------------------------------------------------------------
@@ -278,7 +275,7 @@ static int free_boot(struct heap_opts *o, struct pa_heap *h)
 static int boot_heap(struct heap_opts *o, struct pa_heap *h, struct bind_ctx *bc)
 {
     struct pa_boot *b = pa_boot_create(h);
-    struct timespec t0;
+    uint64_t t0;
     int rc;
 
     if (!b)
@@ -297,10 +294,10 @@ static int boot_heap(struct heap_opts *o, struct pa_heap *h, struct bind_ctx *bc
         pa_boot_destroy(b);
         return -2;          /* bad input: the request does not fit */
     }
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    t0 = hb_now_ns();
     rc = pa_end_boot_allocator(b, 0);
     if (o->timing)
-        fprintf(stderr, "end_boot_allocator: %.3f ms (%s)\n", ms_since(&t0),
+        fprintf(stderr, "end_boot_allocator: %.3f ms (%s)\n", ms_since(t0),
                 pa_strategy_name((enum pa_strategy)o->strategy));
     pa_boot_destroy(b);
     if (!rc && o->strategy == PA_STRAT_DEFERRED)
@@ -312,18 +309,18 @@ static int boot_heap(struct heap_opts *o, struct pa_heap *h, struct bind_ctx *bc
 
 static int finish_heap(struct heap_opts *o, struct pa_heap *h)
 {
-    struct timespec t0;
+    uint64_t t0;
     uint64_t busy = 0;
 
     if (o->free_boot && free_boot(o, h))
         return -1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    t0 = hb_now_ns();
     if (o->strategy == PA_STRAT_DEFERRED)
         pa_deferred_join(h, &busy);    /* the threads run to completion */
     if (o->finish)
         pa_lazy_finish(h, -1);
     if (o->timing && (o->finish || busy))
-        fprintf(stderr, "finish: %.3f ms (threads busy %.3f ms)\n", ms_since(&t0),
+        fprintf(stderr, "finish: %.3f ms (threads busy %.3f ms)\n", ms_since(t0),
                 (double)busy / 1e6);
     return 0;
 }

@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bench/base/vec.h"
+
 /* ------------------------------------------------------------------------
  * Growable storage used while parsing
  * ------------------------------------------------------------------------ */
@@ -29,26 +31,9 @@ struct parse {
     size_t row_first;        /* index in start[] of the current row */
 };
 
-static int grow(void **ptr, size_t *cap, size_t need, size_t size)
-{
-    size_t n = *cap ? *cap : 64;
-    void *q;
-
-    if (need <= *cap)
-        return 0;
-    while (n < need)
-        n *= 2;
-    q = realloc(*ptr, n * size);
-    if (!q)
-        return -1;
-    *ptr = q;
-    *cap = n;
-    return 0;
-}
-
 static int put_char(struct parse *ps, char c)
 {
-    if (grow((void **)&ps->buf, &ps->cap, ps->len + 1, 1))
+    if (hb_vec_grow((void **)&ps->buf, &ps->cap, ps->len + 1, 1))
         return -1;
     ps->buf[ps->len++] = c;
     return 0;
@@ -56,7 +41,7 @@ static int put_char(struct parse *ps, char c)
 
 static int begin_field(struct parse *ps)
 {
-    if (grow((void **)&ps->start, &ps->fcap, ps->nfields + 1, sizeof *ps->start))
+    if (hb_vec_grow((void **)&ps->start, &ps->fcap, ps->nfields + 1, sizeof *ps->start))
         return -1;
     ps->start[ps->nfields++] = ps->len;
     return 0;
@@ -231,7 +216,7 @@ int hb_csv_load(struct hb_csv *csv, const char *path, char *why, size_t whylen)
         return -1;
     }
     do {
-        if (grow((void **)&text, &cap, len + 65536, 1)) {
+        if (hb_vec_grow((void **)&text, &cap, len + 65536, 1)) {
             fclose(f);
             free(text);
             snprintf(why, whylen, "out of memory");

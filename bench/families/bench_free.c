@@ -53,11 +53,13 @@
  * batches (how many) and batch_iqr_pct (interquartile range of the batch
  * times per free, in % of their median) say how well a repetition held.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "bench/base/clock.h"
+#include "bench/base/vec.h"
 #include "bench/families/fixture.h"
 #include "bench/instrument/gbench.h"
 #include "bench/families/harness.h"
@@ -173,14 +175,8 @@ static int snap_add(uint64_t mfn, unsigned order, unsigned node, unsigned zone, 
     struct free_snap *s = arg;
 
     (void)zone;
-    if (s->nr == s->cap) {
-        size_t cap = s->cap ? 2 * s->cap : 256;
-        uint64_t *v = realloc(s->v, cap * sizeof *v);
-        if (!v)
-            return -1;
-        s->v = v;
-        s->cap = cap;
-    }
+    if (hb_vec_grow((void **)&s->v, &s->cap, s->nr + 1, sizeof *s->v))
+        return -ENOMEM;
     s->v[s->nr++] = mfn << 16 | (uint64_t)node << 8 | order;
     return 0;
 }
@@ -414,3 +410,5 @@ void hb_family_free_register(const struct hb_bench_ctx *ctx)
         add(fx, FREE_BLOCK, 0, o, false, false, false, true);
     }
 }
+
+HB_FAMILY(free, 30, hb_family_free_register, 0.013, 0.0073, 0.024);

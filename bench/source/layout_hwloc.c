@@ -26,6 +26,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bench/base/vec.h"
+
 /* ------------------------------------------------------------------------
  * Placement and scaling
  * ------------------------------------------------------------------------ */
@@ -33,15 +35,8 @@
 static int add_range(struct hb_layout *l, size_t *cap, uint64_t s, uint64_t e,
                      unsigned node)
 {
-    if (l->nr == *cap) {
-        size_t c = *cap ? 2 * *cap : 16;
-        struct pa_range *v = realloc(l->ranges, c * sizeof *v);
-
-        if (!v)
-            return -ENOMEM;
-        l->ranges = v;
-        *cap = c;
-    }
+    if (hb_vec_grow((void **)&l->ranges, cap, l->nr + 1, sizeof *l->ranges))
+        return -ENOMEM;
     l->ranges[l->nr++] = (struct pa_range){ s, e, node };
     return 0;
 }
@@ -155,14 +150,9 @@ static int node_blocks(const char *root, unsigned node, unsigned long **out,
         m = strtoul(d->d_name + 6, &end, 10);
         if (*end || !block_online(root, m))
             continue;
-        if (*nr == cap) {
-            unsigned long *v = realloc(*out, (cap = cap ? 2 * cap : 256) *
-                                                 sizeof *v);
-            if (!v) {
-                closedir(dir);
-                return -ENOMEM;
-            }
-            *out = v;
+        if (hb_vec_grow((void **)out, &cap, *nr + 1, sizeof **out)) {
+            closedir(dir);
+            return -ENOMEM;
         }
         (*out)[(*nr)++] = m;
     }

@@ -25,6 +25,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bench/base/vec.h"
+
 /* ------------------------------------------------------------------------
  * Byte ranges with the line they came from
  * ------------------------------------------------------------------------ */
@@ -59,15 +61,8 @@ static int list_add(struct mm_parse *m, struct mm_list *l, struct mm_range r)
                  "most a layout holds", m->path, r.line, PA_MAX_RANGES);
         return -E2BIG;
     }
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? 2 * l->cap : 64;
-        struct mm_range *v = realloc(l->v, cap * sizeof *v);
-
-        if (!v)
-            return -ENOMEM;
-        l->v = v;
-        l->cap = cap;
-    }
+    if (hb_vec_grow((void **)&l->v, &l->cap, l->n + 1, sizeof *l->v))
+        return -ENOMEM;
     l->v[l->n++] = r;
     return 0;
 }
@@ -422,15 +417,8 @@ static int emit(struct hb_layout *l, size_t *cap, uint64_t s, uint64_t e,
         ps = UINT64_MAX >> PA_PAGE_SHIFT;
     if (ps >= pe)
         return 0;
-    if (l->nr == *cap) {
-        size_t c = *cap ? 2 * *cap : 64;
-        struct pa_range *v = realloc(l->ranges, c * sizeof *v);
-
-        if (!v)
-            return -ENOMEM;
-        l->ranges = v;
-        *cap = c;
-    }
+    if (hb_vec_grow((void **)&l->ranges, cap, l->nr + 1, sizeof *l->ranges))
+        return -ENOMEM;
     l->ranges[l->nr++] = (struct pa_range){ ps, pe, node };
     return 0;
 }
@@ -616,13 +604,9 @@ static int read_all(const char *path, char **buf, bool *more, char *err,
             *more = true;
             break;
         }
-        if (len + 1 == cap) {
-            char *nb = realloc(b, cap *= 2);
-
-            if (!nb)
-                break;
-            b = nb;
-        }
+        /* A failed grow leaves cap as it was: the test below reports it. */
+        if (len + 1 == cap && hb_vec_grow((void **)&b, &cap, cap + 1, 1))
+            break;
     }
     b[len] = '\0';
     if (ferror(f) || (len + 1 == cap && !*more)) {
