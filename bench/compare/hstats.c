@@ -1,5 +1,6 @@
 /*
- * hstats.c - process-level summaries and A/B decisions (see hstats.h).
+ * hstats.c - order statistics, process-level summaries and A/B decisions
+ * (see hstats.h).
  *
  * Variance components follow the one-way random-effects model: a value
  * is mu * (1 + b_p + e_pr) with b_p the process's effect and e_pr the
@@ -19,6 +20,30 @@
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
+
+/* ------------------------------------------------------------------------
+ * Order statistics of one sample
+ * ------------------------------------------------------------------------ */
+
+void hb_stats_compute(double *v, size_t n, struct hb_stats *s)
+{
+    size_t k = 0;
+
+    for (size_t i = 0; i < n; i++)
+        if (isfinite(v[i]))
+            v[k++] = v[i];
+    s->n = k;
+    if (!k) {
+        s->median = s->min = s->max = s->q1 = s->q3 = NAN;
+        return;
+    }
+    gsl_sort(v, 1, k);
+    s->median = gsl_stats_median_from_sorted_data(v, 1, k);
+    s->q1 = gsl_stats_quantile_from_sorted_data(v, 1, k, 0.25);
+    s->q3 = gsl_stats_quantile_from_sorted_data(v, 1, k, 0.75);
+    s->min = v[0];
+    s->max = v[k - 1];
+}
 
 /* ------------------------------------------------------------------------
  * Grouping values by process

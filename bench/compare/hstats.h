@@ -16,12 +16,32 @@
  *     benchmarks compared, and a change is flagged only when it is both
  *     significant and larger than a noise threshold.
  * Random numbers (GSL's MT19937) have a fixed seed: same data, same CI.
+ * Also here, so that statistics have one home: the order statistics of
+ * one sample (median, quartiles, min, max), which the summaries give
+ * beside the process-level ones.
  */
 #ifndef HB_HSTATS_H
 #define HB_HSTATS_H
 
 #include <stdbool.h>
 #include <stddef.h>
+
+/* ------------------------------------------------------------------------
+ * Order statistics of one sample
+ * ------------------------------------------------------------------------ */
+
+struct hb_stats {
+    size_t n;                         /* finite values used */
+    double median, min, max, q1, q3;  /* NAN if n == 0 */
+};
+
+/* Statistics of v[0..n) (sorted in place, NANs dropped), with GSL's
+ * quantiles (linear interpolation between order statistics). */
+void hb_stats_compute(double *v, size_t n, struct hb_stats *s);
+
+/* ------------------------------------------------------------------------
+ * Process-level summaries
+ * ------------------------------------------------------------------------ */
 
 #define HB_BOOT_RESAMPLES 1000
 #define HB_BOOT_SEED 20130620UL   /* ISMM 2013 */

@@ -8,31 +8,14 @@
  */
 #define _GNU_SOURCE
 #include "bench/instrument/tidy.h"
-#include "bench/compare/hstats.h"
+#include "bench/base/vec.h"
 
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <gsl/gsl_sort.h>
-#include <gsl/gsl_statistics_double.h>
-
 #define HB_MAX_COLS 64
-
-/* Columns every family CSV has, in order, around the parameters. */
-static const char *const head_cols[] = { "benchmark", "what" };
-static const char *const fixed_cols[] = {
-    "repetition", "process", "iterations", "real_ns", "cpu_ns", "pages", "bytes",
-    "ns_per_page", "ms_per_gib", "gbps", "baseline", "baseline_gbps", "ratio",
-    "faults", "cycles", "instructions", "cache_misses", "dtlb_misses",
-    "cycles_per_page", "instructions_per_page", "cache_misses_per_page",
-    "dtlb_misses_per_page",
-};
-static const char *const summary_metrics[] = { "real_ns", "ns_per_page", "ratio", "gbps" };
-static const char *const summary_stats[] = {
-    "median", "min", "max", "q1", "q3", "ci_lo", "ci_hi", "cv_between", "cv_within", "mde_pct",
-};
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -40,15 +23,21 @@ static const char *const summary_stats[] = {
  * Names
  * ------------------------------------------------------------------------ */
 
+static bool in_set(const struct hb_column *c, size_t n, const char *key)
+{
+    for (size_t i = 0; i < n; i++)
+        if (c[i].name[0] && !strcmp(key, c[i].name))
+            return true;
+    return false;
+}
+
+/* A key that would collide with a fixed column of either CSV. */
 static bool reserved_column(const char *key)
 {
-    for (size_t i = 0; i < ARRAY_SIZE(head_cols); i++)
-        if (!strcmp(key, head_cols[i]))
-            return true;
-    for (size_t i = 0; i < ARRAY_SIZE(fixed_cols); i++)
-        if (!strcmp(key, fixed_cols[i]))
-            return true;
-    return !strcmp(key, "reps") || !strcmp(key, "processes") || !strncmp(key, "param_", 6);
+    size_t nr, ns;
+    const struct hb_column *rc = hb_tidy_columns(&nr), *sc = hb_tidy_summary_columns(&ns);
+
+    return in_set(rc, nr, key) || in_set(sc, ns, key) || !strncmp(key, "param_", 6);
 }
 
 static int copy_piece(char *dst, size_t len, const char *src, size_t n)
@@ -128,22 +117,6 @@ const char *hb_name_param(const struct hb_name *n, const char *key)
  * Collecting runs
  * ------------------------------------------------------------------------ */
 
-static int grow(void **arr, size_t *cap, size_t nr, size_t elem)
-{
-    void *p;
-    size_t ncap;
-
-    if (nr < *cap)
-        return 0;
-    ncap = *cap ? *cap * 2 : 64;
-    p = realloc(*arr, ncap * elem);
-    if (!p)
-        return -ENOMEM;
-    *arr = p;
-    *cap = ncap;
-    return 0;
-}
-
 /* "baseline=read" as a word of the label. */
 static bool label_wants_read(const char *label)
 {
@@ -161,7 +134,7 @@ static int add_skip(struct hb_results *r, const struct hb_gb_run *run)
     for (size_t i = 0; i < r->nr_skips; i++)
         if (!strcmp(r->skips[i].name, run->name))
             return 0;
-    if (grow((void **)&r->skips, &r->cap_skips, r->nr_skips, sizeof *r->skips))
+    if (hb_vec_grow((void **)&r->skips, &r->cap_skips, r->nr_skips + 1, sizeof *r->skips))
         return -ENOMEM;
     r->skips[r->nr_skips].name = strdup(run->name);
     r->skips[r->nr_skips].message = strdup(run->error_message ? run->error_message : "");
@@ -231,7 +204,7 @@ int hb_results_add(struct hb_results *r, const struct hb_gb_run *run)
     for (size_t i = 0; row.name && i < run->nr_counters; i++)
         if (add_counter(&row, run->counters[i].name, run->counters[i].value))
             break;
-    if (!row.name || grow((void **)&r->rows, &r->cap, r->nr, sizeof row)) {
+    if (!row.name || hb_vec_grow((void **)&r->rows, &r->cap, r->nr + 1, sizeof row)) {
         row_free(&row);
         return -ENOMEM;
     }
@@ -252,63 +225,209 @@ void hb_results_free(struct hb_results *r)
     memset(r, 0, sizeof *r);
 }
 
+
 /* ------------------------------------------------------------------------
- * Statistics (GSL)
+ * Column sets: the one place that says what each CSV holds
  * ------------------------------------------------------------------------ */
 
-void hb_stats_compute(double *v, size_t n, struct hb_stats *s)
+static const char *t_name(const struct hb_row *row) { return row->name; }
+static const char *t_what(const struct hb_row *row) { return row->n.what; }
+static const char *t_baseline(const struct hb_row *row) { return row->baseline; }
+
+static double c_repetition(const struct hb_row *row, int a) { (void)a; return (double)row->repetition; }
+static double c_process(const struct hb_row *row, int a) { (void)a; return (double)row->process; }
+static double c_iterations(const struct hb_row *row, int a) { (void)a; return (double)row->iterations; }
+static double c_real_ns(const struct hb_row *row, int a) { (void)a; return row->real_ns; }
+static double c_cpu_ns(const struct hb_row *row, int a) { (void)a; return row->cpu_ns; }
+static double c_pages(const struct hb_row *row, int a) { (void)a; return row->pages; }
+static double c_bytes(const struct hb_row *row, int a) { (void)a; return row->bytes; }
+static double c_ns_per_page(const struct hb_row *row, int a) { (void)a; return row->ns_per_page; }
+static double c_ms_per_gib(const struct hb_row *row, int a) { (void)a; return row->ms_per_gib; }
+static double c_gbps(const struct hb_row *row, int a) { (void)a; return row->gbps; }
+static double c_baseline_gbps(const struct hb_row *row, int a) { (void)a; return row->baseline_gbps; }
+static double c_ratio(const struct hb_row *row, int a) { (void)a; return row->ratio; }
+static double c_perf(const struct hb_row *row, int id) { return row->perf[id]; }
+/* A hardware counter per page of modelled RAM. */
+static double c_perf_per_page(const struct hb_row *row, int id)
+{
+    return row->pages > 0 ? row->perf[id] / row->pages : NAN;
+}
+
+#define KEY(n, fn) { n, "text", HB_COL_KEY, 0, NULL, fn, NULL }
+#define NUM(n, u, fn) { n, u, HB_COL_NUM, 0, fn, NULL, NULL }
+#define PERF(n, u, fn, id) { n, u, HB_COL_NUM, id, fn, NULL, NULL }
+#define STANDIN(kind) { "", "", kind, 0, NULL, NULL, NULL }
+
+/* <family>.csv: one row per repetition of each benchmark.  Numbers are
+ * per iteration (Google Benchmark's averages). */
+static const struct hb_column row_columns[] = {
+    KEY("benchmark", t_name),
+    KEY("what", t_what),
+    STANDIN(HB_COL_PARAMS),
+    { "repetition", "index", HB_COL_INDEX, 0, c_repetition, NULL, NULL },
+    { "process", "index", HB_COL_INDEX, 0, c_process, NULL, NULL },
+    NUM("iterations", "count", c_iterations),
+    NUM("real_ns", "ns", c_real_ns),
+    NUM("cpu_ns", "ns", c_cpu_ns),
+    NUM("pages", "pages", c_pages),
+    NUM("bytes", "bytes", c_bytes),
+    NUM("ns_per_page", "ns/page", c_ns_per_page),
+    NUM("ms_per_gib", "ms/GiB", c_ms_per_gib),
+    NUM("gbps", "GB/s", c_gbps),
+    { "baseline", "text", HB_COL_TEXT, 0, NULL, t_baseline, NULL },
+    NUM("baseline_gbps", "GB/s", c_baseline_gbps),
+    NUM("ratio", "ratio", c_ratio),
+    PERF("faults", "count", c_perf, HB_PERF_FAULTS),
+    PERF("cycles", "count", c_perf, HB_PERF_CYCLES),
+    PERF("instructions", "count", c_perf, HB_PERF_INSTRUCTIONS),
+    PERF("cache_misses", "count", c_perf, HB_PERF_CACHE_MISSES),
+    PERF("dtlb_misses", "count", c_perf, HB_PERF_DTLB_MISSES),
+    PERF("cycles_per_page", "count/page", c_perf_per_page, HB_PERF_CYCLES),
+    PERF("instructions_per_page", "count/page", c_perf_per_page, HB_PERF_INSTRUCTIONS),
+    PERF("cache_misses_per_page", "count/page", c_perf_per_page, HB_PERF_CACHE_MISSES),
+    PERF("dtlb_misses_per_page", "count/page", c_perf_per_page, HB_PERF_DTLB_MISSES),
+    STANDIN(HB_COL_COUNTERS),
+};
+
+static size_t g_reps(const struct hb_row *const *rows, size_t n);
+static size_t g_processes(const struct hb_row *const *rows, size_t n);
+
+/* <family>_summary.csv: one row per benchmark. */
+static const struct hb_column summary_columns[] = {
+    KEY("benchmark", t_name),
+    KEY("what", t_what),
+    STANDIN(HB_COL_PARAMS),
+    { "reps", "count", HB_COL_COUNT, 0, NULL, NULL, g_reps },
+    { "processes", "count", HB_COL_COUNT, 0, NULL, NULL, g_processes },
+    STANDIN(HB_COL_STATS),
+};
+
+/* Summarised first, in this order (the first summaries had only these);
+ * then every other NUM column in the order of row_columns, then the
+ * family's counters. */
+static const char *const summary_first[] = { "real_ns", "ns_per_page", "ratio", "gbps" };
+
+static double s_median(const struct hb_stats *s, const struct hb_hier *h) { (void)s; return h->median; }
+static double s_min(const struct hb_stats *s, const struct hb_hier *h) { (void)h; return s->min; }
+static double s_max(const struct hb_stats *s, const struct hb_hier *h) { (void)h; return s->max; }
+static double s_q1(const struct hb_stats *s, const struct hb_hier *h) { (void)h; return s->q1; }
+static double s_q3(const struct hb_stats *s, const struct hb_hier *h) { (void)h; return s->q3; }
+static double s_ci_lo(const struct hb_stats *s, const struct hb_hier *h) { (void)s; return h->ci_lo; }
+static double s_ci_hi(const struct hb_stats *s, const struct hb_hier *h) { (void)s; return h->ci_hi; }
+static double s_cv_between(const struct hb_stats *s, const struct hb_hier *h) { (void)s; return h->cv_between; }
+static double s_cv_within(const struct hb_stats *s, const struct hb_hier *h) { (void)s; return h->cv_within; }
+static double s_mde_pct(const struct hb_stats *s, const struct hb_hier *h) { (void)s; return h->mde_pct; }
+
+/* The median is over processes (the median of per-process medians);
+ * min, max and quartiles over every repetition. */
+static const struct hb_stat_column summary_stats[] = {
+    { "median", NULL, s_median },
+    { "min", NULL, s_min },
+    { "max", NULL, s_max },
+    { "q1", NULL, s_q1 },
+    { "q3", NULL, s_q3 },
+    { "ci_lo", NULL, s_ci_lo },
+    { "ci_hi", NULL, s_ci_hi },
+    { "cv_between", "fraction", s_cv_between },
+    { "cv_within", "fraction", s_cv_within },
+    { "mde_pct", "%", s_mde_pct },
+};
+
+const struct hb_column *hb_tidy_columns(size_t *n)
+{
+    *n = ARRAY_SIZE(row_columns);
+    return row_columns;
+}
+
+const struct hb_column *hb_tidy_summary_columns(size_t *n)
+{
+    *n = ARRAY_SIZE(summary_columns);
+    return summary_columns;
+}
+
+const struct hb_stat_column *hb_tidy_summary_stats(size_t *n)
+{
+    *n = ARRAY_SIZE(summary_stats);
+    return summary_stats;
+}
+
+static const struct hb_column *row_column(const char *name)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(row_columns); i++)
+        if (!strcmp(row_columns[i].name, name))
+            return &row_columns[i];
+    return NULL;
+}
+
+/* ------------------------------------------------------------------------
+ * A benchmark's rows
+ * ------------------------------------------------------------------------ */
+
+/* Every repetition of one benchmark, in the order they were added. */
+struct bench_rows {
+    const struct hb_row **row;
+    size_t n;
+};
+
+static int bench_rows_of(const struct hb_results *r, const char *name, struct bench_rows *b)
+{
+    b->n = 0;
+    b->row = malloc((r->nr ? r->nr : 1) * sizeof *b->row);
+    if (!b->row)
+        return -ENOMEM;
+    for (size_t i = 0; i < r->nr; i++)
+        if (!strcmp(r->rows[i].name, name))
+            b->row[b->n++] = &r->rows[i];
+    return 0;
+}
+
+/* Median over a benchmark's repetitions of one column. */
+static double median_of(const struct hb_results *r, const char *name,
+                        double (*num)(const struct hb_row *, int))
+{
+    double *v = malloc((r->nr ? r->nr : 1) * sizeof *v);
+    struct hb_stats s = { .median = NAN };
+    size_t n = 0;
+
+    if (!v)
+        return NAN;
+    for (size_t i = 0; i < r->nr; i++)
+        if (!strcmp(r->rows[i].name, name))
+            v[n++] = num(&r->rows[i], 0);
+    hb_stats_compute(v, n, &s);
+    free(v);
+    return s.median;
+}
+
+double hb_results_median_real_ns(const struct hb_results *r, const char *name)
+{
+    return median_of(r, name, c_real_ns);
+}
+
+/* Repetitions with a time. */
+static size_t g_reps(const struct hb_row *const *rows, size_t n)
 {
     size_t k = 0;
 
     for (size_t i = 0; i < n; i++)
-        if (isfinite(v[i]))
-            v[k++] = v[i];
-    s->n = k;
-    if (!k) {
-        s->median = s->min = s->max = s->q1 = s->q3 = NAN;
-        return;
-    }
-    gsl_sort(v, 1, k);
-    s->median = gsl_stats_median_from_sorted_data(v, 1, k);
-    s->q1 = gsl_stats_quantile_from_sorted_data(v, 1, k, 0.25);
-    s->q3 = gsl_stats_quantile_from_sorted_data(v, 1, k, 0.75);
-    s->min = v[0];
-    s->max = v[k - 1];
+        k += isfinite(rows[i]->real_ns) != 0;
+    return k;
 }
 
-/* Statistics of one metric over a benchmark's rows. */
-typedef double (*metric_fn)(const struct hb_row *row);
-
-static void stats_of(const struct hb_results *r, const char *name, metric_fn m,
-                     struct hb_stats *s)
+/* Processes with at least one repetition with a time. */
+static size_t g_processes(const struct hb_row *const *rows, size_t n)
 {
-    double *v = malloc((r->nr ? r->nr : 1) * sizeof *v);
-    size_t n = 0;
+    size_t k = 0;
 
-    if (!v) {
-        hb_stats_compute(NULL, 0, s);
-        return;
+    for (size_t i = 0; i < n; i++) {
+        bool seen = false;
+        if (!isfinite(rows[i]->real_ns))
+            continue;
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = rows[j]->process == rows[i]->process && isfinite(rows[j]->real_ns);
+        k += !seen;
     }
-    for (size_t i = 0; i < r->nr; i++)
-        if (!strcmp(r->rows[i].name, name))
-            v[n++] = m(&r->rows[i]);
-    hb_stats_compute(v, n, s);
-    free(v);
-}
-
-static double m_real_ns(const struct hb_row *row) { return row->real_ns; }
-static double m_ns_per_page(const struct hb_row *row) { return row->ns_per_page; }
-static double m_ratio(const struct hb_row *row) { return row->ratio; }
-static double m_gbps(const struct hb_row *row) { return row->gbps; }
-
-static const metric_fn summary_fns[] = { m_real_ns, m_ns_per_page, m_ratio, m_gbps };
-
-double hb_results_median_real_ns(const struct hb_results *r, const char *name)
-{
-    struct hb_stats s;
-
-    stats_of(r, name, m_real_ns, &s);
-    return s.median;
+    return k;
 }
 
 /* ------------------------------------------------------------------------
@@ -367,8 +486,7 @@ static const struct hb_row *pick_baseline(const struct hb_results *r, const char
 static void derive_row(struct hb_results *r, struct hb_row *row)
 {
     const struct hb_row *b;
-    double pages = positive(row->pages), bytes = positive(row->bytes);
-    struct hb_stats s;
+    double pages = positive(row->pages), bytes = positive(row->bytes), gbps;
 
     row->ns_per_page = row->real_ns / pages;
     row->ms_per_gib = row->ns_per_page * 262144.0 / 1e6;
@@ -384,12 +502,12 @@ static void derive_row(struct hb_results *r, struct hb_row *row)
                           bytes * (double)threads_of(row));
     if (!b)
         return;
-    stats_of(r, b->name, m_gbps, &s);
-    if (!isfinite(s.median) || s.median <= 0)
+    gbps = median_of(r, b->name, c_gbps);
+    if (!isfinite(gbps) || gbps <= 0)
         return;
     row->baseline = b->name;
-    row->baseline_gbps = s.median;
-    row->ratio = row->real_ns / (bytes / s.median);
+    row->baseline_gbps = gbps;
+    row->ratio = row->real_ns / (bytes / gbps);
 }
 
 /* Two passes: the baseline rows' own gbps first, then everything else. */
@@ -404,7 +522,7 @@ void hb_results_derive(struct hb_results *r)
 }
 
 /* ------------------------------------------------------------------------
- * CSV
+ * CSV fields
  * ------------------------------------------------------------------------ */
 
 void hb_tidy_field(FILE *f, const char *s)
@@ -454,13 +572,17 @@ size_t hb_results_families(const struct hb_results *r, const char **fam, size_t 
     return n;
 }
 
-/* A family's parameter (or other counter) columns, first-seen order. */
-struct cols {
+/* ------------------------------------------------------------------------
+ * A family's columns: the tables with their stand-ins filled in
+ * ------------------------------------------------------------------------ */
+
+/* Names in first-seen order. */
+struct names {
     const char *name[HB_MAX_COLS];
     size_t n;
 };
 
-static void cols_add(struct cols *c, const char *name)
+static void names_add(struct names *c, const char *name)
 {
     for (size_t i = 0; i < c->n; i++)
         if (!strcmp(c->name[i], name))
@@ -469,24 +591,54 @@ static void cols_add(struct cols *c, const char *name)
         c->name[c->n++] = name;
 }
 
-static void family_cols(const struct hb_results *r, const char *family,
-                        struct cols *params, struct cols *other)
+/* One summarised column: a NUM column of the table, or a counter. */
+struct metric {
+    const struct hb_column *col;      /* NULL: the counter `name` */
+    const char *name;
+};
+
+struct family {
+    const char *name;
+    struct names params, counters;
+    struct metric metric[ARRAY_SIZE(row_columns) + HB_MAX_COLS];
+    size_t nr_metric;
+};
+
+static void family_metrics(struct family *fam)
 {
-    params->n = 0;
-    if (other)
-        other->n = 0;
-    for (size_t i = 0; i < r->nr; i++) {
-        const struct hb_row *row = &r->rows[i];
-        if (strcmp(row->n.family, family))
-            continue;
-        for (unsigned k = 0; k < row->n.nr; k++)
-            cols_add(params, row->n.p[k].key);
-        for (size_t k = 0; other && k < row->nr_other; k++)
-            cols_add(other, row->other[k].name);
+    fam->nr_metric = 0;
+    for (size_t i = 0; i < ARRAY_SIZE(summary_first); i++)
+        fam->metric[fam->nr_metric++] = (struct metric){ row_column(summary_first[i]),
+                                                         summary_first[i] };
+    for (size_t i = 0; i < ARRAY_SIZE(row_columns); i++) {
+        const struct hb_column *c = &row_columns[i];
+        bool first = false;
+        for (size_t k = 0; k < ARRAY_SIZE(summary_first); k++)
+            first |= !strcmp(c->name, summary_first[k]);
+        if (c->kind == HB_COL_NUM && !first)
+            fam->metric[fam->nr_metric++] = (struct metric){ c, c->name };
     }
+    for (size_t i = 0; i < fam->counters.n; i++)
+        fam->metric[fam->nr_metric++] = (struct metric){ NULL, fam->counters.name[i] };
 }
 
-static double other_value(const struct hb_row *row, const char *name)
+static void family_init(const struct hb_results *r, const char *name, struct family *fam)
+{
+    fam->name = name;
+    fam->params.n = fam->counters.n = 0;
+    for (size_t i = 0; i < r->nr; i++) {
+        const struct hb_row *row = &r->rows[i];
+        if (strcmp(row->n.family, name))
+            continue;
+        for (unsigned k = 0; k < row->n.nr; k++)
+            names_add(&fam->params, row->n.p[k].key);
+        for (size_t k = 0; k < row->nr_other; k++)
+            names_add(&fam->counters, row->other[k].name);
+    }
+    family_metrics(fam);
+}
+
+static double counter_value(const struct hb_row *row, const char *name)
 {
     for (size_t i = 0; i < row->nr_other; i++)
         if (!strcmp(row->other[i].name, name))
@@ -494,80 +646,137 @@ static double other_value(const struct hb_row *row, const char *name)
     return NAN;
 }
 
-static void write_head(FILE *f, const struct cols *params)
+static double metric_value(const struct metric *m, const struct hb_row *row)
 {
-    fputs("benchmark,what", f);
-    for (size_t i = 0; i < params->n; i++) {
-        fputc(',', f);
-        hb_tidy_field(f, params->name[i]);
+    return m->col ? m->col->num(row, m->col->arg) : counter_value(row, m->name);
+}
+
+/* ------------------------------------------------------------------------
+ * Writing a column set
+ * ------------------------------------------------------------------------ */
+
+static void put_names(FILE *f, const struct names *c, bool *first)
+{
+    for (size_t i = 0; i < c->n; i++) {
+        if (!*first)
+            fputc(',', f);
+        *first = false;
+        hb_tidy_field(f, c->name[i]);
     }
 }
 
-static void write_row_head(FILE *f, const struct hb_row *row, const struct cols *params)
+static void put_name(FILE *f, const char *name, const char *suffix, bool *first)
 {
-    hb_tidy_field(f, row->name);
-    fputc(',', f);
-    hb_tidy_field(f, row->n.what);
-    for (size_t i = 0; i < params->n; i++) {
+    char buf[160];
+
+    snprintf(buf, sizeof buf, "%s%s%s", name, suffix ? "_" : "", suffix ? suffix : "");
+    if (!*first)
         fputc(',', f);
-        hb_tidy_field(f, hb_name_param(&row->n, params->name[i]));
-    }
+    *first = false;
+    hb_tidy_field(f, buf);
 }
 
-static void write_row(FILE *f, const struct hb_row *row, const struct cols *params,
-                      const struct cols *other)
+static void write_header(FILE *f, const struct hb_column *set, size_t n,
+                         const struct family *fam)
 {
-    const double nums[] = { row->real_ns, row->cpu_ns, row->pages, row->bytes,
-                            row->ns_per_page, row->ms_per_gib, row->gbps };
+    bool first = true;
 
-    write_row_head(f, row, params);
-    fprintf(f, ",%ld,%ld,%llu", row->repetition, row->process,
-            (unsigned long long)row->iterations);
-    for (size_t i = 0; i < ARRAY_SIZE(nums); i++) {
-        fputc(',', f);
-        hb_tidy_num(f, nums[i]);
-    }
-    fputc(',', f);
-    hb_tidy_field(f, row->baseline);
-    fputc(',', f);
-    hb_tidy_num(f, row->baseline_gbps);
-    fputc(',', f);
-    hb_tidy_num(f, row->ratio);
-    for (int id = 0; id < HB_PERF_NR; id++) {
-        static const enum hb_perf_id order[] = { HB_PERF_FAULTS, HB_PERF_CYCLES,
-                                                 HB_PERF_INSTRUCTIONS, HB_PERF_CACHE_MISSES,
-                                                 HB_PERF_DTLB_MISSES };
-        fputc(',', f);
-        hb_tidy_num(f, row->perf[order[id]]);
-    }
-    /* The hardware counters again, per page of modelled RAM. */
-    for (int id = HB_PERF_CYCLES; id <= HB_PERF_DTLB_MISSES; id++) {
-        fputc(',', f);
-        hb_tidy_num(f, row->pages > 0 ? row->perf[id] / row->pages : NAN);
-    }
-    for (size_t i = 0; i < other->n; i++) {
-        fputc(',', f);
-        hb_tidy_num(f, other_value(row, other->name[i]));
+    for (size_t i = 0; i < n; i++) {
+        switch (set[i].kind) {
+        case HB_COL_PARAMS:
+            put_names(f, &fam->params, &first);
+            break;
+        case HB_COL_COUNTERS:
+            put_names(f, &fam->counters, &first);
+            break;
+        case HB_COL_STATS:
+            for (size_t m = 0; m < fam->nr_metric; m++)
+                for (size_t k = 0; k < ARRAY_SIZE(summary_stats); k++)
+                    put_name(f, fam->metric[m].name, summary_stats[k].suffix, &first);
+            break;
+        default:
+            put_name(f, set[i].name, NULL, &first);
+        }
     }
     fputc('\n', f);
 }
+
+/* The statistics of one metric over a benchmark's repetitions. */
+static void put_stats(FILE *f, const struct metric *m, const struct bench_rows *b,
+                      double *v, long *proc)
+{
+    struct hb_stats s;
+    struct hb_hier h;
+
+    for (size_t i = 0; i < b->n; i++) {
+        v[i] = metric_value(m, b->row[i]);
+        proc[i] = b->row[i]->process;
+    }
+    if (hb_hier_compute(v, proc, b->n, &h))
+        h = (struct hb_hier){ 0, 0, NAN, NAN, NAN, NAN, NAN, NAN };
+    hb_stats_compute(v, b->n, &s);
+    for (size_t k = 0; k < ARRAY_SIZE(summary_stats); k++) {
+        fputc(',', f);
+        hb_tidy_num(f, summary_stats[k].get(&s, &h));
+    }
+}
+
+/* Column i of a set (with the comma before it, but for the first);
+ * stand-ins expand to their columns.  b: the benchmark's rows, for
+ * summaries. */
+static void put_cell(FILE *f, const struct hb_column *set, size_t at, const struct family *fam,
+                     const struct hb_row *row, const struct bench_rows *b, double *v,
+                     long *proc)
+{
+    const struct hb_column *c = &set[at];
+
+    switch (c->kind) {
+    case HB_COL_PARAMS:
+        for (size_t i = 0; i < fam->params.n; i++) {
+            fputc(',', f);
+            hb_tidy_field(f, hb_name_param(&row->n, fam->params.name[i]));
+        }
+        return;
+    case HB_COL_COUNTERS:
+        for (size_t i = 0; i < fam->counters.n; i++) {
+            fputc(',', f);
+            hb_tidy_num(f, counter_value(row, fam->counters.name[i]));
+        }
+        return;
+    case HB_COL_STATS:
+        for (size_t m = 0; m < fam->nr_metric; m++)
+            put_stats(f, &fam->metric[m], b, v, proc);
+        return;
+    default:
+        break;
+    }
+    if (at)
+        fputc(',', f);
+    if (c->kind == HB_COL_KEY || c->kind == HB_COL_TEXT)
+        hb_tidy_field(f, c->text(row));
+    else if (c->kind == HB_COL_COUNT)
+        fprintf(f, "%zu", c->count(b->row, b->n));
+    else
+        hb_tidy_num(f, c->num(row, c->arg));
+}
+
+/* ------------------------------------------------------------------------
+ * The family CSV, its summary, skipped.csv
+ * ------------------------------------------------------------------------ */
 
 int hb_results_write_csv(const struct hb_results *r, const char *family, FILE *f)
 {
-    struct cols params, other;
+    struct family fam;
 
-    family_cols(r, family, &params, &other);
-    write_head(f, &params);
-    for (size_t i = 0; i < ARRAY_SIZE(fixed_cols); i++)
-        fprintf(f, ",%s", fixed_cols[i]);
-    for (size_t i = 0; i < other.n; i++) {
-        fputc(',', f);
-        hb_tidy_field(f, other.name[i]);
+    family_init(r, family, &fam);
+    write_header(f, row_columns, ARRAY_SIZE(row_columns), &fam);
+    for (size_t i = 0; i < r->nr; i++) {
+        if (strcmp(r->rows[i].n.family, family))
+            continue;
+        for (size_t c = 0; c < ARRAY_SIZE(row_columns); c++)
+            put_cell(f, row_columns, c, &fam, &r->rows[i], NULL, NULL, NULL);
+        fputc('\n', f);
     }
-    fputc('\n', f);
-    for (size_t i = 0; i < r->nr; i++)
-        if (!strcmp(r->rows[i].n.family, family))
-            write_row(f, &r->rows[i], &params, &other);
     return ferror(f) ? -EIO : 0;
 }
 
@@ -579,84 +788,38 @@ static bool seen_before(const struct hb_results *r, size_t i)
     return false;
 }
 
-/* One metric of one benchmark: the classic order statistics over every
- * repetition, and the process-level summary (bench/compare/hstats.h), whose
- * median of per-process medians is the _median column. */
-static void write_metric(FILE *f, const struct hb_results *r, const char *name, metric_fn m,
-                         double *v, long *proc)
+static int write_summary_row(FILE *f, const struct hb_results *r, const struct family *fam,
+                             const struct hb_row *row, double *v, long *proc)
 {
-    struct hb_stats s;
-    struct hb_hier h;
-    size_t n = 0;
+    struct bench_rows b;
 
-    for (size_t i = 0; i < r->nr; i++)
-        if (!strcmp(r->rows[i].name, name)) {
-            v[n] = m(&r->rows[i]);
-            proc[n++] = r->rows[i].process;
-        }
-    if (hb_hier_compute(v, proc, n, &h))
-        h = (struct hb_hier){ 0, 0, NAN, NAN, NAN, NAN, NAN, NAN };
-    hb_stats_compute(v, n, &s);
-    const double out[] = { h.median, s.min, s.max, s.q1, s.q3, h.ci_lo, h.ci_hi,
-                           h.cv_between, h.cv_within, h.mde_pct };
-    for (size_t k = 0; k < ARRAY_SIZE(out); k++) {
-        fputc(',', f);
-        hb_tidy_num(f, out[k]);
-    }
-}
-
-static size_t processes_of(const struct hb_results *r, const char *name)
-{
-    size_t n = 0;
-
-    for (size_t i = 0; i < r->nr; i++) {
-        const struct hb_row *row = &r->rows[i];
-        bool seen = false;
-        if (strcmp(row->name, name) || !isfinite(row->real_ns))
-            continue;
-        for (size_t j = 0; j < i && !seen; j++)
-            seen = r->rows[j].process == row->process && !strcmp(r->rows[j].name, name) &&
-                   isfinite(r->rows[j].real_ns);
-        n += !seen;
-    }
-    return n;
-}
-
-static void write_summary_row(FILE *f, const struct hb_results *r, const struct hb_row *row,
-                              const struct cols *params, double *v, long *proc)
-{
-    struct hb_stats s;
-
-    write_row_head(f, row, params);
-    stats_of(r, row->name, m_real_ns, &s);
-    fprintf(f, ",%zu,%zu", s.n, processes_of(r, row->name));
-    for (size_t m = 0; m < ARRAY_SIZE(summary_fns); m++)
-        write_metric(f, r, row->name, summary_fns[m], v, proc);
+    if (bench_rows_of(r, row->name, &b))
+        return -ENOMEM;
+    for (size_t c = 0; c < ARRAY_SIZE(summary_columns); c++)
+        put_cell(f, summary_columns, c, fam, row, &b, v, proc);
     fputc('\n', f);
+    free(b.row);
+    return 0;
 }
 
 int hb_results_write_summary(const struct hb_results *r, const char *family, FILE *f)
 {
-    struct cols params;
+    struct family fam;
     double *v = malloc((r->nr ? r->nr : 1) * sizeof *v);
     long *proc = malloc((r->nr ? r->nr : 1) * sizeof *proc);
+    int rc = 0;
 
     if (!v || !proc) {
         free(v), free(proc);
         return -ENOMEM;
     }
-    family_cols(r, family, &params, NULL);
-    write_head(f, &params);
-    fputs(",reps,processes", f);
-    for (size_t m = 0; m < ARRAY_SIZE(summary_metrics); m++)
-        for (size_t k = 0; k < ARRAY_SIZE(summary_stats); k++)
-            fprintf(f, ",%s_%s", summary_metrics[m], summary_stats[k]);
-    fputc('\n', f);
-    for (size_t i = 0; i < r->nr; i++)
+    family_init(r, family, &fam);
+    write_header(f, summary_columns, ARRAY_SIZE(summary_columns), &fam);
+    for (size_t i = 0; i < r->nr && !rc; i++)
         if (!strcmp(r->rows[i].n.family, family) && !seen_before(r, i))
-            write_summary_row(f, r, &r->rows[i], &params, v, proc);
+            rc = write_summary_row(f, r, &fam, &r->rows[i], v, proc);
     free(v), free(proc);
-    return ferror(f) ? -EIO : 0;
+    return rc ? rc : ferror(f) ? -EIO : 0;
 }
 
 int hb_results_write_skipped(const struct hb_results *r, FILE *f)

@@ -1,11 +1,16 @@
 /*
  * tidy.h - from Google Benchmark's runs to tidy CSV: one row per repetition
  * per benchmark, parameters as columns, derived per-page and bandwidth
- * figures, the ratio to the same run's baseline, and per-benchmark
- * summaries computed with GSL: quartiles over every repetition, and over
- * processes (bench/compare/hstats.h) the median of per-process medians, its
- * two-level bootstrap interval, the between- and within-process CVs and
- * the minimum detectable effect.
+ * figures, the ratio to the same run's baseline, and one summary row per
+ * benchmark with statistics of every numeric column: quartiles over every
+ * repetition, and over processes (bench/compare/hstats.h) the median of
+ * per-process medians, its two-level bootstrap interval, the between- and
+ * within-process CVs and the minimum detectable effect.
+ *
+ * Each CSV's columns come from one table (struct hb_column) that gives
+ * name, unit and how to compute the cell; header, rows and summary are
+ * written from it.  docs/results-format.md is the written contract, and a
+ * unit test checks that it lists every column of the tables.
  *
  * Names carry parameters (bench/families/harness.h): "family/what/key:value/...".
  * A segment without a colon is a bare argument ("arg0", "arg1", ...), except
@@ -29,6 +34,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "bench/compare/hstats.h"
 #include "bench/instrument/gbench.h"
 #include "bench/instrument/perfctr.h"
 
@@ -117,12 +123,44 @@ void hb_tidy_field(FILE *f, const char *s);
 /* A number without units; NAN and infinities are an empty field. */
 void hb_tidy_num(FILE *f, double v);
 
-struct hb_stats {
-    size_t n;                         /* finite values used */
-    double median, min, max, q1, q3;  /* NAN if n == 0 */
+/* ------------------------------------------------------------------------
+ * Column sets
+ * ------------------------------------------------------------------------ */
+
+enum hb_col_kind {
+    HB_COL_KEY,       /* text naming the benchmark: in both CSVs */
+    HB_COL_PARAMS,    /* stands for the family's parameter columns (text) */
+    HB_COL_INDEX,     /* a number naming the row (repetition, process) */
+    HB_COL_NUM,       /* a measured or derived number: summarised */
+    HB_COL_TEXT,      /* other text (the baseline's name) */
+    HB_COL_COUNTERS,  /* stands for the family's own counters: summarised */
+    HB_COL_COUNT,     /* summary: a count over the benchmark's rows */
+    HB_COL_STATS,     /* summary: stands for <column>_<stat> of every
+                         summarised column (see hb_tidy_summary_stats) */
 };
 
-/* Statistics of v[0..n) (sorted in place, NANs dropped), with GSL. */
-void hb_stats_compute(double *v, size_t n, struct hb_stats *s);
+struct hb_column {
+    const char *name;                   /* "" for the stand-ins */
+    const char *unit;
+    enum hb_col_kind kind;
+    int arg;                            /* handed to num (a perf counter) */
+    double (*num)(const struct hb_row *row, int arg);     /* INDEX, NUM */
+    const char *(*text)(const struct hb_row *row);        /* KEY, TEXT */
+    size_t (*count)(const struct hb_row *const *rows, size_t n);  /* COUNT */
+};
+
+/* The columns of <family>.csv and of <family>_summary.csv, in order;
+ * *n is set to how many. */
+const struct hb_column *hb_tidy_columns(size_t *n);
+const struct hb_column *hb_tidy_summary_columns(size_t *n);
+
+/* The statistics of a summarised column: <column>_<suffix>, in order.
+ * unit NULL: the column's own unit. */
+struct hb_stat_column {
+    const char *suffix;
+    const char *unit;
+    double (*get)(const struct hb_stats *s, const struct hb_hier *h);
+};
+const struct hb_stat_column *hb_tidy_summary_stats(size_t *n);
 
 #endif

@@ -10,6 +10,7 @@
 #include "tests/unit/check.h"
 
 #include "bench/instrument/perfctr.h"
+#include "bench/compare/hstats.h"
 #include "bench/instrument/tidy.h"
 
 #include <errno.h>
@@ -63,7 +64,7 @@ static void add_run(struct hb_results *r, const char *name, long rep, double rea
 /* Line number `n` (0-based) of text, in a static buffer. */
 static const char *line_of(const char *text, int n)
 {
-    static char line[1024];
+    static char line[8192];
     const char *p = text;
 
     for (int i = 0; i < n && p; i++) {
@@ -268,31 +269,82 @@ TEST(results_family_csv_check)
     hb_results_free(&r);
 }
 
+/*
+ * Summary of shim/c_batch: 3 repetitions in one process, real_ns 0.3, 0.4,
+ * 0.5, 10 iterations each, no pages, bytes or counters.
+ * Expect: the four first metrics in their first order (real_ns,
+ * ns_per_page, ratio, gbps), then every other numeric column in the
+ * family CSV's order, then the family's counters; each with the same ten
+ * statistics.
+ */
 TEST(results_summary_csv_check)
 {
+    static const char first[] =
+        "benchmark,what,reps,processes,real_ns_median,real_ns_min,real_ns_max,"
+        "real_ns_q1,real_ns_q3,real_ns_ci_lo,real_ns_ci_hi,real_ns_cv_between,"
+        "real_ns_cv_within,real_ns_mde_pct,ns_per_page_median,ns_per_page_min,"
+        "ns_per_page_max,ns_per_page_q1,ns_per_page_q3,ns_per_page_ci_lo,"
+        "ns_per_page_ci_hi,ns_per_page_cv_between,ns_per_page_cv_within,"
+        "ns_per_page_mde_pct,ratio_median,ratio_min,ratio_max,ratio_q1,ratio_q3,"
+        "ratio_ci_lo,ratio_ci_hi,ratio_cv_between,ratio_cv_within,ratio_mde_pct,"
+        "gbps_median,gbps_min,gbps_max,gbps_q1,gbps_q3,gbps_ci_lo,gbps_ci_hi,"
+        "gbps_cv_between,gbps_cv_within,gbps_mde_pct,";
+    static const char iters[] =
+        "iterations_median,iterations_min,iterations_max,iterations_q1,iterations_q3,"
+        "iterations_ci_lo,iterations_ci_hi,iterations_cv_between,iterations_cv_within,"
+        "iterations_mde_pct,cpu_ns_median,";
+    /* One process of 0.3, 0.4, 0.5: no between-process spread to measure
+     * (cv_between, mde_pct empty); within: SD 0.1 over mean 0.4.  Then
+     * iterations, 10 each: no spread; then cpu_ns as real_ns. */
+    static const char row1[] =
+        "shim/c_batch,c_batch,3,1,0.4,0.3,0.5,0.35,0.45,0.3,0.5,,0.25,"
+        ",,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,"
+        "10,10,10,10,10,10,10,,0,,0.4,0.3,0.5,0.35,0.45,0.3,0.5,,0.25,,";
     struct hb_results r = { 0 };
+    const char *h;
     char *csv;
 
     fill(&r);
     CAPTURE(csv, hb_results_write_summary(&r, "shim", f));
-    CHECK_STR(line_of(csv, 0),
-              "benchmark,what,reps,processes,real_ns_median,real_ns_min,real_ns_max,"
-              "real_ns_q1,real_ns_q3,real_ns_ci_lo,real_ns_ci_hi,real_ns_cv_between,"
-              "real_ns_cv_within,real_ns_mde_pct,ns_per_page_median,ns_per_page_min,"
-              "ns_per_page_max,ns_per_page_q1,ns_per_page_q3,ns_per_page_ci_lo,"
-              "ns_per_page_ci_hi,ns_per_page_cv_between,ns_per_page_cv_within,"
-              "ns_per_page_mde_pct,ratio_median,ratio_min,ratio_max,ratio_q1,ratio_q3,"
-              "ratio_ci_lo,ratio_ci_hi,ratio_cv_between,ratio_cv_within,ratio_mde_pct,"
-              "gbps_median,gbps_min,gbps_max,gbps_q1,gbps_q3,gbps_ci_lo,gbps_ci_hi,"
-              "gbps_cv_between,gbps_cv_within,gbps_mde_pct");
-    /* One process of 0.3, 0.4, 0.5: no between-process spread to measure
-     * (cv_between, mde_pct empty); within: SD 0.1 over mean 0.4. */
-    CHECK_STR(line_of(csv, 1), "shim/c_batch,c_batch,3,1,0.4,0.3,0.5,0.35,0.45,0.3,0.5,,0.25,"
-                               ",,,,,,,,,,,,,,,,,,,,,,,,,,,,,,");
+    h = line_of(csv, 0);
+    CHECK(!strncmp(h, first, strlen(first)));
+    CHECK(!strncmp(h + strlen(first), iters, strlen(iters)));
+    CHECK(strstr(h, ",dtlb_misses_per_page_median,") != NULL);
+    CHECK(strstr(h, ",baseline_median") == NULL);          /* text: no statistics */
+    CHECK(strstr(h, ",repetition_median") == NULL);        /* index: none */
+    CHECK(strstr(h, ",process_median") == NULL);
+    CHECK(!strncmp(line_of(csv, 1), row1, strlen(row1)));
     CHECK_STR(line_of(csv, 2), "");
     free(csv);
     CHECK(fabs(hb_results_median_real_ns(&r, "shim/c_batch") - 0.4) < 1e-12);
     CHECK(isnan(hb_results_median_real_ns(&r, "shim/none")));
+    hb_results_free(&r);
+}
+
+/*
+ * The family "init" has a counter of its own (merges = 7 in every row).
+ * Expect: merges_median ... merges_mde_pct close the summary header, and
+ * every header has as many fields as each row.
+ */
+TEST(results_summary_counters_check)
+{
+    struct hb_results r = { 0 };
+    char *csv, *h;
+    size_t commas_h = 0, commas_1 = 0;
+
+    fill(&r);
+    CAPTURE(csv, hb_results_write_summary(&r, "init", f));
+    h = strdup(line_of(csv, 0));
+    CHECK(strstr(h, ",merges_median,merges_min,merges_max,merges_q1,merges_q3,merges_ci_lo,"
+                    "merges_ci_hi,merges_cv_between,merges_cv_within,merges_mde_pct") != NULL);
+    for (const char *p = h; *p; p++)
+        commas_h += *p == ',';
+    for (const char *p = line_of(csv, 1); *p; p++)
+        commas_1 += *p == ',';
+    CHECK_EQ(commas_h, commas_1);
+    CHECK(strstr(line_of(csv, 1), ",7,7,7,7,7,7,7,,0,") != NULL);
+    free(h);
+    free(csv);
     hb_results_free(&r);
 }
 
