@@ -1,0 +1,67 @@
+/*
+ * envrecord.h - the environment record of a run: environment.csv, a
+ * key,value table of the machine, the build and the run, so that a result
+ * can be read (and two runs compared) knowing where it came from.
+ *
+ * Keys, in the order written:
+ *   machine  host, cpu_model, the topology's keys (topo.h), kernel,
+ *            thp_setting, thp_used, cpu_governor, mem_available_bytes,
+ *            max_table_bytes, mem_budget_bytes and mem_budget (if a budget)
+ *   build    heapbench_dirty, heapbench_commit, compiler, cflags,
+ *            cxx_compiler, libbenchmark_version, libbenchmark_build_type,
+ *            libbenchmark_build_note
+ *   perf     perf_<counter> for every counter of perfctr.h,
+ *            page_faults_policy
+ *   run      date_utc, command_line, profile, processes, repetitions,
+ *            filter, layout, pinning, timing, shim_overhead_c_batch_ns,
+ *            shim_overhead_c_single_ns
+ *
+ * This module reads what the machine says about itself (/proc, /sys,
+ * uname, git); what only the command knows comes in struct hb_env.
+ * Fields are written with tidy.h's CSV writers.  Nothing here prints.
+ */
+#ifndef HB_ENVRECORD_H
+#define HB_ENVRECORD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct hb_topo;                       /* bench/instrument/topo.h */
+struct hb_membudget;                  /* bench/instrument/membudget.h */
+struct hb_perfctr;                    /* bench/instrument/perfctr.h */
+
+struct hb_env {
+    /* The machine as the run set it up */
+    const char *thp_setting;          /* hb_env_thp() */
+    bool hugepages;                   /* fixtures asked for huge pages */
+    const struct hb_topo *topo;       /* NULL: hwloc could not load it */
+    uint64_t mem_available;           /* MemAvailable when the run began */
+    uint64_t max_table_bytes;         /* largest frame table allowed */
+    const struct hb_membudget *mem;   /* NULL: no budget */
+    const struct hb_perfctr *probe;   /* the counters this machine has */
+    /* The build */
+    const char *gbench_json;          /* its context: the library's build type */
+    const char *cxx_compiler;         /* hb_gb_cxx_compiler() */
+    const char *libbenchmark_version; /* hb_gb_library_version() */
+    /* The run */
+    const char *date_utc;             /* 2026-12-02T01:02:03Z */
+    int argc;                         /* the command line after "heapbench" */
+    char **argv;
+    const char *profile, *filter, *layout, *pinning;
+    int processes, repetitions;
+    /* Median real_ns of shim/direct_cxx, shim/c_batch, shim/c_single
+     * (NAN if not run): what calling through the C shim adds */
+    double shim_direct_ns, shim_c_batch_ns, shim_c_single_ns;
+};
+
+/* Write environment.csv at path.  0 or -errno. */
+int hb_env_write(const struct hb_env *e, const char *path);
+
+/* The host name, with what a shell would need to quote replaced by '_'
+ * ("unknown" if there is none): safe in a file name. */
+void hb_env_host(char *buf, size_t len);
+/* The transparent huge page setting ("madvise"), or "unavailable". */
+void hb_env_thp(char *buf, size_t len);
+
+#endif

@@ -1,0 +1,140 @@
+/*
+ * test_envrecord.c - environment.csv (bench/instrument/envrecord.h): the
+ * keys readers look up, in their documented order, and the values the run
+ * hands in written as given.
+ */
+#include "tests/unit/check.h"
+
+#include "bench/instrument/envrecord.h"
+#include "bench/instrument/perfctr.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* The keys of a record without a topology or a memory budget. */
+static const char *const keys[] = {
+    "key", "host", "cpu_model", "topology", "kernel", "thp_setting", "thp_used",
+    "cpu_governor", "mem_available_bytes", "max_table_bytes", "heapbench_dirty",
+    "heapbench_commit", "compiler", "cflags", "cxx_compiler", "libbenchmark_version",
+    "libbenchmark_build_type", "libbenchmark_build_note", "perf_cycles",
+    "perf_instructions", "perf_cache_misses", "perf_dtlb_misses", "perf_faults",
+    "page_faults_policy", "date_utc", "command_line", "profile", "processes",
+    "repetitions", "filter", "layout", "pinning", "timing", "shim_overhead_c_batch_ns",
+    "shim_overhead_c_single_ns",
+};
+
+/* The value of key in the record at path ("" if absent; the first comma
+ * ends the key: none of the keys holds one). */
+static void value_of(const char *path, const char *key, char *buf, size_t len)
+{
+    FILE *f = fopen(path, "r");
+    char line[1024];
+    size_t n = strlen(key);
+
+    buf[0] = '\0';
+    while (f && fgets(line, sizeof line, f))
+        if (!strncmp(line, key, n) && line[n] == ',') {
+            line[strcspn(line, "\n")] = '\0';
+            snprintf(buf, len, "%s", line + n + 1);
+            break;
+        }
+    if (f)
+        fclose(f);
+}
+
+static void write_record(char *path, size_t len, const struct hb_perfctr *probe)
+{
+    static char *argv[] = { "bench", "--profile", "quick" };
+    struct hb_env e = {
+        .thp_setting = "madvise", .hugepages = true, .mem_available = 1 << 20,
+        .max_table_bytes = 3 << 18, .probe = probe, .gbench_json = "/nonexistent",
+        .cxx_compiler = "c++ 1", .libbenchmark_version = "1.7.1",
+        .date_utc = "2026-12-02T01:02:03Z", .argc = 3, .argv = argv,
+        .profile = "quick", .filter = NULL, .layout = "host", .pinning = "pinned, to 0",
+        .processes = 3, .repetitions = 2,
+        .shim_direct_ns = 2.0, .shim_c_batch_ns = 2.5, .shim_c_single_ns = NAN,
+    };
+    int fd;
+
+    snprintf(path, len, "/tmp/hb-envrecord-XXXXXX");
+    fd = mkstemp(path);
+    if (fd < 0)
+        hb_check_fail(__FILE__, __LINE__, "mkstemp failed");
+    else
+        close(fd);
+    CHECK_EQ(hb_env_write(&e, path), 0);
+}
+
+/* Expect: every key once, in the order of keys[]. */
+TEST(envrecord_keys_check)
+{
+    char path[64], line[1024];
+    struct hb_perfctr probe = { .fd = { -1, -1, -1, -1, -1 },
+                                .err = { ENOENT, ENOENT, ENOENT, ENOENT, ENOENT } };
+    size_t i = 0;
+    FILE *f;
+
+    write_record(path, sizeof path, &probe);
+    f = fopen(path, "r");
+    CHECK(f != NULL);
+    while (f && fgets(line, sizeof line, f)) {
+        line[strcspn(line, ",")] = '\0';
+        if (i < sizeof keys / sizeof keys[0])
+            CHECK_STR(line, keys[i]);
+        i++;
+    }
+    CHECK_EQ(i, sizeof keys / sizeof keys[0]);
+    if (f)
+        fclose(f);
+    unlink(path);
+}
+
+/* Expect: the run's values as given: the command line joined after
+ * "heapbench", a value with a comma quoted, an empty filter empty, the
+ * shim overhead the difference of medians (empty when one is missing), a
+ * JSON that cannot be read an "unknown" build type. */
+TEST(envrecord_values_check)
+{
+    char path[64], v[512];
+    struct hb_perfctr probe = { .fd = { -1, -1, -1, -1, -1 },
+                                .err = { ENOENT, ENOENT, ENOENT, ENOENT, ENOENT } };
+
+    write_record(path, sizeof path, &probe);
+    value_of(path, "command_line", v, sizeof v);
+    CHECK_STR(v, "heapbench bench --profile quick");
+    value_of(path, "pinning", v, sizeof v);
+    CHECK_STR(v, "\"pinned, to 0\"");
+    value_of(path, "filter", v, sizeof v);
+    CHECK_STR(v, "");
+    value_of(path, "thp_used", v, sizeof v);
+    CHECK(!strncmp(v, "yes", 3));
+    value_of(path, "mem_available_bytes", v, sizeof v);
+    CHECK_STR(v, "1048576");
+    value_of(path, "shim_overhead_c_batch_ns", v, sizeof v);
+    CHECK_STR(v, "0.5");
+    value_of(path, "shim_overhead_c_single_ns", v, sizeof v);
+    CHECK_STR(v, "");
+    value_of(path, "libbenchmark_build_type", v, sizeof v);
+    CHECK_STR(v, "unknown");
+    value_of(path, "perf_cycles", v, sizeof v);
+    CHECK(!strncmp(v, "unavailable: ", 13));
+    unlink(path);
+}
+
+/* Expect: a host name safe in a file name; a record that cannot be
+ * created is an errno, not a message. */
+TEST(envrecord_host_and_errors_check)
+{
+    char host[64];
+    struct hb_env e = { 0 };
+
+    hb_env_host(host, sizeof host);
+    CHECK(host[0] != '\0');
+    CHECK_EQ(strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                          "0123456789._-"), strlen(host));
+    CHECK_EQ(hb_env_write(&e, "/nonexistent/dir/environment.csv"), -ENOENT);
+}
