@@ -276,3 +276,5 @@ void hb_family_baseline_register(const struct hb_bench_ctx *ctx)
             add_case(b, (enum baseline_kind)k, sz[i], cores);
     }
 }
+
+HB_FAMILY(baseline, 0, hb_family_baseline_register, 0.031, 0.075, 0.23);

@@ -410,3 +410,5 @@ void hb_family_free_register(const struct hb_bench_ctx *ctx)
         add(fx, FREE_BLOCK, 0, o, false, false, false, true);
     }
 }
+
+HB_FAMILY(free, 30, hb_family_free_register, 0.013, 0.0073, 0.024);

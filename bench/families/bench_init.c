@@ -290,3 +290,5 @@ void hb_family_init_register(const struct hb_bench_ctx *ctx)
         for (int s = 0; s < PA_NR_STRATEGIES; s++)
             add_given(fam, (enum pa_strategy)s);
 }
+
+HB_FAMILY(init, 20, hb_family_init_register, 0.027, 0.118, 0.36);

@@ -51,3 +51,5 @@ void hb_family_shim_register(const struct hb_bench_ctx *ctx)
     hb_gb_register("shim/c_batch", shim_c_batch, NULL);
     hb_gb_register("shim/c_single", shim_c_single, NULL);
 }
+
+HB_FAMILY(shim, 10, hb_family_shim_register, 0.02, 0.083, 0.26);

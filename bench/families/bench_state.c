@@ -268,3 +268,5 @@ void hb_family_state_register(const struct hb_bench_ctx *ctx)
         add_size(t, max);
     }
 }
+
+HB_FAMILY(state, 40, hb_family_state_register, 0.037, 0.094, 0.27);

@@ -1,8 +1,9 @@
 /*
  * harness.h - what a benchmark family gets from `heapbench bench`.
  *
- * Families live in bench/bench_<family>.c and register their benchmarks
- * through the C shim (bench/instrument/gbench.h).  Benchmark names carry their
+ * Families live in bench/families/bench_<family>.c, each announced by one
+ * HB_FAMILY line (family.h), and register their benchmarks through the C
+ * shim (bench/instrument/gbench.h).  Benchmark names carry their
  * parameters as path segments: "family/what/key:value/key:value", e.g.
  * "init/boot/strategy:chunked/ram_gib:16/nodes:1".  The tidy CSV writer
  * turns every key into a column of <family>.csv.
@@ -35,7 +36,11 @@ struct hb_bench_ctx {
     struct hb_membudget *mem;         /* what may be live at once (or NULL) */
 };
 
-/* Each family's registration, called by `heapbench bench` in this order. */
+/* Each family registers itself with one HB_FAMILY line (its run order
+ * and ETA priors): family.h. */
+#include "bench/families/family.h"
+
+/* Until cmd_bench.c iterates the registry. */
 void hb_family_baseline_register(const struct hb_bench_ctx *ctx); /* harness */
 void hb_family_shim_register(const struct hb_bench_ctx *ctx);     /* harness */
 void hb_family_init_register(const struct hb_bench_ctx *ctx);     /* bench_init.c */

@@ -1,0 +1,63 @@
+/*
+ * family.h - the benchmark families `heapbench bench` runs, registered by
+ * the families themselves: adding a family is one file,
+ * bench/families/bench_<name>.c, with one HB_FAMILY line in it.
+ *
+ *   void hb_family_free_register(const struct hb_bench_ctx *ctx) { ... }
+ *   HB_FAMILY(free, 30, hb_family_free_register, 0.013, 0.0073, 0.024);
+ *
+ * The line builds the family's entry and adds it to the registry from a
+ * constructor, before main (as tests/unit/check.h's TEST does), so no list
+ * elsewhere names the families.
+ *
+ * Order: families run in increasing `order`, never in link order.  The
+ * baseline goes first (order 0): every other family's ratio column compares
+ * with the same run's baseline bandwidth (tidy.h).  Equal orders run by name.
+ *
+ * Priors: what one repetition of one of the family's benchmarks takes,
+ * set-up included, in seconds, per profile (quick, default, full), on a
+ * quiet 2-core VM.  They are the ETA's first guess until the run has
+ * measured better.  Quick and default were measured on 2026-12-02 (commit
+ * 68ea5ba: 38 s and 6 min 33 s); full is scaled from the default.  A busy
+ * machine runs 3-5x slower: the first guess is then low, and the
+ * re-estimate catches up within the first tenth of the run.
+ */
+#ifndef HB_FAMILY_H
+#define HB_FAMILY_H
+
+#include <stddef.h>
+
+struct hb_bench_ctx;                  /* bench/families/harness.h */
+
+struct hb_family {
+    const char *name;                 /* the first segment of its names */
+    int order;                        /* run order: lower first */
+    void (*reg)(const struct hb_bench_ctx *ctx);  /* registers its benchmarks */
+    double prior_s[3];                /* by enum hb_profile */
+    struct hb_family *next;           /* the registry's, in run order */
+};
+
+/* Add a family (from its constructor); keeps the registry in run order. */
+void hb_family_add(struct hb_family *f);
+
+/* The families, in run order: how many, the i-th (NULL past the end). */
+size_t hb_family_count(void);
+const struct hb_family *hb_family_get(size_t i);
+/* The index of the family a benchmark name belongs to ("init/boot/..." ->
+ * init's), -1 if none. */
+int hb_family_of(const char *bench_name);
+
+/* The entry is declared first so that the constructor can name it, and
+ * defined last so that the line ends with the caller's semicolon. */
+#define HB_FAMILY(name_, order_, reg_, quick_s, default_s, full_s)          \
+    static struct hb_family hb_family_##name_##_entry;                      \
+    __attribute__((constructor)) static void hb_family_##name_##_add(void)  \
+    {                                                                       \
+        hb_family_add(&hb_family_##name_##_entry);                          \
+    }                                                                       \
+    static struct hb_family hb_family_##name_##_entry = {                   \
+        .name = #name_, .order = (order_), .reg = (reg_),                   \
+        .prior_s = { (quick_s), (default_s), (full_s) },                    \
+    }
+
+#endif
