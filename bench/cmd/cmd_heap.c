@@ -214,29 +214,6 @@ static double ms_since(uint64_t t0)
  * Building the heap
  * ------------------------------------------------------------------------ */
 
-struct bind_ctx {
-    struct hb_topo *topo;
-    const struct hb_layout *layout;
-};
-
-static int bind_area(void *addr, size_t len, unsigned node, void *arg)
-{
-    struct bind_ctx *b = arg;
-
-    if (!b->topo || !b->layout->host_node[node])
-        return -ENODEV;
-    return hb_topo_bind_area(addr, len, node, b->topo);
-}
-
-static int bind_thread(unsigned node, void *arg)
-{
-    struct bind_ctx *b = arg;
-
-    if (!b->topo || !b->layout->host_node[node])
-        return -ENODEV;
-    return hb_topo_bind_thread(node, b->topo);
-}
-
 static int boot_allocs(struct heap_opts *o, struct pa_boot *b)
 {
     for (unsigned i = 0; i < o->nr_boot; i++) {
@@ -272,7 +249,7 @@ static int free_boot(struct heap_opts *o, struct pa_heap *h)
     return 0;
 }
 
-static int boot_heap(struct heap_opts *o, struct pa_heap *h, struct bind_ctx *bc)
+static int boot_heap(struct heap_opts *o, struct pa_heap *h, struct hb_bind *bc)
 {
     struct pa_boot *b = pa_boot_create(h);
     uint64_t t0;
@@ -301,7 +278,7 @@ static int boot_heap(struct heap_opts *o, struct pa_heap *h, struct bind_ctx *bc
                 pa_strategy_name((enum pa_strategy)o->strategy));
     pa_boot_destroy(b);
     if (!rc && o->strategy == PA_STRAT_DEFERRED)
-        rc = pa_deferred_start(h, bind_thread, bc);
+        rc = pa_deferred_start(h, hb_bind_thread, bc);
     if (rc)
         return hb_err("heap initialisation failed: %s", strerror(-rc)), -1;
     return 0;
@@ -327,11 +304,11 @@ static int finish_heap(struct heap_opts *o, struct pa_heap *h)
 
 static int run(struct heap_opts *o, const struct hb_layout *l, struct hb_topo *topo)
 {
-    struct bind_ctx bc = { topo, l };
+    struct hb_bind bc = { topo, l };
     struct pa_heap_config cfg = {
         .ranges = l->ranges, .nr_ranges = l->nr,
         .encoding = (enum pa_encoding)o->encoding, .max_order = o->max_order,
-        .hugepages = true, .bind = bind_area, .bind_arg = &bc,
+        .hugepages = true, .bind = hb_bind_area, .bind_arg = &bc,
         .no_branch_harden = o->no_branch_harden,
     };
     struct pa_heap *h;

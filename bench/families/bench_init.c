@@ -67,15 +67,6 @@ static uint64_t process_faults(void)
     return (uint64_t)ru.ru_minflt + (uint64_t)ru.ru_majflt;
 }
 
-static int bind_thread(unsigned node, void *arg)
-{
-    const struct hb_bench_ctx *ctx = arg;
-
-    if (!ctx->topo || !ctx->layout || !ctx->layout->host_node[node])
-        return -1;
-    return hb_topo_bind_thread(node, ctx->topo);
-}
-
 static void take_boot(const struct init_case *c, struct pa_boot *b, unsigned nodes,
                       uint64_t *mfn)
 {
@@ -129,7 +120,7 @@ static void one_boot(const struct init_case *c, struct pa_heap *h, struct init_t
     t0 = hb_now_ns();
     pa_end_boot_allocator(b, 0);
     if (c->strategy == PA_STRAT_DEFERRED)
-        pa_deferred_start(h, bind_thread, (void *)c->ctx);
+        pa_deferred_start(h, hb_bind_thread, &c->fx->bind);
     t1 = hb_now_ns();
     after_boot(c, h, nodes, mfn, t);
     t->boot = t1 - t0;

@@ -47,6 +47,7 @@ void hb_fix_init(struct hb_fixtures *f, const struct hb_bench_ctx *ctx)
 {
     memset(f, 0, sizeof *f);
     f->ctx = ctx;
+    f->bind = (struct hb_bind){ ctx->topo, ctx->layout };
 }
 
 void hb_fix_release(struct hb_fixtures *f)
@@ -56,15 +57,6 @@ void hb_fix_release(struct hb_fixtures *f)
         pa_heap_destroy(f->slot[i].heap);
         f->slot[i].heap = NULL;
     }
-}
-
-static int bind_area(void *addr, size_t len, unsigned node, void *arg)
-{
-    const struct hb_bench_ctx *ctx = arg;
-
-    if (!ctx->topo || !ctx->layout || node >= PA_MAX_NODES || !ctx->layout->host_node[node])
-        return -ENODEV;
-    return hb_topo_bind_area(addr, len, node, ctx->topo);
 }
 
 /* The memory budget counts the tables still cached; if the new one does
@@ -101,7 +93,7 @@ static struct pa_heap *build(struct hb_fixtures *f, const struct hb_fix_key *k,
         struct pa_heap_config cfg = {
             .ranges = r, .nr_ranges = nr, .encoding = k->enc, .max_order = k->max_order,
             .hugepages = f->ctx->hugepages, .reserve_boundary = k->reserve_boundary,
-            .bind = bind_area, .bind_arg = (void *)f->ctx,
+            .bind = hb_bind_area, .bind_arg = &f->bind,
         };
         int rc = pa_heap_create(&cfg, &h);
         if (rc)

@@ -32,6 +32,7 @@ struct hb_fix_key {
 
 struct hb_fixtures {
     const struct hb_bench_ctx *ctx;
+    struct hb_bind bind;       /* ctx's topology and layout, for binding */
     struct {
         struct hb_fix_key key;
         struct pa_heap *heap;

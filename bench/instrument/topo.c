@@ -29,6 +29,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bench/source/layout.h"
+
 #define TOPO_NODES 64           /* as PA_MAX_NODES: nodes a layout can name */
 
 struct hb_topo {
@@ -222,6 +224,31 @@ int hb_topo_bind_thread(unsigned node, void *arg)
     if (hwloc_set_cpubind(t->topo, t->cpus[on], HWLOC_CPUBIND_THREAD))
         return errno ? -errno : -EIO;
     return 0;
+}
+
+/* Whether model node `node` of b's layout stands for the host's node. */
+static bool bind_is_real(const struct hb_bind *b, unsigned node)
+{
+    return b && b->topo && b->layout && node < PA_MAX_NODES &&
+           b->layout->host_node[node];
+}
+
+int hb_bind_area(void *addr, size_t len, unsigned node, void *arg)
+{
+    const struct hb_bind *b = arg;
+
+    if (!bind_is_real(b, node))
+        return -ENODEV;
+    return hb_topo_bind_area(addr, len, node, b->topo);
+}
+
+int hb_bind_thread(unsigned node, void *arg)
+{
+    const struct hb_bind *b = arg;
+
+    if (!bind_is_real(b, node))
+        return -ENODEV;
+    return hb_topo_bind_thread(node, b->topo);
 }
 
 int hb_topo_pin_pu(struct hb_topo *t, unsigned pu)

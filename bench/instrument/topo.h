@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 struct hb_topo;
+struct hb_layout;                   /* bench/source/layout.h */
 
 /* Load the host topology (hwloc).  NULL on failure. */
 struct hb_topo *hb_topo_open(void);
@@ -38,6 +39,24 @@ int hb_topo_bind_area(void *addr, size_t len, unsigned node, void *arg);
 /* pa_thread_bind_fn: bind the calling thread to the CPUs Linux lists for
  * hb_topo_thread_node(node) (a memory-only node's: the nearest node's). */
 int hb_topo_bind_thread(unsigned node, void *arg);
+
+/*
+ * Binding a model heap built from a layout: the one pair of callbacks that
+ * pa_heap_create (.bind) and pa_deferred_start take, for every caller.
+ * Model node n binds to host node n only when the layout says that node is
+ * the host's (layout->host_node[n]): node 1 of a synthetic or memory-map
+ * layout has nothing to do with the host's node 1.  Otherwise, and with no
+ * topology or no layout, -ENODEV and nothing done.  arg is a struct
+ * hb_bind, which must outlive the heap's binding calls (the deferred
+ * threads call it when they start).
+ */
+struct hb_bind {
+    struct hb_topo *topo;           /* NULL: bind nothing */
+    const struct hb_layout *layout; /* NULL: bind nothing */
+};
+int hb_bind_area(void *addr, size_t len, unsigned node, void *arg);
+int hb_bind_thread(unsigned node, void *arg);
+
 /* Pin the calling thread to one PU (logical index); 0 or negative errno. */
 int hb_topo_pin_pu(struct hb_topo *t, unsigned pu);
 

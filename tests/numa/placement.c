@@ -3,13 +3,13 @@
  * heapbench put things where it says it does?
  *
  *   frame table   a heap on the host layout, built as the benchmarks build
- *                 it (each node's span bound with hb_topo_bind_area before
+ *                 it (each node's span bound with hb_bind_area before
  *                 first touch, transparent huge pages allowed); then, for
  *                 every node, a sample of the table's 4 KiB pages holding
  *                 that node's entries is asked where it lives
  *                 (move_pages(2) with no target nodes: a query);
  *   threads       the same heap booted with the deferred strategy, threads
- *                 bound with hb_topo_bind_thread; each records sched_getcpu
+ *                 bound with hb_bind_thread; each records sched_getcpu
  *                 and its affinity, compared with the CPUs Linux lists for
  *                 the node (nodeN/cpulist) or, for a memory-only node, for
  *                 the nearest node with CPUs by nodeN/distance.
@@ -75,29 +75,19 @@ static void cpus_str(const cpu_set_t *s, char *buf, size_t len)
  * ------------------------------------------------------------------------ */
 
 struct ctx {
-    struct hb_topo *topo;
-    const struct hb_layout *layout;
+    struct hb_bind bind;            /* the benchmarks' binding */
     int bind_rc[PA_MAX_NODES];
     bool ran[PA_MAX_NODES];
     int cpu[PA_MAX_NODES];
     cpu_set_t affinity[PA_MAX_NODES];
 };
 
-static int bind_area(void *addr, size_t len, unsigned node, void *arg)
-{
-    struct ctx *c = arg;
-
-    if (node >= PA_MAX_NODES || !c->layout->host_node[node])
-        return -ENODEV;
-    return hb_topo_bind_area(addr, len, node, c->topo);
-}
-
 /* Each deferred thread calls this first; it binds as bench_init.c does and
  * then records where it landed (sched_setaffinity moves the caller). */
 static int bind_thread(unsigned node, void *arg)
 {
     struct ctx *c = arg;
-    int rc = hb_topo_bind_thread(node, c->topo);
+    int rc = hb_bind_thread(node, &c->bind);
 
     c->bind_rc[node] = rc;
     c->cpu[node] = sched_getcpu();
@@ -109,9 +99,9 @@ static int bind_thread(unsigned node, void *arg)
 static struct pa_heap *build(struct ctx *c)
 {
     struct pa_heap_config cfg = {
-        .ranges = c->layout->ranges, .nr_ranges = c->layout->nr,
+        .ranges = c->bind.layout->ranges, .nr_ranges = c->bind.layout->nr,
         .encoding = PA_ENC_UNINIT, .hugepages = true,
-        .bind = bind_area, .bind_arg = c,
+        .bind = hb_bind_area, .bind_arg = &c->bind,
     };
     struct pa_heap *h = NULL;
     int rc = pa_heap_create(&cfg, &h);
@@ -200,7 +190,7 @@ static void check_table(struct pa_heap *h, const struct hb_layout *l)
 
 static void check_threads(struct pa_heap *h, struct ctx *c)
 {
-    const struct hb_layout *l = c->layout;
+    const struct hb_layout *l = c->bind.layout;
     struct pa_boot *b;
     char name[64], want_s[256], aff_s[256];
     int rc;
@@ -220,7 +210,7 @@ static void check_threads(struct pa_heap *h, struct ctx *c)
         rc = pa_deferred_join(h, NULL);
     result(rc == 0, "deferred_boot", "boot failed: %s", strerror(-rc));
 
-    printf("deferred threads (sched_getcpu after hb_topo_bind_thread)\n");
+    printf("deferred threads (sched_getcpu after hb_bind_thread)\n");
     printf("%-6s %-12s %-12s %-10s %s\n", "node", "node_cpus", "runs_on", "cpu", "affinity");
     for (unsigned n = 0; n < l->nr_nodes; n++) {
         int want = sys_thread_node(n);
@@ -241,10 +231,10 @@ static void check_threads(struct pa_heap *h, struct ctx *c)
         else
             result(want >= 0 && c->bind_rc[n] == 0 && CPU_ISSET(c->cpu[n], &wanted) &&
                    CPU_EQUAL(&c->affinity[n], &wanted) &&
-                   hb_topo_thread_node(c->topo, n) == want, name,
+                   hb_topo_thread_node(c->bind.topo, n) == want, name,
                    "bind %d, ran on CPU %d with affinity {%s}; node %d's CPUs "
                    "expected (hb_topo_thread_node says %d)", c->bind_rc[n], c->cpu[n],
-                   aff_s, want, hb_topo_thread_node(c->topo, n));
+                   aff_s, want, hb_topo_thread_node(c->bind.topo, n));
     }
 }
 
@@ -261,16 +251,16 @@ int main(void)
         result(false, "host_layout", "%s", err);
         return 1;
     }
-    c.topo = hb_topo_open();
-    c.layout = &l;
-    if (!c.topo || !(h = build(&c))) {
+    c.bind.topo = hb_topo_open();
+    c.bind.layout = &l;
+    if (!c.bind.topo || !(h = build(&c))) {
         result(false, "placement_heap", "no topology or no heap");
         return 1;
     }
     check_table(h, &l);
     check_threads(h, &c);
     pa_heap_destroy(h);
-    hb_topo_close(c.topo);
+    hb_topo_close(c.bind.topo);
     hb_layout_free(&l);
     return failures ? 1 : 0;
 }

@@ -860,3 +860,42 @@ TEST(hb_topo_bind_thread_check)
     sched_setaffinity(0, sizeof saved, &saved);
     hb_topo_close(t);
 }
+
+/*
+ * The benchmarks' binding (struct hb_bind) of model node n, the host's
+ * first node:
+ *   host layout       host_node[n] set      -> bound
+ *   synthetic layout  no host_node set      -> not bound
+ *   no topology, no layout, node PA_MAX_NODES -> not bound
+ * Expect: 0 for the host layout, area and thread alike; -ENODEV (nothing
+ * done) for every other case.
+ */
+TEST(hb_bind_check)
+{
+    struct hb_topo *t = hb_topo_open();
+    struct hb_layout host = { 0 }, synth = { 0 };
+    struct hb_bind b[] = { { t, &host }, { t, &synth }, { NULL, &host }, { t, NULL } };
+    size_t len = 4 * MiB;
+    cpu_set_t saved;
+    unsigned n = 0;
+    void *p;
+
+    if (!CHECK(t != NULL))
+        return;
+    while (n < PA_MAX_NODES && !hb_topo_has_node(t, n))
+        n++;
+    host.host_node[n] = true;
+    p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    CHECK_EQ(sched_getaffinity(0, sizeof saved, &saved), 0);
+    if (CHECK(p != MAP_FAILED)) {
+        for (unsigned i = 0; i < sizeof b / sizeof b[0]; i++) {
+            CHECK_EQ(hb_bind_area(p, len, n, &b[i]), i == 0 ? 0 : -ENODEV);
+            CHECK_EQ(hb_bind_thread(n, &b[i]), i == 0 ? 0 : -ENODEV);
+        }
+        CHECK_EQ(hb_bind_area(p, len, PA_MAX_NODES, &b[0]), -ENODEV);
+        CHECK_EQ(hb_bind_thread(PA_MAX_NODES, &b[0]), -ENODEV);
+        munmap(p, len);
+    }
+    sched_setaffinity(0, sizeof saved, &saved);
+    hb_topo_close(t);
+}
