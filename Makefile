@@ -83,9 +83,9 @@ BENCH_FAM  := $(wildcard bench/families/bench_*.c)
 BENCH_CXX  := $(wildcard bench/*/*.cc)
 BENCH_LIB  := $(filter-out $(BENCH_MAIN) $(BENCH_FAM),$(wildcard bench/*/*.c))
 # The unit runner: tests/unit/*.c; the bench library minus the command that
-# needs libbenchmark.
+# needs libbenchmark (cmd_bench.c and cmd_bench_chunk.c).
 TEST_SRC   := $(wildcard tests/unit/*.c)
-TEST_BENCH := $(filter-out bench/cmd/cmd_bench.c,$(BENCH_LIB))
+TEST_BENCH := $(filter-out bench/cmd/cmd_bench%,$(BENCH_LIB))
 
 OBJ_ALLOC  := $(ALLOC_SRC:%.c=$(BUILD)/%.o)
 OBJ_BENCH  := $(BENCH_LIB:%.c=$(BUILD)/%.o) $(BENCH_FAM:%.c=$(BUILD)/%.o) \
@@ -125,7 +125,7 @@ $(BUILD)/bench/cmd/main.o: CFLAGS += -I$(BUILD)
 FORCE:
 
 # The environment record names the flags the measured code was built with.
-$(BUILD)/bench/cmd/cmd_bench.o: CFLAGS += -DHB_CFLAGS='"$(OPT) -g -DPA_DEBUG=0"'
+$(BUILD)/bench/instrument/envrecord.o: CFLAGS += -DHB_CFLAGS='"$(OPT) -g -DPA_DEBUG=0"'
 
 $(BUILD)/%.o: %.cc
 	@mkdir -p $(@D)
@@ -145,7 +145,7 @@ $(TBUILD)/run_tests: $(TOBJ)
 # a rule's prerequisites are expanded when make reads the rule).
 NUMA       ?=
 NUMA_BIN   := $(BUILD)/tests/numa/placement
-NUMA_LIB   := $(filter-out bench/cmd/cmd_bench.c,$(BENCH_LIB))
+NUMA_LIB   := $(filter-out bench/cmd/cmd_bench%,$(BENCH_LIB))
 
 # ---------------------------------------------------------------------------
 # Tests: unit tests under sanitizers, then the command line against the

@@ -40,11 +40,4 @@ struct hb_bench_ctx {
  * and ETA priors): family.h. */
 #include "bench/families/family.h"
 
-/* Until cmd_bench.c iterates the registry. */
-void hb_family_baseline_register(const struct hb_bench_ctx *ctx); /* harness */
-void hb_family_shim_register(const struct hb_bench_ctx *ctx);     /* harness */
-void hb_family_init_register(const struct hb_bench_ctx *ctx);     /* bench_init.c */
-void hb_family_free_register(const struct hb_bench_ctx *ctx);     /* bench_free.c */
-void hb_family_state_register(const struct hb_bench_ctx *ctx);    /* bench_state.c */
-
 #endif

@@ -1,0 +1,109 @@
+/*
+ * cmd_bench.h - what the two files of `heapbench bench` share (private to
+ * them): the options, the run's state, and the calls between the command
+ * (cmd_bench.c: options, plan, progress, the run from start to published
+ * folder) and the chunk runner (cmd_bench_chunk.c: one family measured in
+ * one fresh process, its repetitions sent back through a pipe, the
+ * processes' JSON joined at the end).
+ */
+#ifndef HB_CMD_BENCH_H
+#define HB_CMD_BENCH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "bench/families/family.h"
+#include "bench/families/harness.h"
+#include "bench/instrument/gbench.h"
+#include "bench/instrument/membudget.h"
+#include "bench/instrument/perfctr.h"
+#include "bench/instrument/tidy.h"
+#include "bench/source/layout.h"
+
+struct bench_opts {
+    enum hb_profile profile;
+    const char *profile_name;
+    const char *filter;
+    const char *out;
+    int reps;
+    int procs;
+    bool verbose;
+    uint64_t mem_budget;      /* --mem-budget; 0: leave 25 % (membudget.h) */
+    struct hb_layout_opts lopts;
+    int gb_argc;              /* after "--" */
+    char **gb_argv;
+    int argc;                 /* the whole command line, for the record */
+    char **argv;
+};
+
+/* A benchmark of the plan: how long it took in all the processes that ran
+ * it so far, and in how many processes it is done. */
+struct plan_bench {
+    char *name;
+    int family;               /* index in the family registry, -1 unknown */
+    double seen_s;
+    int procs_done;
+};
+
+/* Per family: its registry entry, benchmarks planned, and the ETA's
+ * scratch (progress_eta). */
+struct plan_family {
+    const struct hb_family *def;
+    size_t planned;
+    double seen_s, prior_s;
+    size_t nseen;
+};
+
+/* What the run keeps (the measuring children get a copy). */
+struct bench_run {
+    const struct bench_opts *o;
+    const char *dir;          /* the temporary folder */
+    struct hb_layout *layout;
+    struct hb_topo *topo;
+    struct hb_bench_ctx ctx;
+    char thp[32];
+    char pinning[160];
+    char date[32];
+    struct hb_perfctr probe;  /* which counters this machine has */
+    struct hb_results res;
+    int add_err;
+    struct plan_bench *b;     /* the plan: every benchmark selected */
+    size_t nb, cap, cursor;
+    struct plan_family *fam;  /* by registry index (family.h) */
+    size_t nfam;
+    long done, chunks;        /* benchmark-process runs done; chunks run */
+    int chunk_family;         /* the chunk running now */
+    long chunk_proc;
+    double bench_t0;          /* when the current benchmark started */
+    double t0;                /* when the measuring began (hb_now_s) */
+    bool tty;                 /* a live line instead of plain lines */
+    int cols;
+    double last_line;
+    FILE *log;                /* progress.log */
+    uint64_t mem_start;       /* MemAvailable when the run began */
+    struct hb_membudget mem;  /* what may be live at once (ctx.mem) */
+};
+
+/* ------------------------------------------------------------------------
+ * The chunk runner (cmd_bench_chunk.c)
+ * ------------------------------------------------------------------------ */
+
+/* Google Benchmark's flags for the run: ours first, the user's (after --)
+ * last so that they win.  NULL if out of memory. */
+char **bench_gb_flags(const struct bench_opts *o, int *argc);
+/* Family fam (registry index) in a fresh process, the k-th chunk of the
+ * run; every repetition goes to bench_took.  0, or the exit status to
+ * return (128 + a signal caught). */
+int bench_run_chunk(struct bench_run *r, int fam, long k);
+/* gbench.json from the chunks' files (removed): 0 or -errno. */
+int bench_merge_json(const struct bench_run *r, long chunks);
+
+/* ------------------------------------------------------------------------
+ * Back in the command (cmd_bench.c)
+ * ------------------------------------------------------------------------ */
+
+/* One repetition back from the measuring process. */
+void bench_took(struct bench_run *r, const struct hb_gb_run *run);
+
+#endif
