@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # cli_verdict.sh - `heapbench verdict` on the recorded run tests/data/run_verdict
-# (regenerate it with tests/data/make_run_verdict.sh): every number of the
+# (regenerate it with tests/data/make_runs.sh): every number of the
 # verdict is recomputed from the CSV rows by tests/cli/verdict_check.awk, an
 # independent implementation of the same definitions, and must agree; the
 # report shows the verdict first, with the same text; the checker does
