@@ -18,6 +18,15 @@ int hb_cmd_heap(int argc, char **argv);     /* bench/cmd/cmd_heap.c */
 int hb_cmd_bench(int argc, char **argv);    /* bench/cmd/cmd_bench.c */
 int hb_cmd_compare(int argc, char **argv);  /* bench/cmd/cmd_compare.c */
 int hb_cmd_ab(int argc, char **argv);       /* bench/cmd/cmd_ab.c */
-int hb_cmd_verdict(int argc, char **argv);  /* bench/compare/verdict.c */
+int hb_cmd_verdict(int argc, char **argv);  /* bench/cmd/cmd_verdict.c */
+
+/*
+ * The layout options every command takes (--topology, --memmap, --mem):
+ * hb_layout_opt (bench/source/layout.h), with its error printed.  1: argv[*i]
+ * and its value consumed; 0: not a layout option; -1: bad value, printed.
+ * In bench/cmd/cmd_layout.c.
+ */
+struct hb_layout_opts;
+int hb_layout_parse_opt(struct hb_layout_opts *o, int argc, char **argv, int *i);
 
 #endif

@@ -14,6 +14,7 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 struct layout_args {
@@ -21,6 +22,29 @@ struct layout_args {
     unsigned max_order;
     bool csv;
 };
+
+/* ------------------------------------------------------------------------
+ * The layout options of every command
+ * ------------------------------------------------------------------------ */
+
+int hb_layout_parse_opt(struct hb_layout_opts *o, int argc, char **argv, int *i)
+{
+    /* Room for the message and the whole bad value, however long: the
+     * line names it in full. */
+    size_t len = 160 + strlen(argv[*i]) + (*i + 1 < argc ? strlen(argv[*i + 1]) : 0);
+    char *err = malloc(len);
+    int rc;
+
+    if (!err) {
+        hb_err("out of memory");
+        return -1;
+    }
+    rc = hb_layout_opt(o, argc, argv, i, err, len);
+    if (rc < 0)
+        hb_err("%s", err);
+    free(err);
+    return rc < 0 ? -1 : rc;
+}
 
 /* ------------------------------------------------------------------------
  * Arguments

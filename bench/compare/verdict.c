@@ -1,5 +1,5 @@
 /*
- * verdict.c - `heapbench verdict RUN_DIR`: the three questions heapbench
+ * verdict.c - the verdict of a results folder: the three questions heapbench
  * exists to answer, each as a sentence with its numbers and their
  * intervals, computed from the results folder's CSV files alone (so a
  * report can be redrawn, and a test can recompute every number, without
@@ -22,17 +22,20 @@
  * intervals, the conservative way.  --format csv prints every number with
  * its interval and the exact text the report shows, for tests.
  *
- * `heapbench verdict BASE NEW` prints the same numbers as changes.
+ * With two folders (BASE NEW), the same numbers as changes.  The command,
+ * `heapbench verdict`, is bench/cmd/cmd_verdict.c.
  */
-#include "bench/cmd/cli.h"
-#include "bench/compare/abstats.h"
-#include "bench/compare/csvread.h"
+#include "bench/compare/verdict.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "bench/compare/abstats.h"
+#include "bench/compare/csvread.h"
 
 enum { F_INIT, F_FREE, F_STATE, NFAM };
 static const char *const fam_name[NFAM] = { "init", "free", "state" };
@@ -1150,7 +1153,7 @@ static void print_delta(FILE *f, const struct verdict *a, const struct verdict *
         fprintf(f, "The two runs have no verdict number in common.\n");
 }
 
-static bool is_run(const char *dir)
+bool hb_verdict_is_run(const char *dir)
 {
     struct vrun r;
     bool any = false;
@@ -1162,67 +1165,38 @@ static bool is_run(const char *dir)
     return any;
 }
 
-static int usage(FILE *f)
-{
-    fprintf(f, "usage: heapbench verdict [--format md|html|csv] RUN_DIR [NEW_RUN_DIR]\n"
-               "The verdict of a results folder, from its CSV files; with two folders,\n"
-               "every verdict number of the first against the second (md only).\n");
-    return f == stdout ? HB_EXIT_OK : HB_EXIT_USAGE;
-}
+/* ------------------------------------------------------------------------
+ * The verdict of one or two folders
+ * ------------------------------------------------------------------------ */
 
-int hb_cmd_verdict(int argc, char **argv)
+int hb_verdict_write(FILE *f, const char *const dirs[], int nd,
+                     enum hb_verdict_format fmt)
 {
-    const char *fmt = "md", *dirs[2];
-    int nd = 0;
+    struct vrun *r;
+    struct verdict *vd;
 
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
-            return usage(stdout);
-        if (!strcmp(argv[i], "--format") && i + 1 < argc)
-            fmt = argv[++i];
-        else if (!strncmp(argv[i], "--format=", 9))
-            fmt = argv[i] + 9;
-        else if (argv[i][0] == '-' && argv[i][1]) {
-            hb_err("verdict: unknown option: %s", argv[i]);
-            return HB_EXIT_USAGE;
-        } else if (nd < 2)
-            dirs[nd++] = argv[i];
-        else {
-            hb_err("verdict: more than two folders: %s", argv[i]);
-            return HB_EXIT_USAGE;
-        }
-    }
-    if (!nd)
-        return usage(stderr);
-    if (strcmp(fmt, "md") && strcmp(fmt, "html") && strcmp(fmt, "csv")) {
-        hb_err("verdict: --format must be md, html or csv: %s", fmt);
-        return HB_EXIT_USAGE;
-    }
-    for (int i = 0; i < nd; i++)
-        if (!is_run(dirs[i])) {
-            hb_err("verdict: not a results folder (no init, free or state CSV): %s", dirs[i]);
-            return HB_EXIT_USAGE;
-        }
-    struct vrun *r = calloc(2, sizeof *r);
-    struct verdict *vd = calloc(2, sizeof *vd);
+    if (nd < 1 || nd > 2)
+        return -EINVAL;
+    r = calloc(2, sizeof *r);
+    vd = calloc(2, sizeof *vd);
     if (!r || !vd) {
         free(r), free(vd);
-        return HB_EXIT_FAIL;
+        return -ENOMEM;
     }
     for (int i = 0; i < nd; i++) {
         load_run(&r[i], dirs[i]);
         build(&vd[i], &r[i]);
     }
     if (nd == 2)
-        print_delta(stdout, &vd[0], &vd[1]);
-    else if (!strcmp(fmt, "html"))
-        print_html(stdout, &vd[0]);
-    else if (!strcmp(fmt, "csv"))
-        print_csv(stdout, &vd[0]);
+        print_delta(f, &vd[0], &vd[1]);
+    else if (fmt == HB_VERDICT_HTML)
+        print_html(f, &vd[0]);
+    else if (fmt == HB_VERDICT_CSV)
+        print_csv(f, &vd[0]);
     else
-        print_md(stdout, &vd[0]);
+        print_md(f, &vd[0]);
     for (int i = 0; i < nd; i++)
         free_run(&r[i]);
     free(r), free(vd);
-    return fflush(stdout) ? HB_EXIT_FAIL : HB_EXIT_OK;
+    return 0;
 }

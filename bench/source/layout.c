@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bench/base/err.h"
 #include "bench/instrument/membudget.h"
 
 /* ------------------------------------------------------------------------
@@ -148,28 +147,31 @@ static bool topology_valid(const char *t)
     return false;
 }
 
-static int parse_mem(struct hb_layout_opts *o, const char *v)
+static int parse_mem(struct hb_layout_opts *o, const char *v, char *err,
+                     size_t errlen)
 {
     uint64_t b;
     int rc = hb_parse_size(v, &b);
 
     if (rc == -ERANGE) {
-        hb_err("--mem: size too large: \"%s\"", v);
-        return -1;
+        snprintf(err, errlen, "--mem: size too large: \"%s\"", v);
+        return -EINVAL;
     }
     if (rc == -EDOM) {
-        hb_err("--mem: a size needs a unit (K, M, G, T, KiB ... TiB, or B): \"%s\"", v);
-        return -1;
+        snprintf(err, errlen, "--mem: a size needs a unit (K, M, G, T, KiB ... TiB, "
+                 "or B): \"%s\"", v);
+        return -EINVAL;
     }
     if (rc || b == 0) {
-        hb_err("--mem: not a size: \"%s\" (e.g. 64GiB, 512M)", v);
-        return -1;
+        snprintf(err, errlen, "--mem: not a size: \"%s\" (e.g. 64GiB, 512M)", v);
+        return -EINVAL;
     }
     o->mem_bytes = b;
     return 1;
 }
 
-int hb_layout_parse_opt(struct hb_layout_opts *o, int argc, char **argv, int *i)
+int hb_layout_opt(struct hb_layout_opts *o, int argc, char **argv, int *i,
+                  char *err, size_t errlen)
 {
     static const char *const names[] = { "--topology", "--memmap", "--mem" };
 
@@ -178,21 +180,21 @@ int hb_layout_parse_opt(struct hb_layout_opts *o, int argc, char **argv, int *i)
         const char *v = opt_value(names[k], argc, argv, i, &missing);
 
         if (missing) {
-            hb_err("%s: missing value", names[k]);
-            return -1;
+            snprintf(err, errlen, "%s: missing value", names[k]);
+            return -EINVAL;
         }
         if (!v)
             continue;
         if (k == 2)
-            return parse_mem(o, v);
+            return parse_mem(o, v, err, errlen);
         if (k == 1) {
             o->memmap = v;
             return 1;
         }
         if (!topology_valid(v)) {
-            hb_err("--topology: expected host, synthetic:STRING or xml:FILE: "
-                   "\"%s\"", v);
-            return -1;
+            snprintf(err, errlen, "--topology: expected host, synthetic:STRING or "
+                     "xml:FILE: \"%s\"", v);
+            return -EINVAL;
         }
         o->topology = v;
         return 1;

@@ -31,9 +31,12 @@ struct hb_layout {
 /*
  * If argv[*i] is a layout option (--topology, --memmap, --mem), consume it
  * and its value (advancing *i past the value) and return 1; return 0 if it
- * is not one; on a bad value print one line (hb_err) and return -1.
+ * is not one; on a bad value write one line naming it into err (no
+ * "heapbench: " prefix, no newline) and return -EINVAL.  The commands call
+ * it through hb_layout_parse_opt (bench/cmd/cli.h), which prints that line.
  */
-int hb_layout_parse_opt(struct hb_layout_opts *o, int argc, char **argv, int *i);
+int hb_layout_opt(struct hb_layout_opts *o, int argc, char **argv, int *i,
+                  char *err, size_t errlen);
 
 /*
  * Load the layout the options describe.  On error returns a negative errno

@@ -178,40 +178,42 @@ TEST(hb_parse_u64_table_check)
  * argv: layout --topology xml:F --mem=16GiB --memmap M --csv
  * Expect: the three layout options are consumed (with their values, in
  * both "--opt V" and "--opt=V" forms), --csv is left alone (0), a bad
- * --topology, a non-size and a missing value are refused (-1).
+ * --topology, a non-size, a missing value and a zero size are refused
+ * (-EINVAL) with one line in err naming what was wrong; nothing printed.
  */
-TEST(hb_layout_parse_opt_forms_check)
+TEST(hb_layout_opt_forms_check)
 {
     char *argv[] = { "layout", "--topology", "xml:F", "--mem=16GiB",
                      "--memmap", "M", "--csv" };
     struct hb_layout_opts o = { 0 };
+    char err[256];
     int i = 1;
 
-    CHECK_EQ(hb_layout_parse_opt(&o, 7, argv, &i), 1);
+    CHECK_EQ(hb_layout_opt(&o, 7, argv, &i, err, sizeof err), 1);
     CHECK_EQ(i, 2);
     CHECK_STR(o.topology, "xml:F");
     i = 3;
-    CHECK_EQ(hb_layout_parse_opt(&o, 7, argv, &i), 1);
+    CHECK_EQ(hb_layout_opt(&o, 7, argv, &i, err, sizeof err), 1);
     CHECK_EQ(o.mem_bytes, 16 * GiB);
     i = 4;
-    CHECK_EQ(hb_layout_parse_opt(&o, 7, argv, &i), 1);
+    CHECK_EQ(hb_layout_opt(&o, 7, argv, &i, err, sizeof err), 1);
     CHECK_EQ(i, 5);
     CHECK_STR(o.memmap, "M");
     i = 6;
-    CHECK_EQ(hb_layout_parse_opt(&o, 7, argv, &i), 0);
+    CHECK_EQ(hb_layout_opt(&o, 7, argv, &i, err, sizeof err), 0);
 
-    char *bad1[] = { "layout", "--topology", "numa:4" };
-    char *bad2[] = { "layout", "--mem", "lots" };
-    char *bad3[] = { "layout", "--memmap" };
-    char *bad4[] = { "layout", "--mem", "0" };
-    i = 1;
-    CHECK_EQ(hb_layout_parse_opt(&o, 3, bad1, &i), -1);
-    i = 1;
-    CHECK_EQ(hb_layout_parse_opt(&o, 3, bad2, &i), -1);
-    i = 1;
-    CHECK_EQ(hb_layout_parse_opt(&o, 2, bad3, &i), -1);
-    i = 1;
-    CHECK_EQ(hb_layout_parse_opt(&o, 3, bad4, &i), -1);
+    /* Each refusal names, in err, the bad value (or the option missing one). */
+    char *bad[][3] = { { "layout", "--topology", "numa:4" }, { "layout", "--mem", "lots" },
+                       { "layout", "--memmap", NULL }, { "layout", "--mem", "0" } };
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        const char *named = bad[k][2] ? bad[k][2] : bad[k][1];
+
+        i = 1;
+        err[0] = '\0';
+        CHECK_EQ(hb_layout_opt(&o, bad[k][2] ? 3 : 2, bad[k], &i, err, sizeof err), -EINVAL);
+        CHECK(strstr(err, named) != NULL);
+        CHECK(strchr(err, '\n') == NULL);
+    }
 }
 
 /* ------------------------------------------------------------------------
