@@ -22,19 +22,19 @@
  * scripts, --plots DIR draws them with the gnuplot scripts in plots/.
  *
  * Refusals (one line, exit 2): a folder that is missing, holds no family
- * CSV, or has a CSV without the benchmark or real_ns column; two runs with
- * nothing in common.  Different machines only warn: comparing across
+ * CSV, or has a CSV without the benchmark or real_ns column (the loader,
+ * bench/compare/abrun.h); two runs with nothing in common.  Different machines only warn: comparing across
  * machines is sometimes the point, but never silently.
  */
 #define _GNU_SOURCE         /* asprintf, open_memstream */
 
-#include "bench/compare/abstats.h"
 #include "bench/cmd/cli.h"
+#include "bench/compare/abrun.h"
+#include "bench/compare/abstats.h"
+#include "bench/compare/csvread.h"
 #include "bench/compare/hstats.h"
 #include "bench/instrument/tidy.h"
-#include "bench/compare/csvread.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -54,30 +54,24 @@ extern char **environ;
  * State
  * ------------------------------------------------------------------------ */
 
-struct sample {            /* the repetitions of one benchmark on one side */
-    char *name;
-    double *x;
-    long *unit;            /* which (folder, process) measured x[i] */
-    size_t n, cap;
-    double *pm;            /* per-unit medians (filled by compare_pair) */
-    size_t npm;
-};
-
 #define MAX_DIRS 256
 
 struct run {               /* one side: one or more results folders */
     const char *dir;       /* the first, for the heading */
-    const char *dirs[MAX_DIRS];
+    const char *const *dirs;
     size_t ndirs;
     const char *role;      /* "base" or "new", for messages */
-    struct sample *s;
-    size_t n, cap;
-    struct hb_csv env;
-    bool has_env;
+    struct hb_abrun data;  /* samples by benchmark name, environment.csv */
+};
+
+struct side {              /* one side of a matched benchmark */
+    const struct hb_abrun_sample *s;
+    double *pm;            /* per-unit medians (filled by compare_pair) */
+    size_t npm;
 };
 
 struct row {               /* one line of the table */
-    const struct sample *b, *n;
+    struct side b, n;
     double mb, mn, ratio;  /* medians and the estimated ratio new/base */
     double bmin, bmax, nmin, nmax;
     double lo, hi, p;      /* interval of the ratio, p-value */
@@ -94,6 +88,7 @@ struct opts {
     const char *metric, *filter;
     regex_t re;
     double alpha, threshold;   /* threshold < 0: from the noise */
+    bool metric_ns;            /* the metric is a time in ns (name ends in ns) */
 };
 
 struct result {
@@ -260,281 +255,54 @@ static int parse_args(int argc, char **argv, struct opts *o)
     }
     o->nbase = split;
     o->nnew = npos - split;
+    o->metric_ns = strlen(o->metric) >= 2 && !strcmp(o->metric + strlen(o->metric) - 2, "ns");
     o->base = o->pos[0];
     o->new_ = o->pos[split];
     return check_outputs(o);
 }
 
 /* ------------------------------------------------------------------------
- * Loading a run: samples by benchmark name
+ * Loading the two sides (bench/compare/abrun.h)
  * ------------------------------------------------------------------------ */
 
-static void free_run(struct run *r)
+static void set_side(struct run *r, const char *const *dirs, int n)
 {
-    for (size_t i = 0; i < r->n; i++) {
-        free(r->s[i].name);
-        free(r->s[i].x);
-        free(r->s[i].unit);
-        free(r->s[i].pm);
-    }
-    free(r->s);
-    hb_csv_free(&r->env);
+    r->ndirs = (size_t)n;
+    r->dirs = dirs;
+    r->dir = dirs[0];
 }
 
-/* The sample for name: rows of one benchmark are adjacent in our CSVs, so
- * the last sample is tried first and the search is rarely needed. */
-static struct sample *sample_for(struct run *r, const char *name)
+static int load_side(struct run *r, const struct opts *o)
 {
-    for (size_t i = r->n; i-- > 0;)
-        if (!strcmp(r->s[i].name, name))
-            return &r->s[i];
-    if (r->n == r->cap) {
-        size_t cap = r->cap ? 2 * r->cap : 64;
-        struct sample *s = realloc(r->s, cap * sizeof *s);
-        if (!s)
-            return NULL;
-        r->s = s;
-        r->cap = cap;
-    }
-    struct sample *s = &r->s[r->n];
-    *s = (struct sample){ .name = strdup(name) };
-    if (!s->name)
-        return NULL;
-    r->n++;
-    return s;
-}
+    struct hb_abrun_query q = { .metric = o->metric, .filter = o->filter ? &o->re : NULL };
+    char why[PATH_MAX + 256];
+    int rc = hb_abrun_load(&r->data, r->dirs, r->ndirs, &q, why, sizeof why);
 
-static int add_value(struct sample *s, double v, long unit)
-{
-    if (s->n == s->cap) {
-        size_t cap = s->cap ? 2 * s->cap : 8;
-        double *x = realloc(s->x, cap * sizeof *x);
-        long *u = x ? realloc(s->unit, cap * sizeof *u) : NULL;
-        if (x)
-            s->x = x;
-        if (!u)
-            return -1;
-        s->unit = u;
-        s->cap = cap;
-    }
-    s->unit[s->n] = unit;
-    s->x[s->n++] = v;
-    return 0;
-}
-
-/* Rows of one family CSV into samples.  An empty cell is a repetition
- * that did not run (skipped with an error), or a metric this benchmark
- * does not have, and is left out; so is a file without the metric.  The
- * unit of a row is its folder and its process (0 without the column). */
-static int add_rows(struct run *r, const struct hb_csv *csv, const char *path,
-                    const struct opts *o, long folder)
-{
-    int cb = hb_csv_col(csv, "benchmark"), cm = hb_csv_col(csv, o->metric);
-    int cp = hb_csv_col(csv, "process");
-
-    if (cb < 0 || (cm < 0 && !strcmp(o->metric, "real_ns"))) {
-        hb_err("%s: missing column: %s", path, cb < 0 ? "benchmark" : o->metric);
-        return HB_EXIT_USAGE;
-    }
-    for (size_t i = 0; cm >= 0 && i < csv->nrows; i++) {
-        const char *name = hb_csv_get(csv, i, cb);
-        const char *cell = hb_csv_get(csv, i, cm);
-        double v, proc = 0;
-        if (!*cell || (o->filter && *name && regexec(&o->re, name, 0, NULL, 0)))
-            continue;
-        if (!*name || !hb_csv_num(cell, &v) || v <= 0 ||
-            (cp >= 0 && *hb_csv_get(csv, i, cp) &&
-             (!hb_csv_num(hb_csv_get(csv, i, cp), &proc) || proc < 0 || proc >= 1e6))) {
-            hb_err("%s: row %zu: bad %s: '%s'", path, i + 1, *name ? o->metric : "benchmark",
-                   *name ? cell : name);
-            return HB_EXIT_USAGE;
-        }
-        struct sample *s = sample_for(r, name);
-        if (!s || add_value(s, v, folder * 1000000 + (long)proc)) {
-            hb_err("compare: out of memory");
-            return HB_EXIT_FAIL;
-        }
-    }
-    return 0;
-}
-
-/* Family CSVs are every *.csv but the summaries and the environment. */
-static bool is_family_csv(const char *name)
-{
-    size_t n = strlen(name);
-
-    if (n < 5 || strcmp(name + n - 4, ".csv") || name[0] == '.')
-        return false;
-    if (n >= 12 && !strcmp(name + n - 12, "_summary.csv"))
-        return false;
-    return strcmp(name, "environment.csv") && strcmp(name, "skipped.csv");
-}
-
-static int only_csv(const struct dirent *d)
-{
-    return is_family_csv(d->d_name);
-}
-
-static int load_file(struct run *r, const char *dir, const char *name, const struct opts *o,
-                     long folder)
-{
-    char path[PATH_MAX], why[256];
-    struct hb_csv csv;
-    int rc;
-
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    if (hb_csv_load(&csv, path, why, sizeof why)) {
-        hb_err("%s: %s", path, why);
-        return HB_EXIT_USAGE;
-    }
-    rc = add_rows(r, &csv, path, o, folder);
-    hb_csv_free(&csv);
-    return rc;
-}
-
-static void load_env(struct run *r, const char *dir)
-{
-    char path[PATH_MAX], why[256];
-
-    snprintf(path, sizeof path, "%s/environment.csv", dir);
-    r->has_env = hb_csv_load(&r->env, path, why, sizeof why) == 0 &&
-                 hb_csv_col(&r->env, "key") >= 0 && hb_csv_col(&r->env, "value") >= 0;
-}
-
-static int only_dirs(const struct dirent *d)
-{
-    return d->d_name[0] != '.';
-}
-
-/* The family CSVs of one folder; none: 0 with *found false. */
-static int load_folder(struct run *r, const char *dir, const struct opts *o, long folder,
-                       bool *found)
-{
-    struct dirent **names;
-    int n, rc = 0;
-
-    n = scandir(dir, &names, only_csv, alphasort);
-    if (n < 0) {
-        hb_err("compare: %s: %s", dir, strerror(errno));
-        return HB_EXIT_USAGE;
-    }
-    for (int i = 0; i < n; i++) {
-        if (!rc)
-            rc = load_file(r, dir, names[i]->d_name, o, folder);
-        free(names[i]);
-    }
-    free(names);
-    *found = n > 0;
-    if (!rc && n > 0 && !r->has_env)
-        load_env(r, dir);
-    return rc;
-}
-
-/* A folder of run folders (heapbench ab): each one a folder of the side. */
-static int load_parent(struct run *r, const char *dir, const struct opts *o, long *folder,
-                       bool *found)
-{
-    struct dirent **names;
-    int n, rc = 0;
-
-    *found = false;
-    n = scandir(dir, &names, only_dirs, alphasort);
-    if (n < 0)
+    if (!rc)
         return 0;
-    for (int i = 0; i < n; i++) {
-        char sub[PATH_MAX];
-        struct stat st;
-        bool got = false;
-        snprintf(sub, sizeof sub, "%s/%s", dir, names[i]->d_name);
-        if (!rc && !stat(sub, &st) && S_ISDIR(st.st_mode)) {
-            rc = load_folder(r, sub, o, (*folder)++, &got);
-            *found |= got;
-        }
-        free(names[i]);
-    }
-    free(names);
-    return rc;
-}
-
-static int load_run(struct run *r, const struct opts *o)
-{
-    long folder = 0;
-    int rc = 0;
-
-    for (size_t k = 0; k < r->ndirs && !rc; k++) {
-        const char *dir = r->dirs[k];
-        struct stat st;
-        bool found = false;
-
-        if (stat(dir, &st) || !S_ISDIR(st.st_mode)) {
-            hb_err("compare: not a results folder: %s", dir);
-            return HB_EXIT_USAGE;
-        }
-        rc = load_folder(r, dir, o, folder++, &found);
-        if (!rc && !found)
-            rc = load_parent(r, dir, o, &folder, &found);
-        if (!rc && !found) {
-            hb_err("compare: no benchmark CSV in %s", dir);
-            rc = HB_EXIT_USAGE;
-        }
-    }
-    if (!rc && r->n == 0) {
-        hb_err("compare: no benchmark with a %s value%s in %s", o->metric,
-               o->filter ? " matching --filter" : "", r->dir);
-        rc = HB_EXIT_USAGE;
-    }
-    return rc;
+    hb_err("%s", why);
+    return rc == -ENOMEM ? HB_EXIT_FAIL : HB_EXIT_USAGE;
 }
 
 /* ------------------------------------------------------------------------
  * Environments
  * ------------------------------------------------------------------------ */
 
-static const char *env_get1(const struct run *r, const char *key)
-{
-    int k, v;
-
-    if (!r->has_env)
-        return NULL;
-    k = hb_csv_col(&r->env, "key");
-    v = hb_csv_col(&r->env, "value");
-    for (size_t i = 0; i < r->env.nrows; i++)
-        if (!strcmp(hb_csv_get(&r->env, i, k), key))
-            return hb_csv_get(&r->env, i, v);
-    return NULL;
-}
-
-/* A key of environment.csv under its short name (the contract: date,
- * commit, dirty, thp) or the longer one `heapbench bench` writes. */
-static const char *env_get(const struct run *r, const char *key)
-{
-    static const char *alias[][2] = {
-        { "date", "date_utc" }, { "commit", "heapbench_commit" },
-        { "dirty", "heapbench_dirty" }, { "thp", "thp_setting" },
-    };
-    const char *v = env_get1(r, key);
-
-    for (size_t i = 0; !v && i < sizeof alias / sizeof alias[0]; i++)
-        if (!strcmp(alias[i][0], key))
-            v = env_get1(r, alias[i][1]);
-    return v;
-}
-
 /* One warning line per difference that could explain a change by itself. */
 static void warn_env(const struct run *a, const struct run *b)
 {
-    static const char *keys[] = { "host", "cpu_model", "kernel", "compiler", "thp" };
+    static const char *keys[] = { "host", "cpu_model", "kernel", "compiler", "thp_setting" };
 
     for (int i = 0; i < 2; i++) {
         const struct run *r = i ? b : a;
-        if (!r->has_env)
+        if (!r->data.has_env)
             hb_err("warning: %s run has no readable environment.csv: "
                    "cannot check the machines match", r->role);
     }
-    if (!a->has_env || !b->has_env)
+    if (!a->data.has_env || !b->data.has_env)
         return;
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-        const char *x = env_get(a, keys[i]), *y = env_get(b, keys[i]);
+        const char *x = hb_abrun_env(&a->data, keys[i]), *y = hb_abrun_env(&b->data, keys[i]);
         if (!x || !y || strcmp(x, y))
             hb_err("warning: environments differ in %s: '%s' (base) vs '%s' (new)",
                    keys[i], x ? x : "?", y ? y : "?");
@@ -545,20 +313,15 @@ static void warn_env(const struct run *a, const struct run *b)
  * Matching and statistics
  * ------------------------------------------------------------------------ */
 
-static int by_name(const void *x, const void *y)
+/* The median of each unit's values, into d->pm (units in any order). */
+static int unit_medians(struct side *d)
 {
-    const struct sample *const *a = x, *const *b = y;
-    return strcmp((*a)->name, (*b)->name);
-}
-
-/* The median of each unit's values, into s->pm (units in any order). */
-static int unit_medians(struct sample *s)
-{
+    const struct hb_abrun_sample *s = d->s;
     double *tmp = malloc(s->n * sizeof *tmp);
 
-    s->pm = malloc(s->n * sizeof *s->pm);
-    s->npm = 0;
-    if (!tmp || !s->pm) {
+    d->pm = malloc(s->n * sizeof *d->pm);
+    d->npm = 0;
+    if (!tmp || !d->pm) {
         free(tmp);
         return -1;
     }
@@ -572,7 +335,7 @@ static int unit_medians(struct sample *s)
         for (size_t j = i; j < s->n; j++)
             if (s->unit[j] == s->unit[i])
                 tmp[k++] = s->x[j];
-        s->pm[s->npm++] = hb_median(tmp, k);
+        d->pm[d->npm++] = hb_median(tmp, k);
     }
     free(tmp);
     return 0;
@@ -597,8 +360,9 @@ static double max_of(const double *x, size_t n)
 }
 
 /* Repetitions as the samples: the only choice with one process a side. */
-static int by_reps(struct row *w, struct sample *b, struct sample *n, double alpha)
+static int by_reps(struct row *w, double alpha)
 {
+    const struct hb_abrun_sample *b = w->b.s, *n = w->n.s;
     struct hb_mwu t;
     struct hb_ratio_ci ci;
 
@@ -616,29 +380,30 @@ static int by_reps(struct row *w, struct sample *b, struct sample *n, double alp
 
 /* Statistics of one matched pair: processes as the samples when both
  * sides have at least two. */
-static int compare_pair(struct row *w, struct sample *b, struct sample *n, double alpha)
+static int compare_pair(struct row *w, const struct hb_abrun_pair *pair, double alpha)
 {
+    const struct hb_abrun_sample *b = pair->base, *n = pair->new_;
     struct hb_welch t;
 
-    *w = (struct row){ .b = b, .n = n };
-    if (unit_medians(b) || unit_medians(n))
+    *w = (struct row){ .b.s = b, .n.s = n };
+    if (unit_medians(&w->b) || unit_medians(&w->n))
         return -1;
     w->bmin = min_of(b->x, b->n);
     w->bmax = max_of(b->x, b->n);
     w->nmin = min_of(n->x, n->n);
     w->nmax = max_of(n->x, n->n);
-    w->mb = hb_median(b->pm, b->npm);
-    w->mn = hb_median(n->pm, n->npm);
-    w->by_procs = b->npm >= 2 && n->npm >= 2;
+    w->mb = hb_median(w->b.pm, w->b.npm);
+    w->mn = hb_median(w->n.pm, w->n.npm);
+    w->by_procs = w->b.npm >= 2 && w->n.npm >= 2;
     if (!w->by_procs)
-        return by_reps(w, b, n, alpha);
-    if (hb_welch_log(b->pm, b->npm, n->pm, n->npm, alpha, &t))
+        return by_reps(w, alpha);
+    if (hb_welch_log(w->b.pm, w->b.npm, w->n.pm, w->n.npm, alpha, &t))
         return -1;
     w->ratio = t.ratio;
     w->lo = t.lo;
     w->hi = t.hi;
     w->p = t.p;
-    w->noise = t.sd_pool / sqrt((double)(b->npm < n->npm ? b->npm : n->npm));
+    w->noise = t.sd_pool / sqrt((double)(w->b.npm < w->n.npm ? w->b.npm : w->n.npm));
     return 0;
 }
 
@@ -687,37 +452,37 @@ static int summarise(struct result *res)
     return 0;
 }
 
-/* Rows in the base run's order (family files alphabetically, then the
- * order the suite ran them), for every name the new run has too. */
-static int match(struct run *base, struct run *new_, const struct opts *o, struct result *res)
+static void free_result(struct result *res)
 {
-    const struct sample **idx = malloc((new_->n + 1) * sizeof *idx);
+    for (size_t i = 0; i < res->n; i++) {
+        free(res->rows[i].b.pm);
+        free(res->rows[i].n.pm);
+    }
+    free(res->rows);
+    *res = (struct result){ 0 };
+}
+
+/* One row per benchmark both sides have, in the base side's order (family
+ * files alphabetically, then the order the suite ran them).  0 or -1 (out
+ * of memory). */
+static int compare_runs(const struct run *base, const struct run *new_, const struct opts *o,
+                        struct result *res)
+{
+    struct hb_abrun_match m;
+    int rc = 0;
 
     *res = (struct result){ 0 };
-    res->rows = malloc((base->n + 1) * sizeof *res->rows);
-    if (!idx || !res->rows)
-        goto nomem;
-    for (size_t i = 0; i < new_->n; i++)
-        idx[i] = &new_->s[i];
-    qsort(idx, new_->n, sizeof *idx, by_name);
-    for (size_t i = 0; i < base->n; i++) {
-        const struct sample *key = &base->s[i], **hit;
-        hit = bsearch(&key, idx, new_->n, sizeof *idx, by_name);
-        if (!hit) {
-            res->only_base++;
-            continue;
-        }
-        if (compare_pair(&res->rows[res->n++], &base->s[i], (struct sample *)*hit, o->alpha))
-            goto nomem;
-    }
-    res->only_new = new_->n - res->n;
-    free(idx);
-    if (decide(res, o))
+    if (hb_abrun_match(&base->data, &new_->data, &m))
+        return -1;
+    res->rows = calloc(m.n + 1, sizeof *res->rows);
+    res->only_base = m.only_base;
+    res->only_new = m.only_new;
+    for (size_t i = 0; !rc && i < m.n; i++)
+        rc = res->rows ? compare_pair(&res->rows[res->n++], &m.pair[i], o->alpha) : -1;
+    hb_abrun_match_free(&m);
+    if (!res->rows || rc || decide(res, o))
         return -1;
     return summarise(res);
-nomem:
-    free(idx);
-    return -1;
 }
 
 /* ------------------------------------------------------------------------
@@ -726,17 +491,14 @@ nomem:
 
 #define NAME_W 28
 
-/* Whether the metric compared is in nanoseconds (its name ends in ns). */
-static bool metric_ns = true;
-
 /* A time in ns with 3 significant digits and a unit, e.g. "12.3 ms"; a
- * metric that is not a time with 4 significant digits. */
-static void fmt_time(char *out, size_t len, double ns)
+ * metric that is not a time (!is_ns) with 4 significant digits. */
+static void fmt_time(char *out, size_t len, double ns, bool is_ns)
 {
     static const char *unit[] = { "ns", "us", "ms", "s" };
     int u = 0;
 
-    if (!metric_ns) {
+    if (!is_ns) {
         snprintf(out, len, "%.4g", ns);
         return;
     }
@@ -786,13 +548,13 @@ static void print_long_name(const char *name)
     fputc('\n', stdout);
 }
 
-static void print_row(const struct row *w)
+static void print_row(const struct row *w, const struct opts *o)
 {
     char b[16], n[16], c[16], lo[16], hi[16], ci[40], p[16];
-    const char *name = w->b->name;
+    const char *name = w->b.s->name;
 
-    fmt_time(b, sizeof b, w->mb);
-    fmt_time(n, sizeof n, w->mn);
+    fmt_time(b, sizeof b, w->mb, o->metric_ns);
+    fmt_time(n, sizeof n, w->mn, o->metric_ns);
     fmt_change(c, sizeof c, w->ratio);
     fmt_change(lo, sizeof lo, w->lo);
     fmt_change(hi, sizeof hi, w->hi);
@@ -808,14 +570,15 @@ static void print_row(const struct row *w)
 
 static void print_head(const struct run *r, const char *label)
 {
-    const char *host = env_get(r, "host"), *commit = env_get(r, "commit");
-    const char *date = env_get(r, "date"), *dirty = env_get(r, "dirty");
+    const char *host = hb_abrun_env(&r->data, "host");
+    const char *commit = hb_abrun_env(&r->data, "heapbench_commit");
+    const char *date = hb_abrun_env(&r->data, "date_utc");
+    const char *dirty = hb_abrun_env(&r->data, "heapbench_dirty");
 
     printf("%s %.60s\n", label, r->dir);
-    if (r->has_env)
+    if (r->data.has_env)
         printf("     host %.20s, commit %.12s%s, %.24s\n", host ? host : "?",
-               commit ? commit : "?",
-               dirty && (!strcmp(dirty, "1") || !strcmp(dirty, "yes")) ? " (dirty)" : "",
+               commit ? commit : "?", dirty && !strcmp(dirty, "yes") ? " (dirty)" : "",
                date ? date : "?");
 }
 
@@ -832,8 +595,8 @@ static void print_foot(const struct result *res, const struct opts *o, size_t mi
     char b[16], n[16], c[16];
     size_t reps = res->n - res->by_procs;
 
-    fmt_time(b, sizeof b, res->geo_b);
-    fmt_time(n, sizeof n, res->geo_n);
+    fmt_time(b, sizeof b, res->geo_b, o->metric_ns);
+    fmt_time(n, sizeof n, res->geo_n, o->metric_ns);
     fmt_change(c, sizeof c, res->geo_ratio);
     print_rule();
     printf("%-*s %8s %8s %6s%%\n", NAME_W, "geomean", b, n, c);
@@ -872,11 +635,11 @@ static void print_table(const struct result *res, const struct run *base,
     print_rule();
     for (size_t i = 0; i < res->n; i++) {
         const struct row *w = &res->rows[i];
-        print_row(w);
-        min_b = w->b->n < min_b ? w->b->n : min_b;
-        min_n = w->n->n < min_n ? w->n->n : min_n;
-        min_pb = w->b->npm < min_pb ? w->b->npm : min_pb;
-        min_pn = w->n->npm < min_pn ? w->n->npm : min_pn;
+        print_row(w, o);
+        min_b = w->b.s->n < min_b ? w->b.s->n : min_b;
+        min_n = w->n.s->n < min_n ? w->n.s->n : min_n;
+        min_pb = w->b.npm < min_pb ? w->b.npm : min_pb;
+        min_pn = w->n.npm < min_pn ? w->n.npm : min_pn;
     }
     print_foot(res, o, min_b, min_n, min_pb, min_pn);
 }
@@ -892,13 +655,13 @@ static void csv_rows(FILE *f, const struct result *res)
           "p,q,noise,test,significant,base_procs,new_procs\n", f);
     for (size_t i = 0; i < res->n; i++) {
         const struct row *w = &res->rows[i];
-        hb_tidy_field(f, w->b->name);
+        hb_tidy_field(f, w->b.s->name);
         fprintf(f, ",%zu,%zu,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.4f,%.6g,%.6g,"
                    "%.6g,%.6g,%.6g,%s,%d,%zu,%zu\n",
-                w->b->n, w->n->n, w->mb, w->mn, w->bmin, w->bmax, w->nmin, w->nmax,
+                w->b.s->n, w->n.s->n, w->mb, w->mn, w->bmin, w->bmax, w->nmin, w->nmax,
                 w->ratio, (w->ratio - 1) * 100, w->lo, w->hi, w->p, w->ab.q, w->noise,
                 w->by_procs ? "welch" : w->exact ? "mwu_exact" : "mwu_normal",
-                w->ab.flagged, w->b->npm, w->n->npm);
+                w->ab.flagged, w->b.npm, w->n.npm);
     }
     fprintf(f, "geomean,,,%.6g,%.6g,,,,,%.6g,%.4f,,,,,,,,,\n", res->geo_b, res->geo_n,
             res->geo_ratio, (res->geo_ratio - 1) * 100);
@@ -1072,35 +835,24 @@ static int outputs(const struct opts *o, const struct result *res,
     return rc;
 }
 
-static void set_side(struct run *r, const char *const *dirs, int n)
-{
-    r->ndirs = (size_t)n;
-    for (int i = 0; i < n; i++)
-        r->dirs[i] = dirs[i];
-    r->dir = dirs[0];
-}
-
 int hb_cmd_compare(int argc, char **argv)
 {
     struct opts o;
     struct run base = { .role = "base" }, new_ = { .role = "new" };
     struct result res = { 0 };
     int rc = parse_args(argc, argv, &o);
-    size_t ml;
 
     if (rc) {
         if (o.filter)
             regfree(&o.re);
         return rc < 0 ? HB_EXIT_OK : rc;
     }
-    ml = strlen(o.metric);
-    metric_ns = ml >= 2 && !strcmp(o.metric + ml - 2, "ns");
     set_side(&base, o.pos, o.nbase);
     set_side(&new_, o.pos + o.nbase, o.nnew);
-    rc = load_run(&base, &o);
+    rc = load_side(&base, &o);
     if (!rc)
-        rc = load_run(&new_, &o);
-    if (!rc && match(&base, &new_, &o, &res)) {
+        rc = load_side(&new_, &o);
+    if (!rc && compare_runs(&base, &new_, &o, &res)) {
         hb_err("compare: out of memory");
         rc = HB_EXIT_FAIL;
     }
@@ -1114,8 +866,8 @@ int hb_cmd_compare(int argc, char **argv)
     }
     if (o.filter)
         regfree(&o.re);
-    free(res.rows);
-    free_run(&base);
-    free_run(&new_);
+    free_result(&res);
+    hb_abrun_free(&base.data);
+    hb_abrun_free(&new_.data);
     return rc;
 }

@@ -1,15 +1,21 @@
 /*
  * test_compare.c - unit tests for what `heapbench compare` computes with:
- * the CSV reader (bench/compare/csvread.h) and the A/B statistics
- * (bench/compare/abstats.h).  Expected values are worked out by hand in each
+ * the CSV reader (bench/compare/csvread.h), the loader of results folders
+ * (bench/compare/abrun.h) and the A/B statistics (bench/compare/abstats.h).  Expected values are worked out by hand in each
  * test's comment, so a failure can be judged without running anything.
  */
+#include "bench/compare/abrun.h"
 #include "bench/compare/abstats.h"
 #include "bench/compare/csvread.h"
 #include "tests/unit/check.h"
 
+#include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define CHECK_NEAR(a, b, tol)                                                \
     ({                                                                       \
@@ -256,4 +262,230 @@ TEST(compare_ratio_ci_too_few_check)
     CHECK_NEAR(ci.lo, 1, 1e-12);      /* min of 2/2, 2/1, 4/2, 4/1 */
     CHECK_NEAR(ci.hi, 4, 1e-12);
     CHECK_EQ(hb_ratio_ci(b, 2, bad, 2, 0.05, &ci), -1);
+}
+
+/* ------------------------------------------------------------------------
+ * Loading results folders
+ * ------------------------------------------------------------------------ */
+
+/* A scratch folder and the files written in it, removed by tmp_clean. */
+struct tmp {
+    char root[64];
+    char files[16][PATH_MAX];
+    size_t nfiles;
+    char dirs[8][PATH_MAX];
+    size_t ndirs;
+};
+
+static bool tmp_make(struct tmp *t)
+{
+    *t = (struct tmp){ .root = "/tmp/hb-abrun-XXXXXX" };
+    return CHECK(mkdtemp(t->root) != NULL);
+}
+
+/* <root>/<sub> as a folder ("" for the root itself): its path in out. */
+static void tmp_dir(struct tmp *t, const char *sub, char *out, size_t len)
+{
+    snprintf(out, len, "%s%s%s", t->root, *sub ? "/" : "", sub);
+    if (*sub && !mkdir(out, 0777) && t->ndirs < 8)
+        snprintf(t->dirs[t->ndirs++], PATH_MAX, "%s", out);
+}
+
+static void tmp_file(struct tmp *t, const char *name, const char *text)
+{
+    char path[PATH_MAX];
+    FILE *f;
+
+    snprintf(path, sizeof path, "%s/%s", t->root, name);
+    f = fopen(path, "w");
+    if (!CHECK(f != NULL))
+        return;
+    fputs(text, f);
+    fclose(f);
+    if (t->nfiles < 16)
+        snprintf(t->files[t->nfiles++], PATH_MAX, "%s", path);
+}
+
+static void tmp_clean(struct tmp *t)
+{
+    while (t->nfiles)
+        unlink(t->files[--t->nfiles]);
+    while (t->ndirs)
+        rmdir(t->dirs[--t->ndirs]);
+    rmdir(t->root);
+}
+
+/*
+ *   run/a.csv        benchmark,process,real_ns    x in processes 0 and 1,
+ *                    x,0,10 / x,0,12 / x,1,11 /   y with an empty cell (a
+ *                    y,0, / y,1,20                repetition that did not run)
+ *   run/b.csv        benchmark,real_ns            z, no process column
+ *                    z,5
+ *   run/a_summary.csv, run/skipped.csv            not family CSVs: not read
+ *   run/environment.csv  key,value / kernel,6.1
+ * Expect: samples x (3 values, units 0, 0, 1), y (1 value), z (1 value,
+ * unit 0) in that order; the kernel from environment.csv; a key that is
+ * not there is NULL.
+ */
+TEST(compare_abrun_load_check)
+{
+    struct hb_abrun_query q = { .metric = "real_ns" };
+    struct hb_abrun r;
+    struct tmp t;
+    char dir[PATH_MAX], why[256] = "";
+    const char *dirs[1] = { dir };
+
+    if (!tmp_make(&t))
+        return;
+    tmp_dir(&t, "", dir, sizeof dir);
+    tmp_file(&t, "a.csv", "benchmark,process,real_ns\nx,0,10\nx,0,12\nx,1,11\ny,0,\ny,1,20\n");
+    tmp_file(&t, "b.csv", "benchmark,real_ns\nz,5\n");
+    tmp_file(&t, "a_summary.csv", "benchmark,real_ns_median\nx,11\n");
+    tmp_file(&t, "skipped.csv", "benchmark,reason\nw,no memory\n");
+    tmp_file(&t, "environment.csv", "key,value\nkernel,6.1\n");
+    if (CHECK_EQ(hb_abrun_load(&r, dirs, 1, &q, why, sizeof why), 0) && CHECK_EQ(r.n, 3)) {
+        CHECK_STR(r.s[0].name, "x");
+        CHECK_EQ(r.s[0].n, 3);
+        CHECK_EQ(r.s[0].unit[0], 0);
+        CHECK_EQ(r.s[0].unit[2], 1);
+        CHECK_NEAR(r.s[0].x[1], 12, 0);
+        CHECK_STR(r.s[1].name, "y");
+        CHECK_EQ(r.s[1].n, 1);
+        CHECK_STR(r.s[2].name, "z");
+        CHECK_STR(hb_abrun_env(&r, "kernel"), "6.1");
+        CHECK(hb_abrun_env(&r, "date") == NULL);
+    }
+    hb_abrun_free(&r);
+    tmp_clean(&t);
+}
+
+/*
+ *   top/r1/x.csv, top/r2/x.csv   a folder of run folders (heapbench ab)
+ * Expect: one sample of 2 values whose units tell the folders apart (the
+ * top folder counts as folder 0, r1 as 1, r2 as 2).
+ */
+TEST(compare_abrun_folder_of_runs_check)
+{
+    struct hb_abrun_query q = { .metric = "real_ns" };
+    struct hb_abrun r;
+    struct tmp t;
+    char dir[PATH_MAX], sub[PATH_MAX], why[256] = "";
+    const char *dirs[1] = { dir };
+
+    if (!tmp_make(&t))
+        return;
+    tmp_dir(&t, "", dir, sizeof dir);
+    tmp_dir(&t, "r1", sub, sizeof sub);
+    tmp_dir(&t, "r2", sub, sizeof sub);
+    tmp_file(&t, "r1/x.csv", "benchmark,real_ns\nb,1\n");
+    tmp_file(&t, "r2/x.csv", "benchmark,real_ns\nb,2\n");
+    if (CHECK_EQ(hb_abrun_load(&r, dirs, 1, &q, why, sizeof why), 0) && CHECK_EQ(r.n, 1) &&
+        CHECK_EQ(r.s[0].n, 2)) {
+        CHECK_EQ(r.s[0].unit[0], 1 * HB_ABRUN_PROCS);
+        CHECK_EQ(r.s[0].unit[1], 2 * HB_ABRUN_PROCS);
+        CHECK(!r.has_env);
+    }
+    hb_abrun_free(&r);
+    tmp_clean(&t);
+}
+
+/* Each bad folder: -EINVAL and a message naming the file or folder and
+ * the bad value. */
+TEST(compare_abrun_refusals_check)
+{
+    static const struct {
+        const char *file, *text, *metric, *says;
+    } bad[] = {
+        { "x.csv", "what,real_ns\nx,1\n", "real_ns", "x.csv: missing column: benchmark" },
+        { "x.csv", "benchmark,what\nb,x\n", "real_ns", "x.csv: missing column: real_ns" },
+        { "x.csv", "benchmark,real_ns\nb,-1\n", "real_ns", "x.csv: row 1: bad real_ns: '-1'" },
+        { "x.csv", "benchmark,real_ns,process\nb,1,-2\n", "real_ns", "x.csv: row 1: bad real_ns" },
+        { "x.csv", "benchmark,real_ns\n,1\n", "real_ns", "x.csv: row 1: bad benchmark: ''" },
+        { "x.csv", "benchmark,real_ns\n\"b,1\n", "real_ns", "x.csv: line 2" },
+        { "x.csv", "benchmark,real_ns\nb,1\n", "boot_ns", "no benchmark with a boot_ns value" },
+        { "notes.txt", "hello\n", "real_ns", "no benchmark CSV in" },
+    };
+
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        struct hb_abrun_query q = { .metric = bad[i].metric };
+        struct hb_abrun r;
+        struct tmp t;
+        char dir[PATH_MAX], why[256] = "";
+        const char *dirs[1] = { dir };
+
+        if (!tmp_make(&t))
+            return;
+        tmp_dir(&t, "", dir, sizeof dir);
+        tmp_file(&t, bad[i].file, bad[i].text);
+        CHECK_EQ(hb_abrun_load(&r, dirs, 1, &q, why, sizeof why), -EINVAL);
+        if (!CHECK(strstr(why, bad[i].says) != NULL))
+            hb_check_fail(__FILE__, __LINE__, "case %zu: \"%s\"", i, why);
+        hb_abrun_free(&r);
+        tmp_clean(&t);
+    }
+}
+
+/* A path that is not a folder: refused before anything is read. */
+TEST(compare_abrun_not_a_folder_check)
+{
+    struct hb_abrun_query q = { .metric = "real_ns" };
+    struct hb_abrun r;
+    const char *dirs[1] = { "/nonexistent/hb-abrun" };
+    char why[256] = "";
+
+    CHECK_EQ(hb_abrun_load(&r, dirs, 1, &q, why, sizeof why), -EINVAL);
+    CHECK_STR(why, "compare: not a results folder: /nonexistent/hb-abrun");
+    hb_abrun_free(&r);
+}
+
+/*
+ *   base: a b c        new: c a d
+ * Expect: pairs (a, a) and (c, c) in the base side's order; b only in
+ * base, d only in new.
+ */
+TEST(compare_abrun_match_check)
+{
+    struct hb_abrun_sample bs[] = { { .name = "a" }, { .name = "b" }, { .name = "c" } };
+    struct hb_abrun_sample ns[] = { { .name = "c" }, { .name = "a" }, { .name = "d" } };
+    struct hb_abrun base = { .s = bs, .n = 3 }, new_ = { .s = ns, .n = 3 };
+    struct hb_abrun_match m;
+
+    if (!CHECK_EQ(hb_abrun_match(&base, &new_, &m), 0))
+        return;
+    if (CHECK_EQ(m.n, 2)) {
+        CHECK(m.pair[0].base == &bs[0] && m.pair[0].new_ == &ns[1]);
+        CHECK(m.pair[1].base == &bs[2] && m.pair[1].new_ == &ns[0]);
+    }
+    CHECK_EQ(m.only_base, 1);
+    CHECK_EQ(m.only_new, 1);
+    hb_abrun_match_free(&m);
+}
+
+/* The files of a run folder by family: present, absent (-ENOENT) and
+ * malformed (-EINVAL naming the file); which names are family CSVs. */
+TEST(compare_abrun_family_files_check)
+{
+    struct hb_csv csv;
+    struct tmp t;
+    char dir[PATH_MAX], why[PATH_MAX + 300] = "";
+
+    CHECK(hb_abrun_is_family_csv("init.csv"));
+    CHECK(!hb_abrun_is_family_csv("init_summary.csv"));
+    CHECK(!hb_abrun_is_family_csv("environment.csv"));
+    CHECK(!hb_abrun_is_family_csv("skipped.csv"));
+    CHECK(!hb_abrun_is_family_csv(".init.csv"));
+    CHECK(!hb_abrun_is_family_csv("gbench.json"));
+    if (!tmp_make(&t))
+        return;
+    tmp_dir(&t, "", dir, sizeof dir);
+    tmp_file(&t, "init_summary.csv", "benchmark,real_ns_median\nb,1\n");
+    tmp_file(&t, "free.csv", "benchmark,real_ns\n\"b,1\n");
+    if (CHECK_EQ(hb_abrun_family_csv(&csv, dir, "init", true, why, sizeof why), 0)) {
+        CHECK_EQ(csv.nrows, 1);
+        hb_csv_free(&csv);
+    }
+    CHECK_EQ(hb_abrun_family_csv(&csv, dir, "init", false, why, sizeof why), -ENOENT);
+    CHECK_EQ(hb_abrun_family_csv(&csv, dir, "free", false, why, sizeof why), -EINVAL);
+    CHECK(strstr(why, "/free.csv: line 2") != NULL);
+    tmp_clean(&t);
 }
