@@ -1,10 +1,10 @@
 # common.gp - loaded first by every figure script.  Inputs, set with
 # gnuplot -e "run='results/...'; out='DIR/name'": the run folder and the
-# output path without extension.  Provides:
+# output path without extension.  Figures read <family>_summary.csv, whose
+# columns docs/results-format.md lists: every statistic is computed there,
+# by heapbench, and none here.  Provides:
 #   sel(file, where)     a data source: file's header and the rows matching
 #                        "col=val;col=val" (plots/select.awk)
-#   stat(file, where)    the same over per-benchmark median/min/max of every
-#                        numeric column of a per-repetition CSV (stats.awk)
 #   distinct(file, cols, where)  the series: space-separated "col=val;..."
 #   pairs(file, by, num, den, m, where)  ratios of metric m between rows
 #                        whose column by is num and den (plots/pairs.awk)
@@ -20,8 +20,6 @@ if (!exists("run") || !exists("out")) {
 plotdir = system("dirname '".ARG0."'")
 AWK = sprintf("awk -f '%s/csv.awk' -f '%s/", plotdir, plotdir)
 sel(file, where) = sprintf("< %sselect.awk' -v where='%s' '%s'", AWK, where, file)
-stat(file, where) = sprintf("< %sstats.awk' '%s' | %sselect.awk' -v where='%s'", \
-                            AWK, file, AWK, where)
 # a ratio per pair of rows differing in column by (plots/pairs.awk)
 pairs(file, by, num, den, m, where) = sprintf("< %spairs.awk' -v by='%s' -v num='%s' -v den='%s' -v m='%s' -v where='%s' '%s'", \
                                              AWK, by, num, den, m, where, file)
@@ -40,11 +38,9 @@ set datafile separator comma
 set datafile columnheaders
 set encoding utf8
 
-# environment.csv keys, with the names heapbench bench writes as fallbacks
-env2(a, b) = (envget(a) ne "") ? envget(a) : envget(b)
-host = envget("host"); date = env2("date", "date_utc"); commit = env2("commit", "heapbench_commit")
-dirty = env2("dirty", "heapbench_dirty")
-dirty = (dirty eq "1" || dirty eq "yes") ? " (dirty tree)" : ""
+# environment.csv keys (docs/results-format.md)
+host = envget("host"); date = envget("date_utc"); commit = envget("heapbench_commit")
+dirty = envget("heapbench_dirty") eq "yes" ? " (dirty tree)" : ""
 caption = (host eq "" && commit eq "") ? "no environment.csv in ".run : \
           sprintf("host %s   %s   heapbench %s%s", host, date, commit, dirty)
 set label 100 caption at screen 0.01, screen 0.975 left font ",9" textcolor rgb "#555555"

@@ -1,3 +1,4 @@
+# report: 10 free: What a node boundary costs a free: time at the boundary over the same free away from it, by order, one panel per boundary alignment (1 = no cost; bars: the interval).
 # free_cost.gp - what a node boundary costs a free: real_ns of a block free
 # at the boundary over the same free away from it (plots/pairs.awk: ratio of
 # medians, bars from the ends of the two intervals), by order, one panel per

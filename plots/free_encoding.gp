@@ -1,3 +1,4 @@
+# report: 40 free: The uninit encoding's cost on the hot path: time per free against legacy on the same block and heap, by order.
 # free_encoding.gp - the uninit encoding's cost on the hot path: real_ns of a
 # block free on a heap in the uninit encoding over the same free on a heap
 # in the legacy encoding (same block, layout and order; plots/pairs.awk),

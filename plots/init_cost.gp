@@ -1,3 +1,4 @@
+# report: 60 init: Heap initialisation cost per strategy against RAM size (ns per page, left; ms per GiB, right).
 # init_cost.gp - heap initialisation cost per strategy against RAM size,
 # log-log: ns per page on the left axis, ms per GiB of RAM on the right
 # (the same numbers: 262144 pages per GiB).  One node count, alignment and

@@ -2,14 +2,14 @@
 # a <family>_summary.csv (after csv.awk): for every row whose column `by`
 # is `num`, the row alike in every other parameter whose `by` is `den`;
 # prints the other parameters, then ratio (of the medians of metric m) and
-# ratio_lo, ratio_hi from the ends of the two intervals (95 % CI columns
-# when the summary has them, else min-max), as verdict.c does.
+# ratio_lo, ratio_hi from the ends of the two 95 % intervals (<m>_ci_lo,
+# <m>_ci_hi), as verdict.c does.
 #   awk -f csv.awk -f pairs.awk -v by=where -v num=boundary -v den=away \
 #       -v m=real_ns -v where='what=block;encoding=legacy' FILE
-# A `where` column the file lacks matches every row (older runs).
+# A `where` column the file lacks matches no row.
 BEGIN {
     nw = split(where, w, ";")
-    skip["param_iterations"] = skip["time"] = skip["min_time"] = skip["process"] = 1
+    skip["param_iterations"] = skip["time"] = skip["min_time"] = 1
 }
 { sub(/\r$/, "") }
 NR == 1 {
@@ -21,8 +21,11 @@ NR == 1 {
         if (h[i] == "what") on = 1
         if (on && h[i] != by && !(h[i] in skip)) p[++np] = h[i]
     }
-    ci = (m "_ci_lo") in idx
-    LO = ci ? m "_ci_lo" : m "_min"; HI = ci ? m "_ci_hi" : m "_max"
+    LO = m "_ci_lo"; HI = m "_ci_hi"
+    if (!((m "_median") in idx) || !(LO in idx) || !(HI in idx)) {
+        printf "pairs.awk: %s: no %s_median, %s or %s column\n", FILENAME, m, LO, HI > "/dev/stderr"
+        exit 2
+    }
     hdr = ""
     for (i = 1; i <= np; i++) hdr = hdr p[i] ","
     print hdr "ratio,ratio_lo,ratio_hi"
@@ -32,7 +35,8 @@ NR == 1 {
     csv_split($0, f)
     for (i = 1; i <= nw; i++) {
         eq = index(w[i], "="); c = substr(w[i], 1, eq - 1)
-        if ((c in idx) && f[idx[c]] != substr(w[i], eq + 1)) next
+        if (c == "") continue
+        if (!(c in idx) || f[idx[c]] != substr(w[i], eq + 1)) next
     }
     if (!(by in idx)) next
     k = ""

@@ -1,18 +1,21 @@
+# report: 80 *: Every benchmark's time as a ratio to the same run's memory baseline (numbers as in the table below).
 # ratio.gp - every benchmark's time as a ratio to the same run's baseline
 # (memset or read of the same frame-table bytes, as the harness chose),
 # median with min-max, one colour per family, log scale: 1 is "as fast as
 # the memory allows".  Benchmarks are numbered in the order of the report's
-# table.  From every <family>_summary.csv with a ratio_median column.
+# tables (plots/families.sh).  From every <family>_summary.csv but the
+# baseline's own.
 load system("dirname '".ARG0."'")."/common.gp"
 files = ""
-do for [fam in "init free state shim"] {
-    if (have(run."/".fam."_summary.csv")) { files = files." '".run."/".fam."_summary.csv'" }
+all = system(sprintf("sh '%s/families.sh' '%s'", plotdir, run))
+do for [fam in all] {
+    if (fam ne "baseline") { files = files." '".run."/".fam."_summary.csv'" }
 }
 src(fam) = sprintf("< %squery.awk' -v mode=ratio -v fam=%s %s", AWK, fam, files)
 rows(fam) = system(sprintf("%squery.awk' -v mode=ratio -v fam=%s %s | wc -l", AWK, fam, files)) + 0
 fams = ""
 if (files ne "") {
-    do for [fam in "init free state shim"] { if (rows(fam) > 1) { fams = fams." ".fam } }
+    do for [fam in all] { if (fam ne "baseline" && rows(fam) > 1) { fams = fams." ".fam } }
 }
 if (fams eq "") { print "skipped: no benchmark with a ratio in ".run; exit status 3 }
 

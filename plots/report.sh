@@ -6,9 +6,12 @@
 # In the order a reader needs them: the verdict (`heapbench verdict`, from
 # the CSVs; the binary is $HEAPBENCH, which `make report` sets), the
 # figures, one table per family, the benchmarks skipped and why, and the
-# environment last.
-# A figure whose family was not run is skipped with a note in the report,
-# not an error.  Everything is built in a temporary folder inside RUN_DIR
+# environment last.  What the folder holds is docs/results-format.md.
+# The families are the folder's <family>_summary.csv files, whatever they
+# are; a figure script names its family in a "# report:" line, so adding a
+# figure is adding one plots/*.gp.  A figure whose family was not run is
+# skipped with a note in the report, not an error; a family without a
+# figure gets its table and a note.  Everything is built in a temporary folder inside RUN_DIR
 # and renamed into place at the end: an interrupted run leaves the
 # previous report, never half of a new one.
 # Exit: 0 done; 2 bad RUN_DIR (one line on stderr); 1 a tool failed.
@@ -43,31 +46,36 @@ complete() {
         tail -c 16 "$1.svg" | grep -q '</svg>'
 }
 
-# Figures in the report's order, with the sentence under each.
-figures=(
-    "free_cost|What a node boundary costs a free: time at the boundary over the same free away from it, by order, one panel per boundary alignment (1 = no cost; bars: the interval)."
-    "init_deferred|Where lazy and deferred initialisation put the work: the cost paid at boot against the cost deferred to later."
-    "init_tail|The tail: the worst single allocation or free after boot, per strategy."
-    "free_encoding|The uninit encoding's cost on the hot path: time per free against legacy on the same block and heap, by order."
-    "state_scan|State-scan throughput against table size, with the same run's read bandwidth as the roofline and the last-level cache marked. The cache size is what hwloc reads from CPUID, which a virtual machine may invent: where the baseline's bandwidth falls with buffer size is the better guide."
-    "init_cost|Heap initialisation cost per strategy against RAM size (ns per page, left; ms per GiB, right)."
-    "free_frag|Fragmentation at a node boundary: free blocks on each side after a free."
-    "ratio|Every benchmark's time as a ratio to the same run's memory baseline (numbers as in the table below)."
-    "shim|Overhead of the C shim over Google Benchmark, per loop iteration."
-)
+# The run's families (plots/families.sh: the tables' order) and the figure
+# scripts: every plots/*.gp with a "# report: RANK FAMILY: CAPTION" line,
+# drawn in the order of RANK; FAMILY "*" is a figure of the whole run.
+mapfile -t families < <(sh "$here/families.sh" "$run")
+figures=()   # "RANK|NAME|FAMILY|CAPTION"
+for gp in "$here"/*.gp; do
+    line=$(grep -m1 '^# report: ' "$gp") || continue
+    line=${line#\# report: }
+    rank=${line%% *}; rest=${line#* }
+    fig=${gp##*/}; fig=${fig%.gp}
+    figures+=("$rank|$fig|${rest%%: *}|${rest#*: }")
+done
+mapfile -t figures < <(printf '%s\n' "${figures[@]}" | sort -t'|' -k1,1n -k2,2)
 
 # --------------------------------------------------------------------------
 # Figures
 # --------------------------------------------------------------------------
 notes=()     # in memory: a full disk must not eat them
-made=()
+made=()      # "NAME|CAPTION"
 for entry in "${figures[@]}"; do
-    fig=${entry%%|*}
+    IFS='|' read -r _ fig fam caption <<<"$entry"
+    if [ "$fam" != "*" ] && [ ! -r "$run/${fam}_summary.csv" ]; then
+        notes+=("- $fig: skipped: no $run/${fam}_summary.csv")
+        continue
+    fi
     log=$(gnuplot -e "run='$run'; out='$tmp/figures/$fig'" "$here/$fig.gp" 2>&1)
     rc=$?
     if [ "$rc" -eq 0 ]; then
         complete "$tmp/figures/$fig" || fail "cannot write $fig in $run (disk full?)"
-        made+=("$entry")
+        made+=("$fig|$caption")
     elif [ "$rc" -eq 3 ]; then
         notes+=("- $fig: $(grep -m1 '^skipped' <<<"$log")")
     else
@@ -77,17 +85,15 @@ for entry in "${figures[@]}"; do
         rm -f "$tmp/figures/$fig".*
     fi
 done
+# A family of the run that no figure script names: a table, no figure.
+for fam in "${families[@]}"; do
+    printf '%s\n' "${figures[@]}" | cut -d'|' -f3 | grep -qx -- "$fam" ||
+        notes+=("- $fam: no figure of its own (no plots/*.gp names it in a \"# report:\" line); its table is below")
+done
 
 # --------------------------------------------------------------------------
 # Text: environment, table, notes
 # --------------------------------------------------------------------------
-summaries=()
-for fam in init free state shim baseline; do
-    [ -r "$run/${fam}_summary.csv" ] && summaries+=("$run/${fam}_summary.csv")
-done
-for f in "$run"/*_summary.csv; do      # families this script does not know yet
-    case " ${summaries[*]} " in *" $f "*) ;; *) summaries+=("$f") ;; esac
-done
 
 envrows() {   # FMT: md or html
     [ -r "$run/environment.csv" ] || { echo "(no environment.csv in this run)"; return; }
@@ -97,8 +103,8 @@ envget() {
     awk -f "$here/csv.awk" -f "$here/query.awk" -v mode=get -v key="$1" "$run/environment.csv" 2>/dev/null
 }
 host=$(envget host)
-date=$(envget date_utc); [ -n "$date" ] || date=$(envget date)
-commit=$(envget heapbench_commit); [ -n "$commit" ] || commit=$(envget commit)
+date=$(envget date_utc)
+commit=$(envget heapbench_commit)
 [ "$(envget heapbench_dirty)" = yes ] && commit="$commit (dirty tree)"
 title="heapbench report: ${host:-unknown host}, ${date:-unknown date}, commit ${commit:-unknown}"
 
@@ -135,8 +141,8 @@ verdict() {   # FMT: md or html
 # One table per family, numbered on across them as the ratio figure is.
 tables() {    # FMT
     local f fam start=0
-    for f in "${summaries[@]}"; do
-        fam=${f##*/}; fam=${fam%_summary.csv}
+    for fam in "${families[@]}"; do
+        f=$run/${fam}_summary.csv
         if [ "$1" = html ]; then echo "<h3>$fam</h3>"; else printf '### %s\n\n' "$fam"; fi
         awk -f "$here/csv.awk" -f "$here/table.awk" -v fmt="$1" -v start="$start" "$f"
         echo
@@ -144,11 +150,9 @@ tables() {    # FMT
     done
 }
 
-# Benchmarks that could not run here (skipped.csv, or skipped.txt of older
-# runs: both "benchmark,reason").
+# Benchmarks that could not run here (skipped.csv: "benchmark,reason").
 skipped() {   # FMT
-    local f
-    for f in "$run/skipped.csv" "$run/skipped.txt"; do [ -r "$f" ] && break; done
+    local f=$run/skipped.csv
     if [ ! -r "$f" ] || [ "$(tail -n +2 "$f" | grep -c .)" -eq 0 ]; then
         echo "None: every selected benchmark ran."; return
     fi

@@ -1,3 +1,4 @@
+# report: 90 shim: Overhead of the C shim over Google Benchmark, per loop iteration.
 # shim.gp - cost per iteration of the empty benchmark loop: written
 # directly in C++ against Google Benchmark, through the C shim with batched
 # keep-running calls, and through the shim one iteration per call.  The

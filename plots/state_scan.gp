@@ -1,3 +1,4 @@
+# report: 50 state: State-scan throughput against table size, with the same run's read bandwidth as the roofline and the last-level cache marked. The cache size is what hwloc reads from CPUID, which a virtual machine may invent: where the baseline's bandwidth falls with buffer size is the better guide.
 # state_scan.gp - whole-table state scan throughput (pages checked per ns)
 # against frame-table size, one line per encoding, implementation and
 # layout, with the same run's single-thread read bandwidth divided by the
@@ -15,7 +16,6 @@ ssel = S0 eq "" ? "" : "what=".S0
 series = distinct(f, params(f, "table_bytes"), ssel)
 roof = have(b) && strstrt(distinct(b, "what;threads", ""), "what=read")
 rsel = "what=read;threads=1"
-bx = roof && hascol(b, "param_bytes") ? "param_bytes" : "bytes"
 llc = envget("llc_bytes")
 
 set title "State scan throughput against frame-table size".(S0 eq "" ? "" : " (".S0.")")
@@ -39,7 +39,7 @@ if (roof) {
     stats sel(b, rsel) using "gbps_median" nooutput
     dram = STATS_min
     set label 2 sprintf("entries' roofline: read bandwidth %.1f GB/s / 32 B = %.2f pages/ns", dram, dram / 32) at graph 0.02, first dram / 32 * 1.15 left font ",10"
-    PLOT = 'plot sel(b, rsel) using bx:(column("gbps_median") / 32) with lines lw 5 lc rgb "#bbbbbb" title "read bandwidth / 32 B, 1 thread (baseline)", dram / 32 with lines dt 2 lw 2 lc rgb "#888888" notitle, for [s in series] sel(f, ssel.";".filt(s)) using "table_bytes":(1 / column("ns_per_page_median")):(1 / column("ns_per_page_max")):(1 / column("ns_per_page_min")) with yerrorlines title pretty(s)'
+    PLOT = 'plot sel(b, rsel) using "param_bytes":(column("gbps_median") / 32) with lines lw 5 lc rgb "#bbbbbb" title "read bandwidth / 32 B, 1 thread (baseline)", dram / 32 with lines dt 2 lw 2 lc rgb "#888888" notitle, for [s in series] sel(f, ssel.";".filt(s)) using "table_bytes":(1 / column("ns_per_page_median")):(1 / column("ns_per_page_max")):(1 / column("ns_per_page_min")) with yerrorlines title pretty(s)'
 } else {
     PLOT = 'plot for [s in series] sel(f, ssel.";".filt(s)) using "table_bytes":(1 / column("ns_per_page_median")):(1 / column("ns_per_page_max")):(1 / column("ns_per_page_min")) with yerrorlines title pretty(s)'
 }

@@ -1,9 +1,9 @@
 # table.awk - one family's table for the report, from its
 # <family>_summary.csv (after csv.awk): a row number, the benchmark's
 # parameters as columns (short names: the name itself is long and says the
-# same), processes and repetitions, the median time, its interval (95 %
-# CI over processes when the summary has one, else min-max of the
-# repetitions) and the ratio to the same run's baseline.  Rows are numbered
+# same), processes and repetitions, the median time, its 95 % interval
+# (the two-level bootstrap over processes, real_ns_ci_lo and _ci_hi) and
+# the ratio to the same run's baseline.  Rows are numbered
 # from -v start=N (plots/ratio.gp numbers them across the families the same
 # way).  A number and its unit are joined by a non-breaking space, so they
 # never wrap apart.  -v fmt=md for Markdown, -v fmt=html for HTML.
@@ -20,7 +20,7 @@ function cell(s, left) {
     gsub(/\|/, "\\|", s); return " " s " |"
 }
 function cellraw(s) { return fmt == "html" ? "<td>" s "</td>" : " " s " |" }
-BEGIN { skip["param_iterations"] = skip["time"] = skip["min_time"] = skip["process"] = 1 }
+BEGIN { skip["param_iterations"] = skip["time"] = skip["min_time"] = 1 }
 { sub(/\r$/, "") }
 FNR == 1 {
     nh = csv_split($0, h); delete idx; np = 0
@@ -31,16 +31,14 @@ FNR == 1 {
         if (h[i] == "what") on = 1
         if (on && !(h[i] in skip)) p[++np] = h[i]
     }
-    ci = ("real_ns_ci_lo" in idx)
     n = start + 0
     if (fmt == "html") {
         printf "<div class=scroll><table><tr><th>#</th>"
         for (i = 1; i <= np; i++) printf "<th class=n>%s</th>", esc(p[i])
-        printf "<th>%s</th><th>median</th><th>%s</th><th>ratio</th></tr>\n", \
-               ci ? "proc&times;reps" : "reps", ci ? "95&nbsp;% CI" : "min&nbsp;-&nbsp;max"
+        printf "<th>proc&times;reps</th><th>median</th><th>95&nbsp;%% CI</th><th>ratio</th></tr>\n"
     } else {
         printf "| # |"; for (i = 1; i <= np; i++) printf " %s |", p[i]
-        printf " %s | median | %s | ratio |\n|---:|", ci ? "proc x reps" : "reps", ci ? "95 % CI" : "min - max"
+        printf " proc x reps | median | 95 %% CI | ratio |\n|---:|"
         for (i = 1; i <= np; i++) printf "---|"
         print "---:|---:|---:|---:|"
     }
@@ -51,9 +49,8 @@ FNR == 1 {
     csv_split($0, f)
     line = fmt == "html" ? "<tr><td>" n "</td>" : "| " n " |"
     for (i = 1; i <= np; i++) line = line cell(f[idx[p[i]]], 1)
-    reps = col("reps"); if (col("processes") != "") reps = col("processes") "&times;" reps
-    if (fmt != "html") sub(/&times;/, "x", reps)
-    lo = col(ci ? "real_ns_ci_lo" : "real_ns_min"); hi = col(ci ? "real_ns_ci_hi" : "real_ns_max")
+    reps = col("processes") (fmt == "html" ? "&times;" : "x") col("reps")
+    lo = col("real_ns_ci_lo"); hi = col("real_ns_ci_hi")
     ratio = col("ratio_median"); ratio = ratio == "" ? "" : sprintf("%.3g", ratio + 0)
     line = line cellraw(reps) cellraw(t(col("real_ns_median"))) \
            cellraw(lo == "" ? "" : t(lo) "&nbsp;-&nbsp;" t(hi)) cellraw(ratio)

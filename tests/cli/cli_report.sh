@@ -5,7 +5,8 @@
 # in the reader's order (verdict, figures, tables, skipped, environment),
 # table numbers never wrap from their units, skipped benchmarks are listed
 # with their reason, a run without one family still reports (the figures
-# of that family skipped with a note), a bad folder is refused with one line.
+# of that family skipped with a note), a family no figure script knows gets
+# its table and a note, a bad folder is refused with one line.
 # Usage: tests/cli/cli_report.sh HEAPBENCH (for the verdict)
 set -u
 hb=$1
@@ -26,11 +27,14 @@ case_full() {
     cp -r "$root/tests/data/run_a" "$tmp/run"
     report "$tmp/run" || { fail full "exit $?: $(head -n 3 "$tmp/err")"; return; }
     for f in report.md report.html figures/init_cost.png figures/init_cost.svg \
-             figures/state_scan.png figures/ratio.png figures/shim.png figures/free_frag.png; do
+             figures/state_scan.png figures/ratio.png figures/shim.png figures/free_frag.png \
+             figures/init_deferred.png figures/init_tail.png figures/free_cost.png; do
         [ -s "$tmp/run/$f" ] || { fail full "missing $f"; return; }
     done
     # run_a has no uninit block frees: no free_encoding figure, the other eight
     [ "$(ls "$tmp/run"/figures/*.png | wc -l)" -eq 8 ] || { fail full "expected 8 PNG figures"; return; }
+    grep -q '^- free_encoding: skipped: no uninit block frees' "$tmp/run/report.md" \
+        || { fail full "no note for free_encoding"; return; }
     ls -a "$tmp/run" | grep -q '^\.report' && { fail full "temporary folder left behind"; return; }
     ok full
 }
@@ -77,10 +81,9 @@ case_family_missing() {
     ok family_missing
 }
 
-# run_verdict has the boundary, where and encoding columns; one skipped
-# benchmark is added.  Expect: the free figures drawn (ratio panels, the
-# encoding's cost), the skipped benchmark listed with its reason, from
-# skipped.csv or, in older runs, skipped.txt.
+# run_verdict has uninit block frees; one skipped benchmark is added.
+# Expect: the free figures drawn (ratio panels, the encoding's cost), the
+# skipped benchmark listed with its reason in both reports.
 case_verdict_run() {
     cp -r "$root/tests/data/run_verdict" "$tmp/rv"
     printf 'benchmark,reason\nstate/scan/impl:avx512,"no AVX-512 on this CPU, skipped"\n' >"$tmp/rv/skipped.csv"
@@ -90,11 +93,26 @@ case_verdict_run() {
     done
     grep -q '^| `state/scan/impl:avx512` | no AVX-512 on this CPU, skipped |$' "$tmp/rv/report.md" \
         || { fail verdict_run "skipped benchmark not listed"; return; }
-    mv "$tmp/rv/skipped.csv" "$tmp/rv/skipped.txt"
-    report "$tmp/rv" || { fail verdict_run "skipped.txt: exit $?"; return; }
     grep -q '<td class=n>state/scan/impl:avx512</td><td class=n>no AVX-512 on this CPU, skipped</td>' \
-        "$tmp/rv/report.html" || { fail verdict_run "skipped.txt not read"; return; }
+        "$tmp/rv/report.html" || { fail verdict_run "skipped benchmark not in the HTML"; return; }
     ok verdict_run
+}
+
+# Families come from the folder's <family>_summary.csv files, not from a
+# list: run_a with a family "extra" that no figure script draws (a copy of
+# the shim's tables under another name).  Expect: a table headed "extra"
+# with its benchmarks, a note that it has no figure, the other figures as
+# before.
+case_new_family() {
+    cp -r "$root/tests/data/run_a" "$tmp/nf"
+    sed 's|shim/|extra/|' "$tmp/nf/shim_summary.csv" >"$tmp/nf/extra_summary.csv"
+    sed 's|shim/|extra/|' "$tmp/nf/shim.csv" >"$tmp/nf/extra.csv"
+    report "$tmp/nf" || { fail new_family "exit $?: $(head -n 3 "$tmp/err")"; return; }
+    grep -q '^### extra$' "$tmp/nf/report.md" || { fail new_family "no table for extra"; return; }
+    grep -q '^| [0-9]* | c_batch |' "$tmp/nf/report.md" || { fail new_family "extra's rows missing"; return; }
+    grep -q '^- extra: no figure' "$tmp/nf/report.md" || { fail new_family "no note for extra"; return; }
+    [ "$(ls "$tmp/nf"/figures/*.png | wc -l)" -eq 8 ] || { fail new_family "figures changed"; return; }
+    ok new_family
 }
 
 case_bad_dir() {
@@ -119,6 +137,7 @@ case_html_self_contained
 case_md
 case_family_missing
 case_verdict_run
+case_new_family
 case_bad_dir
 case_rerun_replaces
 echo "cli_report: $passed passed, $failed failed"
