@@ -6,11 +6,15 @@
 # Usage: tests/cli/cli_bench.sh HEAPBENCH
 set -u
 hb=$1
+root=$(cd "$(dirname "$0")/../.." && pwd)
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 passed=0 failed=0
 
 ok()   { echo "ok   $1"; passed=$((passed + 1)); }
 fail() { echo "FAIL $1: $2"; failed=$((failed + 1)); }
+# csvawk PROGRAM FILE...: awk with plots/csv.awk (csv_split, and columns by
+# header name: csv_header, csv_col).
+csvawk() { awk -f "$root/plots/csv.awk" -f <(printf '%s\n' "$1") "${@:2}"; }
 
 # Result folders (complete ones) and temporary ones under a results dir.
 finished() { find "$1" -mindepth 1 -maxdepth 1 -type d -regextype posix-extended -regex '.*/[0-9]{8}T[0-9]{6}Z-.*' | sort; }
@@ -44,9 +48,11 @@ case_run() {
         [ -s "$dir/$f" ] || { fail run "no $f"; return; }
     done
     # every repetition in each process: rep 0 and 1 of process 0 and 1
-    for rp in 0,0 1,0 0,1 1,1; do
-        grep -q "^shim/c_batch,c_batch,$rp," "$dir/shim.csv" || { fail run "shim.csv has no c_batch rep,process $rp"; return; }
-    done
+    local have
+    have=$(csvawk 'NR == 1 { csv_header($0); next } { csv_split($0, f) }
+        csv_col(f, "benchmark") == "shim/c_batch" { print csv_col(f, "repetition") "," csv_col(f, "process") }' \
+        "$dir/shim.csv" | sort | tr '\n' ' ')
+    [ "$have" = "0,0 0,1 1,0 1,1 " ] || { fail run "shim.csv: c_batch repetition,process: $have"; return; }
     case $(basename "$dir") in *[!A-Za-z0-9._-]*) fail run "folder name needs quoting: $dir"; return;; esac
     grep -q '^<!DOCTYPE topology\|<topology' "$dir/topology.xml" || { fail run "topology.xml is not hwloc XML"; return; }
     grep -q 'Benchmark  *Time' "$dir/console.log" || { fail run "console.log has no table"; return; }
@@ -70,11 +76,13 @@ case_environment() {
 }
 
 # Ratio and baseline columns are filled for baseline rows; the summary has
-# one row per benchmark.
+# one row per benchmark.  Columns by name (plots/csv.awk).
 case_tables() {
     [ -n "${RUN_DIR:-}" ] || { fail tables "no run to look at"; return; }
-    awk -F, 'NR > 1 && ($15 == "" || $17 == "" || $10 == "") { bad++ } END { exit bad > 0 }' \
-        "$RUN_DIR/baseline.csv" || { fail tables "baseline rows without ratio"; return; }
+    csvawk 'NR == 1 { csv_header($0); next }
+        { csv_split($0, f)
+          if (csv_col(f, "baseline") == "" || csv_col(f, "ratio") == "" || csv_col(f, "pages") == "") bad++ }
+        END { if (csv_failed) exit 2; exit bad > 0 }' "$RUN_DIR/baseline.csv" || { fail tables "baseline rows without ratio"; return; }
     head -n 1 "$RUN_DIR/baseline_summary.csv" | grep -q '^benchmark,what,param_bytes,threads,reps,processes,real_ns_median,' \
         || { fail tables "summary header"; return; }
     local b s
@@ -82,6 +90,34 @@ case_tables() {
     s=$(($(wc -l <"$RUN_DIR/baseline_summary.csv") - 1))
     [ "$b" -eq "$s" ] || { fail tables "$b benchmarks but $s summary rows"; return; }
     ok tables
+}
+
+# Every column of every CSV of the run and every environment.csv key is
+# named in docs/results-format.md, the written contract (a summary's
+# statistic as `<column>_<statistic>`, a node's key as `node<N>_...`).
+# Expect: a column or key added without documenting it fails here.
+case_documented() {
+    [ -n "${RUN_DIR:-}" ] || { fail documented "no run to look at"; return; }
+    local doc=$root/docs/results-format.md missing=""
+    [ -r "$doc" ] || { fail documented "no $doc"; return; }
+    missing=$( {
+        for f in "$RUN_DIR"/*.csv; do
+            [ "${f##*/}" = environment.csv ] && continue
+            csvawk 'NR == 1 { n = csv_split($0, h); for (i = 1; i <= n; i++) print h[i]; exit }' "$f" |
+                sed -E 's/_(median|min|max|q1|q3|ci_lo|ci_hi|cv_between|cv_within|mde_pct)$//'
+            case $f in *_summary.csv)
+                csvawk 'NR == 1 { n = csv_split($0, h); for (i = 1; i <= n; i++) print h[i]; exit }' "$f" |
+                    sed -nE 's/.*_(median|min|max|q1|q3|ci_lo|ci_hi|cv_between|cv_within|mde_pct)$/<column>_\1/p' ;;
+            esac
+        done
+        csvawk 'NR == 1 { csv_header($0); next } { csv_split($0, f); print csv_col(f, "key") }' \
+            "$RUN_DIR/environment.csv" |
+            sed -E 's/^node[0-9]+_/node<N>_/'
+    } | sort -u | while read -r name; do
+        grep -qF -- "\`$name\`" "$doc" || printf ' %s' "$name"
+    done)
+    [ -z "$missing" ] || { fail documented "not in docs/results-format.md:$missing"; return; }
+    ok documented
 }
 
 # Interrupt a run once its temporary folder exists: nothing complete-looking
@@ -138,6 +174,7 @@ case_help() {
 case_run
 case_environment
 case_tables
+case_documented
 case_interrupt INT
 case_interrupt TERM
 bad profile --profile fast

@@ -18,6 +18,7 @@
 # Usage: tests/cli/cli_heap.sh HEAPBENCH
 set -u
 data=$(cd "$(dirname "$0")/../data" && pwd)
+root=$(cd "$(dirname "$0")/../.." && pwd)
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 # A private copy: a concurrent `make` may relink the original mid-run.
 cp "$1" "$tmp/heapbench" || { echo "cli_heap: cannot copy $1"; echo "cli_heap: 0 passed, 1 failed"; exit 1; }
@@ -27,6 +28,9 @@ strategies="pagewise chunked patch lazy deferred"
 
 ok()   { echo "ok   $1"; passed=$((passed + 1)); }
 fail() { echo "FAIL $1: $2"; failed=$((failed + 1)); }
+# csvawk PROGRAM [-v ...] FILE...: awk with plots/csv.awk, so CSV columns
+# are found by their header name (csv_header, csv_col).
+csvawk() { awk -f "$root/plots/csv.awk" -f <(printf '%s\n' "$1") "${@:2}"; }
 
 # heap OUT STRATEGY ARGS...: run heapbench heap, stdout to OUT; lazy and
 # deferred get --finish.  Returns heapbench's status.
@@ -86,7 +90,7 @@ check_blocks() {   # NAME MAP: pagewise dump, checked by awk
     heap "$tmp/b.dump" pagewise --memmap "$map" --dump-blocks ||
         { fail "$name" "exit status $?"; return; }
     pages_of "$map" >"$tmp/ranges"
-    bad=$(awk -F, -v maxo=18 '
+    bad=$(csvawk '
     function num(s,   v, i) {
         s = tolower(s); v = 0
         for (i = 3; i <= length(s); i++)
@@ -95,9 +99,11 @@ check_blocks() {   # NAME MAP: pagewise dump, checked by awk
     }
     function width(m,   w) { w = 0; while (m >= 1) { w++; m = int(m / 2) }; return w }
     FNR == NR { split($0, f, " "); rs[++nr] = f[1]; re[nr] = f[2]; rn[nr] = f[3]; next }
-    FNR == 1 && $0 !~ /^0x/ { next }
+    FNR == 1 { csv_header($0); next }
     {
-        m = num($1); o = $2 + 0; n = $3 + 0; z = $4 + 0; sz = 2 ^ o
+        csv_split($0, f)
+        m = num(csv_col(f, "mfn")); o = csv_col(f, "order") + 0
+        n = csv_col(f, "node") + 0; z = csv_col(f, "zone") + 0; sz = 2 ^ o
         if (m == 0) { print "block holds MFN 0"; exit }
         if (m % sz) { print "misaligned " $0; exit }
         if (z != width(m)) { print "zone " z " for " $0; exit }
@@ -117,7 +123,7 @@ check_blocks() {   # NAME MAP: pagewise dump, checked by awk
                 printf "not merged: %.0f and %.0f order %d\n", m, b, o; exit
             }
         }
-    }' "$tmp/ranges" "$tmp/b.dump")
+    }' -v maxo=18 "$tmp/ranges" "$tmp/b.dump") || bad="awk exit $?: $bad"
     [ -z "$bad" ] && ok "$name" || fail "$name" "$bad"
 }
 
@@ -134,23 +140,31 @@ summary() {
     heap "$tmp/sdump" "$s" --memmap "$map" --dump-blocks "$@" ||
         { fail "$name" "dump: exit status $?"; return; }
     want=$(pages_of "$map" | awk '{ n += $2 - $1 } END { printf "%.0f", n }')
-    bad=$(awk -F, -v want="$want" -v dump="$tmp/sdump" '
+    bad=$(csvawk '
+    function states(f) {
+        return csv_col(f, "free_pages") + csv_col(f, "inuse_pages") + csv_col(f, "uninit_pages") + \
+               csv_col(f, "metadata_pages") + csv_col(f, "reserved_pages")
+    }
     NR == 1 {
         if ($0 != "node,ram_pages,free_pages,inuse_pages,uninit_pages,metadata_pages,reserved_pages")
             { print "header: " $0; exit }
-        next
+        csv_header($0); next
     }
     {
-        if ($3 + $4 + $5 + $6 + $7 != $2) { print "row does not add up: " $0; exit }
-        ram += $2; free += $3
+        csv_split($0, f)
+        if (states(f) != csv_col(f, "ram_pages")) { print "row does not add up: " $0; exit }
+        ram += csv_col(f, "ram_pages"); free += csv_col(f, "free_pages")
     }
     END {
         if (ram != want) { printf "ram_pages sum %.0f, map has %.0f\n", ram, want; exit }
+        getline line < dump
+        nd = csv_split(line, dh)
+        for (i = 1; i <= nd; i++) dpos[dh[i]] = i
         while ((getline line < dump) > 0) {
-            split(line, f, ","); if (f[1] ~ /^0x/) blocks += 2 ^ f[2]
+            csv_split(line, f); blocks += 2 ^ f[dpos["order"]]
         }
         if (blocks != free) printf "free_pages %.0f, dumped blocks hold %.0f\n", free, blocks
-    }' "$tmp/sum")
+    }' -v want="$want" -v dump="$tmp/sdump" "$tmp/sum") || bad="awk exit $?: $bad"
     [ -z "$bad" ] && ok "$name" || fail "$name" "$bad"
 }
 
@@ -191,7 +205,12 @@ done
 "$hb" heap --memmap "$data/heap_unaligned.memmap" --strategy lazy --summary >"$tmp/lz" 2>"$tmp/err"
 if [ $? -ne 0 ]; then
     fail summary_lazy_pending "exit status non-zero: $(head -n 1 "$tmp/err")"
-elif awk -F, 'NR > 1 && ($3 + $4 + $5 + $6 + $7 != $2 || $5 == 0) { bad = 1 } END { exit !bad }' "$tmp/lz"; then
+elif ! csvawk 'NR == 1 { csv_header($0); next }
+        { csv_split($0, f); s = 0
+          for (k = split("free_pages inuse_pages uninit_pages metadata_pages reserved_pages", c, " "); k; k--)
+              s += csv_col(f, c[k])
+          if (s != csv_col(f, "ram_pages") || csv_col(f, "uninit_pages") == 0) bad = 1 }
+        END { if (csv_failed) exit 2; exit bad }' "$tmp/lz"; then
     fail summary_lazy_pending "a row does not add up or shows no uninit pages"
 else
     ok summary_lazy_pending
@@ -230,8 +249,12 @@ if [ "$rc" -ne 0 ]; then
     fail big64 "exit $rc: $(head -n 1 "$tmp/err")"
 elif [ "$ms" -gt 30000 ]; then
     fail big64 "took $ms ms"
-elif ! awk -F, 'NR > 1 { ram += $2; if ($3 + $4 + $5 + $6 + $7 != $2) bad = 1 }
-               END { exit !(ram == 16777216 && !bad) }' "$tmp/big"; then
+elif ! csvawk 'NR == 1 { csv_header($0); next }
+        { csv_split($0, f); s = 0; ram += csv_col(f, "ram_pages")
+          for (k = split("free_pages inuse_pages uninit_pages metadata_pages reserved_pages", c, " "); k; k--)
+              s += csv_col(f, c[k])
+          if (s != csv_col(f, "ram_pages")) bad = 1 }
+        END { if (csv_failed) exit 2; exit !(ram == 16777216 && !bad) }' "$tmp/big"; then
     fail big64 "summary does not add up to 16777216 pages"
 else
     ok "big64 (${ms} ms)"

@@ -16,6 +16,9 @@ passed=0 failed=0
 ok()   { echo "ok   $1"; passed=$((passed + 1)); }
 fail() { echo "FAIL $1: $2"; failed=$((failed + 1)); }
 check() { awk -f "$root/plots/csv.awk" -f "$root/tests/cli/verdict_check.awk" -v run="$1" "$2"; }
+# csvawk PROGRAM FILE...: awk with plots/csv.awk (csv_split, and columns by
+# header name: csv_header, csv_col).
+csvawk() { awk -f "$root/plots/csv.awk" -f <(printf '%s\n' "$1") "${@:2}"; }
 
 # run_verdict holds chunked and lazy at 1 and 2 GiB, block frees at orders
 # 0 and 9 in both encodings at a natural boundary and in legacy at an
@@ -39,7 +42,10 @@ case_numbers() {
 
 # Expect: a checker fed one number off by 1 % reports it (the test can fail).
 case_checker_catches() {
-    awk -F, 'BEGIN { OFS = "," } $1 == "free.encoding.order0.away.ns" { $2 = $2 * 1.01 + 0.5 } { print }' \
+    csvawk 'NR == 1 { csv_header($0); print; next }
+        { n = csv_split($0, f)
+          if (csv_col(f, "key") == "free.encoding.order0.away.ns") f[csv_pos["value"]] = csv_col(f, "value") * 1.01 + 0.5
+          line = ""; for (i = 1; i <= n; i++) line = line (i > 1 ? "," : "") csv_quote(f[i]); print line }' \
         "$tmp/v.csv" >"$tmp/bad.csv"
     check "$data" "$tmp/bad.csv" | grep -q '^FAIL free.encoding.order0.away.ns' \
         || { fail checker_catches "a wrong number passed"; return; }
@@ -64,7 +70,7 @@ case_report_agrees() {
         grep -qF -- "$shown" "$tmp/run/report.md" || { fail report_agrees "report.md lacks \"$shown\""; return; }
         grep -qF -- "$shown" "$tmp/run/report.html" || { fail report_agrees "report.html lacks \"$shown\""; return; }
         n=$((n + 1))
-    done < <(awk -f "$root/plots/csv.awk" -f <(echo 'FNR > 1 { csv_split($0, f); print f[7] }') "$tmp/v.csv")
+    done < <(csvawk 'NR == 1 { csv_header($0); next } { csv_split($0, f); print csv_col(f, "shown") }' "$tmp/v.csv")
     [ "$n" -gt 20 ] || { fail report_agrees "only $n numbers"; return; }
     ok report_agrees
 }

@@ -212,10 +212,11 @@ BEGIN {
     split("init free state", fams, " ")
     for (i = 1; i <= 3; i++) { load(fams[i], "s", run "/" fams[i] "_summary.csv"); load(fams[i], "t", run "/" fams[i] ".csv") }
 }
-FNR == 1 { next }
+FNR == 1 { csv_header($0); next }
 {
-    csv_split($0, f); key = f[1]
+    csv_split($0, f); key = csv_col(f, "key")
+    v = csv_col(f, "value"); lo = csv_col(f, "lo"); hi = csv_col(f, "hi")
     if (!recompute(key)) { print "FAIL " key ": this test does not know how to recompute it"; next }
-    if (same(X_V, f[2]) && same(X_LO, f[3]) && same(X_HI, f[4])) print "ok   " key
-    else printf "FAIL %s: expected %.10g (%.10g to %.10g), verdict says %s (%s to %s)\n", key, X_V, X_LO, X_HI, f[2], f[3], f[4]
+    if (same(X_V, v) && same(X_LO, lo) && same(X_HI, hi)) print "ok   " key
+    else printf "FAIL %s: expected %.10g (%.10g to %.10g), verdict says %s (%s to %s)\n", key, X_V, X_LO, X_HI, v, lo, hi
 }

@@ -367,6 +367,78 @@ TEST(results_errors_skipped_check)
 }
 
 /* ------------------------------------------------------------------------
+ * The written contract
+ * ------------------------------------------------------------------------ */
+
+/* docs/results-format.md, found from this file's path (the tests run from
+ * the top of the tree); NULL if unreadable. */
+static char *read_format_doc(char *path, size_t len)
+{
+    const char *me = __FILE__, *tail = strstr(me, "tests/unit/");
+    FILE *f;
+    char *text = NULL;
+    size_t n = 0;
+
+    snprintf(path, len, "%.*sdocs/results-format.md", tail ? (int)(tail - me) : 0, me);
+    f = fopen(path, "r");
+    if (!f)
+        return NULL;
+    if (getdelim(&text, &n, '\0', f) < 0) {
+        free(text);
+        text = NULL;
+    }
+    fclose(f);
+    return text;
+}
+
+/* "| `name` | unit |" somewhere in the doc. */
+static bool doc_lists(const char *doc, const char *name, const char *unit)
+{
+    char row[256];
+
+    snprintf(row, sizeof row, "\n| `%s` | %s |", name, unit);
+    return strstr(doc, row) != NULL;
+}
+
+static void check_set_documented(const char *doc, const struct hb_column *c, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (c[i].name[0] && !CHECK(doc_lists(doc, c[i].name, c[i].unit)))
+            fprintf(stderr, "  docs/results-format.md lacks the row | `%s` | %s |\n",
+                    c[i].name, c[i].unit);
+}
+
+/*
+ * Every column of the two column sets of tidy.c, and every statistic of a
+ * summary, has its row in docs/results-format.md with the same unit.
+ * Expect: adding a column without documenting it fails here.
+ */
+TEST(docs_results_format_check)
+{
+    char path[4096], name[64];
+    char *doc = read_format_doc(path, sizeof path);
+    const struct hb_column *set;
+    const struct hb_stat_column *st;
+    size_t n;
+
+    if (!CHECK(doc)) {
+        fprintf(stderr, "  cannot read %s\n", path);
+        return;
+    }
+    set = hb_tidy_columns(&n);
+    check_set_documented(doc, set, n);
+    set = hb_tidy_summary_columns(&n);
+    check_set_documented(doc, set, n);
+    st = hb_tidy_summary_stats(&n);
+    for (size_t i = 0; i < n; i++) {
+        snprintf(name, sizeof name, "<column>_%s", st[i].suffix);
+        if (!CHECK(doc_lists(doc, name, st[i].unit ? st[i].unit : "as the column")))
+            fprintf(stderr, "  docs/results-format.md lacks the row for %s\n", name);
+    }
+    free(doc);
+}
+
+/* ------------------------------------------------------------------------
  * Summary statistics
  * ------------------------------------------------------------------------ */
 
