@@ -37,8 +37,7 @@ void hb_stats_compute(double *v, size_t n, struct hb_stats *s)
         s->median = s->min = s->max = s->q1 = s->q3 = NAN;
         return;
     }
-    gsl_sort(v, 1, k);
-    s->median = gsl_stats_median_from_sorted_data(v, 1, k);
+    s->median = hb_median(v, k);        /* sorts v: the quantiles read it */
     s->q1 = gsl_stats_quantile_from_sorted_data(v, 1, k, 0.25);
     s->q3 = gsl_stats_quantile_from_sorted_data(v, 1, k, 0.75);
     s->min = v[0];
@@ -324,13 +323,6 @@ long hb_bh_adjust(const double *p, size_t m, double *q)
     return (long)k;
 }
 
-static int by_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-
-    return (x > y) - (x < y);
-}
-
 /* Median of the finite noises, at least 1 %. */
 static double default_threshold(const struct hb_ab_item *it, size_t m)
 {
@@ -343,8 +335,8 @@ static double default_threshold(const struct hb_ab_item *it, size_t m)
         if (isfinite(it[i].noise))
             v[k++] = it[i].noise;
     if (k) {
-        qsort(v, k, sizeof *v, by_double);
-        double med = k % 2 ? v[k / 2] : (v[k / 2 - 1] + v[k / 2]) / 2;
+        double med = hb_median(v, k);
+
         t = med > t ? med : t;
     }
     free(v);
