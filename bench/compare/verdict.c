@@ -34,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bench/compare/abrun.h"
 #include "bench/compare/abstats.h"
 #include "bench/compare/csvread.h"
 
@@ -84,17 +85,20 @@ struct verdict {
  * Reading the run
  * ------------------------------------------------------------------------ */
 
+/* The summary and the tidy rows of each family the verdict reads, by the
+ * file names of a run folder (bench/compare/abrun.h).  A file that is
+ * absent or unreadable is left out: the sections say what they lack. */
 static void load_run(struct vrun *r, const char *dir)
 {
-    char path[4096], why[256];
+    char why[4096 + 256];
 
     memset(r, 0, sizeof *r);
     r->dir = dir;
     for (int f = 0; f < NFAM; f++) {
-        snprintf(path, sizeof path, "%s/%s_summary.csv", dir, fam_name[f]);
-        r->has_sum[f] = !hb_csv_load(&r->sum[f], path, why, sizeof why);
-        snprintf(path, sizeof path, "%s/%s.csv", dir, fam_name[f]);
-        r->has_tidy[f] = !hb_csv_load(&r->tidy[f], path, why, sizeof why);
+        r->has_sum[f] = !hb_abrun_family_csv(&r->sum[f], dir, fam_name[f], true, why,
+                                             sizeof why);
+        r->has_tidy[f] = !hb_abrun_family_csv(&r->tidy[f], dir, fam_name[f], false, why,
+                                              sizeof why);
     }
 }
 
