@@ -112,9 +112,8 @@ static void free_run(struct vrun *r)
     }
 }
 
-/* Whether row r matches "col=val;col=val".  A term "?col=val" also matches
- * a file without that column: older runs lack dimensions newer ones add
- * (no encoding column: every free was legacy). */
+/* Whether row r matches "col=val;col=val" (a file without one of the
+ * columns matches nothing). */
 static bool row_matches(const struct hb_csv *c, size_t r, const char *where)
 {
     char buf[512], *save = NULL;
@@ -125,9 +124,8 @@ static bool row_matches(const struct hb_csv *c, size_t r, const char *where)
         if (!eq)
             continue;
         *eq = 0;
-        bool opt = *t == '?';
-        int col = hb_csv_col(c, t + opt);
-        if (col < 0 ? !opt : strcmp(hb_csv_get(c, r, col), eq + 1) != 0)
+        int col = hb_csv_col(c, t);
+        if (col < 0 || strcmp(hb_csv_get(c, r, col), eq + 1) != 0)
             return false;
     }
     return true;
@@ -616,10 +614,10 @@ static bool hot_path(struct verdict *vd, struct est *cost0)
             struct est l, u;
             char where[256], k[96], add[160];
             snprintf(where, sizeof where,
-                     "what=block;boundary=natural;order=%u;where=%s;?variant=node_check;%%s",
+                     "what=block;boundary=natural;order=%u;where=%s;variant=node_check;%%s",
                      o, wh[w]);
             char wl[256], wu[256];
-            snprintf(wl, sizeof wl, where, "?encoding=legacy");
+            snprintf(wl, sizeof wl, where, "encoding=legacy");
             snprintf(wu, sizeof wu, where, "encoding=uninit");
             txt[w][0] = 0;
             if (!get(vd->r, F_FREE, wl, "real_ns", &l) || !get(vd->r, F_FREE, wu, "real_ns", &u))
@@ -718,8 +716,8 @@ static void boundary_ratios(struct verdict *vd, const char *kind)
     for (unsigned o = 0; o <= 18; o += 9) {
         struct est b, a;
         char wb[256], wa[256], k[96];
-        const char *fmtw = "what=block;boundary=%s;order=%u;where=%s;?variant=node_check;"
-                           "?encoding=legacy";
+        const char *fmtw = "what=block;boundary=%s;order=%u;where=%s;variant=node_check;"
+                           "encoding=legacy";
         snprintf(wb, sizeof wb, fmtw, kind, o, "boundary");
         snprintf(wa, sizeof wa, fmtw, kind, o, "away");
         if (!get(vd->r, F_FREE, wb, "real_ns", &b) || !get(vd->r, F_FREE, wa, "real_ns", &a))
@@ -741,7 +739,7 @@ static void boundary_frag(struct verdict *vd, const char *kind, const char *maxo
     struct est l, r;
     char w[256], k[96];
 
-    snprintf(w, sizeof w, "what=frag;boundary=%s;order=%s;?variant=node_check;?encoding=legacy",
+    snprintf(w, sizeof w, "what=frag;boundary=%s;order=%s;variant=node_check;encoding=legacy",
              kind, maxo);
     if (!get(vd->r, F_FREE, w, "left_blocks", &l) || !get(vd->r, F_FREE, w, "right_blocks", &r))
         return;
