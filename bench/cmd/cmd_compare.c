@@ -141,41 +141,30 @@ static bool parent_is_dir(const char *path)
     return stat(buf, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/* One option with a value at argv[*i]: 0 taken, 1 not an option with a
- * value, else an exit status. */
-static int parse_valued(int argc, char **argv, int *i, struct opts *o)
-{
-    static const char *const names[] = { "--csv", "--plots", "--alpha", "--metric",
-                                         "--filter", "--threshold" };
-    const char *a = argv[*i], *v;
-    size_t k;
+enum { OPT_CSV, OPT_PLOTS, OPT_ALPHA, OPT_METRIC, OPT_FILTER, OPT_THRESHOLD, NOPT };
+static const char *const opt_name[NOPT] = { "--csv", "--plots", "--alpha", "--metric",
+                                            "--filter", "--threshold" };
 
-    for (k = 0; k < sizeof names / sizeof names[0] && strcmp(a, names[k]); k++)
-        ;
-    if (k == sizeof names / sizeof names[0])
-        return 1;
-    if (*i + 1 == argc) {
-        hb_err("compare: %s needs a value", a);
-        return HB_EXIT_USAGE;
-    }
-    v = argv[++*i];
+/* Option k's value v into o: 0, or an exit status. */
+static int set_value(struct opts *o, int k, const char *v)
+{
     switch (k) {
-    case 0: o->csv = v; return 0;
-    case 1: o->plots = v; return 0;
-    case 2:
+    case OPT_CSV: o->csv = v; return 0;
+    case OPT_PLOTS: o->plots = v; return 0;
+    case OPT_ALPHA:
         if (!hb_csv_num(v, &o->alpha) || !(o->alpha > 0 && o->alpha < 0.5)) {
             hb_err("compare: --alpha must be in (0, 0.5): %s", v);
             return HB_EXIT_USAGE;
         }
         return 0;
-    case 3:
+    case OPT_METRIC:
         if (!*v || strpbrk(v, ",\"\n")) {
             hb_err("compare: --metric: not a column name: %s", v);
             return HB_EXIT_USAGE;
         }
         o->metric = v;
         return 0;
-    case 4:
+    case OPT_FILTER:
         if (o->filter)
             regfree(&o->re);
         o->filter = NULL;
@@ -195,6 +184,24 @@ static int parse_valued(int argc, char **argv, int *i, struct opts *o)
     }
 }
 
+/* One option with a value at argv[*i]: 0 taken, 1 not an option with a
+ * value, else an exit status. */
+static int parse_valued(int argc, char **argv, int *i, struct opts *o)
+{
+    const char *a = argv[*i];
+    int k;
+
+    for (k = 0; k < NOPT && strcmp(a, opt_name[k]); k++)
+        ;
+    if (k == NOPT)
+        return 1;
+    if (*i + 1 == argc) {
+        hb_err("compare: %s needs a value", a);
+        return HB_EXIT_USAGE;
+    }
+    return set_value(o, k, argv[++*i]);
+}
+
 static int check_outputs(const struct opts *o)
 {
     for (int k = 0; k < 2; k++) {
@@ -206,6 +213,31 @@ static int check_outputs(const struct opts *o)
         }
     }
     return 0;
+}
+
+/* The run folders o->pos[0..npos) into the two sides: split is the index
+ * of the first new one ('--'), or -1 if there was no '--'. */
+static int set_sides(struct opts *o, int npos, int split)
+{
+    size_t ml = strlen(o->metric);
+
+    if (split < 0 && npos > 2) {
+        hb_err("compare: several runs a side need '--' between base and new: %s",
+               o->pos[2]);
+        return HB_EXIT_USAGE;
+    }
+    if (split < 0)
+        split = npos == 2 ? 1 : -1;
+    if (split < 1 || split >= npos || split > MAX_DIRS || npos - split > MAX_DIRS) {
+        hb_err("compare: need BASE_RUN and NEW_RUN (see heapbench compare --help)");
+        return HB_EXIT_USAGE;
+    }
+    o->nbase = split;
+    o->nnew = npos - split;
+    o->metric_ns = ml >= 2 && !strcmp(o->metric + ml - 2, "ns");
+    o->base = o->pos[0];
+    o->new_ = o->pos[split];
+    return check_outputs(o);
 }
 
 static int parse_args(int argc, char **argv, struct opts *o)
@@ -242,23 +274,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
         }
         o->pos[npos++] = a;
     }
-    if (split < 0 && npos > 2) {
-        hb_err("compare: several runs a side need '--' between base and new: %s",
-               o->pos[2]);
-        return HB_EXIT_USAGE;
-    }
-    if (split < 0)
-        split = npos == 2 ? 1 : -1;
-    if (split < 1 || split >= npos || split > MAX_DIRS || npos - split > MAX_DIRS) {
-        hb_err("compare: need BASE_RUN and NEW_RUN (see heapbench compare --help)");
-        return HB_EXIT_USAGE;
-    }
-    o->nbase = split;
-    o->nnew = npos - split;
-    o->metric_ns = strlen(o->metric) >= 2 && !strcmp(o->metric + strlen(o->metric) - 2, "ns");
-    o->base = o->pos[0];
-    o->new_ = o->pos[split];
-    return check_outputs(o);
+    return set_sides(o, npos, split);
 }
 
 /* ------------------------------------------------------------------------
