@@ -93,29 +93,13 @@ case_tables() {
 }
 
 # Every column of every CSV of the run and every environment.csv key is
-# named in docs/results-format.md, the written contract (a summary's
-# statistic as `<column>_<statistic>`, a node's key as `node<N>_...`).
-# Expect: a column or key added without documenting it fails here.
+# named in docs/results-format.md, the written contract
+# (tests/cli/undocumented.sh).  Expect: a column or key added without
+# documenting it fails here.
 case_documented() {
     [ -n "${RUN_DIR:-}" ] || { fail documented "no run to look at"; return; }
-    local doc=$root/docs/results-format.md missing=""
-    [ -r "$doc" ] || { fail documented "no $doc"; return; }
-    missing=$( {
-        for f in "$RUN_DIR"/*.csv; do
-            [ "${f##*/}" = environment.csv ] && continue
-            csvawk 'NR == 1 { n = csv_split($0, h); for (i = 1; i <= n; i++) print h[i]; exit }' "$f" |
-                sed -E 's/_(median|min|max|q1|q3|ci_lo|ci_hi|cv_between|cv_within|mde_pct)$//'
-            case $f in *_summary.csv)
-                csvawk 'NR == 1 { n = csv_split($0, h); for (i = 1; i <= n; i++) print h[i]; exit }' "$f" |
-                    sed -nE 's/.*_(median|min|max|q1|q3|ci_lo|ci_hi|cv_between|cv_within|mde_pct)$/<column>_\1/p' ;;
-            esac
-        done
-        csvawk 'NR == 1 { csv_header($0); next } { csv_split($0, f); print csv_col(f, "key") }' \
-            "$RUN_DIR/environment.csv" |
-            sed -E 's/^node[0-9]+_/node<N>_/'
-    } | sort -u | while read -r name; do
-        grep -qF -- "\`$name\`" "$doc" || printf ' %s' "$name"
-    done)
+    local missing
+    missing=$(bash "$root/tests/cli/undocumented.sh" "$RUN_DIR") || { fail documented "undocumented.sh failed"; return; }
     [ -z "$missing" ] || { fail documented "not in docs/results-format.md:$missing"; return; }
     ok documented
 }

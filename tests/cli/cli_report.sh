@@ -6,7 +6,8 @@
 # table numbers never wrap from their units, skipped benchmarks are listed
 # with their reason, a run without one family still reports (the figures
 # of that family skipped with a note), a family no figure script knows gets
-# its table and a note, a bad folder is refused with one line.
+# its table and a note, every column and key of the fixtures is in
+# docs/results-format.md, a bad folder is refused with one line.
 # Usage: tests/cli/cli_report.sh HEAPBENCH (for the verdict)
 set -u
 hb=$1
@@ -115,6 +116,19 @@ case_new_family() {
     ok new_family
 }
 
+# The fixtures hold every family (tests/data/make_runs.sh writes them with
+# the current binary).  Expect: every column and environment key they use
+# is named in docs/results-format.md.
+case_documented() {
+    local d missing
+    for d in run_a run_verdict; do
+        missing=$(bash "$root/tests/cli/undocumented.sh" "$root/tests/data/$d") \
+            || { fail documented "undocumented.sh failed on $d"; return; }
+        [ -z "$missing" ] || { fail documented "$d: not in docs/results-format.md:$missing"; return; }
+    done
+    ok documented
+}
+
 case_bad_dir() {
     report "$tmp/nowhere"; local rc=$?
     [ "$rc" -eq 2 ] || { fail bad_dir "exit $rc, expected 2"; return; }
@@ -138,6 +152,7 @@ case_md
 case_family_missing
 case_verdict_run
 case_new_family
+case_documented
 case_bad_dir
 case_rerun_replaces
 echo "cli_report: $passed passed, $failed failed"
