@@ -1,0 +1,224 @@
+#!/usr/bin/env bash
+# cli_tree.sh - the dependency rules of the tree, read from the sources (the
+# binary is not run).  One case per rule; each prints ok, or FAIL with every
+# offending file:line.
+#
+#   alloc_alone        alloc/ (*.c, *.h) includes nothing from bench/: the
+#                      model knows nothing of the benchmarks around it.
+#   lib_not_cmd        bench/{source,families,instrument,compare,base}
+#                      include nothing from bench/cmd/: lower parts never
+#                      reach up into the commands.
+#   base_alone         bench/base/ includes nothing from another part of
+#                      bench/ (only bench/base/ and system headers): every
+#                      part may use it, so it may use none of them.
+#   compare_csv_only   bench/compare/ includes, of the project, only
+#                      bench/compare/ (the CSV reader, the statistics) and
+#                      bench/base/: nothing of families/, instrument/,
+#                      source/, cmd/ or alloc/ (the run-time side), and no
+#                      "json" in its code: a comparison reads a run folder's
+#                      CSV files and nothing else.
+#   plots_csv_only     plots/*.gp and plots/*.awk, comments left out: no
+#                      "json" anywhere (they read the CSV files), and no
+#                      call of heapbench: no line that runs a command
+#                      (system(, a "<" data source, a backquote, getline,
+#                      popen, "| " into a command) and names heapbench or
+#                      $HEAPBENCH, no "heapbench SUBCOMMAND" text at all,
+#                      and no string that starts with the word heapbench
+#                      (a command kept in a variable).  heapbench_commit
+#                      and the like are environment keys, not calls.  plots/*.sh (report.sh, the report's
+#                      driver, runs `heapbench verdict`) is not checked.
+#   lib_never_prints   bench/{source,families,instrument,compare} (*.c, *.h,
+#                      *.cc), comments and string contents left out: no
+#                      stderr, stdout, STDERR_FILENO, STDOUT_FILENO,
+#                      std::cerr, std::cout, std::clog, printf(, vprintf(,
+#                      puts(, putchar(, perror(, hb_err(, warn(, warnx(,
+#                      err(, errx(.  A library part writes its one-line error
+#                      into a buffer its caller passes (as hb_layout_load
+#                      does), and its output into a FILE * the caller passes
+#                      (fprintf(f, ...)); the commands print.  bench/base/
+#                      is not checked: err.c is hb_err, the commands' printer.
+#                      The allow-list (ALLOW below) names each exception
+#                      and why.
+#
+# Includes are read from preprocessor lines (#include "x" and <x>, comments
+# left out) with paths as the Makefile's -I. gives them: "bench/cmd/cli.h";
+# a bare or ./ ../ quoted name is resolved against the including file's
+# folder.
+#
+# Usage: tests/cli/cli_tree.sh [HEAPBENCH] [ROOT]
+#   ROOT (or $HB_TREE_ROOT): the tree to check; default: this script's tree.
+#   Pointing it at a copy is how each rule is shown able to fail.
+# Ends with "cli_tree: N passed, N failed"; exits non-zero on failure.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+root=${2:-${HB_TREE_ROOT:-$here/../..}}
+root=$(cd "$root" && pwd) || { echo "cli_tree: 0 passed, 1 failed"; exit 1; }
+passed=0 failed=0
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+
+ok()   { echo "ok   $1"; passed=$((passed + 1)); }
+fail() { echo "FAIL $1: $2"; failed=$((failed + 1)); }
+
+# files DIR... PATTERN...: the files under ROOT/DIR matching any *.EXT
+# pattern, as paths relative to ROOT, one a line (none if DIR is missing).
+files() {
+    local dirs=() exts=() a
+    for a in "$@"; do case $a in *.*) exts+=("$a") ;; *) dirs+=("$a") ;; esac; done
+    (cd "$root" && for d in "${dirs[@]}"; do
+        [ -d "$d" ] || continue
+        for e in "${exts[@]}"; do find "$d" -type f -name "$e"; done
+    done) | sort -u
+}
+
+# strip MODE FILE...: each file's code as "file:line:text", comments
+# removed.  MODE c: C/C++ (/* */ and //); MODE hash: gnuplot and awk (#).
+# STRINGS=drop also empties string and character literals ("" stays), so
+# that text inside a message is not taken for code.
+strip() {
+    local mode=$1; shift
+    [ $# -gt 0 ] || return 0
+    (cd "$root" && awk -v mode="$mode" -v drop="${STRINGS:-keep}" -v sq="'" '
+        FNR == 1 { incom = 0 }
+        {
+            out = ""; q = ""; n = length($0)
+            for (i = 1; i <= n; i++) {
+                c = substr($0, i, 1); c2 = substr($0, i, 2)
+                if (incom) { if (c2 == "*/") { incom = 0; i++ } continue }
+                if (q != "") {
+                    if (c == "\\") { if (drop != "drop") out = out c2; i++; continue }
+                    if (c == q) { q = ""; out = out c; continue }
+                    if (drop != "drop") out = out c
+                    continue
+                }
+                if (mode == "c" && c2 == "/*") { incom = 1; i++; continue }
+                if (mode == "c" && c2 == "//") break
+                if (mode == "hash" && c == "#") break
+                if (c == "\"" || c == sq) q = c
+                out = out c
+            }
+            if (out ~ /[^ \t]/) print FILENAME ":" FNR ":" out
+        }' "$@")
+}
+
+# includes FILE...: "file:line:included-path".  A quoted name that is bare
+# or starts with ./ or ../ is resolved against the including file's folder
+# (as the compiler looks there first); any other is taken from ROOT (-I.).
+includes() {
+    strip c "$@" | awk -F: '
+        function resolve(dir, p,    n, i, parts, out, k) {
+            n = split(dir "/" p, parts, "/"); k = 0
+            for (i = 1; i <= n; i++) {
+                if (parts[i] == "" || parts[i] == ".") continue
+                if (parts[i] == ".." && k > 0) { k--; continue }
+                out[++k] = parts[i]
+            }
+            p = out[1]
+            for (i = 2; i <= k; i++) p = p "/" out[i]
+            return p
+        }
+        {
+            line = $0; sub(/^[^:]*:[^:]*:/, "", line)
+            if (line !~ /^[ \t]*#[ \t]*include[ \t]*["<]/) next
+            quoted = line ~ /^[ \t]*#[ \t]*include[ \t]*"/
+            p = line; sub(/^[ \t]*#[ \t]*include[ \t]*["<]/, "", p); sub(/[">].*/, "", p)
+            if (quoted && (p !~ /\// || p ~ /^\.\.?\//)) {
+                dir = $1; if (!sub(/\/[^\/]*$/, "", dir)) dir = "."
+                p = resolve(dir, p)
+            }
+            print $1 ":" $2 ":" p
+        }'
+}
+
+# verdict NAME FILE: ok if FILE is empty, else FAIL with its lines.
+verdict() {
+    if [ -s "$2" ]; then fail "$1" "$(wc -l <"$2") line(s):"; sed 's/^/       /' "$2"
+    else ok "$1"; fi
+}
+
+# ---------------------------------------------------------------------------
+# Includes
+# ---------------------------------------------------------------------------
+
+# alloc_alone
+mapfile -t f < <(files alloc '*.c' '*.h')
+includes "${f[@]}" | awk -F: '$3 ~ /^bench\//' >"$tmp/bad"
+[ ${#f[@]} -gt 0 ] || echo "no sources under alloc/" >"$tmp/bad"
+verdict alloc_alone "$tmp/bad"
+
+# lib_not_cmd
+mapfile -t f < <(files bench/source bench/families bench/instrument bench/compare bench/base \
+                       '*.c' '*.h' '*.cc')
+includes "${f[@]}" | awk -F: '$3 ~ /^bench\/cmd\//' >"$tmp/bad"
+[ ${#f[@]} -gt 0 ] || echo "no sources under bench/" >"$tmp/bad"
+verdict lib_not_cmd "$tmp/bad"
+
+# base_alone
+mapfile -t f < <(files bench/base '*.c' '*.h')
+includes "${f[@]}" | awk -F: '$3 ~ /^bench\// && $3 !~ /^bench\/base\//' >"$tmp/bad"
+[ ${#f[@]} -gt 0 ] || echo "no sources under bench/base/" >"$tmp/bad"
+verdict base_alone "$tmp/bad"
+
+# compare_csv_only
+mapfile -t f < <(files bench/compare '*.c' '*.h' '*.cc')
+{
+    includes "${f[@]}" | awk -F: '($3 ~ /^(bench|alloc|tests)\//) &&
+                                  $3 !~ /^bench\/(compare|base)\//'
+    STRINGS=keep strip c "${f[@]}" | grep -i 'json' | sed 's/$/   (json)/'
+} >"$tmp/bad"
+[ ${#f[@]} -gt 0 ] || echo "no sources under bench/compare/" >"$tmp/bad"
+verdict compare_csv_only "$tmp/bad"
+
+# ---------------------------------------------------------------------------
+# Plots
+# ---------------------------------------------------------------------------
+
+# plots_csv_only
+mapfile -t f < <(files plots '*.gp' '*.awk')
+{
+    strip hash "${f[@]}" | grep -i 'json' | sed 's/$/   (json)/'
+    strip hash "${f[@]}" |
+        grep -E 'system[ \t]*\(|"[ \t]*<|`|getline|popen|\|[ \t]*"|\|&' |
+        grep -E '(^|[^A-Za-z0-9_])heapbench([^A-Za-z0-9_]|$)|HEAPBENCH' | sed 's/$/   (runs heapbench)/'
+    strip hash "${f[@]}" |
+        grep -E '(^|[^A-Za-z0-9_/.-])heapbench[ \t]+(layout|heap|bench|compare|ab|verdict)([^A-Za-z0-9_]|$)' |
+        sed 's/$/   (a heapbench command)/'
+    strip hash "${f[@]}" | grep -E "[\"'][ \t]*heapbench([ \t\"']|\$)" |
+        sed 's/$/   (a string that starts with the program)/'
+} | sort -u >"$tmp/bad"
+[ ${#f[@]} -gt 0 ] || echo "no plots/*.gp or plots/*.awk" >"$tmp/bad"
+verdict plots_csv_only "$tmp/bad"
+
+# ---------------------------------------------------------------------------
+# Printing
+# ---------------------------------------------------------------------------
+
+# ALLOW: "file regex" pairs; a match on that file's line is not a violation.
+#   gbench.cc std::cout: the console table of Google Benchmark is the run's
+#     output, shown on stdout only when the caller asks (hb_gb_suite
+#     console_echo); the library's own reporter offers no FILE *.
+#   gbench.cc STDOUT_FILENO: isatty(STDOUT_FILENO) only picks the table's
+#     colours; nothing is written.
+ALLOW=(
+    'bench/instrument/gbench.cc std::cout[.]rdbuf[(][)]'
+    'bench/instrument/gbench.cc isatty[(]STDOUT_FILENO[)]'
+)
+print_re='(^|[^A-Za-z0-9_])(stderr|stdout|STDERR_FILENO|STDOUT_FILENO)([^A-Za-z0-9_]|$)'
+print_re+='|std::(cerr|cout|clog)'
+print_re+='|(^|[^A-Za-z0-9_.>])(printf|vprintf|puts|putchar|perror|hb_err|warnx?|errx?)[ \t]*\('
+
+# lib_never_prints
+mapfile -t f < <(files bench/source bench/families bench/instrument bench/compare \
+                       '*.c' '*.h' '*.cc')
+STRINGS=drop strip c "${f[@]}" | grep -E "$print_re" >"$tmp/hits"
+for a in "${ALLOW[@]}"; do
+    file=${a%% *} re=${a#* }
+    awk -v file="$file" -v re="$re" 'index($0, file ":") != 1 || $0 !~ re' \
+        "$tmp/hits" >"$tmp/hits2"
+    mv "$tmp/hits2" "$tmp/hits"
+done
+mv "$tmp/hits" "$tmp/bad"
+[ ${#f[@]} -gt 0 ] || echo "no sources under bench/" >"$tmp/bad"
+verdict lib_never_prints "$tmp/bad"
+
+echo "cli_tree: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
