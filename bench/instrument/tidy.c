@@ -369,15 +369,51 @@ struct bench_rows {
     size_t n;
 };
 
-static int bench_rows_of(const struct hb_results *r, const char *name, struct bench_rows *b)
+/* A family's rows, benchmark by benchmark: one sort instead of a search
+ * of every row per benchmark (a default run has thousands of rows). */
+struct family_rows {
+    const struct hb_row **row;        /* sorted by name, then position */
+    struct bench_rows *bench;         /* slices of row, first-seen order */
+    size_t nr_bench;
+};
+
+static int by_name_then_position(const void *a, const void *b)
 {
-    b->n = 0;
-    b->row = malloc((r->nr ? r->nr : 1) * sizeof *b->row);
-    if (!b->row)
+    const struct hb_row *x = *(const struct hb_row *const *)a;
+    const struct hb_row *y = *(const struct hb_row *const *)b;
+    int c = strcmp(x->name, y->name);
+
+    return c ? c : (x > y) - (x < y);
+}
+
+static int by_first_row(const void *a, const void *b)
+{
+    const struct hb_row *x = ((const struct bench_rows *)a)->row[0];
+    const struct hb_row *y = ((const struct bench_rows *)b)->row[0];
+
+    return (x > y) - (x < y);
+}
+
+static int family_rows_of(const struct hb_results *r, const char *family,
+                          struct family_rows *fr)
+{
+    size_t n = 0;
+
+    fr->nr_bench = 0;
+    fr->row = malloc((r->nr ? r->nr : 1) * sizeof *fr->row);
+    fr->bench = malloc((r->nr ? r->nr : 1) * sizeof *fr->bench);
+    if (!fr->row || !fr->bench)
         return -ENOMEM;
     for (size_t i = 0; i < r->nr; i++)
-        if (!strcmp(r->rows[i].name, name))
-            b->row[b->n++] = &r->rows[i];
+        if (!strcmp(r->rows[i].n.family, family))
+            fr->row[n++] = &r->rows[i];
+    qsort(fr->row, n, sizeof *fr->row, by_name_then_position);
+    for (size_t i = 0; i < n; i++) {
+        if (i == 0 || strcmp(fr->row[i]->name, fr->row[i - 1]->name))
+            fr->bench[fr->nr_bench++] = (struct bench_rows){ &fr->row[i], 0 };
+        fr->bench[fr->nr_bench - 1].n++;
+    }
+    qsort(fr->bench, fr->nr_bench, sizeof *fr->bench, by_first_row);
     return 0;
 }
 
@@ -780,46 +816,32 @@ int hb_results_write_csv(const struct hb_results *r, const char *family, FILE *f
     return ferror(f) ? -EIO : 0;
 }
 
-static bool seen_before(const struct hb_results *r, size_t i)
+static void write_summary_row(FILE *f, const struct family *fam, const struct bench_rows *b,
+                              double *v, long *proc)
 {
-    for (size_t j = 0; j < i; j++)
-        if (!strcmp(r->rows[j].name, r->rows[i].name))
-            return true;
-    return false;
-}
-
-static int write_summary_row(FILE *f, const struct hb_results *r, const struct family *fam,
-                             const struct hb_row *row, double *v, long *proc)
-{
-    struct bench_rows b;
-
-    if (bench_rows_of(r, row->name, &b))
-        return -ENOMEM;
     for (size_t c = 0; c < ARRAY_SIZE(summary_columns); c++)
-        put_cell(f, summary_columns, c, fam, row, &b, v, proc);
+        put_cell(f, summary_columns, c, fam, b->row[0], b, v, proc);
     fputc('\n', f);
-    free(b.row);
-    return 0;
 }
 
 int hb_results_write_summary(const struct hb_results *r, const char *family, FILE *f)
 {
     struct family fam;
+    struct family_rows fr;
     double *v = malloc((r->nr ? r->nr : 1) * sizeof *v);
     long *proc = malloc((r->nr ? r->nr : 1) * sizeof *proc);
-    int rc = 0;
+    int rc = family_rows_of(r, family, &fr);
 
-    if (!v || !proc) {
-        free(v), free(proc);
+    if (!v || !proc || rc) {
+        free(v), free(proc), free(fr.row), free(fr.bench);
         return -ENOMEM;
     }
     family_init(r, family, &fam);
     write_header(f, summary_columns, ARRAY_SIZE(summary_columns), &fam);
-    for (size_t i = 0; i < r->nr && !rc; i++)
-        if (!strcmp(r->rows[i].n.family, family) && !seen_before(r, i))
-            rc = write_summary_row(f, r, &fam, &r->rows[i], v, proc);
-    free(v), free(proc);
-    return rc ? rc : ferror(f) ? -EIO : 0;
+    for (size_t i = 0; i < fr.nr_bench; i++)
+        write_summary_row(f, &fam, &fr.bench[i], v, proc);
+    free(v), free(proc), free(fr.row), free(fr.bench);
+    return ferror(f) ? -EIO : 0;
 }
 
 int hb_results_write_skipped(const struct hb_results *r, FILE *f)
