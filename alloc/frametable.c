@@ -179,8 +179,9 @@ static int build_directory(struct pa_heap *h)
     h->chunk_mfn = malloc(h->nr_chunks * sizeof *h->chunk_mfn);
     if (!h->dir || !h->chunk_mfn)
         return -ENOMEM;
-    for (size_t c = 0; c < h->dir_len; c++)
-        h->dir[c] = (struct pai_dir){ PAI_DIR_ABSENT, 0, 0 };
+    /* All bits set: every chunk ABSENT (its node and full are never read);
+     * one memset, as a sparse layout has up to PAI_DIR_MAX entries. */
+    memset(h->dir, 0xff, h->dir_len * sizeof *h->dir);
 
     uint32_t next = 0;
     for (size_t i = 0; i < h->nr_ranges; i++) {
@@ -190,6 +191,7 @@ static int build_directory(struct pa_heap *h)
             if (d->chunk == PAI_DIR_ABSENT) {
                 d->chunk = next;
                 d->node = (int16_t)r->node;
+                d->full = 0;
                 h->chunk_mfn[next++] = c << co;
             } else if (d->node != (int16_t)r->node) {
                 d->node = PAI_NODE_MIXED;
@@ -343,6 +345,14 @@ static int map_table(struct pa_heap *h, const struct pa_heap_config *cfg)
     h->ft_entries = h->nr_chunks << h->chunk_order;
     h->ft_bytes = h->ft_entries * sizeof(struct pa_page);
     h->ft_map_bytes = h->ft_bytes + h->ft_entries * sizeof *h->m2p;
+    if (cfg->table) {
+        if (cfg->table_bytes < h->ft_map_bytes)
+            return -ENOSPC;
+        h->ft = cfg->table;
+        h->ft_lent = true;
+        h->m2p = (uint64_t *)((char *)h->ft + h->ft_bytes);
+        return 0;
+    }
     h->ft = mmap(NULL, h->ft_map_bytes, PROT_READ | PROT_WRITE,
                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (h->ft == MAP_FAILED) {
@@ -451,7 +461,7 @@ void pa_heap_destroy(struct pa_heap *h)
         return;
     if (h->deferred)
         pa_deferred_join(h, NULL);
-    if (h->ft)
+    if (h->ft && !h->ft_lent)
         munmap(h->ft, h->ft_map_bytes);
     if (h->stacks)
         munmap(h->stacks, (size_t)h->nr_nodes * PAI_THREAD_STACK);

@@ -172,6 +172,15 @@ struct pa_heap_config {
     bool no_branch_harden;
     pa_bind_fn bind;               /* optional */
     void *bind_arg;
+    /* Optional: memory for the table (frame table and M2P) instead of a
+     * fresh mapping: page-aligned, all zero, at least pa_heap_table_bytes
+     * long (else -ENOSPC), not pre-faulted, not unmapped by destroy, and
+     * hugepages and bind do not apply.  Nothing else is pre-faulted either
+     * (deferred threads' stacks): such a heap is for testing, not timing.  The fuzzer reuses one buffer
+     * across inputs: mapping, pre-faulting and unmapping two tables per
+     * input took longer than running it. */
+    void *table;
+    size_t table_bytes;
 };
 
 /* Frame-table bytes a layout would need. */

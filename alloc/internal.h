@@ -110,6 +110,7 @@ struct pa_heap {
     struct pa_page *ft;                /* the frame table */
     uint64_t *m2p;                     /* Xen's machine_to_phys_mapping, by pdx */
     size_t ft_entries, ft_bytes, ft_map_bytes;
+    bool ft_lent;                      /* the caller's memory (cfg->table) */
 
     struct pai_list *lists;            /* [node][zone][order] */
     uint64_t *avail;                   /* [node][zone] */

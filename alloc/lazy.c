@@ -301,6 +301,8 @@ int pai_thread_stacks(struct pa_heap *h)
         h->stacks = NULL;
         return -ENOMEM;
     }
+    if (h->ft_lent)     /* a lent table: nothing is timed, nothing pre-faulted */
+        return 0;
 #ifdef MADV_POPULATE_WRITE
     if (madvise(h->stacks, len, MADV_POPULATE_WRITE) == 0)
         return 0;

@@ -3,7 +3,8 @@
  *
  * The input is read as a small program: a layout (1-4 nodes, 1-8 ranges with
  * holes, MFN 0 in RAM or not, unaligned node boundaries, nodes interleaved,
- * at most 64K pages), an encoding, a strategy and a max_order of 3..18, boot
+ * at most FZ_MAX_RAM pages), an encoding, a strategy and a max_order (3..12
+ * by default, see FZ_ORDERS), boot
  * allocations, end_boot_allocator, then up to FZ_MAX_OPS operations: alloc,
  * free of what the harness holds, release of boot allocations, live-update
  * init in use, claims, lazy finishing, deferred threads, and deliberate
@@ -29,13 +30,37 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "alloc/heap.h"
 #include "tests/unit/blockset.h"
 
 #define FZ_MAX_NODES 4
 #define FZ_MAX_RANGES 8
-#define FZ_MAX_RAM (1u << 16)
+/*
+ * The size of what an input models (a build can widen it, e.g.
+ * FZ_CFLAGS="-DFZ_MAX_RAM=65536 -DFZ_ORDERS=16 -DFZ_HIGH_BITS=12", the
+ * decoding before the fuzzer was made fast; the same bytes are read either
+ * way).  Small by default: an input's time grows with its RAM (init,
+ * checks and the reference heap are per page), its max_order (chunks, so
+ * the table and node map, are at least 2^max_order entries) and its
+ * highest MFN (the directory has an entry per chunk up to it), and 16
+ * MiB of RAM, max_order 3..12 and MFNs up to 2^24 still give node
+ * boundaries inside and between chunks, holes, far chunks and other zones
+ * at some 5 times the executions per second.
+ *   FZ_MAX_RAM    pages of RAM at most (the first ranges get them)
+ *   FZ_ORDERS     max_order is 3 .. 2 + FZ_ORDERS
+ *   FZ_HIGH_BITS  "high MFNs" start at 2^20 .. 2^(19 + FZ_HIGH_BITS)
+ */
+#ifndef FZ_MAX_RAM
+#define FZ_MAX_RAM (1u << 12)
+#endif
+#ifndef FZ_ORDERS
+#define FZ_ORDERS 10
+#endif
+#ifndef FZ_HIGH_BITS
+#define FZ_HIGH_BITS 4
+#endif
 #define FZ_MAX_BOOT 8
 #define FZ_MAX_OPS 256
 #define FZ_MAX_ITEMS 512
@@ -326,15 +351,15 @@ static void fz_gen_ranges(struct fz_in *in, struct fz_layout *l)
     bool far_used = false;
 
     if (flags & 2)          /* high MFNs: other zones, a sparse directory */
-        at = (1ULL << (20 + fz_below(in, 12))) + fz_u8(in);
+        at = (1ULL << (20 + fz_below(in, FZ_HIGH_BITS))) + fz_u8(in);
     else if (!(flags & 1))  /* MFN 0 is a hole */
         at = 1 + fz_u8(in) % 32;
     l->nr = 0;
     l->ram = 0;
     for (unsigned i = 0; i < want && l->ram < FZ_MAX_RAM; i++) {
         unsigned sel = fz_u8(in);
-        /* Mostly a few thousand pages at most: the checker runs after
-         * every call and is O(pages).  Sometimes up to 64K. */
+        /* Mostly a few thousand pages at most: init and the checks are
+         * O(pages).  Sometimes up to 64K (then capped at FZ_MAX_RAM). */
         uint64_t len = 1 + fz_below(in, 1ULL << (sel >= 0xf0 ? sel % 17 : sel % 13));
         if (i)
             at += fz_gap(in, &far_used);
@@ -357,7 +382,7 @@ static void fz_gen_layout(struct fz_in *in, struct fz_layout *l)
     if (l->enc == PA_ENC_LEGACY && (c & 0x10))
         l->enc = PA_ENC_UNINIT;
     l->ref_strat = eager[c >> 5 & 1];
-    l->max_order = 3 + fz_u8(in) % 16;
+    l->max_order = 3 + fz_u8(in) % FZ_ORDERS;
     l->boot_node = fz_u8(in) % l->nodes;
     fz_gen_ranges(in, l);
 }
@@ -366,14 +391,70 @@ static void fz_gen_layout(struct fz_in *in, struct fz_layout *l)
  * Heap creation and boot (shared by the fuzzed heap and the reference)
  * ------------------------------------------------------------------------ */
 
-static struct pa_heap *fz_heap(struct fz *f, enum pa_strategy s)
+/*
+ * Table memory for the two heaps of an input (the fuzzed one and the
+ * reference), mapped once and lent to every heap (cfg.table): a fresh
+ * mapping per heap, pre-faulted and unmapped again, took most of an
+ * input's time.  After an input the used part is zeroed again: by memset
+ * while small (its pages stay mapped), by MADV_DONTNEED when large (the
+ * zero page comes back on the next read, and only touched pages cost).
+ * A table larger than the arena gets its own mapping as before.
+ */
+#define FZ_ARENA_BYTES (256UL << 20)
+#define FZ_MEMSET_MAX (4UL << 20)
+
+enum fz_role { FZ_FUZZED, FZ_REF };
+
+struct fz_arena {
+    void *p;
+    size_t used;
+};
+
+static struct fz_arena fz_arenas[2];
+
+static void *fz_arena_take(enum fz_role role, size_t bytes)
+{
+    struct fz_arena *a = &fz_arenas[role];
+
+    if (!a->p) {
+        a->p = mmap(NULL, FZ_ARENA_BYTES, PROT_READ | PROT_WRITE,
+                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        if (a->p == MAP_FAILED)
+            a->p = NULL;
+    }
+    if (!a->p || bytes > FZ_ARENA_BYTES)
+        return NULL;
+    a->used = bytes;
+    return a->p;
+}
+
+static void fz_heap_destroy(struct pa_heap *h, enum fz_role role)
+{
+    struct fz_arena *a = &fz_arenas[role];
+
+    pa_heap_destroy(h);
+    if (a->used > FZ_MEMSET_MAX)
+        madvise(a->p, a->used, MADV_DONTNEED);
+    else if (a->used)
+        memset(a->p, 0, a->used);
+    a->used = 0;
+}
+
+static struct pa_heap *fz_heap(struct fz *f, enum pa_strategy s, enum fz_role role)
 {
     struct pa_heap_config cfg = {
         .ranges = f->lay.r, .nr_ranges = f->lay.nr,
         .encoding = f->lay.enc, .max_order = f->lay.max_order,
     };
     struct pa_heap *h;
-    int rc = pa_heap_create(&cfg, &h);
+    uint64_t bytes;
+    int rc = pa_heap_table_bytes(f->lay.r, f->lay.nr, f->lay.max_order, &bytes);
+
+    if (rc)
+        fz_fail(f, "pa_heap_table_bytes: %d", rc);
+    cfg.table = fz_arena_take(role, (size_t)bytes);
+    cfg.table_bytes = cfg.table ? (size_t)bytes : 0;
+    rc = pa_heap_create(&cfg, &h);
 
     if (rc)
         fz_fail(f, "pa_heap_create: %d", rc);
@@ -940,7 +1021,7 @@ static void fz_setup(struct fz *f)
             fprintf(stderr, "  range [%#lx, %#lx) node %u\n", (unsigned long)f->lay.r[i].start,
                     (unsigned long)f->lay.r[i].end, f->lay.r[i].node);
     }
-    f->h = fz_heap(f, f->lay.strat);
+    f->h = fz_heap(f, f->lay.strat, FZ_FUZZED);
     fz_boot_heap(f, f->h, mfn);
     for (size_t i = 0; i < f->nboot; i++) {
         f->boot[i].mfn = mfn[i];
@@ -991,7 +1072,7 @@ static void fz_return_all(struct fz *f)
  * the same sequence of boot pages leaving the harness. */
 static struct pa_heap *fz_reference(struct fz *f)
 {
-    struct pa_heap *ref = fz_heap(f, f->lay.ref_strat);
+    struct pa_heap *ref = fz_heap(f, f->lay.ref_strat, FZ_REF);
     uint64_t mfn[FZ_MAX_BOOT];
     int rc = 0;
 
@@ -1065,8 +1146,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fz_return_all(f);
     ref = fz_reference(f);
     fz_compare(f, ref);
-    pa_heap_destroy(ref);
-    pa_heap_destroy(f->h);
+    fz_heap_destroy(ref, FZ_REF);
+    fz_heap_destroy(f->h, FZ_FUZZED);
     free(f);
     return 0;
 }
