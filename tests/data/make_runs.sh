@@ -16,9 +16,10 @@
 #                2 GiB, legacy block frees at a natural boundary (orders 0
 #                and 9, away and at it), one fragmentation count, one state
 #                scan.  No uninit frees: the report skips free_encoding.
-#   run_b        run_a made into "another build on another kernel" by a
-#                fixed transform (transform_b), so that compare has a known
-#                change to find whatever the machine's noise.
+#   run_b        run_a with a known change made by a fixed transform
+#                (transform_b): chunked init 20 % faster, another kernel
+#                name; so compare has a change to find whatever the noise
+#                of the machine that recorded run_a.
 #
 # Each is a quick-profile run (3 processes x 2 repetitions), filtered so
 # the files stay small; only the CSVs are kept (not gbench.json, the logs
