@@ -9,9 +9,13 @@
  * for the first quarter of the run it is lazy, and most memory enters it
  * through allocations that find a node short; then the node threads start
  * and initialise the rest while allocations and frees go on, until the
- * half-way point joins them.  Boot allocations, some on a given node, are
- * returned in pieces all along (before, during and after the threads).
- * The model has no page offlining, so the soak has none either.
+ * half-way point joins them.  Boot allocations, some on a given node, are returned in
+ * pieces all along (about a hundred: before, during and after the threads).
+ * Pages are offlined all along too (Xen's offline_page): a page the soak
+ * holds must become "offlining" and be offlined when its block is freed
+ * (the merged block split around it, as reserve_offlined_page), a free
+ * page is offlined at once, and an uninitialised, metadata or reserved
+ * page is refused; no allocation may hand out an offlined page again.
  * The soak keeps its own bitmap of the pages it holds and checks every block
  * the heap hands out against it; it is built at PA_DEBUG=1 (misuse checks
  * on, no autocheck) and -O2 so that the operation count can be large, and
@@ -19,9 +23,9 @@
  *
  * At the end everything goes back, lazy init finishes, and the free blocks
  * must equal those of a chunked heap of the same layout that got the same
- * boot allocations back in the same order.
+ * boot allocations back in the same order and the same pages offlined.
  *
- * Usage: soak [OPS] [CHECK_EVERY]   (defaults: 20 million, 5 million)
+ * Usage: soak [OPS] [CHECK_EVERY]   (defaults: 20 million, OPS/4)
  * Last line: "soak: N passed, N failed".
  */
 #include <errno.h>
@@ -39,6 +43,7 @@
 #define SK_NR_BOOT 4
 #define SK_MAX_EVENTS 256
 #define SK_BOOT_NODE 0
+#define SK_MAX_OFFLINE 4096         /* pages offlined (done or pending) */
 
 /* The layout: MFNs. */
 static const struct pa_range sk_ranges[] = {
@@ -75,7 +80,13 @@ struct soak {
     struct sk_event ev[SK_MAX_EVENTS];
     size_t nev;
     struct sk_block last_freed;
+    uint64_t *offl;                     /* pages offlined or offlining, by MFN */
+    uint64_t offlined[SK_MAX_OFFLINE];  /* in the order they became offlined */
+    size_t noffl, noffl_marked;         /* offlined; offlined or offlining */
     uint64_t ops, allocs, frees, failed_allocs, checks, misuse;
+    uint64_t off_done, off_pending, off_refused;
+    uint64_t during_threads;            /* boot pieces and offlines while they ran */
+    bool threads;                       /* node threads may have work left */
     int failures;
 };
 
@@ -175,6 +186,11 @@ static bool sk_bit(const struct soak *s, uint64_t mfn)
     return s->bitmap[mfn / 64] >> (mfn % 64) & 1;
 }
 
+static bool sk_offl(const struct soak *s, uint64_t mfn)
+{
+    return s->offl[mfn / 64] >> (mfn % 64) & 1;
+}
+
 static void sk_mark(struct soak *s, uint64_t mfn, uint64_t nr, bool on)
 {
     for (uint64_t i = 0; i < nr; i++) {
@@ -196,9 +212,9 @@ static bool sk_block_ok(struct soak *s, uint64_t mfn, unsigned order)
         return false;
     }
     for (uint64_t i = 0; i < nr; i++)
-        if (sk_bit(s, mfn + i)) {
-            sk_fail(s, "alloc order %u at %#" PRIx64 " hands out held page %#" PRIx64,
-                    order, mfn, mfn + i);
+        if (sk_bit(s, mfn + i) || sk_offl(s, mfn + i)) {
+            sk_fail(s, "alloc order %u at %#" PRIx64 " hands out %s page %#" PRIx64,
+                    order, mfn, sk_bit(s, mfn + i) ? "held" : "offlined", mfn + i);
             return false;
         }
     return true;
@@ -223,6 +239,27 @@ static unsigned sk_order(struct soak *s)
     return order;
 }
 
+/* A page that became offlined: recorded for the reference, in order. */
+static void sk_offlined(struct soak *s, uint64_t mfn)
+{
+    const struct pa_page *pg = pa_mfn_to_page(s->h, mfn);
+
+    if (!pg || !pa_page_state_is(s->h, pg, PA_STATE_OFFLINED))
+        sk_fail(s, "page %#" PRIx64 " should be offlined, is in state %d", mfn,
+                pg ? (int)pa_page_state(s->h, pg) : -1);
+    s->offlined[s->noffl++] = mfn;
+}
+
+/* Offlining pages of a block just freed are offlined now. */
+static void sk_freed_offlining(struct soak *s, struct sk_block b)
+{
+    if (s->noffl == s->noffl_marked)
+        return;
+    for (uint64_t i = 0; i < (1ULL << b.order); i++)
+        if (sk_offl(s, b.mfn + i))
+            sk_offlined(s, b.mfn + i);
+}
+
 static void sk_free_held(struct soak *s, size_t i)
 {
     struct sk_block b = s->held[i];
@@ -231,6 +268,7 @@ static void sk_free_held(struct soak *s, size_t i)
     if (rc)
         sk_fail(s, "free of held mfn %#" PRIx64 " order %u: %d", b.mfn, b.order, rc);
     sk_mark(s, b.mfn, 1ULL << b.order, false);
+    sk_freed_offlining(s, b);
     s->held[i] = s->held[--s->nheld];
     s->last_freed = b;
     s->frees++;
@@ -260,11 +298,12 @@ static void sk_alloc(struct soak *s)
 static void sk_boot_piece(struct soak *s)
 {
     size_t i = (size_t)sk_below(s, SK_NR_BOOT);
-    uint64_t nr = 1 + sk_below(s, s->boot_left[i] ? s->boot_left[i] : 1);
+    uint64_t cap = sk_boot_req[i].pages / 16 + 1;   /* some 30 pieces each */
+    uint64_t nr = 1 + sk_below(s, s->boot_left[i] < cap ? s->boot_left[i] : cap);
     uint64_t mfn = s->boot_mfn[i] + sk_boot_req[i].pages - s->boot_left[i];
     int rc;
 
-    if (!s->boot_left[i] || s->nev == SK_MAX_EVENTS)
+    if (!s->boot_left[i] || s->nev >= SK_MAX_EVENTS - SK_NR_BOOT)   /* the end returns the rest */
         return;
     rc = pa_free_range(s->h, mfn, nr);
     if (rc)
@@ -290,6 +329,98 @@ static void sk_double_free(struct soak *s)
         sk_fail(s, "double free of mfn %#" PRIx64 " order %u accepted", b.mfn, b.order);
 }
 
+/* Is mfn still part of a boot allocation the soak holds? */
+static bool sk_in_boot(const struct soak *s, uint64_t mfn)
+{
+    for (size_t i = 0; i < SK_NR_BOOT; i++) {
+        uint64_t end = s->boot_mfn[i] + sk_boot_req[i].pages;
+        if (mfn < end && mfn >= end - s->boot_left[i])
+            return true;
+    }
+    return false;
+}
+
+/* A RAM page: half the time one in a block the soak holds. */
+static uint64_t sk_offline_target(struct soak *s)
+{
+    uint64_t ram = 0, k;
+
+    if (s->nheld && sk_rand(s) % 2) {
+        const struct sk_block *b = &s->held[sk_below(s, s->nheld)];
+        return b->mfn + sk_below(s, 1ULL << b->order);
+    }
+    for (size_t i = 0; i < SK_NR_RANGES; i++)
+        ram += sk_ranges[i].end - sk_ranges[i].start;
+    k = sk_below(s, ram);
+    for (size_t i = 0; i < SK_NR_RANGES; i++) {
+        uint64_t len = sk_ranges[i].end - sk_ranges[i].start;
+        if (k < len)
+            return sk_ranges[i].start + k;
+        k -= len;
+    }
+    return 0;
+}
+
+/*
+ * Offline a page.  Held (an allocation): "offlining" until its block is
+ * freed.  Not held: offlined at once if free, refused if uninitialised,
+ * metadata or reserved (MFN 0).  Boot pages are left alone.
+ */
+static void sk_offline(struct soak *s)
+{
+    uint64_t mfn = sk_offline_target(s);
+    bool held = sk_bit(s, mfn), again = sk_offl(s, mfn);
+    int rc;
+
+    if (sk_in_boot(s, mfn) || s->noffl_marked == SK_MAX_OFFLINE)
+        return;
+    rc = pa_offline_page(s->h, mfn);
+    if (held ? rc != PA_OFFLINE_PENDING : rc == PA_OFFLINE_PENDING) {
+        sk_fail(s, "offline of %s page %#" PRIx64 ": %d", held ? "a held" : "a free",
+                mfn, rc);
+        return;
+    }
+    if (rc < 0) {
+        const struct pa_page *pg = pa_mfn_to_page(s->h, mfn);
+        if (again || !(pa_page_state_is(s->h, pg, PA_STATE_UNINIT) ||
+                       (pg->count_info & (PA_PGC_META | PA_PGC_RESERVED))))
+            sk_fail(s, "offline of page %#" PRIx64 " refused (%d) in state %d", mfn,
+                    rc, (int)pa_page_state(s->h, pg));
+        s->off_refused++;
+        return;
+    }
+    if (again)
+        return;
+    s->offl[mfn / 64] |= 1ULL << (mfn % 64);
+    s->noffl_marked++;
+    if (rc == PA_OFFLINE_PENDING) {
+        s->off_pending++;
+    } else {
+        s->off_done++;
+        sk_offlined(s, mfn);
+    }
+}
+
+/*
+ * While node threads initialise (a few milliseconds: they free whole
+ * chunks), an offline or a boot piece after every operation, so that both
+ * meet pages being initialised.  Whether the
+ * threads still have work is read without the lock: the count is only
+ * reported, and a stale answer costs an event or two.
+ */
+static void sk_thread_event(struct soak *s)
+{
+    if (!pa_lazy_pending(s->h, -1)) {
+        s->threads = false;
+        return;
+    }
+    s->during_threads++;
+    if (s->during_threads % 64 == 0)
+        sk_boot_piece(s);
+    else
+        sk_offline(s);
+}
+
 static void sk_step(struct soak *s, uint64_t total)
 {
     uint64_t r = sk_rand(s) % 1000;
@@ -298,14 +429,23 @@ static void sk_step(struct soak *s, uint64_t total)
         sk_alloc(s);
     else if (s->nheld)
         sk_free_held(s, (size_t)sk_below(s, s->nheld));
-    if (s->ops % 250007 == 0)
+    if (s->ops % (total / 100 + 1) == 0)
         sk_boot_piece(s);
-    if (s->ops == total / 4 && pa_deferred_start(s->h, NULL, NULL))
-        sk_fail(s, "pa_deferred_start failed");
+    else if (s->ops % (total / 1000 + 1) == 0)
+        sk_offline(s);
+    else if (s->threads)
+        sk_thread_event(s);
+    if (s->ops == total / 4) {
+        if (pa_deferred_start(s->h, NULL, NULL))
+            sk_fail(s, "pa_deferred_start failed");
+        s->threads = true;
+    }
     if (s->ops % 99991 == 0)
         sk_double_free(s);
     if (s->ops == total / 2 && pa_lazy_finish(s->h, 1))    /* joins the threads */
         sk_fail(s, "pa_lazy_finish(1) failed");
+    if (s->ops == total / 2)
+        s->threads = false;
 }
 
 /* ------------------------------------------------------------------------
@@ -346,6 +486,9 @@ static void sk_equivalence(struct soak *s)
     for (i = 0; i < s->nev; i++)
         if (pa_free_range(ref, s->ev[i].mfn, s->ev[i].nr))
             sk_fail(s, "reference return of boot pages %#" PRIx64 " failed", s->ev[i].mfn);
+    for (i = 0; i < s->noffl; i++)
+        if (pa_offline_page(ref, s->offlined[i]) != PA_OFFLINE_DONE)
+            sk_fail(s, "reference offline of free page %#" PRIx64 " failed", s->offlined[i]);
     sk_full_check(s, ref, "reference");
     if (pa_for_each_free_block(s->h, hb_blockset_add, &a) ||
         pa_for_each_free_block(ref, hb_blockset_add, &b))
@@ -366,14 +509,15 @@ static void sk_equivalence(struct soak *s)
 int main(int argc, char **argv)
 {
     uint64_t total = argc > 1 ? strtoull(argv[1], NULL, 0) : 20000000;
-    uint64_t every = argc > 2 ? strtoull(argv[2], NULL, 0) : 5000000;
+    uint64_t every = argc > 2 ? strtoull(argv[2], NULL, 0) : total / 4;
     struct soak s = { .rng = 0x5eed };
     double t0, t1;
 
     s.h = sk_heap(PA_STRAT_DEFERRED);
     s.held = malloc(SK_MAX_HELD * sizeof *s.held);
     s.bitmap = calloc(SK_TOP / 64 + 1, sizeof *s.bitmap);
-    if (!s.held || !s.bitmap || sk_boot(s.h, s.boot_mfn)) {
+    s.offl = calloc(SK_TOP / 64 + 1, sizeof *s.offl);
+    if (!s.held || !s.bitmap || !s.offl || sk_boot(s.h, s.boot_mfn)) {
         fprintf(stderr, "soak: set-up failed\nsoak: 0 passed, 1 failed\n");
         return 1;
     }
@@ -382,7 +526,7 @@ int main(int argc, char **argv)
         sk_mark(&s, s.boot_mfn[i], sk_boot_req[i].pages, true);
     }
     printf("soak: %" PRIu64 " ops on %.2f GiB, 2 nodes, deferred (threads from 1/4 to 1/2), "
-           "check every %" PRIu64 "\n",
+           "offlining, check every %" PRIu64 "\n",
            total, (double)SK_TOP * PA_PAGE_SIZE / (1 << 30), every);
     t0 = sk_now();
     for (s.ops = 1; s.ops <= total && s.failures < 10; s.ops++) {
@@ -400,12 +544,15 @@ int main(int argc, char **argv)
     sk_equivalence(&s);
     printf("soak: %" PRIu64 " ops (%" PRIu64 " allocs, %" PRIu64 " failed, %" PRIu64
            " frees, %zu boot pieces, %" PRIu64 " double frees refused, %" PRIu64
-           " full checks) in %.1f s, %.2f M ops/s; total %.1f s\n",
+           " full checks, %" PRIu64 " pages offlined at once, %" PRIu64 " when freed, %" PRIu64
+           " offlines refused, %" PRIu64 " of these events while node threads ran) in %.1f s, %.2f M ops/s; total %.1f s\n",
            s.ops, s.allocs, s.failed_allocs, s.frees, s.nev, s.misuse, s.checks,
+           s.off_done, s.off_pending, s.off_refused, s.during_threads,
            t1 - t0, (double)s.ops / (t1 - t0) / 1e6, sk_now() - t0);
     printf("soak: %d passed, %d failed\n", s.failures ? 0 : 1, s.failures ? 1 : 0);
     pa_heap_destroy(s.h);
     free(s.held);
     free(s.bitmap);
+    free(s.offl);
     return s.failures ? 1 : 0;
 }

@@ -2,7 +2,7 @@
 # soak.sh - build the soak (tests/soak/soak.c: -O2, PA_DEBUG=1, misuse checks on,
 # autocheck off) into $BUILD/soak/ (BUILD defaults to build) and run it.
 # Not part of `make test`.
-# Usage: tests/soak/soak.sh [OPS] [CHECK_EVERY]   (defaults 20000000 5000000)
+# Usage: tests/soak/soak.sh [OPS] [CHECK_EVERY]   (defaults 20000000, OPS/4)
 # Ends with "soak: N passed, N failed".
 set -u
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -16,7 +16,7 @@ if ! $cc -std=gnu11 -Wall -Wextra -Wshadow -Wno-unused-parameter -O2 -g \
     echo "soak: 0 passed, 1 failed"
     exit 1
 fi
-"$out/soak" "${1:-20000000}" "${2:-5000000}"
+"$out/soak" "${1:-20000000}" ${2:+"$2"}
 rc=$?
 # A crash leaves no summary line of its own.
 [ "$rc" -le 1 ] || { echo "soak: crashed (exit $rc)"; echo "soak: 0 passed, 1 failed"; }
