@@ -13,6 +13,7 @@
 #include "bench/cmd/cmd_bench.h"
 
 #include "bench/base/err.h"
+#include "bench/base/vec.h"
 #include "bench/families/family.h"
 #include "bench/instrument/rundir.h"
 
@@ -321,14 +322,10 @@ static char *slurp(const char *path)
     if (!f)
         return NULL;
     do {
-        if (n + 4096 > cap) {
-            char *p = realloc(buf, cap = cap * 2 + 8192);
-            if (!p) {
-                free(buf);
-                fclose(f);
-                return NULL;
-            }
-            buf = p;
+        if (hb_vec_grow((void **)&buf, &cap, n + 8192, 1)) {
+            free(buf);
+            fclose(f);
+            return NULL;
         }
         got = fread(buf + n, 1, cap - n - 1, f);
         n += got;

@@ -162,10 +162,9 @@ static int add_counter(struct hb_row *row, const char *name, double v)
             row->perf[id] = v;
             return 0;
         }
-    o = realloc(row->other, (row->nr_other + 1) * sizeof *o);
-    if (!o)
+    if (hb_vec_grow((void **)&row->other, &row->cap_other, row->nr_other + 1, sizeof *o))
         return -ENOMEM;
-    row->other = o;
+    o = row->other;
     o[row->nr_other].name = strdup(name);
     o[row->nr_other].value = v;
     if (!o[row->nr_other].name)

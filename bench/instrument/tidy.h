@@ -77,7 +77,7 @@ struct hb_row {
     double perf[HB_PERF_NR];          /* per iteration; NAN if not counted */
     bool read_baseline;
     struct hb_counter_kv *other;      /* every other counter */
-    size_t nr_other;
+    size_t nr_other, cap_other;
     /* Derived by hb_results_derive (NAN / NULL: not applicable). */
     double ns_per_page, ms_per_gib, gbps, baseline_gbps, ratio;
     const char *baseline;             /* name of the baseline benchmark */
