@@ -1,18 +1,20 @@
 # compare_ratio.gp - the ratio new/base of each benchmark's medians with its
 # Hodges-Lehmann interval (level 1 - alpha), significant changes in colour,
-# the rest grey; the geometric mean of the ratios as a dashed line.  Input:
-# the CSV `heapbench compare --plots` writes (csv, out, base, new, alpha).
+# the rest grey; the geometric mean of the ratios as a dashed line.  Drawn
+# by plots/compare.sh: csv (compare.csv), out (the name without .svg/.png),
+# base and new (the names in the title), alpha.
 if (!exists("csv") || !exists("out")) { print "usage: gnuplot -e \"csv='compare.csv'; out='BASENAME'\" compare_ratio.gp"; exit status 2 }
 if (!exists("alpha")) { alpha = 0.05 }
 set datafile separator comma
 set datafile columnheaders
-short(p) = system(sprintf("basename '%s'", p))
+if (!exists("base")) { base = "base" }
+if (!exists("new")) { new = "new" }
 stats csv using 0 nooutput
 N = STATS_records - 1
 W = 1200
 H = N <= 60 ? 260 + 16 * N : 900
 geo = real(system(sprintf("awk -F, '$1==\"geomean\"{print $10}' '%s'", csv)))
-set title sprintf("new / base median with %g%% interval (base: %s, new: %s)", 100 * (1 - alpha), short(base), short(new)) noenhanced
+set title sprintf("new / base median with %g%% interval (base: %s, new: %s)", 100 * (1 - alpha), base, new) noenhanced
 set xlabel sprintf("ratio new / base (below 1: faster); geometric mean %.3f", geo)
 set format x "%.2f"
 # a log axis when the ratios span more than a factor of 3, else linear

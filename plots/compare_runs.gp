@@ -1,16 +1,18 @@
-# compare_runs.gp - the two runs side by side, from the CSV `heapbench
-# compare --plots` writes: for each benchmark in both, each run's median
-# with min-max, divided by the base median (so benchmarks from ns to s
-# share one axis).  Inputs: csv, out, base, new (the run folders), alpha.
+# compare_runs.gp - the two runs side by side, from compare.csv: for each
+# benchmark in both, each run's median with min-max, divided by the base
+# median (so benchmarks from ns to s share one axis).  Drawn by
+# plots/compare.sh: csv, out (the name without .svg/.png), base and new
+# (the names in the title).
 if (!exists("csv") || !exists("out")) { print "usage: gnuplot -e \"csv='compare.csv'; out='BASENAME'\" compare_runs.gp"; exit status 2 }
 set datafile separator comma
 set datafile columnheaders
-short(p) = system(sprintf("basename '%s'", p))
+if (!exists("base")) { base = "base" }
+if (!exists("new")) { new = "new" }
 stats csv using 0 nooutput
 N = STATS_records - 1
 W = 1200
 H = N <= 60 ? 260 + 16 * N : 900
-set title sprintf("Each run relative to the base median (base: %s, new: %s)", short(base), short(new)) noenhanced
+set title sprintf("Each run relative to the base median (base: %s, new: %s)", base, new) noenhanced
 set xlabel "time relative to the base median (median, min-max)"
 set format x "%.2f"
 # a log axis when the ratios span more than a factor of 3, else linear

@@ -19,14 +19,14 @@
  * interval on them (bench/compare/abstats.h), with a warning that repetitions of
  * one process are not independent.  A geometric mean closes the table.
  * The table fits an 80-column email; --csv writes the same numbers for
- * scripts, --plots DIR draws them with the gnuplot scripts in plots/.
+ * scripts; --plots DIR writes it with the figures' parameters and has
+ * plots/compare.sh draw the figures (drawing is plots/' job, not C's).
  *
  * Refusals (one line, exit 2): a folder that is missing, holds no family
  * CSV, or has a CSV without the benchmark or real_ns column (the loader,
  * bench/compare/abrun.h); two runs with nothing in common.  Different machines only warn: comparing across
  * machines is sometimes the point, but never silently.
  */
-#define _GNU_SOURCE         /* asprintf, open_memstream */
 
 #include "bench/cmd/cli.h"
 #include "bench/compare/abrun.h"
@@ -683,8 +683,9 @@ static void csv_rows(FILE *f, const struct result *res)
             res->geo_ratio, (res->geo_ratio - 1) * 100);
 }
 
-/* Written under a temporary name and renamed: never a half-written file. */
-static int write_csv(const char *path, const struct result *res)
+/* Written under a temporary name and renamed: never a half-written file.
+ * fill writes the content, from arg. */
+static int write_file(const char *path, void (*fill)(FILE *, const void *), const void *arg)
 {
     char tmp[PATH_MAX];
     FILE *f;
@@ -696,7 +697,7 @@ static int write_csv(const char *path, const struct result *res)
         hb_err("compare: %s: %s", path, strerror(errno));
         return HB_EXIT_FAIL;
     }
-    csv_rows(f, res);
+    fill(f, arg);
     bad = ferror(f);
     bad |= fclose(f);
     if (bad || rename(tmp, path)) {
@@ -707,21 +708,54 @@ static int write_csv(const char *path, const struct result *res)
     return 0;
 }
 
+static void csv_fill(FILE *f, const void *res)
+{
+    csv_rows(f, res);
+}
+
+static int write_csv(const char *path, const struct result *res)
+{
+    return write_file(path, csv_fill, res);
+}
+
 /* ------------------------------------------------------------------------
- * Figures: plots/compare_*.gp through gnuplot
+ * Figures: the CSVs for plots/compare.sh, which draws them
  * ------------------------------------------------------------------------ */
 
-/* plots/ beside the binary's build folder (build/heapbench), else
- * $HEAPBENCH_PLOTS, else ./plots. */
-static void plots_dir(char *out, size_t len)
+/* What the figures need beside compare.csv, as key,value rows (plots/
+ * reads CSV files only): each side's first folder, for the titles, and
+ * alpha, the level of the intervals. */
+static void params_fill(FILE *f, const void *arg)
+{
+    const struct opts *o = arg;
+
+    fputs("key,value\nbase,", f);
+    hb_tidy_field(f, o->base);
+    fputs("\nnew,", f);
+    hb_tidy_field(f, o->new_);
+    fprintf(f, "\nalpha,%g\n", o->alpha);
+}
+
+/* Whether <dir>/compare.sh is there, its path into out. */
+static bool script_in(char *out, size_t len, const char *dir)
+{
+    return snprintf(out, len, "%s/compare.sh", dir) < (int)len && access(out, R_OK) == 0;
+}
+
+/* plots/compare.sh into out: in $HEAPBENCH_PLOTS if set, else in plots/
+ * beside the binary's build folder (build/heapbench), else in ./plots.
+ * 0, or an exit status after one line. */
+static int find_script(char *out, size_t len)
 {
     const char *env = getenv("HEAPBENCH_PLOTS");
-    char exe[PATH_MAX], probe[PATH_MAX + 32];
+    char exe[PATH_MAX], dir[PATH_MAX + 8];
     ssize_t n;
 
     if (env && *env) {
-        snprintf(out, len, "%s", env);
-        return;
+        if (script_in(out, len, env))
+            return 0;
+        hb_err("compare: --plots: no compare.sh in HEAPBENCH_PLOTS: %s", env);
+        return HB_EXIT_USAGE;
     }
     n = readlink("/proc/self/exe", exe, sizeof exe - 1);
     if (n > 0) {
@@ -731,104 +765,73 @@ static void plots_dir(char *out, size_t len)
             if (slash)
                 *slash = '\0';
         }
-        snprintf(probe, sizeof probe, "%s/plots/compare_ratio.gp", exe);
-        if (access(probe, R_OK) == 0) {
-            snprintf(out, len, "%s/plots", exe);
-            return;
+        snprintf(dir, sizeof dir, "%s/plots", exe);
+        if (script_in(out, len, dir))
+            return 0;
+    }
+    if (script_in(out, len, "plots"))
+        return 0;
+    hb_err("compare: --plots: no plots/compare.sh beside the binary or here "
+           "(HEAPBENCH_PLOTS=path/to/plots)");
+    return HB_EXIT_FAIL;
+}
+
+/* bash plots/compare.sh DIR.  The script says why it failed in one line
+ * and exits 1 or 2; any other end (a signal, no bash) is said here. */
+static int run_script(const char *script, const char *dir)
+{
+    char *argv[] = { "bash", (char *)script, (char *)dir, NULL };
+    pid_t pid;
+    int st, err = posix_spawnp(&pid, "bash", NULL, NULL, argv, environ);
+
+    if (err) {
+        hb_err("compare: cannot run bash %s: %s", script, strerror(err));
+        return HB_EXIT_FAIL;
+    }
+    while (waitpid(pid, &st, 0) < 0) {
+        if (errno != EINTR) {
+            hb_err("compare: %s: %s", script, strerror(errno));
+            return HB_EXIT_FAIL;
         }
     }
-    snprintf(out, len, "plots");
+    if (WIFEXITED(st) && WEXITSTATUS(st) <= HB_EXIT_USAGE)
+        return WEXITSTATUS(st);
+    if (WIFEXITED(st))
+        hb_err("compare: %s: exit status %d", script, WEXITSTATUS(st));
+    else
+        hb_err("compare: %s: killed by signal %d", script, WTERMSIG(st));
+    return HB_EXIT_FAIL;
 }
 
-/* A gnuplot single-quoted string: a quote inside is written twice. */
-static void gp_string(FILE *f, const char *name, const char *s)
-{
-    fprintf(f, "%s='", name);
-    for (; *s; s++) {
-        if (*s == '\'')
-            fputc('\'', f);
-        fputc(*s, f);
-    }
-    fputs("'; ", f);
-}
-
-static int run_gnuplot(const char *script, const char *vars)
-{
-    char *argv[] = { "gnuplot", "-e", (char *)vars, (char *)script, NULL };
-    pid_t pid;
-    int st;
-
-    if (posix_spawnp(&pid, "gnuplot", NULL, NULL, argv, environ))
-        return -1;
-    if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st))
-        return -1;
-    return 0;
-}
-
-/* One figure: plots/<fig>.gp with its inputs as gnuplot variables. */
-static int plot_one(const struct opts *o, const char *dir, const char *csv,
-                    const char *fig)
-{
-    char *vars = NULL, *script = NULL, *out = NULL;
-    size_t len;
-    int rc = -1;
-    FILE *f = open_memstream(&vars, &len);
-
-    if (f && asprintf(&script, "%s/%s.gp", dir, fig) >= 0 &&
-        asprintf(&out, "%s/%s", o->plots, fig) >= 0) {
-        gp_string(f, "csv", csv);
-        gp_string(f, "out", out);
-        gp_string(f, "base", o->base);
-        gp_string(f, "new", o->new_);
-        fprintf(f, "alpha=%g", o->alpha);
-        if (fclose(f) == 0)
-            rc = run_gnuplot(script, vars);
-        f = NULL;
-    }
-    if (f)
-        fclose(f);
-    if (rc)
-        hb_err("compare: gnuplot failed on %s/%s.gp", dir, fig);
-    free(vars);
-    free(script);
-    free(out);
-    return rc;
-}
-
-/* After a failure: what this run wrote (half of it, maybe) goes, and the
- * folder too if this run made it (rmdir: only when empty). */
-static void remove_plots(const char *dir)
-{
-    static const char *const files[] = {
-        "compare.csv", "compare_runs.svg", "compare_runs.png",
-        "compare_ratio.svg", "compare_ratio.png",
-    };
-    char path[PATH_MAX + 32];
-
-    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
-        unlink(path);
-    }
-    rmdir(dir);
-}
-
+/* --plots DIR: compare.csv and compare_params.csv into DIR (made if need
+ * be), then plots/compare.sh draws the figures beside them.  After a
+ * failure the script has left no figure, the CSVs go too, and DIR if this
+ * run made it: DIR holds the whole comparison or nothing of it. */
 static int write_plots(const struct opts *o, const struct result *res)
 {
-    char dir[PATH_MAX + 16], csv[PATH_MAX + 16];
+    char script[PATH_MAX + 16], csv[PATH_MAX + 32], params[PATH_MAX + 32];
+    bool made = mkdir(o->plots, 0777) == 0;
     int rc;
 
-    if (mkdir(o->plots, 0777) && errno != EEXIST) {
+    if (!made && errno != EEXIST) {
         hb_err("compare: cannot create %s: %s", o->plots, strerror(errno));
         return HB_EXIT_FAIL;
     }
     snprintf(csv, sizeof csv, "%s/compare.csv", o->plots);
+    snprintf(params, sizeof params, "%s/compare_params.csv", o->plots);
     rc = write_csv(csv, res);
-    plots_dir(dir, sizeof dir);
-    if (!rc && (plot_one(o, dir, csv, "compare_runs") ||
-                plot_one(o, dir, csv, "compare_ratio")))
-        rc = HB_EXIT_FAIL;
-    if (rc)
-        remove_plots(o->plots);
+    if (!rc)
+        rc = write_file(params, params_fill, o);
+    if (!rc)
+        rc = find_script(script, sizeof script);
+    if (!rc)
+        rc = run_script(script, o->plots);
+    if (rc) {
+        unlink(csv);
+        unlink(params);
+        if (made)
+            rmdir(o->plots);
+    }
     return rc;
 }
 
