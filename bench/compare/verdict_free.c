@@ -1,0 +1,110 @@
+/*
+ * verdict_free.c - question 2, high-order frees at node boundaries: the
+ * cost of a free at a boundary over the same free away from it, the
+ * max-order blocks a boundary costs against a 1 GiB-aligned one, and the
+ * range free per page.  Reads the free family.
+ */
+#include "bench/compare/verdict_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void boundary_ratios(struct hbv_verdict *vd, const char *kind)
+{
+    char txt[1000] = "";
+    size_t len = 0;
+
+    for (unsigned o = 0; o <= 18; o += 9) {
+        struct hbv_est b, a;
+        char wb[256], wa[256], k[96];
+        const char *fmtw = "what=block;boundary=%s;order=%u;where=%s;variant=node_check;"
+                           "encoding=legacy";
+        snprintf(wb, sizeof wb, fmtw, kind, o, "boundary");
+        snprintf(wa, sizeof wa, fmtw, kind, o, "away");
+        if (!hbv_get(vd->r, HBV_F_FREE, wb, "real_ns", &b) ||
+            !hbv_get(vd->r, HBV_F_FREE, wa, "real_ns", &a))
+            continue;
+        snprintf(k, sizeof k, "free.%s.order%u.ratio", kind, o);
+        len += (size_t)snprintf(txt + len, sizeof txt - len, "%s%s at order %u",
+                                len ? ", " : "", hbv_num(vd, k, hbv_div(b, a), "x"), o);
+    }
+    if (len)
+        hbv_say(vd, 2, 0, "%s boundary: a free next to it costs %s of the same free away from it.",
+            kind, txt);
+    else
+        hbv_say(vd, 2, 0, "%s boundary: no block frees at and away from it in this run.", kind);
+}
+
+static void boundary_frag(struct hbv_verdict *vd, const char *kind, const char *maxo,
+                          struct hbv_est *nat)
+{
+    struct hbv_est l, r;
+    char w[256], k[96];
+
+    snprintf(w, sizeof w, "what=frag;boundary=%s;order=%s;variant=node_check;encoding=legacy",
+             kind, maxo);
+    if (!hbv_get(vd->r, HBV_F_FREE, w, "left_blocks", &l) ||
+        !hbv_get(vd->r, HBV_F_FREE, w, "right_blocks", &r))
+        return;
+    struct hbv_est n = { l.v + r.v, l.lo + r.lo, l.hi + r.hi, hbv_kind2(l, r) };
+    if (!strcmp(kind, "natural"))
+        *nat = n;
+    if (nat->kind == HBV_EST_NONE || !strcmp(kind, "natural")) {
+        snprintf(k, sizeof k, "free.%s.maxorder_blocks", kind);
+        hbv_say(vd, 2, 1, "After a full init, the two nodes hold %s free order-%s blocks.",
+            hbv_num(vd, k, n, "blocks"), maxo);
+        return;
+    }
+    snprintf(k, sizeof k, "free.%s.maxorder_lost", kind);
+    hbv_say(vd, 2, 1, "Fragmentation: %s free blocks of order %s lost to the boundary, against "
+        "a 1 GiB-aligned one.",
+        hbv_num(vd, k, hbv_sub(*nat, n), "blocks"), maxo);
+}
+
+static void boundary_range(struct hbv_verdict *vd, const char *kind, const char *maxr)
+{
+    struct hbv_est lz, eg;
+    char w[256], k[96], a[160];
+
+    snprintf(w, sizeof w, "what=range;boundary=%s;order=%s;path=lazy", kind, maxr);
+    if (!hbv_get(vd->r, HBV_F_FREE, w, "ns_per_page", &lz))
+        return;
+    snprintf(w, sizeof w, "what=range;boundary=%s;order=%s;path=eager", kind, maxr);
+    snprintf(k, sizeof k, "free.%s.range_lazy_per_page", kind);
+    snprintf(a, sizeof a, "%s", hbv_num(vd, k, lz, "ns"));
+    if (!hbv_get(vd->r, HBV_F_FREE, w, "ns_per_page", &eg)) {
+        hbv_say(vd, 2, 1, "A free of 2^%s never-initialised pages across it costs %s per page.",
+            maxr, a);
+        return;
+    }
+    snprintf(k, sizeof k, "free.%s.range_eager_per_page", kind);
+    hbv_say(vd, 2, 1, "A free of 2^%s pages across it costs %s per page through free_heap_pages "
+        "on uninitialised pages (lazy), %s through init_heap_pages (eager).", maxr, a,
+        hbv_num(vd, k, eg, "ns"));
+}
+
+void hbv_section_free(struct hbv_verdict *vd)
+{
+    const struct hb_csv *c = hbv_rows(vd->r, HBV_F_FREE);
+    struct hbv_vals kinds, fo, ro;
+    struct hbv_est nat = { 0, 0, 0, HBV_EST_NONE };
+
+    if (!c) {
+        hbv_say(vd, 2, 0, "No free rows in this run: nothing to say about node boundaries.");
+        return;
+    }
+    hbv_distinct(c, "boundary", "what=block", &kinds, false);
+    hbv_distinct(c, "order", "what=frag", &fo, true);
+    hbv_distinct(c, "order", "what=range", &ro, true);
+    /* natural first: the others' losses are counted against it */
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < kinds.n; i++) {
+            if ((pass == 0) != !strcmp(kinds.v[i], "natural"))
+                continue;
+            boundary_ratios(vd, kinds.v[i]);
+            if (fo.n)
+                boundary_frag(vd, kinds.v[i], fo.v[fo.n - 1], &nat);
+            if (ro.n)
+                boundary_range(vd, kinds.v[i], ro.v[ro.n - 1]);
+        }
+}

@@ -1,0 +1,81 @@
+/*
+ * verdict_state.c - question 3, per-page state scans: pages per ns with
+ * the fastest implementation on the largest table measured (beyond the
+ * cache), the share of the read roofline, and a full scan of a 1 TiB
+ * machine's frame table.  Reads the state family.
+ */
+#include "bench/compare/verdict_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TIB_PAGES 268435456.0   /* 1 TiB of 4 KiB frames */
+
+static const char *layout_what(const char *l)
+{
+    if (!strcmp(l, "entries"))
+        return "32-byte entries";
+    if (!strcmp(l, "bytearray"))
+        return "separate state array";
+    return l;
+}
+
+static void state_one(struct hbv_verdict *vd, const char *enc, const char *lay, const char *tb)
+{
+    struct hbv_vals impls;
+    struct hbv_est best = { 0 }, ratio = { 0 }, e;
+    const char *bi = NULL;
+    char w[256], k[96], a[160], b[160];
+
+    snprintf(w, sizeof w, "what=scan;encoding=%s;layout=%s;table_bytes=%s", enc, lay, tb);
+    hbv_distinct(hbv_rows(vd->r, HBV_F_STATE), "impl", w, &impls, false);
+    for (size_t i = 0; i < impls.n; i++) {
+        snprintf(w, sizeof w, "what=scan;encoding=%s;layout=%s;table_bytes=%s;impl=%s", enc, lay,
+                 tb, impls.v[i]);
+        if (!hbv_get(vd->r, HBV_F_STATE, w, "ns_per_page", &e) || (bi && e.v >= best.v))
+            continue;
+        if (!hbv_get(vd->r, HBV_F_STATE, w, "ratio", &ratio))
+            ratio.kind = HBV_EST_NONE;
+        best = e, bi = impls.v[i];
+    }
+    if (!bi)
+        return;
+    snprintf(k, sizeof k, "state.%s.%s.pages_per_ns", enc, lay);
+    snprintf(a, sizeof a, "%s", hbv_num(vd, k, hbv_inv(best), "pages/ns"));
+    snprintf(k, sizeof k, "state.%s.%s.scan_1tib", enc, lay);
+    snprintf(b, sizeof b, "%s", hbv_num(vd, k, hbv_scale(best, TIB_PAGES), "ns"));
+    if (ratio.kind != HBV_EST_NONE) {
+        char r[160];
+        snprintf(k, sizeof k, "state.%s.%s.roofline_pct", enc, lay);
+        snprintf(r, sizeof r, "%s", hbv_num(vd, k, hbv_scale(hbv_inv(ratio), 100), "%"));
+        hbv_say(vd, 3, 1, "%s encoding, %s (%s, the fastest here): %s, %s of the read roofline; "
+            "a scan of a 1 TiB machine's frame table takes %s.", enc, layout_what(lay), bi, a,
+            r, b);
+    } else {
+        hbv_say(vd, 3, 1, "%s encoding, %s (%s, the fastest here): %s; a scan of a 1 TiB "
+            "machine's frame table takes %s.", enc, layout_what(lay), bi, a, b);
+    }
+}
+
+void hbv_section_state(struct hbv_verdict *vd)
+{
+    const struct hb_csv *c = hbv_rows(vd->r, HBV_F_STATE);
+    struct hbv_vals tbs, encs, lays;
+
+    if (!c) {
+        hbv_say(vd, 3, 0, "No state rows in this run: nothing to say about state checks.");
+        return;
+    }
+    hbv_distinct(c, "table_bytes", "what=scan", &tbs, true);
+    if (!tbs.n)
+        return;
+    const char *tb = tbs.v[tbs.n - 1];
+    hbv_say(vd, 3, 0, "Measured on a %g MiB table (the largest in this run; compare the LLC in the "
+        "environment), pages per ns with the best implementation:", atof(tb) / 1048576);
+    hbv_distinct(c, "encoding", "what=scan", &encs, false);
+    hbv_distinct(c, "layout", "what=scan", &lays, false);
+    for (size_t i = 0; i < encs.n; i++)
+        for (size_t j = 0; j < lays.n; j++)
+            state_one(vd, encs.v[i], lays.v[j], tb);
+}
