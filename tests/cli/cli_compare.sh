@@ -151,7 +151,52 @@ case_plots() {
     for f in compare.csv compare_runs.png compare_runs.svg compare_ratio.png compare_ratio.svg; do
         [ -s "$tmp/fig/$f" ] || { fail plots "missing $f"; return; }
     done
+    ! grep -qv '^heapbench: ' "$tmp/err" || { fail plots "gnuplot's chatter on stderr: $(grep -v '^heapbench: ' "$tmp/err" | head -n 1)"; return; }
+    # gnuplot never sees the folder's name: quotes and commas in it are fine.
+    mkdir -p "$tmp/q'u,o\"te"
+    run plots_quote 0 "$hb" compare "$data/run_a" "$data/run_b" --plots "$tmp/q'u,o\"te/fig" || return
+    [ -s "$tmp/q'u,o\"te/fig/compare_ratio.svg" ] || { fail plots "no figure in a folder named with quotes"; return; }
     ok plots
+}
+
+# fails NAME NEEDLE DIR: the last run (its status checked by run) said one
+# line on stderr, naming NEEDLE, and left no DIR.
+fails() {
+    [ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -qF -- "$2" "$tmp/err" \
+        || { fail "$1" "expected one line naming $2: $(head -n 3 "$tmp/err")"; return 1; }
+    [ ! -e "$3" ] || { fail "$1" "left $3: $(ls -A "$3" | tr '\n' ' ')"; return 1; }
+}
+
+# --plots when the figures cannot be drawn: no plots/compare.sh where
+# HEAPBENCH_PLOTS says, no gnuplot on the PATH, a figure script gnuplot
+# refuses after the first figure was drawn.  Each time one line, a status
+# of 1 or 2, and no folder; a folder that was there keeps what compare did
+# not write, and loses the figures of the last comparison with its CSV.
+case_plots_failures() {
+    local p
+    HEAPBENCH_PLOTS=$tmp/noplots run plots_no_script 2 "$hb" compare "$data/run_a" "$data/run_a" \
+        --plots "$tmp/f1" || return
+    fails plots_no_script "$tmp/noplots" "$tmp/f1" || return
+    mkdir -p "$tmp/path"    # the PATH without gnuplot
+    for p in ${PATH//:/ }; do
+        for f in "$p"/*; do [ -e "$tmp/path/${f##*/}" ] || ln -s "$f" "$tmp/path/${f##*/}"; done
+    done 2>/dev/null
+    rm -f "$tmp"/path/gnuplot*
+    PATH=$tmp/path run plots_no_gnuplot 1 "$hb" compare "$data/run_a" "$data/run_a" \
+        --plots "$tmp/f2" || return
+    fails plots_no_gnuplot "gnuplot not found" "$tmp/f2" || return
+    command -v gnuplot >/dev/null || { ok "plots_failures (gnuplot failing: skipped, no gnuplot)"; return; }
+    cp -r "$(dirname "$0")/../../plots" "$tmp/badplots"
+    echo 'plot no_such_variable' >>"$tmp/badplots/compare_runs.gp"   # drawn after compare_ratio
+    HEAPBENCH_PLOTS=$tmp/badplots run plots_gnuplot_fails 1 "$hb" compare "$data/run_a" "$data/run_a" \
+        --plots "$tmp/f3" || return
+    fails plots_gnuplot_fails "no_such_variable" "$tmp/f3" || return
+    run plots_again 0 "$hb" compare "$data/run_a" "$data/run_a" --plots "$tmp/f4" || return
+    echo mine >"$tmp/f4/mine"
+    HEAPBENCH_PLOTS=$tmp/badplots run plots_gnuplot_fails_again 1 "$hb" compare "$data/run_a" \
+        "$data/run_a" --plots "$tmp/f4" || return
+    [ "$(ls -A "$tmp/f4")" = mine ] || { fail plots_failures "left in a folder that was there: $(ls -A "$tmp/f4" | tr '\n' ' ')"; return; }
+    ok plots_failures
 }
 
 # synth DIR PROCS FIRST_PROC CHANGED FACTOR: a run folder of 20 benchmarks
@@ -225,6 +270,7 @@ case_bad_csv
 case_usage
 case_long_name
 case_plots
+case_plots_failures
 case_processes
 case_ab
 echo "cli_compare: $passed passed, $failed failed"
