@@ -219,28 +219,46 @@ static double quantile(const double *v, size_t n, double q)
     return i + 1 < n ? v[i] + (pos - (double)i) * (v[i + 1] - v[i]) : v[n - 1];
 }
 
-static void bm_block(hb_gb_state *st, struct free_case *c, struct pa_heap *h, bool kept)
-{
-    uint64_t mfn = block_mfn(c), merges = 0, iters = 0, n;
-    uint64_t bs = batch_size(c->order), in_batch = 0, batch_ns = 0;
-    size_t nb = 0, maxb = (size_t)(c->iters / bs + 2);
-    double *per_op = calloc(maxb, sizeof *per_op);  /* touched: no faults later */
-    struct free_snap before = { 0 }, after = { 0 };
-    struct pa_work w0, w1;
-    const char *err = NULL;
+/* One repetition of a block benchmark: the block, the batches' times per
+ * free, and the heap's free blocks before and after. */
+struct block_rep {
+    uint64_t mfn, bs;          /* the block; frees per batch */
+    uint64_t merges, iters;
+    double *per_op;            /* each batch's time per free, ns */
+    size_t nb, maxb;
+    struct free_snap before, after;
+};
 
+/* Untimed: the batch array (touched now, so no page faults while timing),
+ * the booted heap, and what it holds before the first free. */
+static const char *block_setup(struct block_rep *br, const struct free_case *c,
+                               struct pa_heap *h, bool kept)
+{
+    br->mfn = block_mfn(c);
+    br->bs = batch_size(c->order);
+    br->maxb = (size_t)(c->iters / br->bs + 2);
+    br->per_op = calloc(br->maxb, sizeof *br->per_op);
     if (!kept)
         boot_except(h, PA_STRAT_CHUNKED, 0, 0);
-    if (!per_op || snap_take(h, &before)) {
-        err = "out of memory";
-        goto out;
-    }
+    if (!br->per_op || snap_take(h, &br->before))
+        return "out of memory";
+    return NULL;
+}
+
+/* The timed loop: claim (untimed), free (timed), batch by batch. */
+static const char *block_batches(hb_gb_state *st, struct block_rep *br,
+                                 const struct free_case *c, struct pa_heap *h)
+{
+    uint64_t mfn = br->mfn, bs = br->bs, merges = 0, iters = 0, n;
+    uint64_t in_batch = 0, batch_ns = 0;
+    size_t nb = 0, maxb = br->maxb;
+    double *per_op = br->per_op;
+    struct pa_work w0, w1;
+
     while ((n = hb_gb_keep_running_batch(st, bs - in_batch))) {
         for (uint64_t i = 0; i < n; i++) {
-            if (pa_claim_block(h, mfn, c->order, 1)) {
-                err = "block to free is not free in the heap";
-                goto out;
-            }
+            if (pa_claim_block(h, mfn, c->order, 1))
+                return "block to free is not free in the heap";
             pa_heap_work(h, &w0);
             uint64_t t0 = hb_now_ns();
             pa_free_heap_pages(h, mfn, c->order);
@@ -258,32 +276,57 @@ static void bm_block(hb_gb_state *st, struct free_case *c, struct pa_heap *h, bo
     }
     if (in_batch && nb < maxb)
         per_op[nb++] = (double)batch_ns / (double)in_batch;
-    if (!iters || !nb) {
-        err = "no iterations";
-        goto out;
-    }
-    if (snap_take(h, &after) || !snap_same(&before, &after)) {
-        err = "restore left the heap different (free blocks or counters)";
-        goto out;
-    }
-    qsort(per_op, nb, sizeof *per_op, cmp_double);
-    double med = quantile(per_op, nb, 0.5);
-    double iqr = quantile(per_op, nb, 0.75) - quantile(per_op, nb, 0.25);
-    hb_gb_set_iteration_time(st, med * (double)iters * 1e-9);
+    br->merges = merges, br->iters = iters, br->nb = nb;
+    return NULL;
+}
+
+/* Untimed: the repetition ran, and the heap is what it was before it. */
+static const char *block_check(struct block_rep *br, const struct pa_heap *h)
+{
+    if (!br->iters || !br->nb)
+        return "no iterations";
+    if (snap_take(h, &br->after) || !snap_same(&br->before, &br->after))
+        return "restore left the heap different (free blocks or counters)";
+    return NULL;
+}
+
+/* The repetition's time (median batch per free, times the iterations) and
+ * its counters. */
+static void block_report(hb_gb_state *st, struct block_rep *br, const struct free_case *c,
+                         const struct pa_heap *h)
+{
+    size_t nb = br->nb;
+
+    qsort(br->per_op, nb, sizeof *br->per_op, cmp_double);
+    double med = quantile(br->per_op, nb, 0.5);
+    double iqr = quantile(br->per_op, nb, 0.75) - quantile(br->per_op, nb, 0.25);
+    hb_gb_set_iteration_time(st, med * (double)br->iters * 1e-9);
     hb_gb_counter(st, "batches", (double)nb, HB_GB_PLAIN);
     hb_gb_counter(st, "batch_iqr_pct", med > 0 ? 100.0 * iqr / med : 0, HB_GB_PLAIN);
-    hb_gb_counter(st, "merges", (double)merges / (double)iters, HB_GB_PLAIN);
+    hb_gb_counter(st, "merges", (double)br->merges / (double)br->iters, HB_GB_PLAIN);
     hb_gb_counter(st, "lost_pages", (double)lost_pages_booted(&c->key, h), HB_GB_PLAIN);
     hb_gb_set_work(st, (double)(1ULL << c->order),
                    (double)(1ULL << c->order) * sizeof(struct pa_page));
-out:
+}
+
+static void bm_block(hb_gb_state *st, struct free_case *c, struct pa_heap *h, bool kept)
+{
+    struct block_rep br = { 0 };
+    const char *err = block_setup(&br, c, h, kept);
+
+    if (!err)
+        err = block_batches(st, &br, c, h);
+    if (!err)
+        err = block_check(&br, h);
+    if (!err)
+        block_report(st, &br, c, h);
     if (err) {
         hb_fix_untag(c->fx, h);     /* the next user boots it afresh */
         hb_gb_skip_with_error(st, err);
     }
-    free(before.v);
-    free(after.v);
-    free(per_op);
+    free(br.before.v);
+    free(br.after.v);
+    free(br.per_op);
 }
 
 static void bm_range(hb_gb_state *st, struct free_case *c, struct pa_heap *h)
