@@ -42,6 +42,7 @@
 #include "bench/cmd/cmd_bench.h"
 
 #include "bench/base/clock.h"
+#include "bench/base/parse.h"
 #include "bench/base/vec.h"
 #include "bench/cmd/cli.h"
 #include "bench/families/family.h"

@@ -19,6 +19,7 @@
 #include "bench/base/clock.h"
 #include "bench/cmd/cli.h"
 #include "bench/source/layout.h"
+#include "bench/base/parse.h"
 #include "bench/instrument/topo.h"
 
 #define MAX_BOOT_ALLOCS 64

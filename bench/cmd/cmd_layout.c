@@ -10,6 +10,7 @@
  */
 #include "bench/cmd/cli.h"
 #include "bench/source/layout.h"
+#include "bench/base/parse.h"
 #include "bench/instrument/topo.h"
 
 #include <inttypes.h>

@@ -48,13 +48,6 @@ int hb_layout_load(const struct hb_layout_opts *o, struct hb_layout *l,
                    char *err, size_t errlen);
 void hb_layout_free(struct hb_layout *l);
 
-/* "64GiB", "1G", "512M", "4096B", "1.5T"? (no: integers only), K/M/G/T/P
- * with optional "iB" or "B", or plain "B" for bytes; powers of 1024.
- * -EDOM for a bare number (no unit: "16" is refused, not taken as bytes),
- * -EINVAL if not a size, -ERANGE if it overflows 64 bits. */
-int hb_parse_size(const char *s, uint64_t *bytes);
-/* "0x1000" or "4096" -> value; -EINVAL / -ERANGE. */
-int hb_parse_u64(const char *s, uint64_t *v);
 
 /* ------------------------------------------------------------------------
  * The pieces hb_layout_load is made of (layout_*.c), declared here so that

@@ -18,6 +18,7 @@
  * layout gives up the host's real addresses.
  */
 #include "bench/source/layout.h"
+#include "bench/base/parse.h"
 
 #include <dirent.h>
 #include <errno.h>

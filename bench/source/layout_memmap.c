@@ -19,6 +19,7 @@
  * there is no SRAT.  Partial pages at either end of a range are dropped.
  */
 #include "bench/source/layout.h"
+#include "bench/base/parse.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "bench/source/layout.h"
+#include "bench/base/parse.h"
 #include "bench/instrument/topo.h"
 #include "tests/unit/check.h"
 
