@@ -80,12 +80,6 @@ static double cell_num(const struct hb_csv *c, size_t r, const char *col)
     return i >= 0 && hb_csv_num(hb_csv_get(c, r, i), &v) ? v : NAN;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 /* The one row of a summary matching where, or -1 (none, or several
  * benchmarks: the filter is not specific enough for this run). */
 static long one_row(const struct hb_csv *c, const char *where)
@@ -194,7 +188,9 @@ static void vals_add(struct hbv_vals *s, const char *v)
 
 static int cmp_num_str(const void *a, const void *b)
 {
-    return cmp_double(&(double){ atof(a) }, &(double){ atof(b) });
+    double x = atof(a), y = atof(b);
+
+    return (x > y) - (x < y);
 }
 
 /* Distinct values of col over the rows matching where, in order of

@@ -60,6 +60,7 @@
 
 #include "bench/base/clock.h"
 #include "bench/base/vec.h"
+#include "bench/compare/hstats.h"
 #include "bench/families/fixture.h"
 #include "bench/instrument/gbench.h"
 #include "bench/families/harness.h"
@@ -203,22 +204,6 @@ static uint64_t batch_size(unsigned order)
     return order < 6 ? 64 >> order : 1;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-
-    return x < y ? -1 : x > y;
-}
-
-/* The q-quantile of n sorted values, interpolated between neighbours. */
-static double quantile(const double *v, size_t n, double q)
-{
-    double pos = q * (double)(n - 1);
-    size_t i = (size_t)pos;
-
-    return i + 1 < n ? v[i] + (pos - (double)i) * (v[i + 1] - v[i]) : v[n - 1];
-}
-
 /* One repetition of a block benchmark: the block, the batches' times per
  * free, and the heap's free blocks before and after. */
 struct block_rep {
@@ -295,13 +280,12 @@ static const char *block_check(struct block_rep *br, const struct pa_heap *h)
 static void block_report(hb_gb_state *st, struct block_rep *br, const struct free_case *c,
                          const struct pa_heap *h)
 {
-    size_t nb = br->nb;
+    struct hb_stats s;
 
-    qsort(br->per_op, nb, sizeof *br->per_op, cmp_double);
-    double med = quantile(br->per_op, nb, 0.5);
-    double iqr = quantile(br->per_op, nb, 0.75) - quantile(br->per_op, nb, 0.25);
+    hb_stats_compute(br->per_op, br->nb, &s);   /* sorts per_op; all finite */
+    double med = s.median, iqr = s.q3 - s.q1;
     hb_gb_set_iteration_time(st, med * (double)br->iters * 1e-9);
-    hb_gb_counter(st, "batches", (double)nb, HB_GB_PLAIN);
+    hb_gb_counter(st, "batches", (double)br->nb, HB_GB_PLAIN);
     hb_gb_counter(st, "batch_iqr_pct", med > 0 ? 100.0 * iqr / med : 0, HB_GB_PLAIN);
     hb_gb_counter(st, "merges", (double)br->merges / (double)br->iters, HB_GB_PLAIN);
     hb_gb_counter(st, "lost_pages", (double)lost_pages_booted(&c->key, h), HB_GB_PLAIN);
