@@ -70,24 +70,33 @@ void hb_env_thp(char *buf, size_t len)
     snprintf(buf, len, "%s", a + 1);
 }
 
-static void cpu_model(char *buf, size_t len)
+/* The first value pick finds in a line of path (pick ends it in place),
+ * else "unknown". */
+static void first_value(const char *path, char *(*pick)(char *line), char *buf, size_t len)
 {
-    FILE *f = fopen("/proc/cpuinfo", "r");
-    char line[256];
+    FILE *f = path ? fopen(path, "r") : NULL;
+    char line[512], *v = NULL;
 
     snprintf(buf, len, "unknown");
     if (!f)
         return;
-    while (fgets(line, sizeof line, f)) {
-        char *c = strchr(line, ':');
-        if (!strncmp(line, "model name", 10) && c) {
-            c += 1 + strspn(c + 1, " \t");
-            c[strcspn(c, "\n")] = '\0';
-            snprintf(buf, len, "%s", c);
-            break;
-        }
-    }
+    while (!v && fgets(line, sizeof line, f))
+        v = pick(line);
+    if (v)
+        snprintf(buf, len, "%s", v);
     fclose(f);
+}
+
+/* /proc/cpuinfo: "model name\t: Intel(R) ...". */
+static char *model_name(char *line)
+{
+    char *c = strchr(line, ':');
+
+    if (strncmp(line, "model name", 10) || !c)
+        return NULL;
+    c += 1 + strspn(c + 1, " \t");
+    c[strcspn(c, "\n")] = '\0';
+    return c;
 }
 
 /* `git describe --always --dirty` of the tree the binary was built in (the
@@ -115,25 +124,16 @@ static void git_describe(char *buf, size_t len)
 }
 
 /* "library_build_type": "debug" from the library's own JSON context. */
-static void json_build_type(const char *path, char *buf, size_t len)
+static char *build_type(char *line)
 {
-    FILE *f = path ? fopen(path, "r") : NULL;
-    char line[512];
+    char *k = strstr(line, "\"library_build_type\"");
+    char *q = k ? strchr(k + 20, '"') : NULL;
+    char *e = q ? strchr(q + 1, '"') : NULL;
 
-    snprintf(buf, len, "unknown");
-    if (!f)
-        return;
-    while (fgets(line, sizeof line, f)) {
-        char *k = strstr(line, "\"library_build_type\"");
-        char *q = k ? strchr(k + 20, '"') : NULL;
-        char *e = q ? strchr(q + 1, '"') : NULL;
-        if (e) {
-            *e = '\0';
-            snprintf(buf, len, "%s", q + 1);
-            break;
-        }
-    }
-    fclose(f);
+    if (!e)
+        return NULL;
+    *e = '\0';
+    return q + 1;
 }
 
 /* ------------------------------------------------------------------------
@@ -176,7 +176,7 @@ static void env_machine(FILE *f, const struct hb_env *e)
 
     hb_env_host(buf, sizeof buf);
     kv(f, "host", buf);
-    cpu_model(buf, sizeof buf);
+    first_value("/proc/cpuinfo", model_name, buf, sizeof buf);
     kv(f, "cpu_model", buf);
     if (e->topo)
         hb_topo_describe(e->topo, f);
@@ -209,7 +209,7 @@ static void env_build(FILE *f, const struct hb_env *e)
     kv(f, "cflags", HB_CFLAGS);
     kv(f, "cxx_compiler", e->cxx_compiler);
     kv(f, "libbenchmark_version", e->libbenchmark_version);
-    json_build_type(e->gbench_json, type, sizeof type);
+    first_value(e->gbench_json, build_type, type, sizeof type);
     kv(f, "libbenchmark_build_type", type);
     kv(f, "libbenchmark_build_note",
        "the library labels itself by its own NDEBUG: Debian builds libbenchmark "
