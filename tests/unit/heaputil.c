@@ -128,6 +128,22 @@ int hu_finish(struct pa_heap *h)
     return 0;
 }
 
+struct pa_heap *hu_checker_heap(void)
+{
+    static const struct pa_range lay[] = { { 0x100, 0x1c0, 0 }, { 0x1c0, 0x300, 1 },
+                                           { 0x400, 0x440, 1 } };
+    struct pa_heap *h = hu_heap_new(lay, 3, PA_ENC_LEGACY, 8, PA_STRAT_CHUNKED);
+    struct hu_boot_req req[] = { { 4, 1, 1, 0 } };
+
+    if (!h)
+        return NULL;
+    CHECK_EQ(hu_boot(h, req, 1, 0), 0);
+    CHECK_EQ(req[0].mfn, 0x43c);
+    pa_heap_set_autocheck(h, false);
+    CHECK_HEAP(h);
+    return h;
+}
+
 /* ------------------------------------------------------------------------
  * Free-block sets
  * ------------------------------------------------------------------------ */

@@ -72,6 +72,16 @@ int hu_boot(struct pa_heap *h, struct hu_boot_req *req, size_t nreq,
 int hu_free_boot(struct pa_heap *h, const struct hu_boot_req *req, size_t nreq);
 /* Deferred: join the threads; lazy/deferred: initialise what is left. */
 int hu_finish(struct pa_heap *h);
+/*
+ * The heap of the checker tests (test_checker.c, test_checker_incr.c):
+ *   0x100      0x180   0x1c0           0x300  0x400     0x43c 0x440
+ *   |mmmm######|######|################|      |mmmm#####|BBBB|
+ *   node 0             node 1 (boundary at 0x1c0, not aligned)
+ * max_order 8, chunked, legacy; booted with one boot allocation B of 4
+ * pages on node 1 (it lands at 0x43c), autocheck off, checked clean.
+ * NULL (a failure reported) if it cannot be built.
+ */
+struct pa_heap *hu_checker_heap(void);
 
 /* ------------------------------------------------------------------------
  * Free-block sets

@@ -20,23 +20,6 @@
 
 #include "tests/unit/heaputil.h"
 
-static const struct pa_range lay[] = { { 0x100, 0x1c0, 0 }, { 0x1c0, 0x300, 1 },
-                                       { 0x400, 0x440, 1 } };
-
-static struct pa_heap *clean_heap(void)
-{
-    struct pa_heap *h = hu_heap_new(lay, 3, PA_ENC_LEGACY, 8, PA_STRAT_CHUNKED);
-    struct hu_boot_req req[] = { { 4, 1, 1, 0 } };
-
-    if (!h)
-        return NULL;
-    CHECK_EQ(hu_boot(h, req, 1, 0), 0);
-    CHECK_EQ(req[0].mfn, 0x43c);
-    pa_heap_set_autocheck(h, false);
-    CHECK_HEAP(h);
-    return h;
-}
-
 /* The checker must fail with a reason containing each of the words. */
 static void expect_fault(struct pa_heap *h, const char *w1, const char *w2)
 {
@@ -63,7 +46,7 @@ static bool is_free_block(struct pa_heap *h, uint64_t mfn, unsigned order)
 /* Expect: the layout gives 0x180/6 on node 0 and 0x1c0/6 on node 1. */
 TEST(checker_clean_heap_check)
 {
-    struct pa_heap *h = clean_heap();
+    struct pa_heap *h = hu_checker_heap();
 
     if (!h)
         return;
@@ -84,7 +67,7 @@ TEST(checker_block_on_wrong_list_check)
     };
 
     for (size_t i = 0; i < HU_ARRAY_SIZE(t); i++) {
-        struct pa_heap *h = clean_heap();
+        struct pa_heap *h = hu_checker_heap();
         if (!h)
             return;
         CHECK_EQ(pa_test_move_block(h, 0x180, t[i].node, t[i].zone, t[i].order), 0);
@@ -97,7 +80,7 @@ TEST(checker_block_on_wrong_list_check)
 TEST(checker_counter_off_by_one_check)
 {
     for (long d = -1; d <= 1; d += 2) {
-        struct pa_heap *h = clean_heap();
+        struct pa_heap *h = hu_checker_heap();
         if (!h)
             return;
         pa_test_skew_counter(h, 0, 9, d);
@@ -110,7 +93,7 @@ TEST(checker_counter_off_by_one_check)
  * 0x180/7: the block leaves its node's RAM: "0x180". */
 TEST(checker_cross_node_merge_check)
 {
-    struct pa_heap *h = clean_heap();
+    struct pa_heap *h = hu_checker_heap();
 
     if (!h)
         return;
@@ -124,7 +107,7 @@ TEST(checker_cross_node_merge_check)
  * cleared: "metadata". */
 TEST(checker_state_flipped_check)
 {
-    struct pa_heap *h = clean_heap();
+    struct pa_heap *h = hu_checker_heap();
     uint64_t inuse = (uint64_t)pa_state_raw(PA_ENC_LEGACY, PA_STATE_INUSE) << PA_PGC_STATE_SHIFT;
     uint64_t freeraw = (uint64_t)pa_state_raw(PA_ENC_LEGACY, PA_STATE_FREE) << PA_PGC_STATE_SHIFT;
 
@@ -134,13 +117,13 @@ TEST(checker_state_flipped_check)
     expect_fault(h, "0x185", "not free");
     pa_heap_destroy(h);
 
-    if (!(h = clean_heap()))
+    if (!(h = hu_checker_heap()))
         return;
     pa_mfn_to_page(h, 0x43d)->count_info = freeraw;       /* boot-allocated page */
     expect_fault(h, "0x43d", "free");
     pa_heap_destroy(h);
 
-    if (!(h = clean_heap()))
+    if (!(h = hu_checker_heap()))
         return;
     pa_mfn_to_page(h, 0x101)->count_info &= ~PA_PGC_META;
     expect_fault(h, "metadata", NULL);
@@ -151,7 +134,7 @@ TEST(checker_state_flipped_check)
  * a free block head, are both caught. */
 TEST(checker_broken_link_check)
 {
-    struct pa_heap *h = clean_heap();
+    struct pa_heap *h = hu_checker_heap();
 
     if (!h)
         return;
@@ -159,7 +142,7 @@ TEST(checker_broken_link_check)
     expect_fault(h, "link", NULL);
     pa_heap_destroy(h);
 
-    if (!(h = clean_heap()))
+    if (!(h = hu_checker_heap()))
         return;
     /* 0x180 is alone on its list: point it at a metadata page's index */
     {
@@ -176,7 +159,7 @@ TEST(checker_broken_link_check)
  * the hook with the checker's reason (instead of aborting). */
 TEST(checker_autocheck_hook_check)
 {
-    struct pa_heap *h = clean_heap();
+    struct pa_heap *h = hu_checker_heap();
     struct hu_hook_rec rec;
 
     if (!h)
