@@ -705,8 +705,12 @@ static void make_ctx(struct bench_run *r)
     if (hb_mem_read_available("", &r->mem_start))
         r->mem_start = 0;
     r->ctx.max_table_bytes = r->mem_start / 4 * 3;
-    if (hb_mem_init(&r->mem, "", r->o->mem_budget) == 0)
+    /* The budget (MemAvailable, the memory cgroup, --mem-budget) is also
+     * the largest frame table: one table never outgrows what may be live. */
+    if (hb_mem_init(&r->mem, "", r->o->mem_budget) == 0) {
         r->ctx.mem = &r->mem;
+        r->ctx.max_table_bytes = r->mem.budget;
+    }
     r->ctx.hugepages = strcmp(r->thp, "never") && strcmp(r->thp, "unavailable");
 }
 
