@@ -5,16 +5,9 @@
 # bad inputs exit 2 with one line and create nothing.
 # Usage: tests/cli/cli_bench.sh HEAPBENCH
 set -u
+. "$(dirname "$0")/lib.sh"
 hb=$1
 root=$(cd "$(dirname "$0")/../.." && pwd)
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-passed=0 failed=0
-
-ok()   { echo "ok   $1"; passed=$((passed + 1)); }
-fail() { echo "FAIL $1: $2"; failed=$((failed + 1)); }
-# csvawk PROGRAM FILE...: awk with plots/csv.awk (csv_split, and columns by
-# header name: csv_header, csv_col).
-csvawk() { awk -f "$root/plots/csv.awk" -f <(printf '%s\n' "$1") "${@:2}"; }
 
 # Result folders (complete ones) and temporary ones under a results dir.
 finished() { find "$1" -mindepth 1 -maxdepth 1 -type d -regextype posix-extended -regex '.*/[0-9]{8}T[0-9]{6}Z-.*' | sort; }
@@ -171,5 +164,4 @@ bad option --frobnicate
 bad gbench_flag --filter shim -- --benchmark_nonsense=1
 case_bad_out
 case_help
-echo "cli_bench: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

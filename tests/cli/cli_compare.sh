@@ -6,13 +6,9 @@
 # fixture itself is never written.
 # Usage: tests/cli/cli_compare.sh HEAPBENCH
 set -u
+. "$(dirname "$0")/lib.sh"
 hb=$1
 data=$(cd "$(dirname "$0")/../data" && pwd)
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-passed=0 failed=0
-
-ok()   { echo "ok   $1"; passed=$((passed + 1)); }
-fail() { echo "FAIL $1: $2"; failed=$((failed + 1)); }
 
 # run NAME EXPECTED_RC CMD...: stdout in $tmp/out, stderr in $tmp/err
 run() {
@@ -273,5 +269,4 @@ case_plots
 case_plots_failures
 case_processes
 case_ab
-echo "cli_compare: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

@@ -6,12 +6,8 @@
 # and each repetition's time is the median of its batches.
 # Usage: tests/cli/cli_free.sh HEAPBENCH
 set -u
+. "$(dirname "$0")/lib.sh"
 hb=$1
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-passed=0 failed=0
-
-ok()   { echo "ok   $1"; passed=$((passed + 1)); }
-fail() { echo "FAIL $1: $2"; failed=$((failed + 1)); }
 
 # Two nodes of 4 GiB, boundary B at 4 GiB (natural):
 #
@@ -51,5 +47,4 @@ case_block_restore() {
 }
 
 case_block_restore
-echo "cli_free: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

@@ -17,20 +17,13 @@
 # Prints ok/FAIL per case and one summary line; exits non-zero on failure.
 # Usage: tests/cli/cli_heap.sh HEAPBENCH
 set -u
+. "$(dirname "$0")/lib.sh"
 data=$(cd "$(dirname "$0")/../data" && pwd)
 root=$(cd "$(dirname "$0")/../.." && pwd)
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 # A private copy: a concurrent `make` may relink the original mid-run.
-cp "$1" "$tmp/heapbench" || { echo "cli_heap: cannot copy $1"; echo "cli_heap: 0 passed, 1 failed"; exit 1; }
+own_copy "$1" "$tmp/heapbench"
 hb=$tmp/heapbench
-passed=0 failed=0
 strategies="pagewise chunked patch lazy deferred"
-
-ok()   { echo "ok   $1"; passed=$((passed + 1)); }
-fail() { echo "FAIL $1: $2"; failed=$((failed + 1)); }
-# csvawk PROGRAM [-v ...] FILE...: awk with plots/csv.awk, so CSV columns
-# are found by their header name (csv_header, csv_col).
-csvawk() { awk -f "$root/plots/csv.awk" -f <(printf '%s\n' "$1") "${@:2}"; }
 
 # heap OUT STRATEGY ARGS...: run heapbench heap, stdout to OUT; lazy and
 # deferred get --finish.  Returns heapbench's status.
@@ -260,5 +253,4 @@ else
     ok "big64 (${ms} ms)"
 fi
 
-echo "cli_heap: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

@@ -20,9 +20,9 @@
 # results folder, no .tmp-* folder, no half-written file.
 # Usage: tests/cli/cli_hostile.sh HEAPBENCH
 set -u
+. "$(dirname "$0")/lib.sh"
 here=$(cd "$(dirname "$0")" && pwd)
 data=$here/../data
-tmp=$(mktemp -d)
 mounts=()
 cleanup() {
     local m
@@ -32,11 +32,8 @@ cleanup() {
 trap cleanup EXIT
 mkdir -p "$tmp/bin" "$tmp/cap" "$tmp/w/in"
 # A private copy: a concurrent `make` may relink the original mid-run.
-cp "$1" "$tmp/bin/heapbench" || { echo "cli_hostile: cannot copy $1"; echo "cli_hostile: 0 passed, 1 failed"; exit 1; }
-passed=0 failed=0 skipped=0
-
-ok()   { echo "ok   $1"; passed=$((passed + 1)); }
-fail() { echo "FAIL $1: $2"; failed=$((failed + 1)); }
+own_copy "$1" "$tmp/bin/heapbench"
+skipped=0
 
 export hb=$tmp/bin/heapbench report="bash $here/../../plots/report.sh"
 export in=$tmp/w/in full=$tmp/w/full fullrun=$tmp/w/fullrun/run
@@ -276,5 +273,4 @@ while IFS='|' read -r name want limit needle cmd; do
 done <<<"$cases"
 
 echo "cli_hostile: $((passed + failed + skipped)) hostile inputs in $(( $(date +%s) - start )) s, $skipped skipped"
-echo "cli_hostile: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

@@ -17,14 +17,10 @@
 # next run (which makes a .tmp-* folder of its own, named by its pid).
 # Usage: tests/cli/cli_kill.sh HEAPBENCH
 set -u
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/lib.sh"
 # A private copy: a concurrent `make` may relink the original mid-run.
-cp "$1" "$tmp/heapbench" || { echo "cli_kill: cannot copy $1"; echo "cli_kill: 0 passed, 1 failed"; exit 1; }
+own_copy "$1" "$tmp/heapbench"
 hb=$tmp/heapbench out=$tmp/results
-passed=0 failed=0
-
-ok()   { echo "ok   $1"; passed=$((passed + 1)); }
-fail() { echo "FAIL $1: $2"; failed=$((failed + 1)); }
 
 bench() { "$hb" bench --profile quick --filter 'baseline|shim' --processes 2 --repetitions 2 --out "$out" "$@"; }
 
@@ -133,5 +129,4 @@ if [ -n "${FIRST:-}" ]; then
     case_rerun
 fi
 echo "cli_kill: $(( $(date +%s) - start )) s"
-echo "cli_kill: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

@@ -5,17 +5,12 @@
 # with exactly one line on stderr and nothing on stdout.
 # Usage: tests/cli/cli_layout.sh HEAPBENCH
 set -u
+. "$(dirname "$0")/lib.sh"
 hb=$1
 here=$(cd "$(dirname "$0")" && pwd)
 data=$here/../data
 topos=${HB_TOPOLOGIES:-$here/../../../shared/topologies}
 [ -d "$topos" ] || topos=/work/shared/topologies
-passed=0 failed=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-ok()   { echo "ok   $1"; passed=$((passed + 1)); }
-fail() { echo "FAIL $1: $2"; failed=$((failed + 1)); }
 
 # run ARGS...: stdout in $tmp/out, stderr in $tmp/err, status in $rc.
 run() { "$hb" layout "$@" >"$tmp/out" 2>"$tmp/err"; rc=$?; }
@@ -200,5 +195,4 @@ else
     echo "skip err_frame_table_too_big ($avail_kib KiB available)"
 fi
 
-echo "cli_layout: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

@@ -7,13 +7,8 @@
 # The benchmark: init on 1 GiB of modelled RAM, one node (an 8 MiB table).
 # Usage: tests/cli/cli_membudget.sh HEAPBENCH
 set -u
+. "$(dirname "$0")/lib.sh"
 hb=$1
-passed=0 failed=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-ok()   { echo "ok   $1"; passed=$((passed + 1)); }
-fail() { echo "FAIL $1: $2"; failed=$((failed + 1)); }
 
 one='init/heap/strategy:chunked/layout:synthetic/ram_gib:1/nodes:1/'
 bench() {   # bench NAME BUDGET: one process, one repetition, into $tmp/NAME
@@ -64,5 +59,4 @@ else
     ok run_big_budget
 fi
 
-echo "cli_membudget: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

@@ -9,13 +9,10 @@
 # Prints ok/FAIL per case and one summary line; exits non-zero on failure.
 # Usage: tests/cli/cli_options.sh HEAPBENCH
 set -u
+. "$(dirname "$0")/lib.sh"
 data=$(cd "$(dirname "$0")/../data" && pwd)
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-cp "$1" "$tmp/heapbench" || { echo "cli_options: 0 passed, 1 failed"; exit 1; }
+own_copy "$1" "$tmp/heapbench"
 hb=$tmp/heapbench
-passed=0 failed=0
-ok()   { echo "ok   $1"; passed=$((passed + 1)); }
-fail() { echo "FAIL $1: $2"; failed=$((failed + 1)); }
 
 # same NAME "ARGS with spaces" "ARGS with =": both runs give the same
 # stdout and exit status (and a status of 0: these are good inputs).
@@ -77,5 +74,4 @@ else
     fail version "exit $rc: $v"
 fi
 
-echo "cli_options: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

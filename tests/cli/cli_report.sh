@@ -10,13 +10,9 @@
 # docs/results-format.md, a bad folder is refused with one line.
 # Usage: tests/cli/cli_report.sh HEAPBENCH (for the verdict)
 set -u
+. "$(dirname "$0")/lib.sh"
 hb=$1
 root=$(cd "$(dirname "$0")/../.." && pwd)
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-passed=0 failed=0
-
-ok()   { echo "ok   $1"; passed=$((passed + 1)); }
-fail() { echo "FAIL $1: $2"; failed=$((failed + 1)); }
 
 report() { HEAPBENCH=$hb bash "$root/plots/report.sh" "$@" >"$tmp/out" 2>"$tmp/err"; }
 # env_a KEY: the value of KEY in run_a's environment.csv (tests/data/make_runs.sh
@@ -155,5 +151,4 @@ case_new_family
 case_documented
 case_bad_dir
 case_rerun_replaces
-echo "cli_report: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

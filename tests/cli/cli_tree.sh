@@ -50,14 +50,10 @@
 #   Pointing it at a copy is how each rule is shown able to fail.
 # Ends with "cli_tree: N passed, N failed"; exits non-zero on failure.
 set -u
+. "$(dirname "$0")/lib.sh"
 here=$(cd "$(dirname "$0")" && pwd)
 root=${2:-${HB_TREE_ROOT:-$here/../..}}
 root=$(cd "$root" && pwd) || { echo "cli_tree: 0 passed, 1 failed"; exit 1; }
-passed=0 failed=0
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-
-ok()   { echo "ok   $1"; passed=$((passed + 1)); }
-fail() { echo "FAIL $1: $2"; failed=$((failed + 1)); }
 
 # files DIR... PATTERN...: the files under ROOT/DIR matching any *.EXT
 # pattern, as paths relative to ROOT, one a line (none if DIR is missing).
@@ -220,5 +216,4 @@ mv "$tmp/hits" "$tmp/bad"
 [ ${#f[@]} -gt 0 ] || echo "no sources under bench/" >"$tmp/bad"
 verdict lib_never_prints "$tmp/bad"
 
-echo "cli_tree: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

@@ -7,18 +7,12 @@
 # catch a wrong number; bad input is refused with one line.
 # Usage: tests/cli/cli_verdict.sh HEAPBENCH
 set -u
+. "$(dirname "$0")/lib.sh"
 hb=$1
 root=$(cd "$(dirname "$0")/../.." && pwd)
 data=$root/tests/data/run_verdict
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-passed=0 failed=0
 
-ok()   { echo "ok   $1"; passed=$((passed + 1)); }
-fail() { echo "FAIL $1: $2"; failed=$((failed + 1)); }
 check() { awk -f "$root/plots/csv.awk" -f "$root/tests/cli/verdict_check.awk" -v run="$1" "$2"; }
-# csvawk PROGRAM FILE...: awk with plots/csv.awk (csv_split, and columns by
-# header name: csv_header, csv_col).
-csvawk() { awk -f "$root/plots/csv.awk" -f <(printf '%s\n' "$1") "${@:2}"; }
 
 # run_verdict holds chunked and lazy at 1 and 2 GiB, block frees at orders
 # 0 and 9 in both encodings at a natural boundary and in legacy at an
@@ -103,5 +97,4 @@ case_checker_catches
 case_report_agrees
 case_delta
 case_bad_input
-echo "cli_verdict: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish
