@@ -357,6 +357,25 @@ int pa_deferred_start(struct pa_heap *h, pa_thread_bind_fn bind, void *arg);
 /* Wait for the threads; *busy_ns (optional) gets their summed run time. */
 int pa_deferred_join(struct pa_heap *h, uint64_t *busy_ns);
 
+/*
+ * Optional: threads the caller lends for the node jobs, instead of one
+ * thread created by pa_deferred_start and joined by pa_deferred_join per
+ * node.  run starts fn(job) on a thread of the caller's for that node (0,
+ * or a negative errno: nothing started); wait returns once that fn(job)
+ * has returned.  The heap has at most one job per node at a time, and
+ * maps no thread stacks.  The fuzzer keeps a pool for all its inputs:
+ * creating and joining threads under ASan took most of a deferred input's
+ * time.  Set before pa_heap_set_strategy (else the stacks it mapped stay
+ * unused); NULL goes back to own threads; -EBUSY while threads run.
+ */
+typedef void (*pa_job_fn)(void *job);
+struct pa_runner {
+    int (*run)(void *ctx, unsigned node, pa_job_fn fn, void *job);
+    void (*wait)(void *ctx, unsigned node);
+    void *ctx;
+};
+int pa_heap_set_runner(struct pa_heap *h, const struct pa_runner *r);
+
 /* ------------------------------------------------------------------------
  * Boot allocator
  * ------------------------------------------------------------------------ */

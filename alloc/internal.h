@@ -138,6 +138,7 @@ struct pa_heap {
     struct pai_ticket lock;
     struct pai_deferred *deferred;
     void *stacks;                      /* node threads' stacks, pre-faulted */
+    struct pa_runner runner;           /* the caller's threads (run: NULL = own) */
 
     bool reserve_boundary;             /* pre-2010: see heap.h */
     bool autocheck;

@@ -261,7 +261,8 @@ static uint64_t now_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
-static void *node_thread(void *arg)
+/* A node's job, on its own thread or on one the caller lent (runner). */
+static void node_job_run(void *arg)
 {
     struct node_job *job = arg;
     struct pai_deferred *d = job->d;
@@ -281,6 +282,11 @@ static void *node_thread(void *arg)
         pai_unlock(h);
     } while (more);
     d->busy_ns[node] = now_ns() - t0;
+}
+
+static void *node_thread(void *arg)
+{
+    node_job_run(arg);
     return NULL;
 }
 
@@ -293,8 +299,8 @@ int pai_thread_stacks(struct pa_heap *h)
 {
     size_t len = (size_t)h->nr_nodes * PAI_THREAD_STACK;
 
-    if (h->stacks)
-        return 0;
+    if (h->stacks || h->runner.run)
+        return 0;   /* mapped already, or the caller's threads run the jobs */
     h->stacks = mmap(NULL, len, PROT_READ | PROT_WRITE,
                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
     if (h->stacks == MAP_FAILED) {
@@ -318,6 +324,8 @@ static int start_thread(struct pa_heap *h, struct pai_deferred *d, unsigned n,
     pthread_attr_t attr;
     int rc;
 
+    if (h->runner.run)
+        return h->runner.run(h->runner.ctx, n, node_job_run, job) ? -EAGAIN : 0;
     if (pthread_attr_init(&attr))
         return -EAGAIN;
     rc = pthread_attr_setstack(&attr, (char *)h->stacks + (size_t)n * PAI_THREAD_STACK,
@@ -368,12 +376,25 @@ int pa_deferred_join(struct pa_heap *h, uint64_t *busy_ns)
     for (unsigned n = 0; n < PA_MAX_NODES; n++) {
         if (!d->started[n])
             continue;
-        pthread_join(d->tid[n], NULL);
+        if (h->runner.run)
+            h->runner.wait(h->runner.ctx, n);
+        else
+            pthread_join(d->tid[n], NULL);
         busy += d->busy_ns[n];
     }
     h->deferred = NULL;
     free(d);
     if (busy_ns)
         *busy_ns = busy;
+    return 0;
+}
+
+int pa_heap_set_runner(struct pa_heap *h, const struct pa_runner *r)
+{
+    if (h->deferred)
+        return -EBUSY;  /* its threads would be waited for the wrong way */
+    if (r && (!r->run || !r->wait))
+        return -EINVAL;
+    h->runner = r ? *r : (struct pa_runner){ 0 };
     return 0;
 }

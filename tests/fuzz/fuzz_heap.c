@@ -24,6 +24,7 @@
  * decoded step, which turns a crash file into a readable reproduction.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -151,6 +152,7 @@ struct fz_layout {
     enum pa_encoding enc;
     enum pa_strategy strat, ref_strat;
     uint64_t ram;
+    bool own_threads;                   /* deferred: the heap's own threads */
 };
 
 struct fz_boot {
@@ -350,6 +352,10 @@ static void fz_gen_ranges(struct fz_in *in, struct fz_layout *l)
     uint64_t at = 0;
     bool far_used = false;
 
+    /* Bits 5-7, unused by the layout: one input in 8 creates its own
+     * deferred threads (pa_deferred_start's default), the rest use the
+     * pool (fz_runner). */
+    l->own_threads = (flags & 0xe0) == 0xe0;
     if (flags & 2)          /* high MFNs: other zones, a sparse directory */
         at = (1ULL << (20 + fz_below(in, FZ_HIGH_BITS))) + fz_u8(in);
     else if (!(flags & 1))  /* MFN 0 is a hole */
@@ -440,6 +446,85 @@ static void fz_heap_destroy(struct pa_heap *h, enum fz_role role)
     a->used = 0;
 }
 
+/* ------------------------------------------------------------------------
+ * Node threads that outlive the inputs (pa_runner)
+ * ------------------------------------------------------------------------ */
+
+/*
+ * Deferred heaps run their node jobs on a pool of one thread per node,
+ * started at the first use and kept for the whole run: creating and
+ * joining up to four threads per input under ASan (its per-thread
+ * mappings, and the TLB shootdowns when they go) took more time than the
+ * input itself.  The jobs still run concurrently with the operations, on
+ * threads of their own.  A few inputs (fz_own_threads) keep the heap's own
+ * threads, so that path stays fuzzed too.
+ */
+struct fz_worker {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    pa_job_fn fn;           /* the job to run; NULL once it has returned */
+    void *job;
+    bool started;
+};
+
+static struct fz_worker fz_pool[PA_MAX_NODES];
+
+static void *fz_worker_main(void *arg)
+{
+    struct fz_worker *w = arg;
+
+    pthread_mutex_lock(&w->mu);
+    for (;;) {
+        pa_job_fn fn;
+        void *job;
+        while (!w->fn)
+            pthread_cond_wait(&w->cv, &w->mu);
+        fn = w->fn;
+        job = w->job;
+        pthread_mutex_unlock(&w->mu);
+        fn(job);
+        pthread_mutex_lock(&w->mu);
+        w->fn = NULL;
+        pthread_cond_broadcast(&w->cv);
+    }
+    return NULL;
+}
+
+static int fz_pool_run(void *ctx, unsigned node, pa_job_fn fn, void *job)
+{
+    struct fz_worker *w = &fz_pool[node];
+    pthread_t tid;
+
+    (void)ctx;
+    if (!w->started) {
+        pthread_mutex_init(&w->mu, NULL);
+        pthread_cond_init(&w->cv, NULL);
+        if (pthread_create(&tid, NULL, fz_worker_main, w))
+            return -EAGAIN;
+        pthread_detach(tid);
+        w->started = true;
+    }
+    pthread_mutex_lock(&w->mu);
+    w->job = job;
+    w->fn = fn;
+    pthread_cond_broadcast(&w->cv);
+    pthread_mutex_unlock(&w->mu);
+    return 0;
+}
+
+static void fz_pool_wait(void *ctx, unsigned node)
+{
+    struct fz_worker *w = &fz_pool[node];
+
+    (void)ctx;
+    pthread_mutex_lock(&w->mu);
+    while (w->fn)
+        pthread_cond_wait(&w->cv, &w->mu);
+    pthread_mutex_unlock(&w->mu);
+}
+
+static const struct pa_runner fz_runner = { fz_pool_run, fz_pool_wait, NULL };
+
 static struct pa_heap *fz_heap(struct fz *f, enum pa_strategy s, enum fz_role role)
 {
     struct pa_heap_config cfg = {
@@ -460,6 +545,8 @@ static struct pa_heap *fz_heap(struct fz *f, enum pa_strategy s, enum fz_role ro
         fz_fail(f, "pa_heap_create: %d", rc);
     pa_heap_set_check_hook(h, fz_autocheck_failed, f);
     pa_heap_set_check_every(h, fz_check_every);
+    if (!f->lay.own_threads && pa_heap_set_runner(h, &fz_runner))
+        fz_fail(f, "pa_heap_set_runner refused");
     rc = pa_heap_set_strategy(h, s);
     if (rc)
         fz_fail(f, "pa_heap_set_strategy(%s): %d", pa_strategy_name(s), rc);
@@ -1014,9 +1101,10 @@ static void fz_setup(struct fz *f)
     fz_gen_layout(&f->in, &f->lay);
     fz_gen_boot(f);
     if (fz_trace) {
-        fprintf(stderr, "layout: %s/%s ref %s max_order %u boot_node %u\n",
+        fprintf(stderr, "layout: %s/%s ref %s max_order %u boot_node %u threads %s\n",
                 pa_strategy_name(f->lay.strat), pa_encoding_name(f->lay.enc),
-                pa_strategy_name(f->lay.ref_strat), f->lay.max_order, f->lay.boot_node);
+                pa_strategy_name(f->lay.ref_strat), f->lay.max_order, f->lay.boot_node,
+                f->lay.own_threads ? "own" : "pool");
         for (size_t i = 0; i < f->lay.nr; i++)
             fprintf(stderr, "  range [%#lx, %#lx) node %u\n", (unsigned long)f->lay.r[i].start,
                     (unsigned long)f->lay.r[i].end, f->lay.r[i].node);
