@@ -12,7 +12,8 @@
 #   FZ_MAX_RAM, FZ_ORDERS, FZ_HIGH_BITS).
 #   C = nodes-1 | strategy<<2 (0 pagewise, 4 chunked, 8 lazy, c deferred)
 #       | 0x10 uninit encoding (eager only) | 0x20 chunked reference
-#   FLAGS: 1 MFN 0 is RAM, 2 high MFNs.  BASE: with 2, two bytes (2^(20+E%4)
+#   FLAGS: 1 MFN 0 is RAM, 2 high MFNs, e0 (all three bits) deferred
+#   node jobs on threads of the heap's own, not the fuzzer's pool.  BASE: with 2, two bytes (2^(20+E%4)
 #   plus an offset); with neither, one byte (first MFN 1 + B%32).
 #   SEL: LEN is below 2^(SEL%13) (SEL >= 0xf0: 2^(SEL%17)), one byte when
 #   that is <= 256, else two (little-endian); range length LEN+1.  GAP (from the second range on):
@@ -54,5 +55,6 @@ seed lazy-mfn0-inuse      "08 00 00 01 00  08 3f 00   01 06 3f 00 00" 8 200 7
 seed misuse-legacy        "01 04 00 01 02  0a ff 00 00  09 ff 00 00 01  09 ff 00 70 00   02 03 07 01 00 05 13 02 01" 9 400 10
 seed claim-lazy           "09 08 00 00 01 05  0b ff 01 00  0a ff 02 00 01   00" 10 400 6
 seed deferred-sparse      "0f 12 03 00 02 07  0b ff 03 00  0a ff 01 50 02  09 ff 00 00 00   02 05 20 00 03 06 30 04 01" 11 400 9
+seed deferred-own-threads "0f 0a 02 e0 04 03  0a 00 01 00  09 00 01 40 01  0a 80 02 00 02  08 ff 10 03  09 11 01 00 00   02 04 08 00 03 06 20 01 04" 13 500 9
 seed lazy-full            "0b 12 00 01 03  fe ff 03 00  fe ff 03 00 01  fe ff 03 90 02  fe ff 03 00 03   03 0a ff 03 05 00 09 40 01 02 04 06 c0 00 00" 12 120
 ls -l "$dir" | tail -n +2 | wc -l
