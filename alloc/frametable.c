@@ -166,6 +166,45 @@ int pa_heap_table_bytes(const struct pa_range *r, size_t nr, unsigned max_order,
     return rc;
 }
 
+/* The frame-table chunk of a present directory entry. */
+static inline uint64_t dir_chunk(const struct pai_dir *d)
+{
+    return (uint64_t)d->slot - 1;
+}
+
+/* Directories this big come straight from mmap: fresh zero pages, so the
+ * holes of a sparse layout (high MFNs with a small max_order give up to
+ * PAI_DIR_MAX entries, 8 MiB) cost neither a fill nor a page fault.  malloc
+ * may hand back recycled memory that calloc then clears whole. */
+#define DIR_MMAP_BYTES (64UL << 10)
+
+static size_t dir_bytes(const struct pa_heap *h)
+{
+    return h->dir_len * sizeof *h->dir;
+}
+
+static struct pai_dir *dir_alloc(const struct pa_heap *h)
+{
+    void *p;
+
+    if (dir_bytes(h) < DIR_MMAP_BYTES)
+        return calloc(h->dir_len, sizeof *h->dir);
+    p = mmap(NULL, dir_bytes(h), PROT_READ | PROT_WRITE,
+             MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    return p == MAP_FAILED ? NULL : p;
+}
+
+static void dir_free(struct pa_heap *h)
+{
+    if (!h->dir)
+        return;
+    if (dir_bytes(h) < DIR_MMAP_BYTES)
+        free(h->dir);
+    else
+        munmap(h->dir, dir_bytes(h));
+    h->dir = NULL;
+}
+
 static int build_directory(struct pa_heap *h)
 {
     unsigned co = h->chunk_order;
@@ -175,21 +214,19 @@ static int build_directory(struct pa_heap *h)
     h->nr_chunks = count_chunks(h->ranges, h->nr_ranges, co);
     if ((h->nr_chunks << co) > (uint64_t)PA_PDX_NONE)
         return -E2BIG;
-    h->dir = malloc(h->dir_len * sizeof *h->dir);
+    /* Zeroed: every chunk ABSENT (its node and full are never read). */
+    h->dir = dir_alloc(h);
     h->chunk_mfn = malloc(h->nr_chunks * sizeof *h->chunk_mfn);
     if (!h->dir || !h->chunk_mfn)
         return -ENOMEM;
-    /* All bits set: every chunk ABSENT (its node and full are never read);
-     * one memset, as a sparse layout has up to PAI_DIR_MAX entries. */
-    memset(h->dir, 0xff, h->dir_len * sizeof *h->dir);
 
     uint32_t next = 0;
     for (size_t i = 0; i < h->nr_ranges; i++) {
         const struct pa_range *r = &h->ranges[i];
         for (uint64_t c = r->start >> co; c <= (r->end - 1) >> co; c++) {
             struct pai_dir *d = &h->dir[c];
-            if (d->chunk == PAI_DIR_ABSENT) {
-                d->chunk = next;
+            if (d->slot == PAI_DIR_ABSENT) {
+                d->slot = next + 1;
                 d->node = (int16_t)r->node;
                 d->full = 0;
                 h->chunk_mfn[next++] = c << co;
@@ -215,7 +252,7 @@ static int build_directory(struct pa_heap *h)
 /* pdx of a RAM MFN, from the directory before the table exists. */
 static uint64_t dir_pdx(const struct pa_heap *h, uint64_t mfn)
 {
-    return ((uint64_t)h->dir[mfn >> h->chunk_order].chunk << h->chunk_order) |
+    return (dir_chunk(&h->dir[mfn >> h->chunk_order]) << h->chunk_order) |
            (mfn & pai_mask(h->chunk_order));
 }
 
@@ -310,7 +347,7 @@ static int bind_mixed(struct pa_heap *h, const struct pa_heap_config *cfg)
             const struct pai_dir *d = &h->dir[c];
             uint64_t s = r->start > c << co ? r->start : c << co;
             uint64_t e = r->end < (c + 1) << co ? r->end : (c + 1) << co;
-            uint64_t base = (uint64_t)d->chunk << co;
+            uint64_t base = dir_chunk(d) << co;
 
             if (d->node == PAI_NODE_MIXED)
                 rc = bind_entries(h, cfg, base + (s & pai_mask(co)),
@@ -330,9 +367,9 @@ static int bind_table(struct pa_heap *h, const struct pa_heap_config *cfg)
         return 0;
     for (size_t c = 0; c < h->dir_len; c++) {
         struct pai_dir *d = &h->dir[c];
-        if (d->chunk == PAI_DIR_ABSENT || d->node == PAI_NODE_MIXED)
+        if (d->slot == PAI_DIR_ABSENT || d->node == PAI_NODE_MIXED)
             continue;
-        int rc = cfg->bind((char *)h->ft + d->chunk * csz, csz,
+        int rc = cfg->bind((char *)h->ft + dir_chunk(d) * csz, csz,
                            (unsigned)d->node, cfg->bind_arg);
         if (rc && rc != -ENODEV)
             return rc;
@@ -466,7 +503,7 @@ void pa_heap_destroy(struct pa_heap *h)
     if (h->stacks)
         munmap(h->stacks, (size_t)h->nr_nodes * PAI_THREAD_STACK);
     free(h->ranges);
-    free(h->dir);
+    dir_free(h);
     free(h->nodemap);
     free(h->chunk_valid);
     free(h->chunk_mfn);
@@ -507,9 +544,9 @@ pa_pdx_t pai_mfn_to_pdx(const struct pa_heap *h, uint64_t mfn)
 {
     uint64_t c = mfn >> h->chunk_order;
 
-    if (c >= h->dir_len || h->dir[c].chunk == PAI_DIR_ABSENT)
+    if (c >= h->dir_len || h->dir[c].slot == PAI_DIR_ABSENT)
         return PA_PDX_NONE;
-    return (pa_pdx_t)(((uint64_t)h->dir[c].chunk << h->chunk_order) |
+    return (pa_pdx_t)((dir_chunk(&h->dir[c]) << h->chunk_order) |
                       (mfn & pai_mask(h->chunk_order)));
 }
 
@@ -538,7 +575,7 @@ bool pa_mfn_is_ram(const struct pa_heap *h, uint64_t mfn)
 {
     uint64_t c = mfn >> h->chunk_order;
 
-    if (c >= h->dir_len || h->dir[c].chunk == PAI_DIR_ABSENT)
+    if (c >= h->dir_len || h->dir[c].slot == PAI_DIR_ABSENT)
         return false;
     return h->dir[c].full || pai_range_of(h, mfn) >= 0;
 }

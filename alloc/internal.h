@@ -27,13 +27,15 @@
 #define PAI_CHUNK_ORDER_MIN 9
 #define PAI_DIR_MAX (1UL << 20)
 #define PAI_MAX_INFLIGHT (2 * PA_MAX_NODES)  /* node threads + callers */
-#define PAI_DIR_ABSENT UINT32_MAX
+#define PAI_DIR_ABSENT 0   /* zero, so a fresh zeroed directory is all absent */
 #define PAI_NODE_MIXED (-1)
 #define PAI_THREAD_STACK (256UL << 10)      /* per deferred node thread */
 
-/* One directory entry per chunk of address space. */
+/* One directory entry per chunk of address space.  Absent is all zero, so
+ * the directory comes from fresh zero pages and a sparse layout's holes
+ * (up to PAI_DIR_MAX entries) are never written or even faulted in. */
 struct pai_dir {
-    uint32_t chunk;        /* frame-table chunk index, or PAI_DIR_ABSENT */
+    uint32_t slot;         /* frame-table chunk index + 1, or PAI_DIR_ABSENT */
     int16_t node;          /* the node if all RAM here is one node, else MIXED */
     uint16_t full;         /* every page of the chunk is RAM */
 };
