@@ -386,12 +386,14 @@ int pa_test_force_merge(struct pa_heap *h, uint64_t mfn, unsigned order)
  * Checks only what the operations since the last check touched (buddy.c
  * records it in h->touched): every page of the touched blocks (the blocks
  * freed, allocated, merged or split) and the free blocks that now hold
- * them, with their list links; every list of a zone whose lists or
- * counters moved, walked and recounted against avail[node][zone]; and the
- * per-node and total counters against the per-zone ones.  What it leaves
- * out (overlap of free blocks elsewhere, pending lazy runs, metadata
- * counts, pages whose state changed without a list moving) is the full
- * checker's: pai_check_auto runs that one every check_every calls.
+ * them, with their list links; in a zone whose lists or counters moved,
+ * every list a block entered or left walked (links, tail, the heads of the
+ * touched blocks), the zone recounted against avail[node][zone] with the
+ * other lists counted as at their last walk; and the per-node and total
+ * counters against the per-zone ones.  What it leaves out (overlap of free
+ * blocks elsewhere, pending lazy runs, metadata counts, pages whose state
+ * changed without a list moving, untouched heads in a walked list) is the
+ * full checker's: pai_check_auto runs that one every check_every calls.
  * ------------------------------------------------------------------------ */
 
 /* The free block holding pdx, found from the largest order down: a stale
@@ -560,30 +562,70 @@ static int incr_blocks(struct chk *c)
     return rc;
 }
 
-/* Every list of (node, zone), walked; its pages recounted. */
+/* Whether a block entered or left a list at pdx since the last check. */
+static bool incr_touched(const struct pai_touched *t, pa_pdx_t pdx)
+{
+    if (!t->nr || pdx < t->lo || pdx >= t->hi)
+        return false;
+    if (t->nr > PAI_TOUCH_MAX)
+        return true;
+    for (unsigned i = 0; i < t->nr; i++)
+        if (pdx >= t->pdx[i] && pdx - t->pdx[i] < (pa_pdx_t)1 << t->order[i])
+            return true;
+    return false;
+}
+
+/*
+ * One list walked: links, tail and pages counted.  A head is checked only
+ * where a block entered or left a list since the last check: any other
+ * block of the list was in it, head checked, at the last walk (it entered
+ * it touched), and nothing moved it since.  The links are all followed, as
+ * taking a block out rewrites its untouched neighbours'.
+ */
+static int incr_list(struct chk *c, unsigned node, unsigned zone, unsigned o,
+                     uint64_t *pages)
+{
+    struct pa_heap *h = (struct pa_heap *)c->h;
+    const struct pai_list *l = pai_list(h, node, zone, o);
+    pa_pdx_t prev = PA_PDX_NONE;
+    uint64_t steps = 0;
+
+    for (pa_pdx_t p = l->head; p != PA_PDX_NONE; p = h->ft[p].next) {
+        if (p >= h->ft_entries || ++steps > h->ft_entries)
+            return fail(c, "list (%u,%u,%u) is broken", node, zone, o);
+        if (h->ft[p].prev != prev)
+            return fail(c, "list (%u,%u,%u) back link is wrong", node, zone, o);
+        if (incr_touched(&h->touched, p)) {
+            int rc = incr_block_head(c, p, node, zone, o);
+            if (rc)
+                return rc;
+        }
+        prev = p;
+    }
+    if (l->tail != prev)
+        return fail(c, "list (%u,%u,%u) tail is wrong", node, zone, o);
+    *pages = steps << o;
+    return 0;
+}
+
+/* Every list of (node, zone) that a block entered or left, walked; the
+ * others counted as at their last walk; the zone's pages recounted. */
 static int incr_zone(struct chk *c, unsigned node, unsigned zone)
 {
     struct pa_heap *h = (struct pa_heap *)c->h;
     uint64_t seen = 0, have = h->avail[(size_t)node * PA_NR_ZONES + zone];
+    uint64_t *known = &h->touched.list_pages[((size_t)node * PA_NR_ZONES + zone) *
+                                             (h->max_order + 1)];
 
     for (unsigned o = 0; o <= h->max_order; o++) {
-        const struct pai_list *l = pai_list(h, node, zone, o);
-        pa_pdx_t prev = PA_PDX_NONE;
-        uint64_t steps = 0;
-
-        for (pa_pdx_t p = l->head; p != PA_PDX_NONE; p = h->ft[p].next) {
-            if (p >= h->ft_entries || ++steps > h->ft_entries)
-                return fail(c, "list (%u,%u,%u) is broken", node, zone, o);
-            if (h->ft[p].prev != prev)
-                return fail(c, "list (%u,%u,%u) back link is wrong", node, zone, o);
-            int rc = incr_block_head(c, p, node, zone, o);
+        if (known[o] == PAI_LIST_MOVED) {
+            uint64_t pages = 0;
+            int rc = incr_list(c, node, zone, o, &pages);
             if (rc)
                 return rc;
-            seen += 1ULL << o;
-            prev = p;
+            known[o] = pages;
         }
-        if (l->tail != prev)
-            return fail(c, "list (%u,%u,%u) tail is wrong", node, zone, o);
+        seen += known[o];
     }
     if (seen != have)
         return fail(c, "avail[%u][%u] = %lu, recount %lu", node, zone,

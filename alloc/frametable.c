@@ -442,10 +442,13 @@ static int alloc_lists(struct pa_heap *h)
 
     h->lists = malloc(nl * sizeof *h->lists);
     h->avail = calloc((size_t)h->nr_nodes * PA_NR_ZONES, sizeof *h->avail);
-    if (!h->lists || !h->avail)
+    h->touched.list_pages = malloc(nl * sizeof *h->touched.list_pages);
+    if (!h->lists || !h->avail || !h->touched.list_pages)
         return -ENOMEM;
-    for (size_t i = 0; i < nl; i++)
+    for (size_t i = 0; i < nl; i++) {
         h->lists[i] = (struct pai_list){ PA_PDX_NONE, PA_PDX_NONE };
+        h->touched.list_pages[i] = PAI_LIST_MOVED;
+    }
     return 0;
 }
 
@@ -508,6 +511,7 @@ void pa_heap_destroy(struct pa_heap *h)
     free(h->chunk_valid);
     free(h->chunk_mfn);
     free(h->lists);
+    free(h->touched.list_pages);
     free(h->avail);
     free(h->runs);
     free(h);
@@ -520,8 +524,10 @@ void pa_heap_reset(struct pa_heap *h)
     if (h->deferred)
         pa_deferred_join(h, NULL);
     memset(h->ft, 0, h->ft_map_bytes);     /* the frame table and the M2P */
-    for (size_t i = 0; i < nl; i++)
+    for (size_t i = 0; i < nl; i++) {
         h->lists[i] = (struct pai_list){ PA_PDX_NONE, PA_PDX_NONE };
+        h->touched.list_pages[i] = PAI_LIST_MOVED;
+    }
     memset(h->avail, 0, (size_t)h->nr_nodes * PA_NR_ZONES * sizeof *h->avail);
     memset(h->node_avail, 0, sizeof h->node_avail);
     memset(h->node_need_scrub, 0, sizeof h->node_need_scrub);

@@ -70,12 +70,17 @@ struct pai_run {
  * whose lists or counters moved, per node.
  */
 #define PAI_TOUCH_MAX 64
+#define PAI_LIST_MOVED UINT64_MAX
 struct pai_touched {
     pa_pdx_t pdx[PAI_TOUCH_MAX];
     uint8_t order[PAI_TOUCH_MAX];
     unsigned nr;                       /* touches, may exceed PAI_TOUCH_MAX */
     pa_pdx_t lo, hi;                   /* span of all touched blocks */
     uint64_t zones[PA_MAX_NODES];      /* bit z: zone z of the node */
+    /* [node][zone][order]: pages in the list at its last clean walk, or
+     * PAI_LIST_MOVED once a block entered or left it; a touched zone's
+     * unmoved lists are then counted without a walk. */
+    uint64_t *list_pages;
     unsigned every, since_full;        /* full check every N autochecks */
 };
 
@@ -378,6 +383,8 @@ static inline void pai_touch_block(struct pa_heap *h, pa_pdx_t pdx,
         t->hi = end;
     t->nr++;
     t->zones[node] |= 1ULL << zone;
+    t->list_pages[((size_t)node * PA_NR_ZONES + zone) * (h->max_order + 1) + order] =
+        PAI_LIST_MOVED;
 #else
     (void)h, (void)pdx, (void)node, (void)zone, (void)order;
 #endif
