@@ -1,5 +1,5 @@
 /*
- * test_layout.c - the layout sources (bench/layout*.c) and the host topology
+ * test_layout.c - the layout sources (bench/source/layout*.c) and the host topology
  * (bench/instrument/topo.c): every --memmap format, the hwloc sources, scaling,
  * placement, the sysfs reader, and every kind of bad input.
  *
