@@ -377,6 +377,18 @@ static int bind_table(struct pa_heap *h, const struct pa_heap_config *cfg)
     return bind_mixed(h, cfg);
 }
 
+/* A heap that pre-faults its table (one that is timed) maps the
+ * directory's untouched holes too, read-only onto the zero page: a lookup
+ * in a hole inside a timed region must not take a page fault either.  A
+ * lent table (the fuzzer) skips this, as it skips pre-faulting. */
+static void dir_prefault(const struct pa_heap *h)
+{
+    if (dir_bytes(h) < DIR_MMAP_BYTES)
+        return;                 /* calloc'd: written already */
+    for (size_t off = 0; off < dir_bytes(h); off += 4096)
+        (void)((volatile const char *)h->dir)[off];
+}
+
 static int map_table(struct pa_heap *h, const struct pa_heap_config *cfg)
 {
     h->ft_entries = h->nr_chunks << h->chunk_order;
@@ -402,6 +414,7 @@ static int map_table(struct pa_heap *h, const struct pa_heap_config *cfg)
     int rc = bind_table(h, cfg);
     if (rc)
         return rc;
+    dir_prefault(h);
 #ifdef MADV_POPULATE_WRITE
     if (madvise(h->ft, h->ft_map_bytes, MADV_POPULATE_WRITE) == 0)
         return 0;
