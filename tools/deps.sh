@@ -10,7 +10,7 @@ set -u
 
 # What each kind of goal needs.  The compiler, make and pkg-config are the
 # machine's (build-essential); heapbench installs the libraries and tools.
-build=(build-essential pkg-config libbenchmark-dev libhwloc-dev hwloc libgsl-dev)
+build=(build-essential pkg-config libbenchmark-dev libhwloc-dev hwloc libgsl-dev valgrind)
 plots=(gnuplot-nox)
 fuzz=(clang libclang-rt-14-dev)
 perf=(linux-perf)
