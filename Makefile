@@ -56,8 +56,12 @@ PROCS      ?=
 HEAPBENCH_ARGS ?=
 
 WARN       := -Wall -Wextra -Wshadow -Wno-unused-parameter
-CFLAGS     ?= $(OPT) -g
-CXXFLAGS   ?= $(OPT) -g
+# CFLAGS, CXXFLAGS and LDFLAGS are the user's: they add to the project's
+# flags (after them, so they win), never replace them.
+CFLAGS     ?=
+CXXFLAGS   ?=
+LDFLAGS    ?=
+OPTFLAGS   := $(OPT) -g
 BASE_CFLAGS := -std=gnu11 $(WARN) -pthread -I. -MMD -MP
 BASE_CXXFLAGS := -std=c++17 $(WARN) -pthread -I. -MMD -MP
 PKGS       := hwloc gsl
@@ -99,7 +103,7 @@ all: $(BUILD)/heapbench
 
 $(BUILD)/heapbench: $(OBJ_BENCH) $(BUILD)/libpa.a
 	@echo "  LINK    $@"
-	$(Q)$(CXX) -pthread -o $@ $(OBJ_BENCH) $(BUILD)/libpa.a $(LIBS)
+	$(Q)$(CXX) -pthread $(LDFLAGS) -o $@ $(OBJ_BENCH) $(BUILD)/libpa.a $(LIBS)
 
 $(BUILD)/libpa.a: $(OBJ_ALLOC)
 	@echo "  AR      $@"
@@ -108,7 +112,7 @@ $(BUILD)/libpa.a: $(OBJ_ALLOC)
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
-	$(Q)$(CC) $(BASE_CFLAGS) $(PKG_CFLAGS) $(CFLAGS) -DPA_DEBUG=0 -c -o $@ $<
+	$(Q)$(CC) $(BASE_CFLAGS) $(PKG_CFLAGS) $(OPTFLAGS) $(XCFLAGS) $(CFLAGS) -DPA_DEBUG=0 -c -o $@ $<
 
 # --version: the version and the commit the binary was built from, in a
 # header rewritten only when they change (so a new commit relinks, and an
@@ -120,22 +124,24 @@ $(BUILD)/version.h: FORCE
 	  "$$(git describe --always --dirty 2>/dev/null || echo unknown)" > $@.tmp
 	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv -f $@.tmp $@
 $(BUILD)/bench/cmd/main.o: $(BUILD)/version.h
-$(BUILD)/bench/cmd/main.o: CFLAGS += -I$(BUILD)
+# XCFLAGS: per-target additions of the project's own (a user's CFLAGS on
+# the command line would override a target-specific CFLAGS +=).
+$(BUILD)/bench/cmd/main.o: XCFLAGS += -I$(BUILD)
 .PHONY: FORCE
 FORCE:
 
 # The environment record names the flags the measured code was built with.
-$(BUILD)/bench/instrument/envrecord.o: CFLAGS += -DHB_CFLAGS='"$(OPT) -g -DPA_DEBUG=0"'
+$(BUILD)/bench/instrument/envrecord.o: XCFLAGS += -DHB_CFLAGS='"$(strip $(OPTFLAGS) $(CFLAGS)) -DPA_DEBUG=0"'
 
 $(BUILD)/%.o: %.cc
 	@mkdir -p $(@D)
 	@echo "  CXX     $<"
-	$(Q)$(CXX) $(BASE_CXXFLAGS) $(PKG_CFLAGS) $(CXXFLAGS) -c -o $@ $<
+	$(Q)$(CXX) $(BASE_CXXFLAGS) $(PKG_CFLAGS) $(OPTFLAGS) $(CXXFLAGS) -c -o $@ $<
 
 $(TBUILD)/%.o: %.c
 	@mkdir -p $(@D)
 	@echo "  CC[t]   $<"
-	$(Q)$(CC) $(BASE_CFLAGS) $(PKG_CFLAGS) $(TCFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(BASE_CFLAGS) $(PKG_CFLAGS) $(TCFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(TBUILD)/run_tests: $(TOBJ)
 	@echo "  LINK    $@"
@@ -174,11 +180,11 @@ numa-test: $(TBUILD)/run_tests $(BUILD)/heapbench $(NUMA_BIN)
 bench: $(BUILD)/heapbench
 	$(Q)$(BUILD)/heapbench bench --profile $(PROFILE) $(if $(REPS),--repetitions $(REPS)) $(if $(PROCS),--processes $(PROCS)) $(if $(filter 1,$(V)),--verbose) $(HEAPBENCH_ARGS)
 	$(Q)$(MAKE) --no-print-directory report
-	$(Q)echo; v=$$($(BUILD)/heapbench verdict $$(ls -d results/2*/ 2>/dev/null | tail -n 1)) && \
+	$(Q)echo; v=$$($(BUILD)/heapbench verdict $$(bash tools/latest.sh results)) && \
 	  printf '%s\n' "$$v" | awk -v width=100 -f tools/wrap.awk
 
 report: $(BUILD)/heapbench
-	$(Q)HEAPBENCH=$(BUILD)/heapbench bash plots/report.sh $(if $(RUN),$(RUN),$$(ls -d results/2*/ 2>/dev/null | tail -n 1))
+	$(Q)HEAPBENCH=$(BUILD)/heapbench bash plots/report.sh $(if $(RUN),$(RUN),$$(bash tools/latest.sh results))
 
 compare: $(BUILD)/heapbench
 	$(Q)test -n "$(BASE)" -a -n "$(NEW)" || { echo "usage: make compare BASE=results/A NEW=results/B" >&2; exit 2; }
@@ -202,6 +208,7 @@ soak:
 help:
 	@echo "targets: all test bench report compare perf fuzz soak numa-test deps clean"
 	@echo "knobs:   BUILD=$(BUILD) CC=$(CC) CXX=$(CXX) OPT=$(OPT) V=1"
+	@echo "         CFLAGS= CXXFLAGS= LDFLAGS= (added after the project's flags)"
 	@echo "         PROFILE=quick|default|full (bench)  REPS=N  PROCS=N  HEAPBENCH_ARGS=..."
 	@echo "         RUN=results/... (report)  BASE= NEW= (compare)  BENCH=REGEX (perf)"
 	@echo "         FUZZ_SECONDS=$(FUZZ_SECONDS) (fuzz)  SOAK_OPS=$(SOAK_OPS) (soak)"
