@@ -676,8 +676,9 @@ static int prepare(struct bench_run *r, struct hb_layout *l, struct hb_rundir *d
     char err[256] = "", host[64], stamp[32];
     time_t now = time(NULL);
     struct tm tm;
+    struct hb_layout_opts lo = o->lopts;
 
-    if (hb_layout_load(&o->lopts, l, err, sizeof err)) {
+    if (hb_layout_load_here(&lo, l, err, sizeof err)) {
         hb_err("%s", err);
         return HB_EXIT_USAGE;
     }

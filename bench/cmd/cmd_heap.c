@@ -354,7 +354,7 @@ int hb_cmd_heap(int argc, char **argv)
 
     if (rc)
         return rc > 0 ? HB_EXIT_OK : HB_EXIT_USAGE;
-    rc = hb_layout_load(&o.lo, &l, err, sizeof err);
+    rc = hb_layout_load_here(&o.lo, &l, err, sizeof err);
     if (rc) {
         hb_err("%s", err);
         return HB_EXIT_USAGE;
