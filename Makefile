@@ -183,7 +183,7 @@ report: $(BUILD)/heapbench
 compare: $(BUILD)/heapbench
 	$(Q)test -n "$(BASE)" -a -n "$(NEW)" || { echo "usage: make compare BASE=results/A NEW=results/B" >&2; exit 2; }
 	$(Q)$(BUILD)/heapbench compare $(BASE) $(NEW)
-	$(Q)$(if $(filter-out 1,$(words $(BASE)) $(words $(NEW))),:,echo; v=$$($(BUILD)/heapbench verdict $(BASE) $(NEW)) && printf '%s\n' "$$v" | awk -v width=100 -f tools/wrap.awk)
+	$(Q)$(if $(filter-out 1,$(words $(BASE)) $(words $(NEW))),:,echo; v=$$($(BUILD)/heapbench verdict $(BASE) $(NEW)) && printf '%s\n' "$$v" | awk -v width=80 -f tools/wrap.awk)
 
 perf: $(BUILD)/heapbench
 	$(Q)bash tools/perf.sh $(BUILD)/heapbench '$(BENCH)'
