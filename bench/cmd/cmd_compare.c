@@ -311,6 +311,21 @@ static int load_side(struct run *r, const struct opts *o)
  * Environments
  * ------------------------------------------------------------------------ */
 
+/* One warning line per difference, within 80 columns: two long values
+ * lose the start they share (shown as "..."), keeping a few characters
+ * before the first difference. */
+static void warn_differ(const char *key, const char *x, const char *y)
+{
+    size_t common = 0, cut = 0;
+
+    while (x[common] && x[common] == y[common])
+        common++;
+    if (strlen(key) + strlen(x) + strlen(y) + 44 > 80 && common > 12)
+        cut = common - 6;
+    hb_err("warning: %s differs: base '%s%s', new '%s%s'", key, cut ? "..." : "", x + cut,
+           cut ? "..." : "", y + cut);
+}
+
 /* One warning line per difference that could explain a change by itself. */
 static void warn_env(const struct run *a, const struct run *b)
 {
@@ -327,8 +342,7 @@ static void warn_env(const struct run *a, const struct run *b)
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
         const char *x = hb_abrun_env(&a->data, keys[i]), *y = hb_abrun_env(&b->data, keys[i]);
         if (!x || !y || strcmp(x, y))
-            hb_err("warning: environments differ in %s: '%s' (base) vs '%s' (new)",
-                   keys[i], x ? x : "?", y ? y : "?");
+            warn_differ(keys[i], x ? x : "?", y ? y : "?");
     }
 }
 
