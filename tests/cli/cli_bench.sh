@@ -51,7 +51,7 @@ case_run() {
     grep -q 'Benchmark  *Time' "$dir/console.log" || { fail run "console.log has no table"; return; }
     ! grep -q 'Benchmark  *Time' "$tmp/run.out" || { fail run "table on the screen without --verbose"; return; }
     grep -q '^\[[0-9]*/[0-9]*\] baseline: .* left$' "$tmp/run.out" || { fail run "no progress lines"; return; }
-    grep -Eq '^done: [0-9]+ benchmarks run, 0 skipped; 2 processes x 2 repetitions; wall time ' \
+    grep -Eq '^done: [0-9]+ run, 0 skipped; 2 processes x 2 repetitions; wall time ' \
         "$tmp/run.out" || { fail run "no closing summary line"; return; }
     ok "run ($(( $(date +%s) - start )) s)"
     RUN_DIR=$dir
