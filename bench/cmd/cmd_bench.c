@@ -772,7 +772,7 @@ int hb_cmd_bench(int argc, char **argv)
         hb_err("cannot rename %s into place: %s", dir.tmp, strerror(-rc));
         rc = HB_EXIT_FAIL;
     }
-    if (rc >= 128 || (rc && r.t0 > 0))
+    if (rc > 128)       /* an error has said its one line already */
         bench_say_discarded(&r, &dir, rc);
     if (rc)
         hb_rundir_discard(&dir);

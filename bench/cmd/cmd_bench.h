@@ -122,9 +122,9 @@ void bench_plain_name(char *out, size_t len, const char *name);
  * line of its own if the reason leaves no room); at most cols - 1 columns
  * where the reason allows. */
 void bench_print_skips(const struct hb_results *res, int cols);
-/* On stderr, before d is removed: the run stopped (rc: 128 + signal, or an
- * error already told) and what is removed (its temporary folder, and --out
- * if the run made it). */
+/* On stderr, before d is removed: the run was stopped by a signal (rc:
+ * 128 + signal) and what is removed (its temporary folder, and --out if
+ * the run made it). */
 struct hb_rundir;
 void bench_say_discarded(const struct bench_run *r, const struct hb_rundir *d, int rc);
 /* --help, with the processes and repetitions of each profile. */

@@ -234,16 +234,11 @@ void bench_print_skips(const struct hb_results *res, int cols)
 void bench_say_discarded(const struct bench_run *r, const struct hb_rundir *d, int rc)
 {
     long total = (long)r->nb * r->o->procs;
-    const char *sig = rc > 128 ? sigabbrev_np(rc - 128) : NULL;
-    char why[64];
+    const char *sig = sigabbrev_np(rc - 128);
 
-    if (sig)
-        snprintf(why, sizeof why, "interrupted by SIG%s", sig);
-    else
-        snprintf(why, sizeof why, "stopped by the error above");
-    hb_err("bench: %s after %ld of %ld benchmark runs; removed the unfinished folder "
-           "%s%s%s, no results kept", why, r->done, total, d->tmp,
-           d->made_out ? " and " : "", d->made_out ? d->out : "");
+    hb_err("bench: interrupted by SIG%s after %ld of %ld benchmark runs; removed the "
+           "unfinished folder %s%s%s, no results kept", sig ? sig : "?", r->done, total,
+           d->tmp, d->made_out ? " and " : "", d->made_out ? d->out : "");
 }
 
 /* ------------------------------------------------------------------------
