@@ -215,9 +215,11 @@ static void bare(char *out, size_t len, const char *shown)
  * 0, else nothing (false). */
 static bool undetected(char *out, size_t len, double lo, double hi)
 {
+    double x = fmax(fabs(lo), fabs(hi));
+
     if (!(lo <= 0 && hi >= 0))
         return false;
-    snprintf(out, len, "not detected (+/-%.0f %%)", fmax(fabs(lo), fabs(hi)));
+    snprintf(out, len, x < 9.95 ? "not detected (+/-%.1f %%)" : "not detected (+/-%.0f %%)", x);
     return true;
 }
 
@@ -232,7 +234,8 @@ static void answer(char *out, size_t len, const struct lnum *n, const struct lnu
         return;
     if (change && pct && undetected(out, len, pct->lo, pct->hi))
         return;
-    snprintf(out, len, "%s%s", n->shown, n->range ? " r" : "");
+    snprintf(out, len, "%s%s%s%s", n->shown, pct ? ", " : "", pct ? pct->shown : "",
+             n->range ? " r" : "");
 }
 
 static void fmt_size(char *out, size_t len, double bytes)

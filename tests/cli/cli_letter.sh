@@ -54,7 +54,7 @@ case_not_detected() {
     while IFS='|' read -r key s lo hi; do
         kind=${key#free.}; kind=${kind%%.*}
         if awk -v lo="$lo" -v hi="$hi" 'BEGIN { exit !(lo <= 1 && hi >= 1) }'; then
-            x=$(awk -v lo="$lo" -v hi="$hi" 'BEGIN { a = (1 - lo) * 100; b = (hi - 1) * 100; printf "%.0f", (a > b ? a : b) }')
+            x=$(awk -v lo="$lo" -v hi="$hi" 'BEGIN { a = (1 - lo) * 100; b = (hi - 1) * 100; m = a > b ? a : b; printf (m < 9.95 ? "%.1f" : "%.0f"), m }')
             grep -qE "^  $kind .*not detected \(\+/-$x %\)" "$tmp/l" \
                 || { fail not_detected "$key ($s) holds 1: $(grep "^  $kind" "$tmp/l")"; return; }
         else
