@@ -47,7 +47,7 @@ void bench_usage(FILE *f, const int procs[3], const int reps[3])
             "  --verbose         Google Benchmark's own table on the screen too (it is\n"
             "                    always in console.log in the run folder)\n"
             "The machine that init's 'layout:given' benchmarks model (default and\n"
-            "full profiles; without these options only synthetic layouts run):\n"
+            "full profiles; by default --topology host, this machine):\n"
             "  --topology T      host: this machine's NUMA nodes and RAM (hwloc and\n"
             "                    sysfs); synthetic:STRING an hwloc synthetic machine,\n"
             "                    e.g. 'pack:2 [numa(memory=64GiB)] core:8 pu:2';\n"
