@@ -485,6 +485,17 @@ static double progress_eta(struct bench_run *r)
     return left;
 }
 
+/* Which of its family's benchmarks name is, from 1 (0: not planned). */
+static size_t family_index(struct bench_run *r, const char *name)
+{
+    const struct plan_bench *b = plan_find(r, name);
+    size_t k = 0;
+
+    for (const struct plan_bench *x = r->b; b && x <= b; x++)
+        k += x->family == b->family;
+    return k;
+}
+
 /* progress.log always; on a terminal one live line, else a line at the end
  * of each chunk and every 30 s. */
 static void progress(struct bench_run *r, const char *name, bool chunk_end)
@@ -511,16 +522,12 @@ static void progress(struct bench_run *r, const char *name, bool chunk_end)
     } else if (chunk_end || t - r->last_line >= 30) {
         r->last_line = t;
         if (chunk_end)
-            printf("[%ld/%ld] %s: process %ld/%d done; %s elapsed, about %s left\n", r->done,
+            printf("[%ld/%ld] %s: process %ld/%d done; %s elapsed, %s left\n", r->done,
                    total, fam, p, r->o->procs, el, left);
-        else {
-            int head = snprintf(line, sizeof line, "[%ld/%ld] %s: process %ld/%d at ",
-                                r->done, total, fam, p, r->o->procs);
-            int room = 79 - head - (int)strlen(el) - (int)strlen(left) - 25;
-
-            bench_shorten(nm, sizeof nm, plain, room > 8 ? (size_t)room : 8);
-            printf("%s%s; %s elapsed, about %s left\n", line, nm, el, left);
-        }
+        else    /* no room for a name here: the family and the index */
+            printf("[%ld/%ld] %s: process %ld/%d, benchmark %zu/%zu; %s left\n", r->done,
+                   total, fam, p, r->o->procs, family_index(r, name),
+                   r->fam[r->chunk_family].planned, left);
     }
     fflush(stdout);
 }
