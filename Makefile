@@ -97,7 +97,7 @@ OBJ_BENCH  := $(BENCH_LIB:%.c=$(BUILD)/%.o) $(BENCH_FAM:%.c=$(BUILD)/%.o) \
 TOBJ       := $(ALLOC_SRC:%.c=$(TBUILD)/%.o) $(TEST_BENCH:%.c=$(TBUILD)/%.o) \
               $(TEST_SRC:%.c=$(TBUILD)/%.o)
 
-.PHONY: all test bench report compare perf help clean fuzz soak numa-test
+.PHONY: all test bench report compare letter perf help clean fuzz soak numa-test
 
 all: $(BUILD)/heapbench
 
@@ -189,7 +189,12 @@ report: $(BUILD)/heapbench
 compare: $(BUILD)/heapbench
 	$(Q)test -n "$(BASE)" -a -n "$(NEW)" || { echo "usage: make compare BASE=results/A NEW=results/B" >&2; exit 2; }
 	$(Q)$(BUILD)/heapbench compare $(BASE) $(NEW)
-	$(Q)$(if $(filter-out 1,$(words $(BASE)) $(words $(NEW))),:,echo; v=$$($(BUILD)/heapbench verdict $(BASE) $(NEW)) && printf '%s\n' "$$v" | awk -v width=100 -f tools/wrap.awk)
+	$(Q)$(if $(filter-out 1,$(words $(BASE)) $(words $(NEW))),:,echo; v=$$($(BUILD)/heapbench verdict $(BASE) $(NEW)) && printf '%s\n' "$$v" | awk -v width=80 -f tools/wrap.awk)
+
+# The verdict as a 72-column block for a cover letter; BASE= adds the
+# changes from that run.
+letter: $(BUILD)/heapbench
+	$(Q)$(BUILD)/heapbench letter $(if $(RUN),$(RUN),$$(ls -d results/2*/ 2>/dev/null | tail -n 1)) $(BASE)
 
 perf: $(BUILD)/heapbench
 	$(Q)bash tools/perf.sh $(BUILD)/heapbench '$(BENCH)'
@@ -206,11 +211,12 @@ soak:
 
 
 help:
-	@echo "targets: all test bench report compare perf fuzz soak numa-test deps clean"
+	@echo "targets: all test bench report compare letter perf fuzz soak numa-test deps clean"
 	@echo "knobs:   BUILD=$(BUILD) CC=$(CC) CXX=$(CXX) OPT=$(OPT) V=1"
 	@echo "         CFLAGS= CXXFLAGS= LDFLAGS= (added after the project's flags)"
 	@echo "         PROFILE=quick|default|full (bench)  REPS=N  PROCS=N  HEAPBENCH_ARGS=..."
-	@echo "         RUN=results/... (report)  BASE= NEW= (compare)  BENCH=REGEX (perf)"
+	@echo "         RUN=results/... (report, letter)  BASE= NEW= (compare)  BASE= (letter)"
+	@echo "         BENCH=REGEX (perf)"
 	@echo "         FUZZ_SECONDS=$(FUZZ_SECONDS) (fuzz)  SOAK_OPS=$(SOAK_OPS) (soak)"
 	@echo "         NUMA=\"2x2G 1536M,1536M,2G,1G:nocpu\" (numa-test: guests' nodes)"
 

@@ -2,9 +2,9 @@
 # deps.sh - install what the given make goals need from Debian's packages:
 # apt-get when root, otherwise print the exact command and fail.  Quiet when
 # nothing is missing.  `make` runs this before it asks pkg-config anything.
-# Usage: tools/deps.sh GOAL...      (GOAL: all test bench report compare perf
-#                                    fuzz soak numa-test; unknown goals need
-#                                    the build set)
+# Usage: tools/deps.sh GOAL...      (GOAL: all test bench report compare letter
+#                                    perf fuzz soak numa-test; unknown goals
+#                                    need the build set)
 # HB_DEPS_LIST=1 tools/deps.sh GOAL...  prints the package set and exits.
 set -u
 
@@ -25,7 +25,7 @@ for goal in "$@"; do
         # make test runs a 30 s fuzz run and the NUMA guest when it can.
         test)           want+=("${build[@]}" "${plots[@]}" "${fuzz[@]}") ;;
         fuzz)           want+=("${fuzz[@]}") ;;
-        soak)           want+=("${build[@]}") ;;
+        soak|letter)    want+=("${build[@]}") ;;
         perf)           want+=("${build[@]}" "${perf[@]}") ;;
         numa-test)      want+=("${build[@]}" "${numa[@]}") ;;
         *)              want+=("${build[@]}") ;;

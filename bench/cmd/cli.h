@@ -20,6 +20,7 @@ int hb_cmd_bench(int argc, char **argv);    /* bench/cmd/cmd_bench.c */
 int hb_cmd_compare(int argc, char **argv);  /* bench/cmd/cmd_compare.c */
 int hb_cmd_ab(int argc, char **argv);       /* bench/cmd/cmd_ab.c */
 int hb_cmd_verdict(int argc, char **argv);  /* bench/cmd/cmd_verdict.c */
+int hb_cmd_letter(int argc, char **argv);   /* bench/cmd/cmd_letter.c */
 
 /*
  * The layout options every command takes (--topology, --memmap, --mem):

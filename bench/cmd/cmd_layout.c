@@ -65,9 +65,9 @@ int hb_layout_parse_opt(struct hb_layout_opts *o, int argc, char **argv, int *i)
 static void usage(FILE *f)
 {
     fprintf(f,
-        "usage: heapbench layout [--topology host|synthetic:STRING|xml:FILE | "
-        "--memmap FILE]\n"
-        "                        [--mem SIZE] [--max-order N] [--csv]\n"
+        "usage: heapbench layout [--topology host|synthetic:STRING|xml:FILE |\n"
+        "                         --memmap FILE]\n"
+        "                         [--mem SIZE] [--max-order N] [--csv]\n"
         "  --topology   host (default): this machine (hwloc + sysfs);\n"
         "               synthetic:STRING an hwloc synthetic description, e.g.\n"
         "               'pack:2 [numa(memory=64GiB)] core:8 pu:2';\n"
