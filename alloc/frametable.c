@@ -482,6 +482,7 @@ int pa_heap_create(const struct pa_heap_config *cfg, struct pa_heap **out)
     h->max_order = cfg->max_order ? cfg->max_order : PA_MAX_ORDER_DEFAULT;
     h->autocheck = true;
     h->booting = true;
+    h->first_node = -1;
     h->branch_harden = !cfg->no_branch_harden;
     h->tlbflush_clock = 1;
     for (int st = 0; st < PA_NR_STATES; st++) {
@@ -546,6 +547,8 @@ void pa_heap_reset(struct pa_heap *h)
     memset(h->node_need_scrub, 0, sizeof h->node_need_scrub);
     h->booting = true;
     memset(h->node_meta, 0, sizeof h->node_meta);
+    memset(h->meta_decided, 0, sizeof h->meta_decided);
+    h->first_node = -1;
     memset(h->node_init, 0, sizeof h->node_init);
     memset(&h->work, 0, sizeof h->work);
     memset(h->run_cursor, 0, sizeof h->run_cursor);

@@ -321,12 +321,14 @@ bool pa_strategy_is_lazy(enum pa_strategy s);
  * and counted as reserved; the range is split at node boundaries; a node's
  * metadata is built the first time the heap sees the node.
  *
- * Metadata rule (the same for every strategy): a node's PA_NODE_META_PAGES
- * metadata pages are the lowest pages of the first run (a contiguous piece
- * of one node, MFN 0 removed) of at least that many pages that the heap
- * receives on the node, in hand-off order.  Lazy heaps take them from the
- * run end_boot_allocator recorded first for that node, so the pages are the
- * same as eager's.
+ * Metadata rule (the same for every strategy), Xen 4.17's init_node_heap:
+ * the first node handed RAM keeps its metadata in static storage (no
+ * pages); any other takes PA_NODE_META_PAGES pages from its first run (a
+ * contiguous piece of one node, MFN 0 removed) in hand-off order: the
+ * tail when the run starts on a max_order boundary and ends no less
+ * aligned, else the head; none if that run is shorter.  Lazy heaps take
+ * them from the run end_boot_allocator recorded first for that node, so
+ * the pages are the same as eager's.
  */
 int pa_init_heap_pages(struct pa_heap *h, uint64_t mfn, uint64_t nr);
 

@@ -129,6 +129,8 @@ struct pa_heap {
     bool booting;                      /* until end_boot_allocator returns */
     bool node_init[PA_MAX_NODES];      /* heap structures exist (Xen: avail[node]) */
     bool node_meta[PA_MAX_NODES];      /* metadata pages taken */
+    bool meta_decided[PA_MAX_NODES];   /* where its metadata lives is known */
+    int first_node;                    /* first node handed RAM (-1: none) */
     struct pa_work work;
 
     /* Lazy initialisation: runs recorded by end_boot_allocator. */
@@ -284,8 +286,12 @@ static inline void pai_set_inuse(struct pa_heap *h, pa_pdx_t pdx, uint64_t n)
  * Initialisation (init.c, lazy.c)
  * ------------------------------------------------------------------------ */
 
-/* Give a node its metadata pages if it has none, preferring its first
- * pending lazy run, else the run [*mfn, *mfn + *nr) (advanced past them). */
+/* Give a node its heap structures the first time it is seen, as Xen's
+ * init_node_heap: the first node handed RAM uses static storage (no
+ * pages); any other takes PA_NODE_META_PAGES pages from its first run (its
+ * first pending lazy run, else [*mfn, *mfn + *nr), shortened past them):
+ * the tail when the run starts on a max_order boundary and ends no less
+ * aligned, else the head; none (Xen's xmalloc) if the run is shorter. */
 void pai_node_touch(struct pa_heap *h, unsigned node, uint64_t *mfn, uint64_t *nr);
 /* Initialise a single-node run eagerly (meta, MFN 0, then free). */
 void pai_init_run(struct pa_heap *h, uint64_t mfn, uint64_t nr, unsigned node,

@@ -289,15 +289,16 @@ TEST(free_heap_pages_tlbflush_owner_check)
 
 /*
  *   0x100    0x108    0x110    0x118
- *   |mmmm####|AAAAAAAA|BBBBBBBB|      node 0, max_order 3, while booting
- *   1. init_heap_pages 0x100-0x108 (metadata, then 0x104/2, dirty)
+ *   |CCCCCCCC|AAAAAAAA|BBBBBBBB|      node 0, max_order 3, while booting
+ *   1. C = 0x100-0x108 through init_heap_pages: dirty (the first node
+ *      keeps its metadata in static storage, as Xen)
  *   2. 0x108-0x118 made in use (live update)
  *   3. B = 0x110/3 freed by free_heap_pages: a runtime free, clean
  *   4. A = 0x108-0x110 through init_heap_pages: bootscrub=idle, dirty
  * Expect: A carries PGC_need_scrub and first_dirty 0, B neither; A was
- * freed last but sits at the tail of the order-3 list, so the first
- * order-3 allocation takes B (clean first), the second A, and allocating
- * clears the need_scrub flag.
+ * freed last but sits at the tail of the order-3 list, behind C, so the
+ * first order-3 allocation takes B (clean first), the second C, the third
+ * A, and allocating clears the need_scrub flag.
  */
 TEST(free_heap_pages_dirty_to_tail_check)
 {
@@ -315,6 +316,9 @@ TEST(free_heap_pages_dirty_to_tail_check)
     CHECK_EQ(pa_mfn_to_page(h, 0x110)->first_dirty, PA_DIRTY_NONE);
     CHECK_EQ(pa_mfn_to_page(h, 0x113)->count_info & PA_PGC_NEED_SCRUB, 0);
     CHECK_EQ(pa_alloc_heap_pages(h, 3, 0, 1), 0x110);   /* clean first */
+    CHECK_EQ(pa_alloc_heap_pages(h, 3, 0, 1), 0x100);
+    CHECK_EQ(pa_mfn_to_page(h, 0x103)->count_info & PA_PGC_NEED_SCRUB, 0);
+    CHECK(pa_mfn_to_page(h, 0x10b)->count_info & PA_PGC_NEED_SCRUB);
     CHECK_EQ(pa_alloc_heap_pages(h, 3, 0, 1), 0x108);
     CHECK_EQ(pa_mfn_to_page(h, 0x10b)->count_info & PA_PGC_NEED_SCRUB, 0);
     CHECK_HEAP(h);
