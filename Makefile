@@ -124,8 +124,15 @@ $(BUILD)/bench/cmd/main.o: CFLAGS += -I$(BUILD)
 .PHONY: FORCE
 FORCE:
 
+# alloc/ returns through a thunk as Xen's build does (alloc/thunk.c), when
+# the compiler can (GCC 8+ on x86-64).
+THUNK      := $(shell [ "$$(uname -m)" = x86_64 ] && echo 'int f(void){return 0;}' | \
+                $(CC) -x c -mfunction-return=thunk-extern -c -o /dev/null - 2>/dev/null && \
+                echo -mfunction-return=thunk-extern)
+$(OBJ_ALLOC): CFLAGS += $(THUNK)
+
 # The environment record names the flags the measured code was built with.
-$(BUILD)/bench/instrument/envrecord.o: CFLAGS += -DHB_CFLAGS='"$(OPT) -g -DPA_DEBUG=0"'
+$(BUILD)/bench/instrument/envrecord.o: CFLAGS += -DHB_CFLAGS='"$(OPT) -g -DPA_DEBUG=0 $(THUNK)"'
 
 $(BUILD)/%.o: %.cc
 	@mkdir -p $(@D)

@@ -162,19 +162,21 @@ static bool buddy_mergeable(const struct pa_heap *h, uint64_t bmfn,
     return pai_mfn_valid(h, bmfn, bpdx) &&
            (b->count_info & PA_PGC_STATE_MASK) == h->raw[PA_STATE_FREE] &&
            b->order == order &&
-           (h->reserve_boundary || pai_pdx_node(h, bpdx) == (int)node);
+           (h->reserve_boundary || pai_page_node(h, bpdx) == (int)node);
 }
 
-/* Xen's mark_page_free, page by page: the state must be "in use"; the
- * page becomes free (and dirty); an owned page needs a TLB flush before
- * reuse and gets the flush clock; the owner is cleared; its M2P entry is
- * invalidated once the heap is past boot. */
+/* Xen's mark_page_free, page by page: the state must be "in use" (and
+ * not broken); the page becomes free; an owned page needs a TLB flush
+ * before reuse and gets the flush clock; the owner is cleared; its M2P
+ * entry is invalidated once the heap is past boot.  Then, as 4.17's
+ * free_heap_pages, need_scrub is its own read-modify-write of count_info
+ * (xen/common/page_alloc.c, free_heap_pages, RELEASE-4.17.0). */
 static bool mark_pages_free(struct pa_heap *h, pa_pdx_t pdx, uint64_t n,
                             unsigned node, bool need_scrub)
 {
     bool offlined = false;
     uint64_t inuse = h->raw[PA_STATE_INUSE];
-    uint64_t free_raw = h->raw[PA_STATE_FREE] | (need_scrub ? PA_PGC_NEED_SCRUB : 0);
+    uint64_t free_raw = h->raw[PA_STATE_FREE];
     uint32_t clock = h->tlbflush_clock;
 
     for (uint64_t i = 0; i < n; i++) {
@@ -182,6 +184,8 @@ static bool mark_pages_free(struct pa_heap *h, pa_pdx_t pdx, uint64_t n,
         uint64_t owner = pg->owner;
 
         if ((pg->count_info & PA_PGC_STATE_MASK) == inuse) {
+            if (pg->count_info & PA_PGC_BROKEN)
+                abort();    /* Xen: BUG_ON(pg->count_info & PGC_broken) */
             pg->count_info = free_raw;
         } else if ((pg->count_info & PA_PGC_STATE_MASK) == h->raw[PA_STATE_OFFLINING]) {
             pg->count_info = h->raw[PA_STATE_OFFLINED];
@@ -191,10 +195,11 @@ static bool mark_pages_free(struct pa_heap *h, pa_pdx_t pdx, uint64_t n,
         }
         pg->owner = 0;
         pg->need_tlbflush = owner != 0;
-        pg->node = (uint8_t)node;
         if (owner)
             pg->tlbflush_timestamp = clock;
         pai_set_m2p(h, pdx + (pa_pdx_t)i, PAI_M2P_INVALID);
+        if (need_scrub)
+            pg->count_info |= PA_PGC_NEED_SCRUB;
     }
     return offlined;
 }
@@ -261,7 +266,7 @@ void pai_free_block(struct pa_heap *h, uint64_t mfn, pa_pdx_t pdx,
                     unsigned order, bool need_scrub)
 {
     uint64_t n = 1ULL << order;
-    unsigned node = (unsigned)pai_pdx_node(h, pdx);  /* free_heap_pages' own */
+    unsigned node = (unsigned)pai_page_node(h, pdx);  /* free_heap_pages' own */
     unsigned zone = pa_mfn_zone(mfn);
 
     bool offlined = mark_pages_free(h, pdx, n, node, need_scrub);

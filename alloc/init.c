@@ -255,16 +255,22 @@ static int check_init(struct pa_heap *h, uint64_t mfn, uint64_t nr,
 }
 
 /* Xen has no range table at hand here: it finds where a node's run ends
- * by looking up each page's node (phys_to_nid, one memnodemap load), so
- * do the same.  Callers pass RAM only (checked, or recorded by
- * end_boot_allocator), whose pdx are consecutive. */
+ * by looking up each page's node (phys_to_nid(page_to_maddr(pg + i)),
+ * from the page pointer as 4.17's init_heap_pages does), so do the same.
+ * Callers pass RAM only (checked, or recorded by end_boot_allocator),
+ * whose pdx are consecutive. */
 static uint64_t node_run(const struct pa_heap *h, pa_pdx_t pdx, uint64_t nr,
                          int node)
 {
+    const struct pa_page *pg = &h->ft[pdx];
     uint64_t len = 1;
 
-    while (len < nr && pai_pdx_node(h, pdx + (pa_pdx_t)len) == node)
-        len++;
+    if (h->xen == PA_XEN_4_17)      /* one test per run, not per page */
+        while (len < nr && pai_page_node_417(h, pg + len) == node)
+            len++;
+    else
+        while (len < nr && pai_pdx_node(h, pdx + (pa_pdx_t)len) == node)
+            len++;
     return len;
 }
 
@@ -272,7 +278,7 @@ void pai_init_scanned(struct pa_heap *h, uint64_t mfn, uint64_t nr, bool scrub)
 {
     while (nr) {
         pa_pdx_t pdx = pai_mfn_to_pdx(h, mfn);
-        int node = pai_pdx_node(h, pdx);
+        int node = pai_page_node(h, pdx);
         uint64_t len = node_run(h, pdx, nr, node);
 
         pai_init_run(h, mfn, len, (unsigned)node, h->strategy, scrub);

@@ -111,6 +111,12 @@ struct pa_heap {
     uint64_t max_page;                 /* highest RAM MFN + 1 (Xen's max_page) */
     uint64_t pfn_hole_mask;            /* Xen's; 0 here (no pdx hole bits) */
     bool branch_harden;                /* Xen's opt_branch_harden (default on) */
+    enum pa_xen_version xen;           /* whose pdx arithmetic is paid */
+    /* Xen's pfn_pdx_bottom_mask, pfn_top_mask, pfn_pdx_hole_shift as it
+     * sets them when no hole bits are compressed: conversions through
+     * them are the identity on the model's index, and cost what Xen's do. */
+    uint64_t pdx_bottom_mask, pdx_top_mask;
+    unsigned pdx_hole_shift;
     size_t dir_len;
     uint64_t *chunk_mfn;               /* chunk index -> first MFN */
     size_t nr_chunks;
@@ -189,6 +195,32 @@ static inline int pai_pdx_node(const struct pa_heap *h, pa_pdx_t pdx)
 {
     PAI_COUNT_LOOKUP();
     return h->nodemap[pdx >> h->node_shift];
+}
+
+/*
+ * phys_to_nid(page_to_maddr(pg)) as Xen 4.17 computes it on x86
+ * (xen/arch/x86/include/asm/numa.h, xen/include/xen/pdx.h at
+ * RELEASE-4.17.0): the frame-table index to an MFN (pdx_to_pfn), to an
+ * address limited to PADDR_BITS, back to an index (pfn_to_pdx), then the
+ * memnodemap load.  Xen 4.18+ (no PDX compression on x86): the load only.
+ * Callers on per-page paths test the version outside their loop.
+ */
+#define PAI_PADDR_MASK ((1ULL << PA_PADDR_BITS) - 1)
+static inline int pai_page_node_417(const struct pa_heap *h, const struct pa_page *pg)
+{
+    uint64_t pdx = (uint64_t)(pg - h->ft);  /* page_to_pdx: pg - frame_table */
+    uint64_t pfn = (pdx & h->pdx_bottom_mask) |
+                   ((pdx << h->pdx_hole_shift) & h->pdx_top_mask);
+    uint64_t ma = (pfn << PA_PAGE_SHIFT) & PAI_PADDR_MASK;
+    uint64_t p = ma >> PA_PAGE_SHIFT;
+
+    return pai_pdx_node(h, (pa_pdx_t)((p & h->pdx_bottom_mask) |
+                                      ((p & h->pdx_top_mask) >> h->pdx_hole_shift)));
+}
+
+static inline int pai_page_node(const struct pa_heap *h, pa_pdx_t pdx)
+{
+    return h->xen == PA_XEN_4_17 ? pai_page_node_417(h, &h->ft[pdx]) : pai_pdx_node(h, pdx);
 }
 
 /* Node of a page known to be RAM, as Xen's phys_to_nid (no RAM check). */
