@@ -294,6 +294,20 @@ void pai_list_add_tail(struct pa_heap *h, pa_pdx_t pdx, unsigned node,
  * (dirty if need_scrub) on their node (looked up) and merge. */
 void pai_free_block(struct pa_heap *h, uint64_t mfn, pa_pdx_t pdx,
                     unsigned order, bool need_scrub);
+/* Xen's page_list_add_scrub: set the head's order; dirty blocks go to the
+ * tail, so allocations find clean ones first. */
+void pai_list_add_scrub(struct pa_heap *h, pa_pdx_t pdx, unsigned node,
+                        unsigned zone, unsigned order);
+/* Xen's check_and_stop_scrub: a buddy being scrubbed is told to stop.
+ * Nothing scrubs in the model, so only the read remains. */
+static inline void pai_stop_scrub(struct pa_page *b)
+{
+    if (b->scrub_state)
+        b->scrub_state = 0;
+}
+/* Xen's reserve_offlined_page on the free block at head (offline.c). */
+void pai_reserve_offlined(struct pa_heap *h, pa_pdx_t head, unsigned order,
+                          unsigned node, unsigned zone);
 /* Free [mfn, mfn+nr) of one node as the largest aligned blocks (init). */
 void pai_free_chunked(struct pa_heap *h, uint64_t mfn, uint64_t nr, bool scrub);
 
