@@ -269,9 +269,9 @@ void pai_free_chunked(struct pa_heap *h, uint64_t mfn, uint64_t nr, bool scrub)
 
 /* Misuse a debug build refuses: bad order or alignment, pages that are not
  * RAM of one node, not in use (double free), metadata or reserved. */
+#if PA_DEBUG >= 1
 static int check_free(struct pa_heap *h, uint64_t mfn, unsigned order, int node)
 {
-#if PA_DEBUG >= 1
     uint64_t n = 1ULL << order;
     long r;
 
@@ -287,9 +287,9 @@ static int check_free(struct pa_heap *h, uint64_t mfn, unsigned order, int node)
             (pg->count_info & (PA_PGC_META | PA_PGC_RESERVED)))
             return -EINVAL;
     }
-#endif
     return 0;
 }
+#endif
 
 static bool block_uninit(const struct pa_heap *h, uint64_t mfn)
 {
@@ -315,24 +315,28 @@ static int free_uninit(struct pa_heap *h, uint64_t mfn, uint64_t nr)
     return pai_init_range(h, mfn, nr, false);
 }
 
+/* One translation of the MFN (the model's API takes MFNs where Xen's
+ * free_heap_pages takes the page); misuse and a node without heap
+ * structures (Xen: avail[node] is NULL, a crash) are refused in debug
+ * builds, so a release build pays what Xen's free_heap_pages pays. */
 static int free_locked(struct pa_heap *h, uint64_t mfn, unsigned order)
 {
-    pa_pdx_t pdx;
-    int node, rc;
+    pa_pdx_t pdx = pai_mfn_to_pdx(h, mfn);
 
-    if (order > h->max_order)
+    if (order > h->max_order || pdx == PA_PDX_NONE)
         return -EINVAL;
-    if (block_uninit(h, mfn))
+    if (h->enc == PA_ENC_UNINIT && pa_page_state_is(h, &h->ft[pdx], PA_STATE_UNINIT))
         return free_uninit(h, mfn, 1ULL << order);
-    pdx = pai_mfn_to_pdx(h, mfn);
-    node = pdx == PA_PDX_NONE ? -1 : pai_pdx_node(h, pdx);
-    if (node < 0 || node == PAI_NODE_NONE)
+#if PA_DEBUG >= 1
+    int node = pai_pdx_node(h, pdx), rc;
+    if (node == PAI_NODE_NONE)
         return -EINVAL;
     rc = check_free(h, mfn, order, node);
     if (rc)
         return rc;
     if (!h->node_init[node])
-        return -ENODEV;     /* Xen: avail[node] is NULL */
+        return -ENODEV;
+#endif
     pai_free_block(h, mfn, pdx, order, false);
     return 0;
 }

@@ -255,7 +255,7 @@ struct pa_page *pa_frametable(const struct pa_heap *h, size_t *nr_entries,
  * encoding, a block whose pages are uninitialised is handed to the init path
  * instead (as the PGC_state_uninitialised patch does).  Errors: -EINVAL
  * (misuse, checked at PA_DEBUG >= 1), -ENODEV (the node has no heap
- * metadata: in Xen a NULL dereference).
+ * metadata: in Xen a NULL dereference; also checked at PA_DEBUG >= 1).
  */
 int pa_free_heap_pages(struct pa_heap *h, uint64_t mfn, unsigned order);
 
