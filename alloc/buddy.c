@@ -80,29 +80,6 @@ void pai_list_del(struct pa_heap *h, pa_pdx_t pdx, unsigned node,
 }
 
 /* ------------------------------------------------------------------------
- * Counters
- * ------------------------------------------------------------------------ */
-
-void pai_avail_adjust(struct pa_heap *h, unsigned node, unsigned zone,
-                      int64_t delta)
-{
-    uint64_t *nz = &h->avail[(size_t)node * PA_NR_ZONES + zone];
-
-    pai_touch_zone(h, node, zone);
-    if (delta < 0) {
-        uint64_t d = (uint64_t)-delta;
-        PAI_ASSERT(*nz >= d && h->node_avail[node] >= d && h->total_avail >= d);
-        *nz -= d;
-        h->node_avail[node] -= d;
-        h->total_avail -= d;
-    } else {
-        *nz += (uint64_t)delta;
-        h->node_avail[node] += (uint64_t)delta;
-        h->total_avail += (uint64_t)delta;
-    }
-}
-
-/* ------------------------------------------------------------------------
  * Freeing and merging (mechanism)
  *
  * Each step Xen's free_heap_pages takes per page and per merge is here;
@@ -201,7 +178,7 @@ void pai_free_block(struct pa_heap *h, uint64_t mfn, pa_pdx_t pdx,
 {
     uint64_t n = 1ULL << order;
     unsigned node = (unsigned)pai_page_node(h, pdx);  /* free_heap_pages' own */
-    unsigned zone = pa_mfn_zone(mfn);
+    unsigned zone = pai_zone(mfn);
 
     bool offlined = mark_pages_free(h, pdx, n, node, need_scrub);
     h->work.pages_written += n;
@@ -315,14 +292,12 @@ static int free_uninit(struct pa_heap *h, uint64_t mfn, uint64_t nr)
     return pai_init_range(h, mfn, nr, false);
 }
 
-/* One translation of the MFN (the model's API takes MFNs where Xen's
- * free_heap_pages takes the page); misuse and a node without heap
+/* Misuse and a node without heap
  * structures (Xen: avail[node] is NULL, a crash) are refused in debug
  * builds, so a release build pays what Xen's free_heap_pages pays. */
-static int free_locked(struct pa_heap *h, uint64_t mfn, unsigned order)
+static inline __attribute__((always_inline))
+int free_locked(struct pa_heap *h, uint64_t mfn, pa_pdx_t pdx, unsigned order)
 {
-    pa_pdx_t pdx = pai_mfn_to_pdx(h, mfn);
-
     if (order > h->max_order || pdx == PA_PDX_NONE)
         return -EINVAL;
     if (h->enc == PA_ENC_UNINIT && pa_page_state_is(h, &h->ft[pdx], PA_STATE_UNINIT))
@@ -346,7 +321,19 @@ int pa_free_heap_pages(struct pa_heap *h, uint64_t mfn, unsigned order)
     int rc;
 
     pai_lock(h);
-    rc = free_locked(h, mfn, order);
+    rc = free_locked(h, mfn, pai_mfn_to_pdx(h, mfn), order);
+    pai_autocheck(h);
+    pai_unlock(h);
+    return rc;
+}
+
+int pa_free_heap_pages_at(struct pa_heap *h, struct pa_page *pg, unsigned order)
+{
+    pa_pdx_t pdx = (pa_pdx_t)(pg - h->ft);
+    int rc;
+
+    pai_lock(h);
+    rc = free_locked(h, pai_pdx_to_mfn(h, pdx), pdx, order);
     pai_autocheck(h);
     pai_unlock(h);
     return rc;
@@ -363,7 +350,7 @@ static int free_run(struct pa_heap *h, uint64_t mfn, uint64_t nr,
     }
     while (nr) {
         unsigned order = chunk_order(h, mfn, nr);
-        int rc = free_locked(h, mfn, order);
+        int rc = free_locked(h, mfn, pai_mfn_to_pdx(h, mfn), order);
 
         if (rc)
             return rc;

@@ -567,21 +567,6 @@ void pa_heap_reset(struct pa_heap *h)
  * Lookups
  * ------------------------------------------------------------------------ */
 
-pa_pdx_t pai_mfn_to_pdx(const struct pa_heap *h, uint64_t mfn)
-{
-    uint64_t c = mfn >> h->chunk_order;
-
-    if (c >= h->dir_len || h->dir[c].slot == PAI_DIR_ABSENT)
-        return PA_PDX_NONE;
-    return (pa_pdx_t)((dir_chunk(&h->dir[c]) << h->chunk_order) |
-                      (mfn & pai_mask(h->chunk_order)));
-}
-
-uint64_t pai_pdx_to_mfn(const struct pa_heap *h, pa_pdx_t pdx)
-{
-    return h->chunk_mfn[pdx >> h->chunk_order] | (pdx & pai_mask(h->chunk_order));
-}
-
 long pai_range_of(const struct pa_heap *h, uint64_t mfn)
 {
     size_t lo = 0, hi = h->nr_ranges;

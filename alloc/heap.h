@@ -258,6 +258,10 @@ struct pa_page *pa_frametable(const struct pa_heap *h, size_t *nr_entries,
  * metadata: in Xen a NULL dereference; also checked at PA_DEBUG >= 1).
  */
 int pa_free_heap_pages(struct pa_heap *h, uint64_t mfn, unsigned order);
+/* The same from the block's first frame-table entry (pa_mfn_to_page), as
+ * Xen's free_heap_pages(pg, order, false) takes it: no MFN translation
+ * (what `make xen-check` counts against Xen's call). */
+int pa_free_heap_pages_at(struct pa_heap *h, struct pa_page *pg, unsigned order);
 
 /* Free an arbitrary range as the largest aligned blocks, each through
  * pa_free_heap_pages (how a caller returns a boot module page by page). */

@@ -166,9 +166,34 @@ struct pa_heap {
  * Frame table (frametable.c)
  * ------------------------------------------------------------------------ */
 
-/* pdx of a RAM or in-chunk MFN; PA_PDX_NONE if the chunk has no RAM. */
-pa_pdx_t pai_mfn_to_pdx(const struct pa_heap *h, uint64_t mfn);
-uint64_t pai_pdx_to_mfn(const struct pa_heap *h, pa_pdx_t pdx);
+static inline uint64_t pai_mask(unsigned order)
+{
+    return (1ULL << order) - 1;
+}
+
+/* pdx of a RAM or in-chunk MFN; PA_PDX_NONE if the chunk has no RAM (a
+ * directory load: the translation of the model's MFN-based API). */
+static inline pa_pdx_t pai_mfn_to_pdx(const struct pa_heap *h, uint64_t mfn)
+{
+    uint64_t c = mfn >> h->chunk_order;
+
+    if (c >= h->dir_len || h->dir[c].slot == PAI_DIR_ABSENT)
+        return PA_PDX_NONE;
+    return (pa_pdx_t)((((uint64_t)h->dir[c].slot - 1) << h->chunk_order) |
+                      (mfn & pai_mask(h->chunk_order)));
+}
+
+static inline uint64_t pai_pdx_to_mfn(const struct pa_heap *h, pa_pdx_t pdx)
+{
+    return h->chunk_mfn[pdx >> h->chunk_order] | (pdx & pai_mask(h->chunk_order));
+}
+
+/* Xen's page_to_zone: the MFN's bit width, inline as Xen's (pa_mfn_zone
+ * is the public copy). */
+static inline unsigned pai_zone(uint64_t mfn)
+{
+    return mfn ? 64 - (unsigned)__builtin_clzll(mfn) : 0;
+}
 /* Index of the range holding mfn, or -1. */
 long pai_range_of(const struct pa_heap *h, uint64_t mfn);
 
@@ -270,11 +295,6 @@ static inline enum pa_state pai_state(const struct pa_heap *h,
     return pa_state_of(h->enc, pg->count_info);
 }
 
-static inline uint64_t pai_mask(unsigned order)
-{
-    return (1ULL << order) - 1;
-}
-
 /* ------------------------------------------------------------------------
  * Buddy mechanism (buddy.c)
  * ------------------------------------------------------------------------ */
@@ -285,9 +305,10 @@ void pai_list_add(struct pa_heap *h, pa_pdx_t pdx, unsigned node,
                   unsigned zone, unsigned order);
 void pai_list_del(struct pa_heap *h, pa_pdx_t pdx, unsigned node,
                   unsigned zone, unsigned order);
-/* The one place the three counters move, together, with underflow checks. */
-void pai_avail_adjust(struct pa_heap *h, unsigned node, unsigned zone,
-                      int64_t delta);
+/* The one place the three counters move, together, with underflow checks
+ * (defined below, inline as Xen's updates are). */
+static inline void pai_avail_adjust(struct pa_heap *h, unsigned node,
+                                    unsigned zone, int64_t delta);
 void pai_list_add_tail(struct pa_heap *h, pa_pdx_t pdx, unsigned node,
                        unsigned zone, unsigned order);
 /* Xen's free_heap_pages without the lock or checks: mark the pages free
@@ -474,5 +495,24 @@ static inline void pai_autocheck(struct pa_heap *h)
 #else
 #define PAI_ASSERT(c) ((void)0)
 #endif
+
+static inline void pai_avail_adjust(struct pa_heap *h, unsigned node,
+                                    unsigned zone, int64_t delta)
+{
+    uint64_t *nz = &h->avail[(size_t)node * PA_NR_ZONES + zone];
+
+    pai_touch_zone(h, node, zone);
+    if (delta < 0) {
+        uint64_t d = (uint64_t)-delta;
+        PAI_ASSERT(*nz >= d && h->node_avail[node] >= d && h->total_avail >= d);
+        *nz -= d;
+        h->node_avail[node] -= d;
+        h->total_avail -= d;
+    } else {
+        *nz += (uint64_t)delta;
+        h->node_avail[node] += (uint64_t)delta;
+        h->total_avail += (uint64_t)delta;
+    }
+}
 
 #endif /* PA_INTERNAL_H */
