@@ -153,12 +153,14 @@ $(TBUILD)/run_tests: $(TOBJ)
 NUMA       ?=
 NUMA_BIN   := $(BUILD)/tests/numa/placement
 NUMA_LIB   := $(filter-out bench/cmd/cmd_bench%,$(BENCH_LIB))
+# The model's side of xen-check (also before `test`, which runs it).
+XEN_MODEL  := $(BUILD)/xen/xen-model
 
 # ---------------------------------------------------------------------------
 # Tests: unit tests under sanitizers, then the command line against the
 # release binary; tests/run.sh prints the one summary line.
 # ---------------------------------------------------------------------------
-test: $(TBUILD)/run_tests $(BUILD)/heapbench $(NUMA_BIN)
+test: $(TBUILD)/run_tests $(BUILD)/heapbench $(NUMA_BIN) $(XEN_MODEL)
 	$(Q)bash tests/run.sh $(TBUILD)/run_tests $(BUILD)/heapbench
 
 # ---------------------------------------------------------------------------
@@ -181,7 +183,6 @@ numa-test: $(TBUILD)/run_tests $(BUILD)/heapbench $(NUMA_BIN)
 # and exact instruction counts are compared with the model's (xen/README.md).
 # ---------------------------------------------------------------------------
 XEN_NUMA   ?=
-XEN_MODEL  := $(BUILD)/xen/xen-model
 
 $(XEN_MODEL): $(BUILD)/xen/model.o $(BUILD)/bench/instrument/icount.o $(BUILD)/libpa.a
 	@echo "  LINK    $@"

@@ -23,8 +23,9 @@ for goal in "$@"; do
     case $goal in
         report|compare) want+=("${build[@]}" "${plots[@]}") ;;
         bench)          want+=("${build[@]}" "${plots[@]}") ;;
-        # make test runs a 30 s fuzz run and the NUMA guest when it can.
-        test)           want+=("${build[@]}" "${plots[@]}" "${fuzz[@]}") ;;
+        # make test runs a 30 s fuzz run, the NUMA guest when it can, and
+        # xen-check on one layout (its packages are installed for it).
+        test)           want+=("${build[@]}" "${plots[@]}" "${fuzz[@]}" "${xen[@]}") ;;
         fuzz)           want+=("${fuzz[@]}") ;;
         soak)           want+=("${build[@]}") ;;
         perf)           want+=("${build[@]}" "${perf[@]}") ;;
