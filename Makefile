@@ -97,7 +97,7 @@ OBJ_BENCH  := $(BENCH_LIB:%.c=$(BUILD)/%.o) $(BENCH_FAM:%.c=$(BUILD)/%.o) \
 TOBJ       := $(ALLOC_SRC:%.c=$(TBUILD)/%.o) $(TEST_BENCH:%.c=$(TBUILD)/%.o) \
               $(TEST_SRC:%.c=$(TBUILD)/%.o)
 
-.PHONY: all test bench report compare letter perf help clean fuzz soak numa-test
+.PHONY: all test bench report compare letter perf help clean fuzz soak numa-test xen-check
 
 all: $(BUILD)/heapbench
 
@@ -130,8 +130,15 @@ $(BUILD)/bench/cmd/main.o: XCFLAGS += -I$(BUILD)
 .PHONY: FORCE
 FORCE:
 
+# alloc/ returns through a thunk as Xen's build does (alloc/thunk.c), when
+# the compiler can (GCC 8+ on x86-64).
+THUNK      := $(shell [ "$$(uname -m)" = x86_64 ] && echo 'int f(void){return 0;}' | \
+                $(CC) -x c -mfunction-return=thunk-extern -c -o /dev/null - 2>/dev/null && \
+                echo -mfunction-return=thunk-extern)
+$(OBJ_ALLOC): XCFLAGS += $(THUNK)
+
 # The environment record names the flags the measured code was built with.
-$(BUILD)/bench/instrument/envrecord.o: XCFLAGS += -DHB_CFLAGS='"$(strip $(OPTFLAGS) $(CFLAGS)) -DPA_DEBUG=0"'
+$(BUILD)/bench/instrument/envrecord.o: XCFLAGS += -DHB_CFLAGS='"$(strip $(OPTFLAGS) $(CFLAGS)) -DPA_DEBUG=0 $(THUNK)"'
 
 $(BUILD)/%.o: %.cc
 	@mkdir -p $(@D)
@@ -152,12 +159,14 @@ $(TBUILD)/run_tests: $(TOBJ)
 NUMA       ?=
 NUMA_BIN   := $(BUILD)/tests/numa/placement
 NUMA_LIB   := $(filter-out bench/cmd/cmd_bench%,$(BENCH_LIB))
+# The model's side of xen-check (also before `test`, which runs it).
+XEN_MODEL  := $(BUILD)/xen/xen-model
 
 # ---------------------------------------------------------------------------
 # Tests: unit tests under sanitizers, then the command line against the
 # release binary; tests/run.sh prints the one summary line.
 # ---------------------------------------------------------------------------
-test: $(TBUILD)/run_tests $(BUILD)/heapbench $(NUMA_BIN)
+test: $(TBUILD)/run_tests $(BUILD)/heapbench $(NUMA_BIN) $(XEN_MODEL)
 	$(Q)bash tests/run.sh $(TBUILD)/run_tests $(BUILD)/heapbench
 
 # ---------------------------------------------------------------------------
@@ -173,6 +182,22 @@ $(NUMA_BIN): $(BUILD)/tests/numa/placement.o $(NUMA_LIB:%.c=$(BUILD)/%.o) $(BUIL
 
 numa-test: $(TBUILD)/run_tests $(BUILD)/heapbench $(NUMA_BIN)
 	$(Q)bash tests/numa/run.sh $(BUILD) $(if $(NUMA),"$(NUMA)")
+
+# ---------------------------------------------------------------------------
+# Real Xen as the oracle: Debian's Xen 4.17 (fetched into $(BUILD)/xen, not
+# installed) boots under QEMU on each layout of XEN_NUMA; its free blocks
+# and exact instruction counts are compared with the model's (xen/README.md).
+# ---------------------------------------------------------------------------
+XEN_NUMA   ?=
+
+$(XEN_MODEL): $(BUILD)/xen/model.o $(BUILD)/bench/instrument/icount.o $(BUILD)/libpa.a
+	@echo "  LINK    $@"
+	$(Q)$(CC) -pthread -o $@ $^ -lpthread -lm
+
+XEN_RANDOM ?=
+SEED       ?=
+xen-check: $(XEN_MODEL)
+	$(Q)XEN_RANDOM=$(XEN_RANDOM) SEED=$(SEED) bash xen/xen-check.sh $(BUILD) $(XEN_NUMA)
 
 # ---------------------------------------------------------------------------
 # Benchmarks and reports
@@ -211,7 +236,8 @@ soak:
 
 
 help:
-	@echo "targets: all test bench report compare letter perf fuzz soak numa-test deps clean"
+	@echo "targets: all test bench report compare letter perf fuzz soak numa-test"
+	@echo "         xen-check deps clean"
 	@echo "knobs:   BUILD=$(BUILD) CC=$(CC) CXX=$(CXX) OPT=$(OPT) V=1"
 	@echo "         CFLAGS= CXXFLAGS= LDFLAGS= (added after the project's flags)"
 	@echo "         PROFILE=quick|default|full (bench)  REPS=N  PROCS=N  HEAPBENCH_ARGS=..."
@@ -219,6 +245,8 @@ help:
 	@echo "         BENCH=REGEX (perf)"
 	@echo "         FUZZ_SECONDS=$(FUZZ_SECONDS) (fuzz)  SOAK_OPS=$(SOAK_OPS) (soak)"
 	@echo "         NUMA=\"2x2G 1536M,1536M,2G,1G:nocpu\" (numa-test: guests' nodes)"
+	@echo "         XEN_NUMA=\"2x2G 1536M,2560M 4x1G\" (xen-check: Xen's layouts)"
+	@echo "         XEN_RANDOM=N SEED=S (xen-check: N random layouts instead)"
 
 clean:
 	rm -rf $(BUILD)
