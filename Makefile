@@ -93,7 +93,7 @@ OBJ_BENCH  := $(BENCH_LIB:%.c=$(BUILD)/%.o) $(BENCH_FAM:%.c=$(BUILD)/%.o) \
 TOBJ       := $(ALLOC_SRC:%.c=$(TBUILD)/%.o) $(TEST_BENCH:%.c=$(TBUILD)/%.o) \
               $(TEST_SRC:%.c=$(TBUILD)/%.o)
 
-.PHONY: all test bench report compare perf help clean fuzz soak numa-test
+.PHONY: all test bench report compare perf help clean fuzz soak numa-test xen-build
 
 all: $(BUILD)/heapbench
 
@@ -199,19 +199,33 @@ soak:
 	$(Q)bash tests/soak/soak.sh $(SOAK_OPS)
 
 
+# ---------------------------------------------------------------------------
+# Real Xen, every variant: Debian's Xen 4.17 source built once per variant
+# (stock, and stock plus each xen/patches/NAME.patch, or a user's XEN_PATCH),
+# each in its own tree under $(BUILD)/xen/, incrementally (xen/build.sh).
+# ---------------------------------------------------------------------------
+XEN_PATCH    ?=
+XEN_VARIANTS ?= $(if $(XEN_PATCH),stock,stock pagewise patch)
+XEN_BUILD_ARGS = $(XEN_VARIANTS) $(if $(XEN_PATCH),user:$(XEN_PATCH))
+
+xen-build:
+	$(Q)bash xen/build.sh $(BUILD) $(XEN_BUILD_ARGS) >/dev/null
+
 help:
-	@echo "targets: all test bench report compare perf fuzz soak numa-test deps clean"
+	@echo "targets: all test bench report compare perf fuzz soak numa-test xen-build deps clean"
 	@echo "knobs:   BUILD=$(BUILD) CC=$(CC) CXX=$(CXX) OPT=$(OPT) V=1"
 	@echo "         PROFILE=quick|default|full (bench)  REPS=N  PROCS=N  HEAPBENCH_ARGS=..."
 	@echo "         RUN=results/... (report)  BASE= NEW= (compare)  BENCH=REGEX (perf)"
 	@echo "         FUZZ_SECONDS=$(FUZZ_SECONDS) (fuzz)  SOAK_OPS=$(SOAK_OPS) (soak)"
 	@echo "         NUMA=\"2x2G 1536M,1536M,2G,1G:nocpu\" (numa-test: guests' nodes)"
+	@echo "         XEN_VARIANTS=\"stock pagewise patch\"  XEN_PATCH=my.patch (xen-build)"
 
 clean:
 	rm -rf $(BUILD)
 
 # `make bench` ends with the report: the inner pass is already installed.
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+# $(BUILD)/xen holds Xen's trees, whose .d files are Xen's own.
+-include $(shell find $(BUILD) -path $(BUILD)/xen -prune -o -name '*.d' -type f -print 2>/dev/null)
 
 endif

@@ -3,8 +3,8 @@
 # apt-get when root, otherwise print the exact command and fail.  Quiet when
 # nothing is missing.  `make` runs this before it asks pkg-config anything.
 # Usage: tools/deps.sh GOAL...      (GOAL: all test bench report compare perf
-#                                    fuzz soak numa-test; unknown goals need
-#                                    the build set)
+#                                    fuzz soak numa-test xen-build; unknown
+#                                    goals need the build set)
 # HB_DEPS_LIST=1 tools/deps.sh GOAL...  prints the package set and exits.
 set -u
 
@@ -15,6 +15,8 @@ plots=(gnuplot-nox)
 fuzz=(clang libclang-rt-14-dev)
 perf=(linux-perf)
 numa=(qemu-system-x86 linux-image-amd64 busybox-static cpio)
+# Building Xen's hypervisor from Debian's source (xen/build.sh).
+xenbuild=(build-essential flex bison python3 dpkg-dev xz-utils patch debian-archive-keyring)
 
 want=()
 [ $# -eq 0 ] && set -- all
@@ -28,6 +30,7 @@ for goal in "$@"; do
         soak)           want+=("${build[@]}") ;;
         perf)           want+=("${build[@]}" "${perf[@]}") ;;
         numa-test)      want+=("${build[@]}" "${numa[@]}") ;;
+        xen-build)      want+=("${xenbuild[@]}") ;;
         *)              want+=("${build[@]}") ;;
     esac
 done
