@@ -93,7 +93,7 @@ OBJ_BENCH  := $(BENCH_LIB:%.c=$(BUILD)/%.o) $(BENCH_FAM:%.c=$(BUILD)/%.o) \
 TOBJ       := $(ALLOC_SRC:%.c=$(TBUILD)/%.o) $(TEST_BENCH:%.c=$(TBUILD)/%.o) \
               $(TEST_SRC:%.c=$(TBUILD)/%.o)
 
-.PHONY: all test bench report compare perf help clean fuzz soak numa-test xen-build
+.PHONY: all test bench report compare perf help clean fuzz soak numa-test xen-check xen-build
 
 all: $(BUILD)/heapbench
 
@@ -169,6 +169,21 @@ numa-test: $(TBUILD)/run_tests $(BUILD)/heapbench $(NUMA_BIN)
 	$(Q)bash tests/numa/run.sh $(BUILD) $(if $(NUMA),"$(NUMA)")
 
 # ---------------------------------------------------------------------------
+# Real Xen as the oracle: Debian's Xen 4.17 (fetched into $(BUILD)/xen, not
+# installed) boots under QEMU on each layout of XEN_NUMA; its free blocks
+# and exact instruction counts are compared with the model's (xen/README.md).
+# ---------------------------------------------------------------------------
+XEN_NUMA   ?=
+XEN_MODEL  := $(BUILD)/xen/xen-model
+
+$(XEN_MODEL): $(BUILD)/xen/model.o $(BUILD)/bench/instrument/icount.o $(BUILD)/libpa.a
+	@echo "  LINK    $@"
+	$(Q)$(CC) -pthread -o $@ $^ -lpthread -lm
+
+xen-check: $(XEN_MODEL)
+	$(Q)bash xen/xen-check.sh $(BUILD) $(XEN_NUMA)
+
+# ---------------------------------------------------------------------------
 # Benchmarks and reports
 # ---------------------------------------------------------------------------
 bench: $(BUILD)/heapbench
@@ -212,12 +227,13 @@ xen-build:
 	$(Q)bash xen/build.sh $(BUILD) $(XEN_BUILD_ARGS) >/dev/null
 
 help:
-	@echo "targets: all test bench report compare perf fuzz soak numa-test xen-build deps clean"
+	@echo "targets: all test bench report compare perf fuzz soak numa-test xen-check xen-build deps clean"
 	@echo "knobs:   BUILD=$(BUILD) CC=$(CC) CXX=$(CXX) OPT=$(OPT) V=1"
 	@echo "         PROFILE=quick|default|full (bench)  REPS=N  PROCS=N  HEAPBENCH_ARGS=..."
 	@echo "         RUN=results/... (report)  BASE= NEW= (compare)  BENCH=REGEX (perf)"
 	@echo "         FUZZ_SECONDS=$(FUZZ_SECONDS) (fuzz)  SOAK_OPS=$(SOAK_OPS) (soak)"
 	@echo "         NUMA=\"2x2G 1536M,1536M,2G,1G:nocpu\" (numa-test: guests' nodes)"
+	@echo "         XEN_NUMA=\"2x2G 1536M,2560M 4x1G\" (xen-check: Xen's layouts)"
 	@echo "         XEN_VARIANTS=\"stock pagewise patch\"  XEN_PATCH=my.patch (xen-build)"
 
 clean:
@@ -225,7 +241,7 @@ clean:
 
 # `make bench` ends with the report: the inner pass is already installed.
 
-# $(BUILD)/xen holds Xen's trees, whose .d files are Xen's own.
--include $(shell find $(BUILD) -path $(BUILD)/xen -prune -o -name '*.d' -type f -print 2>/dev/null)
+# $(BUILD)/xen/*/ are Xen's trees, whose .d files are Xen's own.
+-include $(shell find $(BUILD) -path '$(BUILD)/xen/*/*' -prune -o -name '*.d' -type f -print 2>/dev/null)
 
 endif

@@ -3,18 +3,19 @@
 # apt-get when root, otherwise print the exact command and fail.  Quiet when
 # nothing is missing.  `make` runs this before it asks pkg-config anything.
 # Usage: tools/deps.sh GOAL...      (GOAL: all test bench report compare perf
-#                                    fuzz soak numa-test xen-build; unknown
-#                                    goals need the build set)
+#                                    fuzz soak numa-test xen-check xen-build;
+#                                    unknown goals need the build set)
 # HB_DEPS_LIST=1 tools/deps.sh GOAL...  prints the package set and exits.
 set -u
 
 # What each kind of goal needs.  The compiler, make and pkg-config are the
 # machine's (build-essential); heapbench installs the libraries and tools.
-build=(build-essential pkg-config libbenchmark-dev libhwloc-dev hwloc libgsl-dev)
+build=(build-essential pkg-config libbenchmark-dev libhwloc-dev hwloc libgsl-dev valgrind)
 plots=(gnuplot-nox)
 fuzz=(clang libclang-rt-14-dev)
 perf=(linux-perf)
 numa=(qemu-system-x86 linux-image-amd64 busybox-static cpio)
+xen=(qemu-system-x86 gdb valgrind)      # Xen itself: xen/fetch.sh, not installed
 # Building Xen's hypervisor from Debian's source (xen/build.sh).
 xenbuild=(build-essential flex bison python3 dpkg-dev xz-utils patch debian-archive-keyring)
 
@@ -30,6 +31,7 @@ for goal in "$@"; do
         soak)           want+=("${build[@]}") ;;
         perf)           want+=("${build[@]}" "${perf[@]}") ;;
         numa-test)      want+=("${build[@]}" "${numa[@]}") ;;
+        xen-check)      want+=("${build[@]}" "${xen[@]}") ;;
         xen-build)      want+=("${xenbuild[@]}") ;;
         *)              want+=("${build[@]}") ;;
     esac

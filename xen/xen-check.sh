@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# xen/xen-check.sh - `make xen-check`: real Xen as the oracle.  For each
+# layout, boot Xen (xen/check.sh), build the model's heap from what Xen's
+# end_boot_allocator received and run the same operations counted
+# (BUILD/xen/xen-model), compare the free blocks block for block and the
+# instruction counts, and write BUILD/xen/fidelity.csv:
+#   layout,path,order,where,xen_instructions,model_instructions,ratio,blocks_equal
+# (layout: the spec with "+" for its commas, "1536M+2560M").
+# end_boot_allocator per page, alloc_heap_pages/free_heap_pages per call.
+# A row passes when blocks_equal is 1 and 0.90 <= ratio <= 1.10.  Ends with
+# "xen-check: N passed, N failed".
+#
+# Usage: xen/xen-check.sh [--if-possible] BUILD [LAYOUT...]
+#   LAYOUT as numa-test's NUMA (default "2x2G 1536M,2560M 4x1G").
+#   XEN_IMAGE / XEN_SYMS: another hypervisor (default: Debian's 4.17,
+#   fetched by xen/fetch.sh).  --if-possible: without QEMU, gdb or valgrind,
+#   or when the packages cannot be fetched, say why and pass.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+if_possible=0
+[ "${1:-}" = --if-possible ] && { if_possible=1; shift; }
+build=${1:?usage: xen/xen-check.sh [--if-possible] BUILD [LAYOUT...]}
+shift
+layouts=${*:-"2x2G 1536M,2560M 4x1G"}
+lo=0.90 hi=1.10
+
+skip() {
+    if [ $if_possible = 1 ]; then
+        echo "xen-check: skipped ($*)"; echo "xen-check: 0 passed, 0 failed"; exit 0
+    fi
+    echo "xen-check: $*" >&2; echo "xen-check: 0 passed, 1 failed"; exit 1
+}
+for t in qemu-system-x86_64 gdb valgrind nm; do
+    command -v $t >/dev/null || skip "no $t (make xen-check installs it)"
+done
+[ -x "$build/xen/xen-model" ] || skip "$build/xen/xen-model is not built"
+if [ -z "${XEN_IMAGE:-}" ]; then
+    paths=$(bash "$here/fetch.sh" "$build") || skip "cannot fetch Debian's Xen packages"
+    XEN_IMAGE=$(sed -n 1p <<<"$paths") XEN_SYMS=$(sed -n 2p <<<"$paths")
+fi
+: "${XEN_SYMS:?XEN_IMAGE needs XEN_SYMS}"
+
+out=$build/xen
+rows=$(mktemp) || exit 1
+trap 'rm -f "$rows"' EXIT
+failed_runs=0
+for spec in $layouts; do
+    dir=$out/run/$(tr ',:' '_-' <<<"$spec")
+    t0=$(date +%s)
+    if ! bash "$here/check.sh" --xen "$XEN_IMAGE" --syms "$XEN_SYMS" --layout "$spec" --out "$dir"; then
+        [ $? -eq 2 ] && exit 2
+        echo "xen-check: $spec: Xen's side failed"; failed_runs=$((failed_runs + 1)); continue
+    fi
+    if ! "$build/xen/xen-model" "$dir" >"$dir/model.log" 2>&1; then
+        echo "xen-check: $spec: the model's side failed:"; sed 's/^/  /' "$dir/model.log"
+        failed_runs=$((failed_runs + 1)); continue
+    fi
+    echo "xen-check: $spec: $(( $(date +%s) - t0 )) s (Xen boot under TCG, model under callgrind)"
+    awk -v layout="$(tr , + <<<"$spec")" -f "$here/compare.awk" "$dir/regions.csv" "$dir/info.csv" \
+        "$dir/blocks.csv" "$dir/model-blocks.csv" "$dir/ops.csv" "$dir/model-ops.csv" \
+        "$dir/model.csv" >>"$rows" || exit 1
+done
+
+tmp=$out/fidelity.csv.tmp
+{ echo "layout,path,order,where,xen_instructions,model_instructions,ratio,blocks_equal"
+  cat "$rows"; } >"$tmp" && mv -f "$tmp" "$out/fidelity.csv"
+column -s, -t "$out/fidelity.csv" 2>/dev/null || cat "$out/fidelity.csv"
+awk -F, -v lo=$lo -v hi=$hi -v fr=$failed_runs 'NR > 1 {
+        ok = $8 == 1 && $7 != "" && $7 >= lo && $7 <= hi; p += ok; f += !ok }
+    END { printf "xen-check: %d passed, %d failed\n", p, f + fr; exit (f + fr) > 0 }' \
+    "$out/fidelity.csv"
