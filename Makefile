@@ -93,7 +93,7 @@ OBJ_BENCH  := $(BENCH_LIB:%.c=$(BUILD)/%.o) $(BENCH_FAM:%.c=$(BUILD)/%.o) \
 TOBJ       := $(ALLOC_SRC:%.c=$(TBUILD)/%.o) $(TEST_BENCH:%.c=$(TBUILD)/%.o) \
               $(TEST_SRC:%.c=$(TBUILD)/%.o)
 
-.PHONY: all test bench report compare perf help clean fuzz soak numa-test xen-check xen-build
+.PHONY: all test bench report compare perf help clean fuzz soak numa-test xen-check xen-build xen-bench
 
 all: $(BUILD)/heapbench
 
@@ -226,15 +226,20 @@ XEN_BUILD_ARGS = $(XEN_VARIANTS) $(if $(XEN_PATCH),user:$(XEN_PATCH))
 xen-build:
 	$(Q)bash xen/build.sh $(BUILD) $(XEN_BUILD_ARGS) >/dev/null
 
+# Every variant counted exactly on XEN_NUMA's layouts (the Xen check's
+# harness): $(BUILD)/xen/variants.csv and a table against stock.
+xen-bench:
+	$(Q)bash xen/bench.sh $(BUILD) "$(XEN_NUMA)" $(XEN_BUILD_ARGS)
+
 help:
-	@echo "targets: all test bench report compare perf fuzz soak numa-test xen-check xen-build deps clean"
+	@echo "targets: all test bench report compare perf fuzz soak numa-test xen-check xen-build xen-bench deps clean"
 	@echo "knobs:   BUILD=$(BUILD) CC=$(CC) CXX=$(CXX) OPT=$(OPT) V=1"
 	@echo "         PROFILE=quick|default|full (bench)  REPS=N  PROCS=N  HEAPBENCH_ARGS=..."
 	@echo "         RUN=results/... (report)  BASE= NEW= (compare)  BENCH=REGEX (perf)"
 	@echo "         FUZZ_SECONDS=$(FUZZ_SECONDS) (fuzz)  SOAK_OPS=$(SOAK_OPS) (soak)"
 	@echo "         NUMA=\"2x2G 1536M,1536M,2G,1G:nocpu\" (numa-test: guests' nodes)"
 	@echo "         XEN_NUMA=\"2x2G 1536M,2560M 4x1G\" (xen-check: Xen's layouts)"
-	@echo "         XEN_VARIANTS=\"stock pagewise patch\"  XEN_PATCH=my.patch (xen-build)"
+	@echo "         XEN_VARIANTS=\"stock pagewise patch\"  XEN_PATCH=my.patch (xen-build, xen-bench)"
 
 clean:
 	rm -rf $(BUILD)

@@ -3,8 +3,8 @@
 # apt-get when root, otherwise print the exact command and fail.  Quiet when
 # nothing is missing.  `make` runs this before it asks pkg-config anything.
 # Usage: tools/deps.sh GOAL...      (GOAL: all test bench report compare perf
-#                                    fuzz soak numa-test xen-check xen-build;
-#                                    unknown goals need the build set)
+#                                    fuzz soak numa-test xen-check xen-build
+#                                    xen-bench; unknown goals need the build set)
 # HB_DEPS_LIST=1 tools/deps.sh GOAL...  prints the package set and exits.
 set -u
 
@@ -33,6 +33,7 @@ for goal in "$@"; do
         numa-test)      want+=("${build[@]}" "${numa[@]}") ;;
         xen-check)      want+=("${build[@]}" "${xen[@]}") ;;
         xen-build)      want+=("${xenbuild[@]}") ;;
+        xen-bench)      want+=("${xenbuild[@]}" "${xen[@]}") ;;
         *)              want+=("${build[@]}") ;;
     esac
 done

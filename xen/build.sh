@@ -9,9 +9,10 @@
 # A tree remembers the patch it carries; a changed patch is reversed and the
 # new one applied, so rebuilds stay incremental.
 #
-# Usage: xen/build.sh BUILD VARIANT...
+# Usage: xen/build.sh BUILD VARIANT...    or    xen/build.sh BUILD --source
 # Prints one line per variant: NAME XEN XEN_SYMS (paths); progress, build
-# times and errors go to stderr.  Exit 2 on a bad variant or a patch that
+# times and errors go to stderr.  --source fetches and unpacks only, and
+# prints the source tree's path.  Exit 2 on a bad variant or a patch that
 # does not apply, 1 when a fetch or build fails.
 set -u
 build=${1:?usage: xen/build.sh BUILD VARIANT...}
@@ -118,8 +119,19 @@ compile() {
 }
 
 [ $# -gt 0 ] || die "no variant given" 2
+if [ "$1" = --source ]; then
+    fetch_source
+    echo "$top/src/tree"
+    exit 0
+fi
 for v in "$@"; do resolve "$v"; done     # refuse bad arguments before any work
 fetch_source
+# Every patch must apply to the pristine source before anything is built.
+for v in "$@"; do
+    resolve "$v"
+    [ -z "$patch" ] || (cd "$top/src/tree" && patch -p1 -s -f --dry-run -i "$patch" >/dev/null) ||
+        die "$patch does not apply to Xen $version (patch -p1 in the source root)" 2
+done
 # Stock first: the other trees start as copies of it.
 for v in stock "$@"; do
     resolve "$v"
