@@ -25,8 +25,10 @@ for goal in "$@"; do
     case $goal in
         report|compare) want+=("${build[@]}" "${plots[@]}") ;;
         bench)          want+=("${build[@]}" "${plots[@]}") ;;
-        # make test runs a 30 s fuzz run and the NUMA guest when it can.
-        test)           want+=("${build[@]}" "${plots[@]}" "${fuzz[@]}") ;;
+        # make test runs a 30 s fuzz run, the NUMA guest when it can, and
+        # builds and counts stock Xen and one variant (tests/xen/variants.sh).
+        test)           want+=("${build[@]}" "${plots[@]}" "${fuzz[@]}" "${xenbuild[@]}"
+                               qemu-system-x86 gdb) ;;
         fuzz)           want+=("${fuzz[@]}") ;;
         soak)           want+=("${build[@]}") ;;
         perf)           want+=("${build[@]}" "${perf[@]}") ;;
