@@ -220,7 +220,7 @@ soak:
 # each in its own tree under $(BUILD)/xen/, incrementally (xen/build.sh).
 # ---------------------------------------------------------------------------
 XEN_PATCH    ?=
-XEN_VARIANTS ?= $(if $(XEN_PATCH),stock,stock pagewise patch)
+XEN_VARIANTS ?= $(if $(XEN_PATCH),stock,stock pagewise patch lazy)
 XEN_BUILD_ARGS = $(XEN_VARIANTS) $(if $(XEN_PATCH),user:$(XEN_PATCH))
 
 xen-build:
@@ -239,7 +239,7 @@ help:
 	@echo "         FUZZ_SECONDS=$(FUZZ_SECONDS) (fuzz)  SOAK_OPS=$(SOAK_OPS) (soak)"
 	@echo "         NUMA=\"2x2G 1536M,1536M,2G,1G:nocpu\" (numa-test: guests' nodes)"
 	@echo "         XEN_NUMA=\"2x2G 1536M,2560M 4x1G\" (xen-check: Xen's layouts)"
-	@echo "         XEN_VARIANTS=\"stock pagewise patch\"  XEN_PATCH=my.patch (xen-build, xen-bench)"
+	@echo "         XEN_VARIANTS=\"stock pagewise patch lazy\"  XEN_PATCH=my.patch (xen-build, xen-bench)"
 
 clean:
 	rm -rf $(BUILD)

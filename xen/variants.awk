@@ -3,7 +3,8 @@
 # info.csv ops.csv bootfree.csv.  -v variant=NAME -v layout=SPEC.
 # "where" is the Xen check's: the node of an operation, and "boundary" when
 # RAM of another node lies within a max-order block of what it allocated,
-# else "away".  The first free of a never-initialised page is "boot".
+# else "away".  The first free of a never-initialised page is "boot"; a
+# lazy variant's lazy_heap_finish (what was still pending) is per page.
 BEGIN { FS = "," }
 FNR == 1 { file++; next }
 function hex(s,   v, i) {
@@ -44,4 +45,6 @@ END {
         row("free_heap_pages", oo[i], wh, of[i], 2 ^ oo[i])
     }
     row("free_heap_pages", 0, "boot", boot["free_instructions"], 1)
+    if (boot["finish_pages"] > 0)
+        row("lazy_heap_finish", "-", "all", boot["finish_instructions"], boot["finish_pages"])
 }

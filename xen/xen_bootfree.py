@@ -7,7 +7,9 @@
 # end_boot_allocator finish, then calls free_heap_pages on that page at
 # order 0 and counts the call exactly.  For stock Xen that page reads "in
 # use" (state 0); under the PGC_state_uninitialised encoding it reads
-# "uninitialised" and the free goes through heap init.
+# "uninitialised" and the free goes through heap init.  A lazy variant's
+# lazy_heap_finish() (initialise what is still pending) is called after it,
+# counted too, with the pages it found pending.
 #
 # Environment: XB_SYMS (xen-syms), XB_PORT (gdb remote), XB_OUT (a file:
 # "key,value" lines).  Xen 4.17 x86-64 layouts; the frame table's base is
@@ -106,9 +108,16 @@ def main():
     before = icount()
     gdb.parse_and_eval("%s(0x%x, 0, 0)" % (fn, pg))
     n = icount() - before
+    rows = [("mfn", "0x%x" % pfn), ("count_info_high_byte", "0x%x" % state),
+            ("free_instructions", n)]
+    if SYMS.get("lazy_heap_finish"):
+        pending = u64(sym("lazy_pending"))
+        before = icount()
+        gdb.parse_and_eval("((void(*)(void))0x%x)()" % sym("lazy_heap_finish"))
+        rows += [("finish_pages", pending), ("finish_instructions", icount() - before),
+                 ("finish_left", u64(sym("lazy_pending")))]
     with open(os.environ["XB_OUT"], "w") as f:
-        f.write("key,value\nmfn,0x%x\ncount_info_high_byte,0x%x\n"
-                "free_instructions,%d\n" % (pfn, state, n))
+        f.write("key,value\n" + "".join("%s,%s\n" % r for r in rows))
     gdb.execute("kill", to_string=True)
 
 
