@@ -124,8 +124,15 @@ $(BUILD)/bench/cmd/main.o: CFLAGS += -I$(BUILD)
 .PHONY: FORCE
 FORCE:
 
+# alloc/ returns through a thunk as Xen's build does (alloc/thunk.c), when
+# the compiler can (GCC 8+ on x86-64).
+THUNK      := $(shell [ "$$(uname -m)" = x86_64 ] && echo 'int f(void){return 0;}' | \
+                $(CC) -x c -mfunction-return=thunk-extern -c -o /dev/null - 2>/dev/null && \
+                echo -mfunction-return=thunk-extern)
+$(OBJ_ALLOC): CFLAGS += $(THUNK)
+
 # The environment record names the flags the measured code was built with.
-$(BUILD)/bench/instrument/envrecord.o: CFLAGS += -DHB_CFLAGS='"$(OPT) -g -DPA_DEBUG=0"'
+$(BUILD)/bench/instrument/envrecord.o: CFLAGS += -DHB_CFLAGS='"$(OPT) -g -DPA_DEBUG=0 $(THUNK)"'
 
 $(BUILD)/%.o: %.cc
 	@mkdir -p $(@D)
@@ -146,12 +153,14 @@ $(TBUILD)/run_tests: $(TOBJ)
 NUMA       ?=
 NUMA_BIN   := $(BUILD)/tests/numa/placement
 NUMA_LIB   := $(filter-out bench/cmd/cmd_bench%,$(BENCH_LIB))
+# The model's side of xen-check (also before `test`, which runs it).
+XEN_MODEL  := $(BUILD)/xen/xen-model
 
 # ---------------------------------------------------------------------------
 # Tests: unit tests under sanitizers, then the command line against the
 # release binary; tests/run.sh prints the one summary line.
 # ---------------------------------------------------------------------------
-test: $(TBUILD)/run_tests $(BUILD)/heapbench $(NUMA_BIN)
+test: $(TBUILD)/run_tests $(BUILD)/heapbench $(NUMA_BIN) $(XEN_MODEL)
 	$(Q)bash tests/run.sh $(TBUILD)/run_tests $(BUILD)/heapbench
 
 # ---------------------------------------------------------------------------
@@ -174,7 +183,6 @@ numa-test: $(TBUILD)/run_tests $(BUILD)/heapbench $(NUMA_BIN)
 # and exact instruction counts are compared with the model's (xen/README.md).
 # ---------------------------------------------------------------------------
 XEN_NUMA   ?=
-XEN_MODEL  := $(BUILD)/xen/xen-model
 
 $(XEN_MODEL): $(BUILD)/xen/model.o $(BUILD)/bench/instrument/icount.o $(BUILD)/libpa.a
 	@echo "  LINK    $@"
