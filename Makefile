@@ -236,7 +236,7 @@ xen-build:
 
 # Every variant counted exactly on XEN_NUMA's layouts (the Xen check's
 # harness): $(BUILD)/xen/variants.csv and a table against stock.
-xen-bench:
+xen-bench: $(XEN_MODEL)
 	$(Q)bash xen/bench.sh $(BUILD) "$(XEN_NUMA)" $(XEN_BUILD_ARGS)
 
 help:

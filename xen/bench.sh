@@ -10,6 +10,10 @@
 # (instructions: end_boot_allocator in all, a call otherwise; per_page:
 # divided by the pages handed to the heap, or by 2^order) and prints each
 # variant against stock.  XEN_BENCH_CSV: write the CSV there instead.
+# When the Xen check's BUILD/xen/xen-model is built, the model's strategy
+# of each variant's name runs on the same input (variants-model.csv, the
+# columns of fidelity.csv after the variant) and the encoding's cost
+# (patch - pagewise) is shown for both.
 #
 # Usage: xen/bench.sh BUILD "LAYOUT..." VARIANT...   (VARIANT as build.sh's;
 # LAYOUT as the Xen check's XEN_NUMA, "" for its default layouts).  Exit 2
@@ -80,8 +84,23 @@ boot_free() {
     return $rc
 }
 
-rows=$(mktemp) || exit 1
-trap 'rm -f "$rows"' EXIT
+# model NAME SPEC DIR: the model's strategy of the same name (stock: chunked)
+# on the same input and operations (the Xen check's xen-model and compare.awk),
+# as rows of variants-model.csv; nothing for a user's variant.
+model() {
+    local s=$1
+    [ "$s" = stock ] && s=chunked
+    case $s in chunked|pagewise|patch|lazy) ;; *) return 0 ;; esac
+    [ -x "$out/xen-model" ] || return 0
+    XEN_MODEL_STRATEGY=$s "$out/xen-model" "$3" >"$3/model.log" 2>&1 || {
+        echo "xen-bench: the model ($s) failed on $2:" >&2; tail -n 3 "$3/model.log" >&2; return 1; }
+    awk -v layout="$(tr , + <<<"$2")" -f "$here/compare.awk" "$3/regions.csv" "$3/info.csv" \
+        "$3/blocks.csv" "$3/model-blocks.csv" "$3/ops.csv" "$3/model-ops.csv" "$3/model.csv" |
+        sed -e "s/^/$1,/" -e 's/,-*nan,/,,/' >>"$mrows"
+}
+
+rows=$(mktemp) && mrows=$(mktemp) || exit 1
+trap 'rm -f "$rows" "$mrows"' EXIT
 while read -r name xen syms; do
     for spec in $layouts; do
         dir=$out/bench/$name/$(tr ',:' '_-' <<<"$spec")
@@ -92,6 +111,7 @@ while read -r name xen syms; do
         echo "xen-bench: $name on $spec: $(( $(date +%s) - t0 )) s wall (two boots under TCG)" >&2
         awk -v variant="$name" -v layout="$(tr , + <<<"$spec")" -f "$here/variants.awk" \
             "$dir/regions.csv" "$dir/info.csv" "$dir/ops.csv" "$dir/bootfree.csv" >>"$rows" || exit 1
+        model "$name" "$spec" "$dir" || exit 1
     done
 done <<<"$lines"
 
@@ -100,3 +120,11 @@ csv=${XEN_BENCH_CSV:-$out/variants.csv}
     mv -f "$csv.tmp" "$csv" || exit 1
 awk -f "$here/against.awk" "$csv" | column -s, -t
 echo "xen-bench: wrote $csv"
+[ -s "$mrows" ] || exit 0
+mcsv=${csv%.csv}-model.csv
+{ echo "variant,layout,path,order,where,xen_instructions,model_instructions,ratio,blocks_equal"
+  cat "$mrows"; } >"$mcsv.tmp" && mv -f "$mcsv.tmp" "$mcsv" || exit 1
+echo
+echo "The encoding's cost (patch - pagewise: the same page-wise init and free path), Xen and model:"
+awk -f "$here/encoding.awk" "$mcsv" | column -s, -t
+echo "xen-bench: wrote $mcsv (each variant beside the model's strategy of the same name)"
