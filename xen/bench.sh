@@ -124,7 +124,9 @@ echo "xen-bench: wrote $csv"
 mcsv=${csv%.csv}-model.csv
 { echo "variant,layout,path,order,where,xen_instructions,model_instructions,ratio,blocks_equal"
   cat "$mrows"; } >"$mcsv.tmp" && mv -f "$mcsv.tmp" "$mcsv" || exit 1
-echo
-echo "The encoding's cost (patch - pagewise: the same page-wise init and free path), Xen and model:"
-awk -f "$here/encoding.awk" "$mcsv" | column -s, -t
+if grep -q '^pagewise,' "$mcsv" && grep -q '^patch,' "$mcsv"; then
+    echo
+    echo "The encoding's cost (patch - pagewise: the same page-wise init and free path), Xen and model:"
+    awk -f "$here/encoding.awk" "$mcsv" | column -s, -t
+fi
 echo "xen-bench: wrote $mcsv (each variant beside the model's strategy of the same name)"
