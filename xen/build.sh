@@ -62,6 +62,7 @@ resolve() {
         user:*)
             patch=${v#user:}
             [ -f "$patch" ] || die "XEN_PATCH: no such file: $patch" 2
+            patch=$(cd "$(dirname "$patch")" && pwd)/$(basename "$patch")   # used from the trees
             b=$(basename "$patch"); b=${b%.patch}; b=${b%.diff}
             name=user-$(tr -c 'A-Za-z0-9_.\n-' '_' <<<"$b") ;;
         *)
@@ -120,11 +121,14 @@ compile() {
 
 [ $# -gt 0 ] || die "no variant given" 2
 if [ "$1" = --source ]; then
+    exec 9>"$top/.lock" && flock 9 || die "cannot lock $top/.lock"
     fetch_source
     echo "$top/src/tree"
     exit 0
 fi
 for v in "$@"; do resolve "$v"; done     # refuse bad arguments before any work
+# One build at a time in BUILD/xen: two makes in one tree would break it.
+exec 9>"$top/.lock" && flock 9 || die "cannot lock $top/.lock"
 fetch_source
 # Every patch must apply to the pristine source before anything is built.
 for v in "$@"; do
