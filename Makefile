@@ -188,8 +188,10 @@ $(XEN_MODEL): $(BUILD)/xen/model.o $(BUILD)/bench/instrument/icount.o $(BUILD)/l
 	@echo "  LINK    $@"
 	$(Q)$(CC) -pthread -o $@ $^ -lpthread -lm
 
+XEN_RANDOM ?=
+SEED       ?=
 xen-check: $(XEN_MODEL)
-	$(Q)bash xen/xen-check.sh $(BUILD) $(XEN_NUMA)
+	$(Q)XEN_RANDOM=$(XEN_RANDOM) SEED=$(SEED) bash xen/xen-check.sh $(BUILD) $(XEN_NUMA)
 
 # ---------------------------------------------------------------------------
 # Benchmarks and reports
@@ -247,6 +249,7 @@ help:
 	@echo "         FUZZ_SECONDS=$(FUZZ_SECONDS) (fuzz)  SOAK_OPS=$(SOAK_OPS) (soak)"
 	@echo "         NUMA=\"2x2G 1536M,1536M,2G,1G:nocpu\" (numa-test: guests' nodes)"
 	@echo "         XEN_NUMA=\"2x2G 1536M,2560M 4x1G\" (xen-check: Xen's layouts)"
+	@echo "         XEN_RANDOM=N SEED=S (xen-check: N random layouts instead)"
 	@echo "         XEN_VARIANTS=\"stock pagewise patch lazy\"  XEN_PATCH=my.patch (xen-build, xen-bench)"
 
 clean:

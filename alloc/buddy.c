@@ -511,6 +511,13 @@ uint64_t pa_alloc_heap_pages(struct pa_heap *h, unsigned order, int node,
     if (order > h->max_order)
         return PA_INVALID_MFN;
     pai_lock(h);
+    /* Xen refuses at once what all the free memory cannot hold (the claims
+     * test, with no claims and no domain: request > total_avail_pages);
+     * lazy heaps may still grow, so only an eager heap is refused here. */
+    if ((1ULL << order) > h->total_avail && !h->nr_runs) {
+        pai_unlock(h);
+        return PA_INVALID_MFN;
+    }
     for (unsigned k = 0; k < h->nr_nodes && mfn == PA_INVALID_MFN; k++) {
         unsigned n = (first + k) % h->nr_nodes;
         /* Lazy heaps first grow what a fully initialised heap would

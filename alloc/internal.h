@@ -151,6 +151,7 @@ struct pa_heap {
 
     /* One heap lock (as Xen's heap_lock); see lazy.c for deferred. */
     struct pai_ticket lock;
+    _Atomic uint32_t preempt;          /* Xen's preempt count (lock.c) */
     struct pai_deferred *deferred;
     void *stacks;                      /* node threads' stacks, pre-faulted */
     struct pa_runner runner;           /* the caller's threads (run: NULL = own) */
@@ -400,25 +401,21 @@ static inline void pai_cpu_relax(void)
 #endif
 }
 
-/* The heap lock, as Xen's heap_lock: every public call takes it. */
+/* The heap lock, as Xen's heap_lock: every public call takes it, through
+ * out-of-line calls as Xen's spin_lock/spin_unlock (lock.c), with the
+ * fence Xen's spin_lock() puts after the call (block_lock_speculation). */
+void pai_spin_lock(struct pa_heap *h);
+void pai_spin_unlock(struct pa_heap *h);
+
 static inline void pai_lock(struct pa_heap *h)
 {
-    uint32_t me = atomic_fetch_add_explicit(&h->lock.next, 1, memory_order_relaxed);
-    unsigned spins = 0;
-
-    while (atomic_load_explicit(&h->lock.owner, memory_order_acquire) != me) {
-        if (++spins < 1024)
-            pai_cpu_relax();
-        else
-            sched_yield();
-    }
+    pai_spin_lock(h);
+    pai_lfence();
 }
 
 static inline void pai_unlock(struct pa_heap *h)
 {
-    uint32_t o = atomic_load_explicit(&h->lock.owner, memory_order_relaxed);
-
-    atomic_store_explicit(&h->lock.owner, o + 1, memory_order_release);
+    pai_spin_unlock(h);
 }
 
 /*
