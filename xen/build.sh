@@ -87,7 +87,8 @@ prepare() {
     if [ -d "$dir" ] && [ -f "$mark" ] && cmp -s "$mark" "${patch:-/dev/null}"; then
         return 0
     fi
-    if [ -d "$dir" ] && [ -f "$mark" ] && apply "$dir" -R -i "$mark"; then
+    if [ -d "$dir" ] && [ -f "$mark" ] && keep_times "$dir" "$mark" "$patch" &&
+        apply "$dir" -R -i "$mark"; then
         : > "$mark"     # back to stock; the new patch follows
     else
         from=$top/src/tree
@@ -103,6 +104,31 @@ prepare() {
             die "$patch does not apply to Xen $version (patch -p1 in the source root)" 2
         cp "$patch" "$mark"
     fi
+    restore_times "$dir"
+}
+
+# Reversing a patch and applying the next touches every file of both, also
+# those that end up as they were (a header both patches change alike):
+# keep copies with their times, and give an unchanged file its time back,
+# so that make rebuilds only what changed.
+keep_times() {
+    local dir=$1 f p
+    local -a pats=()
+    for p in "${@:2}"; do [ -n "$p" ] && pats+=("$p"); done
+    kept=$(mktemp -d) || return 1
+    for f in $(sed -n 's|^+++ b/\([^[:space:]]*\).*|\1|p' "${pats[@]}" | sort -u); do
+        [ -f "$dir/$f" ] || continue
+        mkdir -p "$kept/$(dirname "$f")" && cp -p "$dir/$f" "$kept/$f" || return 1
+    done
+}
+restore_times() {
+    local dir=$1 f
+    [ -n "${kept:-}" ] || return 0
+    (cd "$kept" && find . -type f) | while read -r f; do
+        cmp -s "$kept/$f" "$dir/$f" && touch -r "$kept/$f" "$dir/$f"
+    done
+    rm -rf "$kept"
+    kept=
 }
 
 compile() {
