@@ -97,7 +97,8 @@ OBJ_BENCH  := $(BENCH_LIB:%.c=$(BUILD)/%.o) $(BENCH_FAM:%.c=$(BUILD)/%.o) \
 TOBJ       := $(ALLOC_SRC:%.c=$(TBUILD)/%.o) $(TEST_BENCH:%.c=$(TBUILD)/%.o) \
               $(TEST_SRC:%.c=$(TBUILD)/%.o)
 
-.PHONY: all test bench report compare letter perf help clean fuzz soak numa-test xen-check
+.PHONY: all test bench report compare letter perf help clean fuzz soak numa-test \
+        xen-check xen-build xen-bench
 
 all: $(BUILD)/heapbench
 
@@ -235,9 +236,26 @@ soak:
 	$(Q)bash tests/soak/soak.sh $(SOAK_OPS)
 
 
+# ---------------------------------------------------------------------------
+# Real Xen, every variant: Debian's Xen 4.17 source built once per variant
+# (stock, and stock plus each xen/patches/NAME.patch, or a user's XEN_PATCH),
+# each in its own tree under $(BUILD)/xen/, incrementally (xen/build.sh).
+# ---------------------------------------------------------------------------
+XEN_PATCH    ?=
+XEN_VARIANTS ?= $(if $(XEN_PATCH),stock,stock pagewise patch lazy)
+XEN_BUILD_ARGS = $(XEN_VARIANTS) $(if $(XEN_PATCH),user:$(XEN_PATCH))
+
+xen-build:
+	$(Q)bash xen/build.sh $(BUILD) $(XEN_BUILD_ARGS) >/dev/null
+
+# Every variant counted exactly on XEN_NUMA's layouts (the Xen check's
+# harness): $(BUILD)/xen/variants.csv and a table against stock.
+xen-bench: $(XEN_MODEL)
+	$(Q)bash xen/bench.sh $(BUILD) "$(XEN_NUMA)" $(XEN_BUILD_ARGS)
+
 help:
 	@echo "targets: all test bench report compare letter perf fuzz soak numa-test"
-	@echo "         xen-check deps clean"
+	@echo "         xen-check xen-build xen-bench deps clean"
 	@echo "knobs:   BUILD=$(BUILD) CC=$(CC) CXX=$(CXX) OPT=$(OPT) V=1"
 	@echo "         CFLAGS= CXXFLAGS= LDFLAGS= (added after the project's flags)"
 	@echo "         PROFILE=quick|default|full (bench)  REPS=N  PROCS=N  HEAPBENCH_ARGS=..."
@@ -247,12 +265,14 @@ help:
 	@echo "         NUMA=\"2x2G 1536M,1536M,2G,1G:nocpu\" (numa-test: guests' nodes)"
 	@echo "         XEN_NUMA=\"2x2G 1536M,2560M 4x1G\" (xen-check: Xen's layouts)"
 	@echo "         XEN_RANDOM=N SEED=S (xen-check: N random layouts instead)"
+	@echo "         XEN_VARIANTS=\"stock pagewise patch lazy\"  XEN_PATCH=my.patch (xen-build, xen-bench)"
 
 clean:
 	rm -rf $(BUILD)
 
 # `make bench` ends with the report: the inner pass is already installed.
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+# $(BUILD)/xen/*/ are Xen's trees, whose .d files are Xen's own.
+-include $(shell find $(BUILD) -path '$(BUILD)/xen/*/*' -prune -o -name '*.d' -type f -print 2>/dev/null)
 
 endif

@@ -37,5 +37,9 @@ tally "$(grep -E '^numa: [0-9]+ passed, [0-9]+ failed$' "$out" | tail -n 1)"
 bash "$here/../xen/xen-check.sh" --if-possible --blocks --csv "$build/xen/fidelity-test.csv" \
     "$build" "${XEN_TEST_LAYOUT:-2x2G}" 2>&1 | tee "$out"
 tally "$(grep -E '^xen-check: [0-9]+ passed, [0-9]+ failed$' "$out" | tail -n 1)"
+# Real Xen's variants (tests/xen/variants.sh): stock and one variant built
+# from Debian's source and counted, when the tools and the source are there.
+bash "$here/xen/variants.sh" --if-possible "$build" 2>&1 | tee "$out"
+tally "$(grep -E '^xen-variants: [0-9]+ passed, [0-9]+ failed$' "$out" | tail -n 1)"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -3,8 +3,8 @@
 # apt-get when root, otherwise print the exact command and fail.  Quiet when
 # nothing is missing.  `make` runs this before it asks pkg-config anything.
 # Usage: tools/deps.sh GOAL...      (GOAL: all test bench report compare letter
-#                                    perf fuzz soak numa-test xen-check;
-#                                    unknown goals need the build set)
+#                                    perf fuzz soak numa-test xen-check xen-build
+#                                    xen-bench; unknown goals need the build set)
 # HB_DEPS_LIST=1 tools/deps.sh GOAL...  prints the package set and exits.
 set -u
 
@@ -16,6 +16,8 @@ fuzz=(clang libclang-rt-14-dev)
 perf=(linux-perf)
 numa=(qemu-system-x86 linux-image-amd64 busybox-static cpio)
 xen=(qemu-system-x86 gdb valgrind)      # Xen itself: xen/fetch.sh, not installed
+# Building Xen's hypervisor from Debian's source (xen/build.sh).
+xenbuild=(build-essential flex bison python3 dpkg-dev xz-utils patch debian-archive-keyring)
 
 want=()
 [ $# -eq 0 ] && set -- all
@@ -24,13 +26,17 @@ for goal in "$@"; do
         report|compare) want+=("${build[@]}" "${plots[@]}") ;;
         bench)          want+=("${build[@]}" "${plots[@]}") ;;
         # make test runs a 30 s fuzz run, the NUMA guest when it can, and
-        # xen-check on one layout (its packages are installed for it).
-        test)           want+=("${build[@]}" "${plots[@]}" "${fuzz[@]}" "${xen[@]}") ;;
+        # xen-check on one layout, and stock Xen and one variant built from
+        # Debian's source and counted (tests/xen/variants.sh).
+        test)           want+=("${build[@]}" "${plots[@]}" "${fuzz[@]}" "${xen[@]}"
+                               "${xenbuild[@]}") ;;
         fuzz)           want+=("${fuzz[@]}") ;;
         soak|letter)    want+=("${build[@]}") ;;
         perf)           want+=("${build[@]}" "${perf[@]}") ;;
         numa-test)      want+=("${build[@]}" "${numa[@]}") ;;
         xen-check)      want+=("${build[@]}" "${xen[@]}") ;;
+        xen-build)      want+=("${xenbuild[@]}") ;;
+        xen-bench)      want+=("${xenbuild[@]}" "${xen[@]}") ;;
         *)              want+=("${build[@]}") ;;
     esac
 done

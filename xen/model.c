@@ -8,7 +8,9 @@
  * Usage: xen-model DIR    reads DIR/regions.csv, info.csv, ops.csv; writes
  *   DIR/model-blocks.csv (node,zone,order,mfn) and DIR/model.csv
  *   (what,node,order,mfn,instructions).  Started outside valgrind, it runs
- *   itself under callgrind and reads the counts back.
+ *   itself under callgrind and reads the counts back.  XEN_MODEL_STRATEGY
+ *   (pagewise, patch, lazy, ...) counts another strategy, with its default
+ *   encoding, for xen-bench's variants.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -128,15 +130,20 @@ static void counted(const char *dir)
     struct pa_heap *h;
     struct pa_heap_config cfg = { 0 };
     char name[64];
+    /* xen-bench sets the strategy of the variant it counts (default: 4.17's). */
+    const char *sname = getenv("XEN_MODEL_STRATEGY");
+    int strat = sname ? pa_strategy_parse(sname) : PA_STRAT_CHUNKED;
 
+    if (strat < 0)
+        die("unknown XEN_MODEL_STRATEGY \"%s\"", sname);
     read_regions(dir, &in);
     read_info(dir, &in);
     read_ops(dir, &in);
     cfg.ranges = in.ranges;
     cfg.nr_ranges = in.nr_ranges;
-    cfg.encoding = PA_ENC_LEGACY;
+    cfg.encoding = pa_strategy_default_encoding((enum pa_strategy)strat);
     cfg.max_order = in.max_order;
-    if (pa_heap_create(&cfg, &h) || pa_heap_set_strategy(h, PA_STRAT_CHUNKED))
+    if (pa_heap_create(&cfg, &h) || pa_heap_set_strategy(h, (enum pa_strategy)strat))
         die("cannot build the heap of %s", dir);
     struct pa_boot *b = pa_boot_create(h);
     for (size_t i = 0; b && i < in.nr_boot; i++)
