@@ -16,8 +16,8 @@ set title sprintf("Each run relative to the base median (base: %s, new: %s)", ba
 set xlabel "time relative to the base median (median, min-max)"
 set format x "%.2f"
 # a log axis when the ratios span more than a factor of 3, else linear
-stats csv using (strcol("benchmark") eq "geomean" ? NaN : column("new_min_ns")/column("base_median_ns")) nooutput name "LO"
-stats csv using (strcol("benchmark") eq "geomean" ? NaN : column("new_max_ns")/column("base_median_ns")) nooutput name "HI"
+stats csv using (strcol("benchmark") eq "geomean" ? NaN : column("new_min_ns")/column("base_mean_ns")) nooutput name "LO"
+stats csv using (strcol("benchmark") eq "geomean" ? NaN : column("new_max_ns")/column("base_mean_ns")) nooutput name "HI"
 if (HI_max / LO_min > 3) { set logscale x 10; set format x "%g" }
 if (N > 60) { set ylabel "benchmark (row of compare.csv)" }
 set bmargin 7
@@ -30,8 +30,8 @@ set offsets graph 0.08, graph 0.08, 0, 0
 set errorbars small
 isrow = 'strcol("benchmark") ne "geomean"'
 lab(c) = N <= 60 ? strcol("benchmark") : (int(c) % 10 == 0 ? sprintf("%d", int(c)) : "")
-rel(c) = column(c) / column("base_median_ns")
-PLOT = 'plot csv using (@isrow ? rel("base_median_ns") : NaN):($0 - 0.15):(rel("base_min_ns")):(rel("base_max_ns")):yticlabels(lab($0)) with xerrorbars pt 7 ps 0.6 lc rgb "#888888" title "base", csv using (@isrow ? rel("new_median_ns") : NaN):($0 + 0.15):(rel("new_min_ns")):(rel("new_max_ns")) with xerrorbars pt 5 ps 0.6 lc rgb "#2166ac" title "new"'
+rel(c) = column(c) / column("base_mean_ns")
+PLOT = 'plot csv using (@isrow ? rel("base_mean_ns") : NaN):($0 - 0.15):(rel("base_min_ns")):(rel("base_max_ns")):yticlabels(lab($0)) with xerrorbars pt 7 ps 0.6 lc rgb "#888888" title "base", csv using (@isrow ? rel("new_mean_ns") : NaN):($0 + 0.15):(rel("new_min_ns")):(rel("new_max_ns")) with xerrorbars pt 5 ps 0.6 lc rgb "#2166ac" title "new"'
 set terminal svg size W,H dynamic noenhanced font "Sans,12" background rgb "white"
 set output out.".svg"
 @PLOT
