@@ -7,8 +7,10 @@
  * Equal work only: a free at a boundary merges fewer times than the same
  * free away from it (the merge stops where the buddy lies on the other
  * node), so the two are compared as "the same free" only when the merges
- * column says they merged as often; otherwise the ratio is a separate
- * line that names both merge counts.
+ * column says they merged as often: the free away, or else the away free
+ * whose merging is stopped at the same order (where:away_capped).  The
+ * ratio against a free away that merges more is a separate line that
+ * names both merge counts.
  */
 #include "bench/compare/verdict_int.h"
 
@@ -16,32 +18,48 @@
 #include <stdio.h>
 #include <string.h>
 
-/* One order at one boundary kind: the ratio at/away, as the same free
- * (equal merges) into same, else as a separate line into other. */
+/* A free of order o at kind's boundary (where: boundary, away or
+ * away_capped): its time and merges. */
+static bool block_free(struct hbv_verdict *vd, const char *kind, unsigned o, const char *where,
+                       struct hbv_est *t, struct hbv_est *m, bool *has_m)
+{
+    char w[256];
+
+    snprintf(w, sizeof w, "what=block;boundary=%s;order=%u;where=%s;variant=node_check;"
+             "encoding=legacy", kind, o, where);
+    if (!hbv_get(vd->r, HBV_F_FREE, w, "real_ns", t))
+        return false;
+    *has_m = hbv_get(vd->r, HBV_F_FREE, w, "merges", m);
+    return true;
+}
+
+/* One order at one boundary kind: the ratio at/away as the same free
+ * (equal merges: away, else away_capped) into same; a ratio against a free
+ * away that merges more, as a separate line, into other. */
 static void boundary_order(struct hbv_verdict *vd, const char *kind, unsigned o,
                            char *same, size_t *sl, char *other, size_t *ol)
 {
-    struct hbv_est b, a, mb, ma;
-    char wb[256], wa[256], k[96];
-    const char *fmtw = "what=block;boundary=%s;order=%u;where=%s;variant=node_check;"
-                       "encoding=legacy";
+    struct hbv_est b, a, mb, ma, c, mc;
+    bool hb, ha, hc = false;
+    char k[96];
 
-    snprintf(wb, 256, fmtw, kind, o, "boundary");
-    snprintf(wa, 256, fmtw, kind, o, "away");
-    if (!hbv_get(vd->r, HBV_F_FREE, wb, "real_ns", &b) ||
-        !hbv_get(vd->r, HBV_F_FREE, wa, "real_ns", &a))
+    if (!block_free(vd, kind, o, "boundary", &b, &mb, &hb) ||
+        !block_free(vd, kind, o, "away", &a, &ma, &ha))
         return;
-    bool merges = hbv_get(vd->r, HBV_F_FREE, wb, "merges", &mb) &&
-                  hbv_get(vd->r, HBV_F_FREE, wa, "merges", &ma);
-    if (merges && fabs(mb.v - ma.v) < 0.5) {
+    bool equal = hb && ha && fabs(mb.v - ma.v) < 0.5;
+    bool capped = !equal && hb && block_free(vd, kind, o, "away_capped", &c, &mc, &hc) && hc &&
+                  fabs(mb.v - mc.v) < 0.5;
+    if (equal || capped) {
         snprintf(k, sizeof k, "free.%s.order%u.ratio", kind, o);
-        *sl += (size_t)snprintf(same + *sl, 1000 - *sl, "%s%s at order %u (%g merges)",
-                                *sl ? ", " : "", hbv_num(vd, k, hbv_div(b, a), "x"), o, mb.v);
-        return;
+        *sl += (size_t)snprintf(same + *sl, 1000 - *sl, "%sorder %u (%g merges): %s",
+                                *sl ? "; " : "", o, mb.v,
+                                hbv_num(vd, k, hbv_div(b, capped ? c : a), "x"));
     }
+    if (equal)
+        return;
     snprintf(k, sizeof k, "free.%s.order%u.ratio_fewer_merges", kind, o);
     const char *r = hbv_num(vd, k, hbv_div(b, a), "x");
-    if (merges)
+    if (hb && ha)
         *ol += (size_t)snprintf(other + *ol, 1000 - *ol, "%sorder %u: %s (%g merges at it, %g "
                                 "away)", *ol ? "; " : "", o, r, mb.v, ma.v);
     else
@@ -57,11 +75,11 @@ static void boundary_ratios(struct hbv_verdict *vd, const char *kind)
     for (unsigned o = 0; o <= 18; o += 9)
         boundary_order(vd, kind, o, same, &sl, other, &ol);
     if (sl)
-        hbv_say(vd, 2, 0, "%s boundary: a free next to it costs %s of the same free, merging as "
-            "often, away from it.", kind, same);
+        hbv_say(vd, 2, 0, "%s boundary, a free next to it over the same free, merging as often, "
+            "away from it: %s.", kind, same);
     if (ol)
-        hbv_say(vd, 2, sl ? 1 : 0, "%s boundary, not the same work (fewer merges next to it): a "
-            "free next to it over the free of that order away from it, %s.", kind, other);
+        hbv_say(vd, 2, sl ? 1 : 0, "%s boundary, not the same work (fewer merges next to it), a "
+            "free next to it over the free of that order away from it: %s.", kind, other);
     if (!sl && !ol)
         hbv_say(vd, 2, 0, "%s boundary: no block frees at and away from it in this run.", kind);
 }

@@ -10,6 +10,9 @@
 #   per GiB, at 1 TiB: per process a least-squares line through its
 #     per-size medians; the mean of the processes' lines with its t
 #     interval; a time is never below 0 (value and ends clipped);
+#   a free at a boundary over the same free away: only if both merge as
+#     often (else against where=away_capped, which does; the ratio against
+#     a free away that merges more is the key ..._fewer_merges);
 #   a ratio a/b: Welch on the logs (standard errors of the logs add, the
 #     Welch-Satterthwaite df); a difference or sum: Welch on the values
 #     (a log standard error times the value); a % change: (ratio - 1) x 100.
@@ -212,7 +215,10 @@ function recompute(key,    p, n, o, w, m, e, l, tb, best, bi, r, kk) {
         keep("a")
         get("free", blk(p[2], o, "boundary"), "merges"); kk = V
         get("free", blk(p[2], o, "away"), "merges")
-        if ((p[4] == "ratio") != ((kk - V) ^ 2 < 0.25)) return 0
+        if (p[4] == "ratio" && (kk - V) ^ 2 >= 0.25) {   # the same work: the capped free away
+            if (!get("free", blk(p[2], o, "away_capped"), "merges") || (kk - V) ^ 2 >= 0.25) return 0
+            get("free", blk(p[2], o, "away_capped"), "real_ns"); keep("a")
+        } else if (p[4] != "ratio" && (kk - V) ^ 2 < 0.25) return 0
         wratio("b", "a"); return 1
     }
     if (p[1] == "free" && p[3] ~ /^maxorder/) {

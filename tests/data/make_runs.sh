@@ -8,7 +8,8 @@
 #   run_verdict  what tests/cli/cli_verdict.sh recomputes the verdict from:
 #                init chunked and lazy at 1 and 2 GiB; block frees at
 #                orders 0 and 9 in both encodings at a natural boundary and
-#                in legacy at an unaligned one; order-18 fragmentation
+#                in legacy at an unaligned one (away, at it, and away
+#                merging as often as at it); order-18 fragmentation
 #                counts; an order-17 range free; 4 MiB state scans in both
 #                encodings and layouts; the read baseline they are held to.
 #   run_a        a small run of every family, for compare and the report:
