@@ -617,11 +617,24 @@ static void print_head(const struct run *r, const char *label)
     const char *date = hb_abrun_env(&r->data, "date_utc");
     const char *dirty = hb_abrun_env(&r->data, "heapbench_dirty");
 
+    const char *cpu = hb_abrun_env(&r->data, "cpu_model");
+    const char *virt = hb_abrun_env(&r->data, "virtualisation");
+    const char *nodes = hb_abrun_env(&r->data, "numa_nodes");
+
     printf("%s %.60s\n", label, r->dir);
-    if (r->data.has_env)
-        printf("     host %.20s, commit %.12s%s, %.24s\n", host ? host : "?",
-               commit ? commit : "?", dirty && !strcmp(dirty, "yes") ? " (dirty)" : "",
-               date ? date : "?");
+    if (!r->data.has_env)
+        return;
+    printf("     host %.20s, commit %.12s%s, %.24s\n", host ? host : "?",
+           commit ? commit : "?", dirty && !strcmp(dirty, "yes") ? " (dirty)" : "",
+           date ? date : "?");
+    /* what was measured, where: the model, the CPU, VM or not, nodes */
+    const char *where = !virt ? "VM or not ?" : strcmp(virt, "none") ? virt : "bare metal";
+    int wl = (int)strcspn(where, ":(");
+    while (wl > 0 && where[wl - 1] == ' ')
+        wl--;
+    printf("     heapbench's model of Xen's heap; %.24s, %.*s, %.3s NUMA node%s\n",
+           cpu ? cpu : "CPU ?", wl, where, nodes ? nodes : "?",
+           nodes && !strcmp(nodes, "1") ? "" : "s");
 }
 
 static void print_rule(void)

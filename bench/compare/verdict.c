@@ -58,22 +58,43 @@ static const struct hbv_item *find(const struct hbv_verdict *vd, const char *key
     return NULL;
 }
 
-/* The item whose key starts with prefix and ends with suffix and whose
- * value is the largest. */
-static const struct hbv_item *find_max(const struct hbv_verdict *vd, const char *prefix,
-                                   const char *suffix)
+/* The equal-work boundary ratios (free.KIND.orderN.ratio) in one
+ * sentence: the largest detected, or none detected and the widest bound. */
+static void boundary_short(struct hbv_verdict *vd)
 {
     const struct hbv_item *best = NULL;
-    size_t pl = strlen(prefix), sl = strlen(suffix);
+    double wide = 0;
+    size_t n = 0;
 
     for (size_t i = 0; i < vd->nitems; i++) {
         const struct hbv_item *it = &vd->item[i];
         size_t kl = strlen(it->key);
-        if (kl >= pl + sl && !strncmp(it->key, prefix, pl) && !strcmp(it->key + kl - sl, suffix) &&
-            (!best || it->e.v > best->e.v))
+        if (strncmp(it->key, "free.", 5) || kl < 6 || strcmp(it->key + kl - 6, ".ratio"))
+            continue;
+        n++;
+        wide = fmax(wide, fmax(fabs(it->e.lo - 1), fabs(it->e.hi - 1)));
+        if (hbv_excludes(it->e, 1) && (!best || it->e.v > best->e.v))
             best = it;
     }
-    return best;
+    if (!n)
+        return;
+    if (!best) {
+        hbv_say(vd, 0, 0, "A free next to a node boundary, against the same free merging as "
+            "often away from it: no difference detected at any of the %zu boundary and "
+            "order pairs measured (within +/-%.3g %%).", n, 100 * wide);
+        return;
+    }
+    char kind[96];
+    unsigned order = 0;
+    snprintf(kind, sizeof kind, "%s", best->key + 5);
+    char *dot = strchr(kind, '.');
+    if (dot) {
+        *dot = 0;
+        sscanf(dot + 1, "order%u", &order);
+    }
+    hbv_say(vd, 0, 0, "A free next to a node boundary, against the same free merging as often "
+        "away from it: at most %s (%s boundary, order %u), of %zu boundary and order "
+        "pairs measured.", best->shown, kind, order, n);
 }
 
 /* One sentence per question, from numbers the sections computed; each
@@ -98,21 +119,7 @@ static void in_short(struct hbv_verdict *vd)
             be ? "lazy's boot saving at 1 TiB is used up after " : "break-even: no bound at "
                                                                   "this precision",
             be ? be->shown : "", be ? " such frees" : "");
-    const struct hbv_item *r = find_max(vd, "free.", ".ratio");
-    if (r) {
-        char kind[96];
-        unsigned order = 0;
-        snprintf(kind, sizeof kind, "%s", r->key + 5);
-        char *dot = strchr(kind, '.');
-        if (dot) {
-            *dot = 0;
-            sscanf(dot + 1, "order%u", &order);
-        }
-        hbv_say(vd, 0, 0, "A free next to a node boundary, against the same free merging as "
-            "often away from it: %s%s (%s boundary, order %u)%s.",
-            strncmp(r->shown, "not", 3) ? "at most " : "", r->shown, kind, order,
-            strncmp(r->shown, "not", 3) ? "" : ", the largest measured");
-    }
+    boundary_short(vd);
     const struct hbv_item *e = find(vd, "state.legacy.entries.scan_1tib"),
                           *b = find(vd, "state.legacy.bytearray.scan_1tib");
     if (e || b)

@@ -172,12 +172,13 @@ static void describe(char *b, size_t n, const char *key)
 }
 
 /* The change from x to y with its interval (the runs are independent):
- * a ratio as a percentage for positive values, else a difference in x's
- * unit (a zero or a signed quantity has no ratio). */
+ * a ratio as a percentage when both intervals lie above zero, else a
+ * difference in x's unit (a signed quantity, a count, or a number whose
+ * interval reaches zero has no useful ratio). */
 static void change(char *b, size_t n, const struct hbv_item *x, const struct hbv_item *y)
 {
-    bool diff = x->unit[0] == '+' || !strcmp(x->unit, "blocks") || !(x->e.v > 0) ||
-                !(y->e.v > 0);
+    bool diff = x->unit[0] == '+' || !strcmp(x->unit, "blocks") || !(x->e.lo > 0) ||
+                !(y->e.lo > 0);
     bool exact = x->e.kind == HBV_EST_EXACT && y->e.kind == HBV_EST_EXACT;
     bool se = isfinite(x->e.se) && isfinite(y->e.se);
     struct hbv_est c;
