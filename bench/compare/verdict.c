@@ -124,8 +124,10 @@ static void in_short(struct hbv_verdict *vd)
                           *b = find(vd, "state.legacy.bytearray.scan_1tib");
     if (e || b)
         hbv_say(vd, 0, 0, "A scan of a 1 TiB machine's frame table (scaled from a %s table) "
-            "takes %s%s%s%s%s.", vd->state_table, e ? e->shown : "", e ? " with 32-byte entries" : "",
-            e && b ? " and " : "", b ? b->shown : "", b ? " with a separate state array" : "");
+            "takes %s%s%s%s%s%s%s.", vd->state_table, e ? e->shown : "",
+            e ? " with 32-byte entries" : "", e && vd->state_cached[0] ? " (read from cache)" : "",
+            e && b ? " and " : "", b ? b->shown : "", b ? " with a separate state array" : "",
+            b && vd->state_cached[1] ? " (its array read from cache: not memory's speed)" : "");
 }
 
 /* ------------------------------------------------------------------------

@@ -71,6 +71,7 @@ struct hbv_verdict {
     double max_gib, worst_gib;     /* init: largest size measured, of the worst */
     char span[96];                 /* init: "measured 1 to 64 GiB, ..." */
     char state_table[48];          /* state: the table scanned, "4 MiB" */
+    bool state_cached[2];          /* state: entries, bytearray read from the LLC */
     struct hbv_item item[HBV_MAX_ITEMS];
     size_t nitems;
     struct hbv_line line[HBV_MAX_LINES];
