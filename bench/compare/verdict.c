@@ -154,12 +154,14 @@ static void measured(struct hbv_verdict *vd)
         snprintf(procs, sizeof procs, "%g processes", r->procs_max);
     else
         snprintf(procs, sizeof procs, "%g to %g processes", r->procs_min, r->procs_max);
+    char sizes[128] = "";
+    if (vd->max_gib > 0)
+        snprintf(sizes, sizeof sizes, "; init measured up to %g GiB, so its 1 TiB figures are "
+                 "extrapolated x%.3g", vd->max_gib, 1024 / vd->max_gib);
     hbv_say(vd, 0, 0, "Measured: heapbench's user-space model of Xen's heap (not Xen itself), "
-        "on %s, %s, %s NUMA node%s, %s%s%s repetitions a benchmark; init measured up to %g GiB, so the "
-        "1 TiB figures are extrapolated x%.3g.", cpu ? cpu : "a CPU not recorded", where,
-        nodes ? nodes : "?", nodes && !strcmp(nodes, "1") ? "" : "s", procs,
-        reps ? " x " : "", reps ? reps : "", vd->max_gib,
-        vd->max_gib > 0 ? 1024 / vd->max_gib : NAN);
+        "on %s, %s, %s NUMA node%s, %s%s%s%s a benchmark%s.", cpu ? cpu : "a CPU not recorded",
+        where, nodes ? nodes : "?", nodes && !strcmp(nodes, "1") ? "" : "s", procs,
+        reps ? " x " : "", reps ? reps : "", reps ? " repetitions" : "", sizes);
 }
 
 static void preface(struct hbv_verdict *vd)
