@@ -215,7 +215,9 @@ void hbv_print_delta(FILE *f, const struct hbv_verdict *a, const struct hbv_verd
     fprintf(f, "## Verdict, BASE -> NEW\n\nBASE %s, NEW %s. Each line: the number in BASE, "
             "in NEW, and the change NEW against BASE with its 95 %% interval (Welch's t, the "
             "runs independent); \"not detected (+/-X)\" where that interval includes no "
-            "change.\n\n", a->r->dir, b->r->dir);
+            "change.  Each interval holds 95 %% on its own: among many unchanged numbers about "
+            "1 in 20 shows a change by chance (heapbench compare controls that across "
+            "benchmarks).\n\n", a->r->dir, b->r->dir);
     for (size_t i = 0; i < a->nitems; i++)
         for (size_t j = 0; j < b->nitems; j++) {
             const struct hbv_item *x = &a->item[i], *y = &b->item[j];
