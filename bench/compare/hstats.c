@@ -221,24 +221,6 @@ void hb_mean_ci(const double *v, size_t n, double alpha, struct hb_hier *o)
     o->ci_hi = o->log_scale ? exp(m + tq * o->se) : m + tq * o->se;
 }
 
-long hb_proc_medians(const double *x, const long *proc, size_t n, double **pm)
-{
-    struct groups g;
-
-    *pm = NULL;
-    if (groups_make(x, proc, n, &g))
-        return -1;
-    *pm = malloc((g.np ? g.np : 1) * sizeof **pm);
-    if (!*pm) {
-        groups_free(&g);
-        return -1;
-    }
-    for (size_t p = 0; p < g.np; p++)
-        (*pm)[p] = hb_median(g.v + g.start[p], g.len[p]);
-    groups_free(&g);
-    return (long)g.np;
-}
-
 int hb_hier_compute(const double *x, const long *proc, size_t n, struct hb_hier *o)
 {
     struct groups g;

@@ -72,10 +72,6 @@ struct hb_hier {
  * runs out (out NANs). */
 int hb_hier_compute(const double *x, const long *proc, size_t n, struct hb_hier *out);
 
-/* The per-process medians of x[0..n) (proc as above), in process order,
- * into *pm (malloc'd, caller frees); returns how many, or -1. */
-long hb_proc_medians(const double *x, const long *proc, size_t n, double **pm);
-
 /* Mean, standard error and 1 - alpha t interval of v[0..n) (n >= 1), on
  * the logs when every value is > 0 (geometric mean), else on the values.
  * n == 1: se and interval NAN.  Fills the estimate fields of out. */
