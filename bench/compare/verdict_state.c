@@ -21,6 +21,24 @@ static const char *layout_what(const char *l)
     return l;
 }
 
+/* "; it reads 32 MiB, which fits in the last-level cache: ..." for the
+ * benchmark matching w ("" if the run lacks its bytes or the LLC size). */
+static void cache_note(struct hbv_verdict *vd, const char *w, const char *enc, const char *lay,
+                       char *b, size_t n)
+{
+    struct hbv_est by;
+    const char *llc = hbv_env(vd->r, "llc_bytes");
+
+    b[0] = 0;
+    if (!llc || !(atof(llc) > 0) || !hbv_get(vd->r, HBV_F_STATE, w, "bytes", &by))
+        return;
+    if (!strcmp(enc, "legacy"))
+        vd->state_cached[!strcmp(lay, "bytearray")] = by.v <= atof(llc);
+    snprintf(b, n, by.v <= atof(llc) ? "; it reads %g MiB, which fits in the last-level cache: "
+             "a cache speed, not memory's" : "; it reads %g MiB, more than the last-level cache",
+             by.v / 1048576);
+}
+
 static void state_one(struct hbv_verdict *vd, const char *enc, const char *lay, const char *tb)
 {
     struct hbv_vals impls;
@@ -41,19 +59,10 @@ static void state_one(struct hbv_verdict *vd, const char *enc, const char *lay, 
     }
     if (!bi)
         return;
-    /* the bytes this layout reads, against the last-level cache */
-    struct hbv_est by;
-    const char *llc = hbv_env(vd->r, "llc_bytes");
-    char where[160] = "";
+    char where[160];
     snprintf(w, sizeof w, "what=scan;encoding=%s;layout=%s;table_bytes=%s;impl=%s", enc, lay, tb,
              bi);
-    if (llc && atof(llc) > 0 && hbv_get(vd->r, HBV_F_STATE, w, "bytes", &by)) {
-        if (!strcmp(enc, "legacy"))
-            vd->state_cached[!strcmp(lay, "bytearray")] = by.v <= atof(llc);
-        snprintf(where, sizeof where, by.v <= atof(llc) ? "; it reads %g MiB, which fits in the "
-                 "last-level cache: a cache speed, not memory's" : "; it reads %g MiB, more than "
-                 "the last-level cache", by.v / 1048576);
-    }
+    cache_note(vd, w, enc, lay, where, sizeof where);
     snprintf(k, sizeof k, "state.%s.%s.pages_per_ns", enc, lay);
     snprintf(a, sizeof a, "%s", hbv_num(vd, k, hbv_inv(best), "pages/ns"));
     snprintf(k, sizeof k, "state.%s.%s.scan_1tib", enc, lay);
