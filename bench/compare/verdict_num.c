@@ -103,7 +103,7 @@ static void show(char *b, size_t n, struct hbv_est e, const char *unit)
     if (not_detected(b, n, e, unit))
         return;
     if (!strcmp(u, "ns"))
-        u = time_unit(e.v != 0 ? e.v : fmax(fabs(e.lo), fabs(e.hi)), &div);
+        u = time_unit(fmax(fabs(e.v), fmax(fabs(e.lo), fabs(e.hi)) / 100), &div);
     if (count)
         u = "";
     fmt_signed(v, sizeof v, e.v / div, count, sign);
