@@ -87,8 +87,8 @@ static bool not_detected(char *b, size_t n, struct hbv_est e, const char *unit)
     return true;
 }
 
-/* "0.43 ms (0.41 to 0.45)".  unit: ns (scaled to the middle value, or to
- * the larger end if that is 0), x, %, pages/ns, and counts (frees, blocks:
+/* "0.43 ms (0.41 to 0.45)".  unit: ns (scaled to the value, or to a
+ * hundredth of the farther end if larger), x, %, pages/ns, and counts (frees, blocks:
  * no unit word, the sentence says it); a leading '+' prints signs ("+ns",
  * "+%").  An interval of one value prints "(exact)"; a change whose
  * interval includes none, "not detected (+/-X ...)". */
