@@ -35,7 +35,7 @@ nbench=$(for f in "$data"/run_a/*.csv; do
              field "$f" benchmark
          done | sort -u | wc -l)
 
-# The table: every line fits 80 columns.  These runs have 3 processes a
+# The table: every line fits 80 columns.  These runs have 6 processes a
 # side, so the per-process medians are the samples (Welch), without the
 # warning about repetitions.  Expect: the chunked rows -20.0 %, every
 # other row +0.0 %; nothing slower; a chunked row flagged faster or not
@@ -66,14 +66,13 @@ case_table() {
                 <(field "$tmp/c.csv" change_pct) | awk '
         { d = $2 - $1; if ((d > 0 && $3 <= 0) || (d < 0 && $3 >= 0)) bad = 1 } END { exit bad }' \
         || { fail table "a change's sign disagrees with its values"; return; }
-    grep -q '3 processes a side: intervals approximate' "$tmp/out" || { fail table "3 processes not called approximate"; return; }
     [ "$(grep -c "^     heapbench's model of Xen's heap; .*, .* NUMA node" "$tmp/out")" -eq 2 ] \
         || { fail table "no line saying what was measured, where"; return; }
     grep -Eq '^geomean .*%$' "$tmp/out" || { fail table "no geomean row"; return; }
     flagged=$(paste -d' ' <(field "$tmp/c.csv" benchmark) <(field "$tmp/c.csv" significant) | grep -c ' 1$')
     grep -q "^$nbench benchmarks tested: $flagged faster, 0 slower" "$tmp/out" \
         || { fail table "wrong counts: $(grep tested "$tmp/out")"; return; }
-    grep -q '(3\.\.3 processes a side' "$tmp/out" || { fail table "processes not the samples"; return; }
+    grep -q '(6\.\.6 processes a side' "$tmp/out" || { fail table "processes not the samples"; return; }
     ! grep -q 'Warning' "$tmp/out" || { fail table "warned about repetitions"; return; }
     ok table
 }
@@ -242,6 +241,8 @@ case_processes() {
     grep -Eq '^x/b7 .*\+[12][0-9]\.[0-9]% .* $' "$tmp/out" || { fail processes "b7 not flagged"; return; }
     grep -q '(8..8 processes a side' "$tmp/out" || { fail processes "processes not counted"; return; }
     ! grep -q 'intervals approximate' "$tmp/out" || { fail processes "8 processes called approximate"; return; }
+    run processes_few 0 "$hb" compare "$tmp/pb/r1" -- "$tmp/pn/r1" || return
+    grep -q '^4 processes a side: intervals approximate' "$tmp/out" || { fail processes "4 processes not called approximate"; return; }
     ! grep -q 'Warning' "$tmp/out" || { fail processes "warned about repetitions"; return; }
     run processes_parent 0 "$hb" compare "$tmp/pb" "$tmp/pn" --metric boot_ns || return
     grep -q '^20 benchmarks tested: 0 faster, 1 slower' "$tmp/out" || { fail processes "folder of runs, boot_ns: $(grep tested "$tmp/out")"; return; }
