@@ -56,8 +56,12 @@ PROCS      ?=
 HEAPBENCH_ARGS ?=
 
 WARN       := -Wall -Wextra -Wshadow -Wno-unused-parameter
-CFLAGS     ?= $(OPT) -g
-CXXFLAGS   ?= $(OPT) -g
+# CFLAGS, CXXFLAGS and LDFLAGS are the user's: they add to the project's
+# flags (after them, so they win), never replace them.
+CFLAGS     ?=
+CXXFLAGS   ?=
+LDFLAGS    ?=
+OPTFLAGS   := $(OPT) -g
 BASE_CFLAGS := -std=gnu11 $(WARN) -pthread -I. -MMD -MP
 BASE_CXXFLAGS := -std=c++17 $(WARN) -pthread -I. -MMD -MP
 PKGS       := hwloc gsl
@@ -93,13 +97,13 @@ OBJ_BENCH  := $(BENCH_LIB:%.c=$(BUILD)/%.o) $(BENCH_FAM:%.c=$(BUILD)/%.o) \
 TOBJ       := $(ALLOC_SRC:%.c=$(TBUILD)/%.o) $(TEST_BENCH:%.c=$(TBUILD)/%.o) \
               $(TEST_SRC:%.c=$(TBUILD)/%.o)
 
-.PHONY: all test bench report compare perf help clean fuzz soak numa-test
+.PHONY: all test bench report compare letter perf help clean fuzz soak numa-test xen-check
 
 all: $(BUILD)/heapbench
 
 $(BUILD)/heapbench: $(OBJ_BENCH) $(BUILD)/libpa.a
 	@echo "  LINK    $@"
-	$(Q)$(CXX) -pthread -o $@ $(OBJ_BENCH) $(BUILD)/libpa.a $(LIBS)
+	$(Q)$(CXX) -pthread $(LDFLAGS) -o $@ $(OBJ_BENCH) $(BUILD)/libpa.a $(LIBS)
 
 $(BUILD)/libpa.a: $(OBJ_ALLOC)
 	@echo "  AR      $@"
@@ -108,7 +112,7 @@ $(BUILD)/libpa.a: $(OBJ_ALLOC)
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
-	$(Q)$(CC) $(BASE_CFLAGS) $(PKG_CFLAGS) $(CFLAGS) -DPA_DEBUG=0 -c -o $@ $<
+	$(Q)$(CC) $(BASE_CFLAGS) $(PKG_CFLAGS) $(OPTFLAGS) $(XCFLAGS) $(CFLAGS) -DPA_DEBUG=0 -c -o $@ $<
 
 # --version: the version and the commit the binary was built from, in a
 # header rewritten only when they change (so a new commit relinks, and an
@@ -120,22 +124,31 @@ $(BUILD)/version.h: FORCE
 	  "$$(git describe --always --dirty 2>/dev/null || echo unknown)" > $@.tmp
 	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv -f $@.tmp $@
 $(BUILD)/bench/cmd/main.o: $(BUILD)/version.h
-$(BUILD)/bench/cmd/main.o: CFLAGS += -I$(BUILD)
+# XCFLAGS: per-target additions of the project's own (a user's CFLAGS on
+# the command line would override a target-specific CFLAGS +=).
+$(BUILD)/bench/cmd/main.o: XCFLAGS += -I$(BUILD)
 .PHONY: FORCE
 FORCE:
 
+# alloc/ returns through a thunk as Xen's build does (alloc/thunk.c), when
+# the compiler can (GCC 8+ on x86-64).
+THUNK      := $(shell [ "$$(uname -m)" = x86_64 ] && echo 'int f(void){return 0;}' | \
+                $(CC) -x c -mfunction-return=thunk-extern -c -o /dev/null - 2>/dev/null && \
+                echo -mfunction-return=thunk-extern)
+$(OBJ_ALLOC): XCFLAGS += $(THUNK)
+
 # The environment record names the flags the measured code was built with.
-$(BUILD)/bench/instrument/envrecord.o: CFLAGS += -DHB_CFLAGS='"$(OPT) -g -DPA_DEBUG=0"'
+$(BUILD)/bench/instrument/envrecord.o: XCFLAGS += -DHB_CFLAGS='"$(strip $(OPTFLAGS) $(CFLAGS)) -DPA_DEBUG=0 $(THUNK)"'
 
 $(BUILD)/%.o: %.cc
 	@mkdir -p $(@D)
 	@echo "  CXX     $<"
-	$(Q)$(CXX) $(BASE_CXXFLAGS) $(PKG_CFLAGS) $(CXXFLAGS) -c -o $@ $<
+	$(Q)$(CXX) $(BASE_CXXFLAGS) $(PKG_CFLAGS) $(OPTFLAGS) $(CXXFLAGS) -c -o $@ $<
 
 $(TBUILD)/%.o: %.c
 	@mkdir -p $(@D)
 	@echo "  CC[t]   $<"
-	$(Q)$(CC) $(BASE_CFLAGS) $(PKG_CFLAGS) $(TCFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(BASE_CFLAGS) $(PKG_CFLAGS) $(TCFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(TBUILD)/run_tests: $(TOBJ)
 	@echo "  LINK    $@"
@@ -146,12 +159,14 @@ $(TBUILD)/run_tests: $(TOBJ)
 NUMA       ?=
 NUMA_BIN   := $(BUILD)/tests/numa/placement
 NUMA_LIB   := $(filter-out bench/cmd/cmd_bench%,$(BENCH_LIB))
+# The model's side of xen-check (also before `test`, which runs it).
+XEN_MODEL  := $(BUILD)/xen/xen-model
 
 # ---------------------------------------------------------------------------
 # Tests: unit tests under sanitizers, then the command line against the
 # release binary; tests/run.sh prints the one summary line.
 # ---------------------------------------------------------------------------
-test: $(TBUILD)/run_tests $(BUILD)/heapbench $(NUMA_BIN)
+test: $(TBUILD)/run_tests $(BUILD)/heapbench $(NUMA_BIN) $(XEN_MODEL)
 	$(Q)bash tests/run.sh $(TBUILD)/run_tests $(BUILD)/heapbench
 
 # ---------------------------------------------------------------------------
@@ -169,21 +184,42 @@ numa-test: $(TBUILD)/run_tests $(BUILD)/heapbench $(NUMA_BIN)
 	$(Q)bash tests/numa/run.sh $(BUILD) $(if $(NUMA),"$(NUMA)")
 
 # ---------------------------------------------------------------------------
+# Real Xen as the oracle: Debian's Xen 4.17 (fetched into $(BUILD)/xen, not
+# installed) boots under QEMU on each layout of XEN_NUMA; its free blocks
+# and exact instruction counts are compared with the model's (xen/README.md).
+# ---------------------------------------------------------------------------
+XEN_NUMA   ?=
+
+$(XEN_MODEL): $(BUILD)/xen/model.o $(BUILD)/bench/instrument/icount.o $(BUILD)/libpa.a
+	@echo "  LINK    $@"
+	$(Q)$(CC) -pthread -o $@ $^ -lpthread -lm
+
+XEN_RANDOM ?=
+SEED       ?=
+xen-check: $(XEN_MODEL)
+	$(Q)XEN_RANDOM=$(XEN_RANDOM) SEED=$(SEED) bash xen/xen-check.sh $(BUILD) $(XEN_NUMA)
+
+# ---------------------------------------------------------------------------
 # Benchmarks and reports
 # ---------------------------------------------------------------------------
 bench: $(BUILD)/heapbench
 	$(Q)$(BUILD)/heapbench bench --profile $(PROFILE) $(if $(REPS),--repetitions $(REPS)) $(if $(PROCS),--processes $(PROCS)) $(if $(filter 1,$(V)),--verbose) $(HEAPBENCH_ARGS)
 	$(Q)$(MAKE) --no-print-directory report
-	$(Q)echo; v=$$($(BUILD)/heapbench verdict $$(ls -d results/2*/ 2>/dev/null | tail -n 1)) && \
+	$(Q)echo; v=$$($(BUILD)/heapbench verdict $$(bash tools/latest.sh results)) && \
 	  printf '%s\n' "$$v" | awk -v width=100 -f tools/wrap.awk
 
 report: $(BUILD)/heapbench
-	$(Q)HEAPBENCH=$(BUILD)/heapbench bash plots/report.sh $(if $(RUN),$(RUN),$$(ls -d results/2*/ 2>/dev/null | tail -n 1))
+	$(Q)HEAPBENCH=$(BUILD)/heapbench bash plots/report.sh $(if $(RUN),$(RUN),$$(bash tools/latest.sh results))
 
 compare: $(BUILD)/heapbench
 	$(Q)test -n "$(BASE)" -a -n "$(NEW)" || { echo "usage: make compare BASE=results/A NEW=results/B" >&2; exit 2; }
 	$(Q)$(BUILD)/heapbench compare $(BASE) $(NEW)
-	$(Q)$(if $(filter-out 1,$(words $(BASE)) $(words $(NEW))),:,echo; v=$$($(BUILD)/heapbench verdict $(BASE) $(NEW)) && printf '%s\n' "$$v" | awk -v width=100 -f tools/wrap.awk)
+	$(Q)$(if $(filter-out 1,$(words $(BASE)) $(words $(NEW))),:,echo; v=$$($(BUILD)/heapbench verdict $(BASE) $(NEW)) && printf '%s\n' "$$v" | awk -v width=80 -f tools/wrap.awk)
+
+# The verdict as a 72-column block for a cover letter; BASE= adds the
+# changes from that run.
+letter: $(BUILD)/heapbench
+	$(Q)$(BUILD)/heapbench letter $(if $(RUN),$(RUN),$$(ls -d results/2*/ 2>/dev/null | tail -n 1)) $(BASE)
 
 perf: $(BUILD)/heapbench
 	$(Q)bash tools/perf.sh $(BUILD)/heapbench '$(BENCH)'
@@ -200,12 +236,17 @@ soak:
 
 
 help:
-	@echo "targets: all test bench report compare perf fuzz soak numa-test deps clean"
+	@echo "targets: all test bench report compare letter perf fuzz soak numa-test"
+	@echo "         xen-check deps clean"
 	@echo "knobs:   BUILD=$(BUILD) CC=$(CC) CXX=$(CXX) OPT=$(OPT) V=1"
+	@echo "         CFLAGS= CXXFLAGS= LDFLAGS= (added after the project's flags)"
 	@echo "         PROFILE=quick|default|full (bench)  REPS=N  PROCS=N  HEAPBENCH_ARGS=..."
-	@echo "         RUN=results/... (report)  BASE= NEW= (compare)  BENCH=REGEX (perf)"
+	@echo "         RUN=results/... (report, letter)  BASE= NEW= (compare)  BASE= (letter)"
+	@echo "         BENCH=REGEX (perf)"
 	@echo "         FUZZ_SECONDS=$(FUZZ_SECONDS) (fuzz)  SOAK_OPS=$(SOAK_OPS) (soak)"
 	@echo "         NUMA=\"2x2G 1536M,1536M,2G,1G:nocpu\" (numa-test: guests' nodes)"
+	@echo "         XEN_NUMA=\"2x2G 1536M,2560M 4x1G\" (xen-check: Xen's layouts)"
+	@echo "         XEN_RANDOM=N SEED=S (xen-check: N random layouts instead)"
 
 clean:
 	rm -rf $(BUILD)

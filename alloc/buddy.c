@@ -80,29 +80,6 @@ void pai_list_del(struct pa_heap *h, pa_pdx_t pdx, unsigned node,
 }
 
 /* ------------------------------------------------------------------------
- * Counters
- * ------------------------------------------------------------------------ */
-
-void pai_avail_adjust(struct pa_heap *h, unsigned node, unsigned zone,
-                      int64_t delta)
-{
-    uint64_t *nz = &h->avail[(size_t)node * PA_NR_ZONES + zone];
-
-    pai_touch_zone(h, node, zone);
-    if (delta < 0) {
-        uint64_t d = (uint64_t)-delta;
-        PAI_ASSERT(*nz >= d && h->node_avail[node] >= d && h->total_avail >= d);
-        *nz -= d;
-        h->node_avail[node] -= d;
-        h->total_avail -= d;
-    } else {
-        *nz += (uint64_t)delta;
-        h->node_avail[node] += (uint64_t)delta;
-        h->total_avail += (uint64_t)delta;
-    }
-}
-
-/* ------------------------------------------------------------------------
  * Freeing and merging (mechanism)
  *
  * Each step Xen's free_heap_pages takes per page and per merge is here;
@@ -111,8 +88,8 @@ void pai_avail_adjust(struct pa_heap *h, unsigned node, unsigned zone,
 
 /* Dirty blocks go to the tail, so allocations find clean ones first (Xen's
  * page_list_add_scrub). */
-static void list_add_scrub(struct pa_heap *h, pa_pdx_t pdx, unsigned node,
-                           unsigned zone, unsigned order)
+void pai_list_add_scrub(struct pa_heap *h, pa_pdx_t pdx, unsigned node,
+                        unsigned zone, unsigned order)
 {
     struct pa_page *pg = &h->ft[pdx];
 
@@ -122,14 +99,6 @@ static void list_add_scrub(struct pa_heap *h, pa_pdx_t pdx, unsigned node,
         pai_list_add(h, pdx, node, zone, order);
     else
         pai_list_add_tail(h, pdx, node, zone, order);
-}
-
-/* Xen's check_and_stop_scrub: a buddy being scrubbed is told to stop.
- * Nothing scrubs in the model, so only the read remains. */
-static void stop_scrub(struct pa_page *b)
-{
-    if (b->scrub_state)
-        b->scrub_state = 0;
 }
 
 __attribute__((noinline))
@@ -162,19 +131,21 @@ static bool buddy_mergeable(const struct pa_heap *h, uint64_t bmfn,
     return pai_mfn_valid(h, bmfn, bpdx) &&
            (b->count_info & PA_PGC_STATE_MASK) == h->raw[PA_STATE_FREE] &&
            b->order == order &&
-           (h->reserve_boundary || pai_pdx_node(h, bpdx) == (int)node);
+           (h->reserve_boundary || pai_page_node(h, bpdx) == (int)node);
 }
 
-/* Xen's mark_page_free, page by page: the state must be "in use"; the
- * page becomes free (and dirty); an owned page needs a TLB flush before
- * reuse and gets the flush clock; the owner is cleared; its M2P entry is
- * invalidated once the heap is past boot. */
+/* Xen's mark_page_free, page by page: the state must be "in use" (and
+ * not broken); the page becomes free; an owned page needs a TLB flush
+ * before reuse and gets the flush clock; the owner is cleared; its M2P
+ * entry is invalidated once the heap is past boot.  Then, as 4.17's
+ * free_heap_pages, need_scrub is its own read-modify-write of count_info
+ * (xen/common/page_alloc.c, free_heap_pages, RELEASE-4.17.0). */
 static bool mark_pages_free(struct pa_heap *h, pa_pdx_t pdx, uint64_t n,
                             unsigned node, bool need_scrub)
 {
     bool offlined = false;
     uint64_t inuse = h->raw[PA_STATE_INUSE];
-    uint64_t free_raw = h->raw[PA_STATE_FREE] | (need_scrub ? PA_PGC_NEED_SCRUB : 0);
+    uint64_t free_raw = h->raw[PA_STATE_FREE];
     uint32_t clock = h->tlbflush_clock;
 
     for (uint64_t i = 0; i < n; i++) {
@@ -182,6 +153,8 @@ static bool mark_pages_free(struct pa_heap *h, pa_pdx_t pdx, uint64_t n,
         uint64_t owner = pg->owner;
 
         if ((pg->count_info & PA_PGC_STATE_MASK) == inuse) {
+            if (pg->count_info & PA_PGC_BROKEN)
+                abort();    /* Xen: BUG_ON(pg->count_info & PGC_broken) */
             pg->count_info = free_raw;
         } else if ((pg->count_info & PA_PGC_STATE_MASK) == h->raw[PA_STATE_OFFLINING]) {
             pg->count_info = h->raw[PA_STATE_OFFLINED];
@@ -191,78 +164,21 @@ static bool mark_pages_free(struct pa_heap *h, pa_pdx_t pdx, uint64_t n,
         }
         pg->owner = 0;
         pg->need_tlbflush = owner != 0;
-        pg->node = (uint8_t)node;
         if (owner)
             pg->tlbflush_timestamp = clock;
         pai_set_m2p(h, pdx + (pa_pdx_t)i, PAI_M2P_INVALID);
+        if (need_scrub)
+            pg->count_info |= PA_PGC_NEED_SCRUB;
     }
     return offlined;
-}
-
-static bool is_offlined(const struct pa_heap *h, pa_pdx_t pdx)
-{
-    return (h->ft[pdx].count_info & PA_PGC_STATE_MASK) == h->raw[PA_STATE_OFFLINED];
-}
-
-/* The largest order at which the block at cur (inside [head, end)) is
- * aligned, stays inside, and holds no offlined page. */
-static unsigned clean_order(const struct pa_heap *h, pa_pdx_t head, pa_pdx_t end,
-                            pa_pdx_t cur, unsigned max)
-{
-    unsigned o = 0;
-
-    while (o < max) {
-        pa_pdx_t sz = (pa_pdx_t)2 << o;
-        if (((cur - head) & (sz - 1)) || cur + sz > end)
-            break;
-        for (pa_pdx_t p = cur + (sz >> 1); p < cur + sz; p++)
-            if (is_offlined(h, p))
-                return o;
-        o++;
-    }
-    return o;
-}
-
-/*
- * Xen's reserve_offlined_page: the free block at head leaves its list; its
- * offlined pages leave the heap (and the counters); the rest goes back as
- * the largest aligned blocks that hold no offlined page, each dirty from
- * where the block was.  Xen grows each piece while it holds no offlined
- * page without checking its alignment; see alloc/README.md.
- */
-static void reserve_offlined(struct pa_heap *h, pa_pdx_t head,
-                             unsigned order, unsigned node, unsigned zone)
-{
-    pa_pdx_t end = head + ((pa_pdx_t)1 << order), cur = head;
-    uint32_t fd = h->ft[head].first_dirty;
-    uint64_t gone = 0;
-
-    stop_scrub(&h->ft[head]);
-    pai_list_del(h, head, node, zone, order);
-    while (cur < end) {
-        if (is_offlined(h, cur)) {
-            cur++, gone++;
-            if (fd != PA_DIRTY_NONE && fd)
-                fd--;
-            continue;
-        }
-        unsigned o = clean_order(h, head, end, cur, order);
-        pa_pdx_t sz = (pa_pdx_t)1 << o;
-        h->ft[cur].first_dirty = sz > fd ? fd : PA_DIRTY_NONE;
-        list_add_scrub(h, cur, node, zone, o);
-        if (fd != PA_DIRTY_NONE)
-            fd = fd >= sz ? fd - (uint32_t)sz : 0;
-        cur += sz;
-    }
-    pai_avail_adjust(h, node, zone, -(int64_t)gone);
 }
 
 void pai_free_block(struct pa_heap *h, uint64_t mfn, pa_pdx_t pdx,
                     unsigned order, bool need_scrub)
 {
     uint64_t n = 1ULL << order;
-    unsigned node = (unsigned)pai_pdx_node(h, pdx);  /* free_heap_pages' own */
-    unsigned zone = pa_mfn_zone(mfn);
+    unsigned node = (unsigned)pai_page_node(h, pdx);  /* free_heap_pages' own */
+    unsigned zone = pai_zone(mfn);
 
     bool offlined = mark_pages_free(h, pdx, n, node, need_scrub);
     h->work.pages_written += n;
@@ -277,7 +193,7 @@ void pai_free_block(struct pa_heap *h, uint64_t mfn, pa_pdx_t pdx,
 
         if (!buddy_mergeable(h, mfn ^ bit, bpdx, order, node))
             break;
-        stop_scrub(b);
+        pai_stop_scrub(b);
         pai_list_del(h, bpdx, node, zone, order);
         if (bpdx < pdx) {           /* the buddy becomes the head */
             if (b->first_dirty == PA_DIRTY_NONE && head->first_dirty != PA_DIRTY_NONE)
@@ -291,9 +207,9 @@ void pai_free_block(struct pa_heap *h, uint64_t mfn, pa_pdx_t pdx,
         order++;
         h->work.merges++;
     }
-    list_add_scrub(h, pdx, node, zone, order);
+    pai_list_add_scrub(h, pdx, node, zone, order);
     if (offlined)
-        reserve_offlined(h, pdx, order, node, zone);
+        pai_reserve_offlined(h, pdx, order, node, zone);
 }
 
 /* The largest block that starts at mfn, is aligned and fits in nr pages. */
@@ -325,80 +241,14 @@ void pai_free_chunked(struct pa_heap *h, uint64_t mfn, uint64_t nr, bool scrub)
 }
 
 /* ------------------------------------------------------------------------
- * Offlining (Xen's offline_page)
- * ------------------------------------------------------------------------ */
-
-/* The free block holding pdx: as Xen's reserve_heap_page, a walk of the
- * lists of the page's node and zone, smallest order first. */
-static bool find_free_block(struct pa_heap *h, pa_pdx_t pdx, unsigned node,
-                            unsigned zone, pa_pdx_t *head, unsigned *order)
-{
-    for (unsigned o = 0; o <= h->max_order; o++)
-        for (pa_pdx_t b = pai_list(h, node, zone, o)->head; b != PA_PDX_NONE;
-             b = h->ft[b].next)
-            if (b <= pdx && pdx - b < ((pa_pdx_t)1 << o)) {
-                *head = b;
-                *order = o;
-                return true;
-            }
-    return false;
-}
-
-static int offline_locked(struct pa_heap *h, uint64_t mfn)
-{
-    struct pa_page *pg;
-    pa_pdx_t pdx, head;
-    unsigned node, zone, order;
-
-    if (!pa_mfn_is_ram(h, mfn))
-        return -EINVAL;
-    pdx = pai_mfn_to_pdx(h, mfn);
-    pg = &h->ft[pdx];
-    if (pg->count_info & (PA_PGC_META | PA_PGC_RESERVED))
-        return -EINVAL;     /* Xen: the heap's own pages (is_xen_fixed_mfn) */
-    switch (pai_state(h, pg)) {
-    case PA_STATE_INUSE:    /* offlined when freed (mark_page_free) */
-        pg->count_info = (pg->count_info & ~PA_PGC_STATE_MASK) |
-                         h->raw[PA_STATE_OFFLINING];
-        return PA_OFFLINE_PENDING;
-    case PA_STATE_OFFLINING:
-        return PA_OFFLINE_PENDING;
-    case PA_STATE_OFFLINED:
-        return PA_OFFLINE_DONE;
-    case PA_STATE_FREE:
-        break;
-    default:
-        return -EINVAL;     /* uninitialised: not the heap's yet */
-    }
-    node = (unsigned)pai_pdx_node(h, pdx);
-    zone = pa_mfn_zone(mfn);
-    if (!find_free_block(h, pdx, node, zone, &head, &order))
-        abort();            /* a free page outside every list */
-    pg->count_info = h->raw[PA_STATE_OFFLINED];
-    reserve_offlined(h, head, order, node, zone);
-    return PA_OFFLINE_DONE;
-}
-
-int pa_offline_page(struct pa_heap *h, uint64_t mfn)
-{
-    int rc;
-
-    pai_lock(h);
-    rc = offline_locked(h, mfn);
-    pai_autocheck(h);
-    pai_unlock(h);
-    return rc;
-}
-
-/* ------------------------------------------------------------------------
  * free_heap_pages (policy and misuse checks)
  * ------------------------------------------------------------------------ */
 
 /* Misuse a debug build refuses: bad order or alignment, pages that are not
  * RAM of one node, not in use (double free), metadata or reserved. */
+#if PA_DEBUG >= 1
 static int check_free(struct pa_heap *h, uint64_t mfn, unsigned order, int node)
 {
-#if PA_DEBUG >= 1
     uint64_t n = 1ULL << order;
     long r;
 
@@ -414,9 +264,9 @@ static int check_free(struct pa_heap *h, uint64_t mfn, unsigned order, int node)
             (pg->count_info & (PA_PGC_META | PA_PGC_RESERVED)))
             return -EINVAL;
     }
-#endif
     return 0;
 }
+#endif
 
 static bool block_uninit(const struct pa_heap *h, uint64_t mfn)
 {
@@ -442,24 +292,26 @@ static int free_uninit(struct pa_heap *h, uint64_t mfn, uint64_t nr)
     return pai_init_range(h, mfn, nr, false);
 }
 
-static int free_locked(struct pa_heap *h, uint64_t mfn, unsigned order)
+/* Misuse and a node without heap
+ * structures (Xen: avail[node] is NULL, a crash) are refused in debug
+ * builds, so a release build pays what Xen's free_heap_pages pays. */
+static inline __attribute__((always_inline))
+int free_locked(struct pa_heap *h, uint64_t mfn, pa_pdx_t pdx, unsigned order)
 {
-    pa_pdx_t pdx;
-    int node, rc;
-
-    if (order > h->max_order)
+    if (order > h->max_order || pdx == PA_PDX_NONE)
         return -EINVAL;
-    if (block_uninit(h, mfn))
+    if (h->enc == PA_ENC_UNINIT && pa_page_state_is(h, &h->ft[pdx], PA_STATE_UNINIT))
         return free_uninit(h, mfn, 1ULL << order);
-    pdx = pai_mfn_to_pdx(h, mfn);
-    node = pdx == PA_PDX_NONE ? -1 : pai_pdx_node(h, pdx);
-    if (node < 0 || node == PAI_NODE_NONE)
+#if PA_DEBUG >= 1
+    int node = pai_pdx_node(h, pdx), rc;
+    if (node == PAI_NODE_NONE)
         return -EINVAL;
     rc = check_free(h, mfn, order, node);
     if (rc)
         return rc;
     if (!h->node_init[node])
-        return -ENODEV;     /* Xen: avail[node] is NULL */
+        return -ENODEV;
+#endif
     pai_free_block(h, mfn, pdx, order, false);
     return 0;
 }
@@ -469,7 +321,19 @@ int pa_free_heap_pages(struct pa_heap *h, uint64_t mfn, unsigned order)
     int rc;
 
     pai_lock(h);
-    rc = free_locked(h, mfn, order);
+    rc = free_locked(h, mfn, pai_mfn_to_pdx(h, mfn), order);
+    pai_autocheck(h);
+    pai_unlock(h);
+    return rc;
+}
+
+int pa_free_heap_pages_at(struct pa_heap *h, struct pa_page *pg, unsigned order)
+{
+    pa_pdx_t pdx = (pa_pdx_t)(pg - h->ft);
+    int rc;
+
+    pai_lock(h);
+    rc = free_locked(h, pai_pdx_to_mfn(h, pdx), pdx, order);
     pai_autocheck(h);
     pai_unlock(h);
     return rc;
@@ -486,7 +350,7 @@ static int free_run(struct pa_heap *h, uint64_t mfn, uint64_t nr,
     }
     while (nr) {
         unsigned order = chunk_order(h, mfn, nr);
-        int rc = free_locked(h, mfn, order);
+        int rc = free_locked(h, mfn, pai_mfn_to_pdx(h, mfn), order);
 
         if (rc)
             return rc;
@@ -546,26 +410,48 @@ static uint32_t split_dirty(uint32_t *fd, uint64_t half)
     return low;
 }
 
-/* The allocated pages: in use, owned; dirty ones counted off (the model
- * has no page contents to scrub); the TLB-flush need gathered, as Xen's
- * accumulate_tlbflush (the flush itself is not modelled). */
+/* The allocated pages, as 4.17's alloc_heap_pages under the lock: each
+ * must be free (else BUG()); it becomes in use keeping PGC_need_scrub for
+ * the pass after the lock; the TLB-flush need is gathered (Xen's
+ * accumulate_tlbflush; the flush itself is not modelled); the owner is
+ * set (Xen's type_info and owner stores: one word here). */
 static void mark_pages_inuse(struct pa_heap *h, pa_pdx_t pdx, unsigned order,
-                             unsigned node, uint64_t owner, bool dirty)
+                             uint64_t owner)
 {
-    uint64_t inuse = h->raw[PA_STATE_INUSE], scrubbed = 0;
+    uint64_t inuse = h->raw[PA_STATE_INUSE], free_raw = h->raw[PA_STATE_FREE];
     uint32_t flush_stamp = 0;
 
     for (uint64_t i = 0; i < (1ULL << order); i++) {
         struct pa_page *pg = &h->ft[pdx + i];
-        if (dirty && (pg->count_info & PA_PGC_NEED_SCRUB))
-            scrubbed++;
+        uint64_t ci = pg->count_info;
+        if ((ci & ~PA_PGC_NEED_SCRUB) != free_raw)
+            abort();        /* Xen: BUG() */
+        pg->count_info = inuse | (ci & PA_PGC_NEED_SCRUB);
         if (pg->need_tlbflush && pg->tlbflush_timestamp > flush_stamp)
             flush_stamp = pg->tlbflush_timestamp;
-        pg->count_info = inuse;
         pg->owner = owner;
     }
-    h->node_need_scrub[node] -= scrubbed;
     h->last_flush_stamp = flush_stamp;
+}
+
+/* After the lock, when the block had dirty pages: each page's
+ * PGC_need_scrub cleared with an atomic test-and-clear (the model has no
+ * contents to scrub, as MEMF_no_scrub), and the node's count of dirty
+ * pages lowered under the lock if any were (alloc_heap_pages, 4.17). */
+static void clear_need_scrub(struct pa_heap *h, pa_pdx_t pdx, unsigned order,
+                             unsigned node)
+{
+    uint64_t dirty = 0;
+
+    for (uint64_t i = 0; i < (1ULL << order); i++)
+        if (__atomic_fetch_and(&h->ft[pdx + i].count_info, ~PA_PGC_NEED_SCRUB,
+                               __ATOMIC_SEQ_CST) & PA_PGC_NEED_SCRUB)
+            dirty++;
+    if (dirty) {
+        pai_lock(h);
+        h->node_need_scrub[node] -= dirty;
+        pai_unlock(h);
+    }
 }
 
 /* The zone take_block would serve from now, or -1 if none can. */
@@ -581,8 +467,17 @@ static int fit_zone(struct pa_heap *h, unsigned node, unsigned order)
     return -1;
 }
 
+/* An allocated block whose pages may need scrubbing (the pass after the
+ * lock). */
+struct pai_got {
+    pa_pdx_t pdx;
+    unsigned node;
+    bool dirty;
+};
+
 static uint64_t alloc_from_node(struct pa_heap *h, unsigned node,
-                                unsigned order, uint64_t owner)
+                                unsigned order, uint64_t owner,
+                                struct pai_got *got)
 {
     pa_pdx_t pdx;
     unsigned zone, j;
@@ -590,17 +485,19 @@ static uint64_t alloc_from_node(struct pa_heap *h, unsigned node,
 
     if (!take_block(h, node, order, &pdx, &zone, &j))
         return PA_INVALID_MFN;
+    node = (unsigned)pai_page_node(h, pdx);     /* Xen's phys_to_nid(pg) */
     fd = h->ft[pdx].first_dirty;
     /* Split: keep the lower halves on the lists, return the top part. */
     while (j > order) {
         j--;
         h->ft[pdx].first_dirty = split_dirty(&fd, 1ULL << j);
-        list_add_scrub(h, pdx, node, zone, j);
+        pai_list_add_scrub(h, pdx, node, zone, j);
         pdx += (pa_pdx_t)1 << j;
         h->work.splits++;
     }
     pai_avail_adjust(h, node, zone, -(int64_t)(1ULL << order));
-    mark_pages_inuse(h, pdx, order, node, owner, fd != PA_DIRTY_NONE);
+    mark_pages_inuse(h, pdx, order, owner);
+    *got = (struct pai_got){ pdx, node, fd != PA_DIRTY_NONE };
     return pai_pdx_to_mfn(h, pdx);
 }
 
@@ -609,10 +506,18 @@ uint64_t pa_alloc_heap_pages(struct pa_heap *h, unsigned order, int node,
 {
     uint64_t mfn = PA_INVALID_MFN;
     unsigned first = node < 0 || (unsigned)node >= h->nr_nodes ? 0 : (unsigned)node;
+    struct pai_got got = { 0, 0, false };
 
     if (order > h->max_order)
         return PA_INVALID_MFN;
     pai_lock(h);
+    /* Xen refuses at once what all the free memory cannot hold (the claims
+     * test, with no claims and no domain: request > total_avail_pages);
+     * lazy heaps may still grow, so only an eager heap is refused here. */
+    if ((1ULL << order) > h->total_avail && !h->nr_runs) {
+        pai_unlock(h);
+        return PA_INVALID_MFN;
+    }
     for (unsigned k = 0; k < h->nr_nodes && mfn == PA_INVALID_MFN; k++) {
         unsigned n = (first + k) % h->nr_nodes;
         /* Lazy heaps first grow what a fully initialised heap would
@@ -620,10 +525,12 @@ uint64_t pa_alloc_heap_pages(struct pa_heap *h, unsigned order, int node,
          * serve now, holding an aligned block of the order. */
         while (pai_lazy_grow_for(h, n, order, fit_zone(h, n, order)))
             ;
-        mfn = alloc_from_node(h, n, order, owner);
+        mfn = alloc_from_node(h, n, order, owner, &got);
     }
     pai_autocheck(h);
     pai_unlock(h);
+    if (got.dirty)
+        clear_need_scrub(h, got.pdx, order, got.node);
     return mfn;
 }
 
@@ -655,6 +562,7 @@ int pa_claim_block(struct pa_heap *h, uint64_t mfn, unsigned order, uint64_t own
     int node = pa_mfn_to_node(h, mfn);
     unsigned zone = pa_mfn_zone(mfn), k;
     pa_pdx_t pdx, target = pai_mfn_to_pdx(h, mfn);
+    uint32_t fd = PA_DIRTY_NONE;
     int rc = 0;
 
     if (node < 0 || order > h->max_order || (mfn & pai_mask(order)))
@@ -663,7 +571,7 @@ int pa_claim_block(struct pa_heap *h, uint64_t mfn, unsigned order, uint64_t own
     if (!find_holder(h, mfn, (unsigned)node, order, &pdx, &k)) {
         rc = -ENOENT;
     } else {
-        uint32_t fd = h->ft[pdx].first_dirty;
+        fd = h->ft[pdx].first_dirty;
 
         pai_list_del(h, pdx, (unsigned)node, zone, k);
         while (k > order) {     /* keep the half without the target free */
@@ -672,14 +580,16 @@ int pa_claim_block(struct pa_heap *h, uint64_t mfn, unsigned order, uint64_t own
             /* Either half may hold dirty pages: mark both from 0. */
             fd = fd == PA_DIRTY_NONE ? fd : 0;
             h->ft[other].first_dirty = fd;
-            list_add_scrub(h, other, (unsigned)node, zone, k);
+            pai_list_add_scrub(h, other, (unsigned)node, zone, k);
             pdx = (target & half) ? pdx + half : pdx;
             h->work.splits++;
         }
         pai_avail_adjust(h, (unsigned)node, zone, -(int64_t)(1ULL << order));
-        mark_pages_inuse(h, pdx, order, (unsigned)node, owner, fd != PA_DIRTY_NONE);
+        mark_pages_inuse(h, pdx, order, owner);
     }
     pai_autocheck(h);
     pai_unlock(h);
+    if (!rc && fd != PA_DIRTY_NONE)
+        clear_need_scrub(h, pdx, order, (unsigned)node);
     return rc;
 }

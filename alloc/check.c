@@ -74,7 +74,7 @@ static int check_block(struct chk *c, pa_pdx_t pdx, unsigned node,
         return fail(c, "block mfn %#lx head says order %u, list order %u", (unsigned long)mfn, h->ft[pdx].order, order);
     for (uint64_t i = 0; i < n; i++) {
         const struct pa_page *pg = &h->ft[pdx + i];
-        if (!pa_page_state_is(h, pg, PA_STATE_FREE) || pg->node != node)
+        if (!pa_page_state_is(h, pg, PA_STATE_FREE) || pai_pdx_node(h, pdx + (pa_pdx_t)i) != (int)node)
             return fail(c, "page mfn %#lx in free block %#lx is not free on node %u", (unsigned long)(mfn + i), (unsigned long)mfn, node);
         if (test_and_set(c->covered, pdx + (pa_pdx_t)i))
             return fail(c, "page mfn %#lx is in two free blocks", (unsigned long)(mfn + i));
@@ -336,7 +336,7 @@ static bool find_block(struct pa_heap *h, uint64_t mfn, unsigned *node,
 
     if (pdx == PA_PDX_NONE || !pa_page_state_is(h, &h->ft[pdx], PA_STATE_FREE))
         return false;
-    *node = h->ft[pdx].node;
+    *node = (unsigned)pai_pdx_node(h, pdx);
     *zone = pa_mfn_zone(mfn);
     *order = h->ft[pdx].order;
     for (pa_pdx_t p = pai_list(h, *node, *zone, *order)->head; p != PA_PDX_NONE;
@@ -428,7 +428,7 @@ static int incr_block_head(struct chk *c, pa_pdx_t pdx, unsigned node,
         return fail(c, "block mfn %#lx order %u is not inside one RAM range of node %u", (unsigned long)mfn, order, node);
     if (pa_mfn_zone(mfn) != zone || pa_mfn_zone(mfn + n - 1) != zone)
         return fail(c, "block mfn %#lx order %u is not in zone %u", (unsigned long)mfn, order, zone);
-    if (pg->order != order || pg->node != node || !pa_page_state_is(h, pg, PA_STATE_FREE))
+    if (pg->order != order || pai_pdx_node(h, pdx) != (int)node || !pa_page_state_is(h, pg, PA_STATE_FREE))
         return fail(c, "block mfn %#lx head is not free order %u on node %u", (unsigned long)mfn, order, node);
     return 0;
 }
@@ -484,13 +484,13 @@ static int incr_scan_range(struct chk *c, uint64_t s, uint64_t e)
         }
         if (!incr_head(h, pdx, &head, &order))
             return fail(c, "free page mfn %#lx is outside every free block", (unsigned long)s);
-        node = h->ft[head].node;
+        node = (unsigned)pai_pdx_node(h, head);
         rc = incr_block_head(c, head, node, pa_mfn_zone(pai_pdx_to_mfn(h, head)), order);
         if (!rc)
             rc = incr_block_links(c, head, node, pa_mfn_zone(pai_pdx_to_mfn(h, head)), order);
         for (uint64_t i = 0; !rc && i < (1ULL << order); i++) {
             pg = &h->ft[head + i];
-            if (!pa_page_state_is(h, pg, PA_STATE_FREE) || pg->node != node)
+            if (!pa_page_state_is(h, pg, PA_STATE_FREE) || pai_pdx_node(h, head + (pa_pdx_t)i) != (int)node)
                 rc = fail(c, "page mfn %#lx in free block %#lx is not free on node %u",
                           (unsigned long)pai_pdx_to_mfn(h, head + (pa_pdx_t)i),
                           (unsigned long)pai_pdx_to_mfn(h, head), node);

@@ -471,7 +471,8 @@ int pa_heap_create(const struct pa_heap_config *cfg, struct pa_heap **out)
     int rc;
 
     if (!cfg || !out || (unsigned)cfg->encoding > PA_ENC_UNINIT ||
-        cfg->max_order > PA_MAX_ORDER_LIMIT)
+        cfg->max_order > PA_MAX_ORDER_LIMIT ||
+        (unsigned)cfg->xen >= PA_NR_XEN_VERSIONS)
         return -EINVAL;
     h = calloc(1, sizeof *h);
     if (!h)
@@ -482,7 +483,12 @@ int pa_heap_create(const struct pa_heap_config *cfg, struct pa_heap **out)
     h->max_order = cfg->max_order ? cfg->max_order : PA_MAX_ORDER_DEFAULT;
     h->autocheck = true;
     h->booting = true;
+    h->first_node = -1;
     h->branch_harden = !cfg->no_branch_harden;
+    h->xen = cfg->xen;
+    h->pdx_bottom_mask = ~0ULL;
+    h->pdx_top_mask = 0;
+    h->pdx_hole_shift = 0;
     h->tlbflush_clock = 1;
     for (int st = 0; st < PA_NR_STATES; st++) {
         int raw = pa_state_raw(h->enc, (enum pa_state)st);
@@ -546,6 +552,8 @@ void pa_heap_reset(struct pa_heap *h)
     memset(h->node_need_scrub, 0, sizeof h->node_need_scrub);
     h->booting = true;
     memset(h->node_meta, 0, sizeof h->node_meta);
+    memset(h->meta_decided, 0, sizeof h->meta_decided);
+    h->first_node = -1;
     memset(h->node_init, 0, sizeof h->node_init);
     memset(&h->work, 0, sizeof h->work);
     memset(h->run_cursor, 0, sizeof h->run_cursor);
@@ -558,21 +566,6 @@ void pa_heap_reset(struct pa_heap *h)
 /* ------------------------------------------------------------------------
  * Lookups
  * ------------------------------------------------------------------------ */
-
-pa_pdx_t pai_mfn_to_pdx(const struct pa_heap *h, uint64_t mfn)
-{
-    uint64_t c = mfn >> h->chunk_order;
-
-    if (c >= h->dir_len || h->dir[c].slot == PAI_DIR_ABSENT)
-        return PA_PDX_NONE;
-    return (pa_pdx_t)((dir_chunk(&h->dir[c]) << h->chunk_order) |
-                      (mfn & pai_mask(h->chunk_order)));
-}
-
-uint64_t pai_pdx_to_mfn(const struct pa_heap *h, pa_pdx_t pdx)
-{
-    return h->chunk_mfn[pdx >> h->chunk_order] | (pdx & pai_mask(h->chunk_order));
-}
 
 long pai_range_of(const struct pa_heap *h, uint64_t mfn)
 {
@@ -634,6 +627,25 @@ bool pa_page_state_is(const struct pa_heap *h, const struct pa_page *pg,
 }
 
 enum pa_encoding pa_heap_encoding(const struct pa_heap *h) { return h->enc; }
+enum pa_xen_version pa_heap_xen_version(const struct pa_heap *h) { return h->xen; }
+
+static const char *const xen_names[PA_NR_XEN_VERSIONS] = {
+    [PA_XEN_4_17] = "4.17",
+    [PA_XEN_4_18] = "4.18",
+};
+
+const char *pa_xen_version_name(enum pa_xen_version v)
+{
+    return (unsigned)v < PA_NR_XEN_VERSIONS ? xen_names[v] : "?";
+}
+
+int pa_xen_version_parse(const char *name)
+{
+    for (int v = 0; v < PA_NR_XEN_VERSIONS; v++)
+        if (!strcmp(name, xen_names[v]))
+            return v;
+    return -EINVAL;
+}
 unsigned pa_heap_max_order(const struct pa_heap *h) { return h->max_order; }
 unsigned pa_heap_nr_nodes(const struct pa_heap *h) { return h->nr_nodes; }
 size_t pa_heap_nr_ranges(const struct pa_heap *h) { return h->nr_ranges; }

@@ -61,9 +61,8 @@ typedef uint32_t pa_pdx_t;
  * timestamp, and one word that is the owner while in use and Xen's u.free
  * (first_dirty, need_tlbflush, scrub_state) while free: a free clears the
  * owner by writing the free fields over it, as Xen's page_set_owner(NULL)
- * writes over v.  node is the model's own: the node a free page was freed
- * on, which only the invariant checker reads (merges look nodes up in the
- * node map, as Xen's phys_to_nid); it shares the word written anyway.
+ * writes over v.  Nodes are looked up in the node map (Xen's phys_to_nid),
+ * never stored in the entry.
  */
 #define PA_DIRTY_NONE UINT32_MAX    /* first_dirty: nothing to scrub */
 struct pa_page {
@@ -77,8 +76,7 @@ struct pa_page {
             uint32_t first_dirty;  /* head: first page to scrub, or NONE */
             uint8_t need_tlbflush; /* freed by an owner: flush before reuse */
             uint8_t scrub_state;   /* head: scrubbing now (never, here) */
-            uint8_t node;          /* model-only, see above */
-            uint8_t pad;
+            uint8_t pad[2];
         };
     };
 };
@@ -115,6 +113,8 @@ enum pa_encoding {
 #define PA_PGC_RESERVED (1ULL << 59)   /* kept out of the heap (MFN 0) */
 /* As Xen's PGC_need_scrub: freed dirty (init under bootscrub=idle). */
 #define PA_PGC_NEED_SCRUB (1ULL << 58)
+/* As Xen's PGC_broken: never set here, but tested where Xen tests it. */
+#define PA_PGC_BROKEN (1ULL << 57)
 
 /* Raw state value for a logical state under an encoding (-1: not encodable). */
 int pa_state_raw(enum pa_encoding enc, enum pa_state st);
@@ -150,6 +150,21 @@ int pa_layout_normalise(struct pa_range *r, size_t nr, size_t *bad);
 struct pa_heap;
 
 /*
+ * The Xen whose arithmetic the hot paths pay.  4.17 converts between
+ * frame-table index and MFN with PDX compression (xen/include/xen/pdx.h:
+ * masks and a shift) inside every phys_to_nid(page_to_maddr(pg)); from
+ * 4.18, x86 builds without PDX compression and the conversions are the
+ * identity.  The free blocks are the same; only the instructions differ.
+ */
+enum pa_xen_version {
+    PA_XEN_4_17,           /* the default: the release the project studies */
+    PA_XEN_4_18,           /* 4.18 and later on x86 */
+    PA_NR_XEN_VERSIONS
+};
+const char *pa_xen_version_name(enum pa_xen_version v);  /* "4.17", "4.18" */
+int pa_xen_version_parse(const char *name);              /* -EINVAL if unknown */
+
+/*
  * Called once per contiguous frame-table span that holds entries of one
  * node, before the span is first touched, so that the caller can bind the
  * memory to a host NUMA node (hwloc).  Returns 0 or a negative errno.
@@ -170,6 +185,7 @@ struct pa_heap_config {
     /* Xen's spec-ctrl=no-branch-harden: mfn_valid without its LFENCE.
      * Off by default, as Xen hardens branches by default. */
     bool no_branch_harden;
+    enum pa_xen_version xen;       /* 0: PA_XEN_4_17 */
     pa_bind_fn bind;               /* optional */
     void *bind_arg;
     /* Optional: memory for the table (frame table and M2P) instead of a
@@ -220,6 +236,7 @@ bool pa_page_state_is(const struct pa_heap *h, const struct pa_page *pg,
                       enum pa_state st);
 
 enum pa_encoding pa_heap_encoding(const struct pa_heap *h);
+enum pa_xen_version pa_heap_xen_version(const struct pa_heap *h);
 unsigned pa_heap_max_order(const struct pa_heap *h);
 unsigned pa_heap_nr_nodes(const struct pa_heap *h);       /* max node id + 1 */
 size_t pa_heap_nr_ranges(const struct pa_heap *h);
@@ -238,9 +255,13 @@ struct pa_page *pa_frametable(const struct pa_heap *h, size_t *nr_entries,
  * encoding, a block whose pages are uninitialised is handed to the init path
  * instead (as the PGC_state_uninitialised patch does).  Errors: -EINVAL
  * (misuse, checked at PA_DEBUG >= 1), -ENODEV (the node has no heap
- * metadata: in Xen a NULL dereference).
+ * metadata: in Xen a NULL dereference; also checked at PA_DEBUG >= 1).
  */
 int pa_free_heap_pages(struct pa_heap *h, uint64_t mfn, unsigned order);
+/* The same from the block's first frame-table entry (pa_mfn_to_page), as
+ * Xen's free_heap_pages(pg, order, false) takes it: no MFN translation
+ * (what `make xen-check` counts against Xen's call). */
+int pa_free_heap_pages_at(struct pa_heap *h, struct pa_page *pg, unsigned order);
 
 /* Free an arbitrary range as the largest aligned blocks, each through
  * pa_free_heap_pages (how a caller returns a boot module page by page). */
@@ -321,12 +342,14 @@ bool pa_strategy_is_lazy(enum pa_strategy s);
  * and counted as reserved; the range is split at node boundaries; a node's
  * metadata is built the first time the heap sees the node.
  *
- * Metadata rule (the same for every strategy): a node's PA_NODE_META_PAGES
- * metadata pages are the lowest pages of the first run (a contiguous piece
- * of one node, MFN 0 removed) of at least that many pages that the heap
- * receives on the node, in hand-off order.  Lazy heaps take them from the
- * run end_boot_allocator recorded first for that node, so the pages are the
- * same as eager's.
+ * Metadata rule (the same for every strategy), Xen 4.17's init_node_heap:
+ * the first node handed RAM keeps its metadata in static storage (no
+ * pages); any other takes PA_NODE_META_PAGES pages from its first run (a
+ * contiguous piece of one node, MFN 0 removed) in hand-off order: the
+ * tail when the run starts on a max_order boundary and ends no less
+ * aligned, else the head; none if that run is shorter.  Lazy heaps take
+ * them from the run end_boot_allocator recorded first for that node, so
+ * the pages are the same as eager's.
  */
 int pa_init_heap_pages(struct pa_heap *h, uint64_t mfn, uint64_t nr);
 

@@ -3,15 +3,13 @@
  * Xen up to 4.16, or in aligned chunks as Xen 4.17), node metadata, MFN 0,
  * and the live-update "initialise as in use" path.
  *
- * Metadata rule, the same for every strategy so that they all leave the
- * same free blocks: a node's PA_NODE_META_PAGES metadata pages are the
- * lowest pages of the first run of at least that many pages the heap
- * receives on the node, in hand-off order (a run is a contiguous piece of
- * one node, MFN 0 removed).  Lazy heaps look first at the runs that
- * end_boot_allocator recorded, which are what eager strategies receive
- * first.  A node whose first runs are too small (a few pages below 1 MiB)
- * is usable at once (Xen would xmalloc its metadata) and takes its pages
- * from the first run that is large enough.
+ * Metadata rule, Xen 4.17's init_node_heap, the same for every strategy
+ * so that they all leave the same free blocks: the first node handed RAM
+ * uses static storage; any other takes PA_NODE_META_PAGES pages from the
+ * tail or head of its first run in hand-off order (a run is a contiguous
+ * piece of one node, MFN 0 removed), none if that run is too short.  Lazy
+ * heaps look first at the runs that end_boot_allocator recorded, which
+ * are what eager strategies receive first.
  */
 #include <string.h>
 
@@ -119,14 +117,33 @@ static void take_meta(struct pa_heap *h, unsigned node, uint64_t mfn)
     h->node_meta[node] = true;
 }
 
-/* The first pending lazy run of the node big enough for metadata. */
-static struct pai_run *pending_meta_run(struct pa_heap *h, unsigned node)
+/* Xen 4.17's init_node_heap on the run [*s, *e) of a node other than the
+ * first: use_tail as _init_heap_pages computes it (the start aligned to
+ * MAX_ORDER, find_first_set_bit(e) <= find_first_set_bit(s)), the tail
+ * or the head; too short a run takes nothing (xen/common/page_alloc.c,
+ * init_node_heap and _init_heap_pages, RELEASE-4.17.0). */
+static void place_meta(struct pa_heap *h, unsigned node, uint64_t *s, uint64_t *e)
 {
-    for (size_t i = h->run_cursor[node]; i < h->nr_runs; i++) {
-        struct pai_run *r = &h->runs[i];
-        if (r->node == node && r->end - r->start >= PA_NODE_META_PAGES)
-            return r;
+    bool use_tail = !(*s & pai_mask(h->max_order)) && *s &&
+                    __builtin_ctzll(*e) <= __builtin_ctzll(*s);
+
+    if (*e - *s < PA_NODE_META_PAGES)
+        return;
+    if (use_tail) {
+        *e -= PA_NODE_META_PAGES;
+        take_meta(h, node, *e);
+    } else {
+        take_meta(h, node, *s);
+        *s += PA_NODE_META_PAGES;
     }
+}
+
+/* The node's first pending lazy run (its first run in hand-off order). */
+static struct pai_run *pending_run(struct pa_heap *h, unsigned node)
+{
+    for (size_t i = h->run_cursor[node]; i < h->nr_runs; i++)
+        if (h->runs[i].node == node && h->runs[i].start < h->runs[i].end)
+            return &h->runs[i];
     return NULL;
 }
 
@@ -137,16 +154,23 @@ void pai_node_touch(struct pa_heap *h, unsigned node, uint64_t *mfn, uint64_t *n
         mark_pages(h, 0, 1, h->raw[PA_STATE_INUSE] | PA_PGC_RESERVED);
         h->mfn0_pending = false;
     }
-    if (h->node_meta[node])
+    if (h->meta_decided[node])
         return;
-    struct pai_run *r = pending_meta_run(h, node);
-    if (r) {
-        take_meta(h, node, r->start);
-        r->start += PA_NODE_META_PAGES;
-    } else if (nr && *nr >= PA_NODE_META_PAGES) {
-        take_meta(h, node, *mfn);
-        *mfn += PA_NODE_META_PAGES;
-        *nr -= PA_NODE_META_PAGES;
+    struct pai_run *r = pending_run(h, node);
+    if (!r && !(nr && *nr))
+        return;             /* decided by the node's first non-empty run */
+    if (h->first_node < 0)
+        h->first_node = (int)node;
+    if (h->first_node == (int)node) {
+        h->meta_decided[node] = true;       /* Xen: _heap_static */
+    } else if (r) {
+        place_meta(h, node, &r->start, &r->end);
+        h->meta_decided[node] = true;
+    } else {
+        uint64_t e = *mfn + *nr;
+        place_meta(h, node, mfn, &e);
+        *nr = e - *mfn;
+        h->meta_decided[node] = true;
     }
 }
 
@@ -231,16 +255,22 @@ static int check_init(struct pa_heap *h, uint64_t mfn, uint64_t nr,
 }
 
 /* Xen has no range table at hand here: it finds where a node's run ends
- * by looking up each page's node (phys_to_nid, one memnodemap load), so
- * do the same.  Callers pass RAM only (checked, or recorded by
- * end_boot_allocator), whose pdx are consecutive. */
+ * by looking up each page's node (phys_to_nid(page_to_maddr(pg + i)),
+ * from the page pointer as 4.17's init_heap_pages does), so do the same.
+ * Callers pass RAM only (checked, or recorded by end_boot_allocator),
+ * whose pdx are consecutive. */
 static uint64_t node_run(const struct pa_heap *h, pa_pdx_t pdx, uint64_t nr,
                          int node)
 {
+    const struct pa_page *pg = &h->ft[pdx];
     uint64_t len = 1;
 
-    while (len < nr && pai_pdx_node(h, pdx + (pa_pdx_t)len) == node)
-        len++;
+    if (h->xen == PA_XEN_4_17)      /* one test per run, not per page */
+        while (len < nr && pai_page_node_417(h, pg + len) == node)
+            len++;
+    else
+        while (len < nr && pai_pdx_node(h, pdx + (pa_pdx_t)len) == node)
+            len++;
     return len;
 }
 
@@ -248,7 +278,7 @@ void pai_init_scanned(struct pa_heap *h, uint64_t mfn, uint64_t nr, bool scrub)
 {
     while (nr) {
         pa_pdx_t pdx = pai_mfn_to_pdx(h, mfn);
-        int node = pai_pdx_node(h, pdx);
+        int node = pai_page_node(h, pdx);
         uint64_t len = node_run(h, pdx, nr, node);
 
         pai_init_run(h, mfn, len, (unsigned)node, h->strategy, scrub);

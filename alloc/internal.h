@@ -111,6 +111,12 @@ struct pa_heap {
     uint64_t max_page;                 /* highest RAM MFN + 1 (Xen's max_page) */
     uint64_t pfn_hole_mask;            /* Xen's; 0 here (no pdx hole bits) */
     bool branch_harden;                /* Xen's opt_branch_harden (default on) */
+    enum pa_xen_version xen;           /* whose pdx arithmetic is paid */
+    /* Xen's pfn_pdx_bottom_mask, pfn_top_mask, pfn_pdx_hole_shift as it
+     * sets them when no hole bits are compressed: conversions through
+     * them are the identity on the model's index, and cost what Xen's do. */
+    uint64_t pdx_bottom_mask, pdx_top_mask;
+    unsigned pdx_hole_shift;
     size_t dir_len;
     uint64_t *chunk_mfn;               /* chunk index -> first MFN */
     size_t nr_chunks;
@@ -129,6 +135,8 @@ struct pa_heap {
     bool booting;                      /* until end_boot_allocator returns */
     bool node_init[PA_MAX_NODES];      /* heap structures exist (Xen: avail[node]) */
     bool node_meta[PA_MAX_NODES];      /* metadata pages taken */
+    bool meta_decided[PA_MAX_NODES];   /* where its metadata lives is known */
+    int first_node;                    /* first node handed RAM (-1: none) */
     struct pa_work work;
 
     /* Lazy initialisation: runs recorded by end_boot_allocator. */
@@ -143,6 +151,7 @@ struct pa_heap {
 
     /* One heap lock (as Xen's heap_lock); see lazy.c for deferred. */
     struct pai_ticket lock;
+    _Atomic uint32_t preempt;          /* Xen's preempt count (lock.c) */
     struct pai_deferred *deferred;
     void *stacks;                      /* node threads' stacks, pre-faulted */
     struct pa_runner runner;           /* the caller's threads (run: NULL = own) */
@@ -158,9 +167,34 @@ struct pa_heap {
  * Frame table (frametable.c)
  * ------------------------------------------------------------------------ */
 
-/* pdx of a RAM or in-chunk MFN; PA_PDX_NONE if the chunk has no RAM. */
-pa_pdx_t pai_mfn_to_pdx(const struct pa_heap *h, uint64_t mfn);
-uint64_t pai_pdx_to_mfn(const struct pa_heap *h, pa_pdx_t pdx);
+static inline uint64_t pai_mask(unsigned order)
+{
+    return (1ULL << order) - 1;
+}
+
+/* pdx of a RAM or in-chunk MFN; PA_PDX_NONE if the chunk has no RAM (a
+ * directory load: the translation of the model's MFN-based API). */
+static inline pa_pdx_t pai_mfn_to_pdx(const struct pa_heap *h, uint64_t mfn)
+{
+    uint64_t c = mfn >> h->chunk_order;
+
+    if (c >= h->dir_len || h->dir[c].slot == PAI_DIR_ABSENT)
+        return PA_PDX_NONE;
+    return (pa_pdx_t)((((uint64_t)h->dir[c].slot - 1) << h->chunk_order) |
+                      (mfn & pai_mask(h->chunk_order)));
+}
+
+static inline uint64_t pai_pdx_to_mfn(const struct pa_heap *h, pa_pdx_t pdx)
+{
+    return h->chunk_mfn[pdx >> h->chunk_order] | (pdx & pai_mask(h->chunk_order));
+}
+
+/* Xen's page_to_zone: the MFN's bit width, inline as Xen's (pa_mfn_zone
+ * is the public copy). */
+static inline unsigned pai_zone(uint64_t mfn)
+{
+    return mfn ? 64 - (unsigned)__builtin_clzll(mfn) : 0;
+}
 /* Index of the range holding mfn, or -1. */
 long pai_range_of(const struct pa_heap *h, uint64_t mfn);
 
@@ -187,6 +221,32 @@ static inline int pai_pdx_node(const struct pa_heap *h, pa_pdx_t pdx)
 {
     PAI_COUNT_LOOKUP();
     return h->nodemap[pdx >> h->node_shift];
+}
+
+/*
+ * phys_to_nid(page_to_maddr(pg)) as Xen 4.17 computes it on x86
+ * (xen/arch/x86/include/asm/numa.h, xen/include/xen/pdx.h at
+ * RELEASE-4.17.0): the frame-table index to an MFN (pdx_to_pfn), to an
+ * address limited to PADDR_BITS, back to an index (pfn_to_pdx), then the
+ * memnodemap load.  Xen 4.18+ (no PDX compression on x86): the load only.
+ * Callers on per-page paths test the version outside their loop.
+ */
+#define PAI_PADDR_MASK ((1ULL << PA_PADDR_BITS) - 1)
+static inline int pai_page_node_417(const struct pa_heap *h, const struct pa_page *pg)
+{
+    uint64_t pdx = (uint64_t)(pg - h->ft);  /* page_to_pdx: pg - frame_table */
+    uint64_t pfn = (pdx & h->pdx_bottom_mask) |
+                   ((pdx << h->pdx_hole_shift) & h->pdx_top_mask);
+    uint64_t ma = (pfn << PA_PAGE_SHIFT) & PAI_PADDR_MASK;
+    uint64_t p = ma >> PA_PAGE_SHIFT;
+
+    return pai_pdx_node(h, (pa_pdx_t)((p & h->pdx_bottom_mask) |
+                                      ((p & h->pdx_top_mask) >> h->pdx_hole_shift)));
+}
+
+static inline int pai_page_node(const struct pa_heap *h, pa_pdx_t pdx)
+{
+    return h->xen == PA_XEN_4_17 ? pai_page_node_417(h, &h->ft[pdx]) : pai_pdx_node(h, pdx);
 }
 
 /* Node of a page known to be RAM, as Xen's phys_to_nid (no RAM check). */
@@ -236,11 +296,6 @@ static inline enum pa_state pai_state(const struct pa_heap *h,
     return pa_state_of(h->enc, pg->count_info);
 }
 
-static inline uint64_t pai_mask(unsigned order)
-{
-    return (1ULL << order) - 1;
-}
-
 /* ------------------------------------------------------------------------
  * Buddy mechanism (buddy.c)
  * ------------------------------------------------------------------------ */
@@ -251,15 +306,30 @@ void pai_list_add(struct pa_heap *h, pa_pdx_t pdx, unsigned node,
                   unsigned zone, unsigned order);
 void pai_list_del(struct pa_heap *h, pa_pdx_t pdx, unsigned node,
                   unsigned zone, unsigned order);
-/* The one place the three counters move, together, with underflow checks. */
-void pai_avail_adjust(struct pa_heap *h, unsigned node, unsigned zone,
-                      int64_t delta);
+/* The one place the three counters move, together, with underflow checks
+ * (defined below, inline as Xen's updates are). */
+static inline void pai_avail_adjust(struct pa_heap *h, unsigned node,
+                                    unsigned zone, int64_t delta);
 void pai_list_add_tail(struct pa_heap *h, pa_pdx_t pdx, unsigned node,
                        unsigned zone, unsigned order);
 /* Xen's free_heap_pages without the lock or checks: mark the pages free
  * (dirty if need_scrub) on their node (looked up) and merge. */
 void pai_free_block(struct pa_heap *h, uint64_t mfn, pa_pdx_t pdx,
                     unsigned order, bool need_scrub);
+/* Xen's page_list_add_scrub: set the head's order; dirty blocks go to the
+ * tail, so allocations find clean ones first. */
+void pai_list_add_scrub(struct pa_heap *h, pa_pdx_t pdx, unsigned node,
+                        unsigned zone, unsigned order);
+/* Xen's check_and_stop_scrub: a buddy being scrubbed is told to stop.
+ * Nothing scrubs in the model, so only the read remains. */
+static inline void pai_stop_scrub(struct pa_page *b)
+{
+    if (b->scrub_state)
+        b->scrub_state = 0;
+}
+/* Xen's reserve_offlined_page on the free block at head (offline.c). */
+void pai_reserve_offlined(struct pa_heap *h, pa_pdx_t head, unsigned order,
+                          unsigned node, unsigned zone);
 /* Free [mfn, mfn+nr) of one node as the largest aligned blocks (init). */
 void pai_free_chunked(struct pa_heap *h, uint64_t mfn, uint64_t nr, bool scrub);
 
@@ -284,8 +354,12 @@ static inline void pai_set_inuse(struct pa_heap *h, pa_pdx_t pdx, uint64_t n)
  * Initialisation (init.c, lazy.c)
  * ------------------------------------------------------------------------ */
 
-/* Give a node its metadata pages if it has none, preferring its first
- * pending lazy run, else the run [*mfn, *mfn + *nr) (advanced past them). */
+/* Give a node its heap structures the first time it is seen, as Xen's
+ * init_node_heap: the first node handed RAM uses static storage (no
+ * pages); any other takes PA_NODE_META_PAGES pages from its first run (its
+ * first pending lazy run, else [*mfn, *mfn + *nr), shortened past them):
+ * the tail when the run starts on a max_order boundary and ends no less
+ * aligned, else the head; none (Xen's xmalloc) if the run is shorter. */
 void pai_node_touch(struct pa_heap *h, unsigned node, uint64_t *mfn, uint64_t *nr);
 /* Initialise a single-node run eagerly (meta, MFN 0, then free). */
 void pai_init_run(struct pa_heap *h, uint64_t mfn, uint64_t nr, unsigned node,
@@ -327,25 +401,21 @@ static inline void pai_cpu_relax(void)
 #endif
 }
 
-/* The heap lock, as Xen's heap_lock: every public call takes it. */
+/* The heap lock, as Xen's heap_lock: every public call takes it, through
+ * out-of-line calls as Xen's spin_lock/spin_unlock (lock.c), with the
+ * fence Xen's spin_lock() puts after the call (block_lock_speculation). */
+void pai_spin_lock(struct pa_heap *h);
+void pai_spin_unlock(struct pa_heap *h);
+
 static inline void pai_lock(struct pa_heap *h)
 {
-    uint32_t me = atomic_fetch_add_explicit(&h->lock.next, 1, memory_order_relaxed);
-    unsigned spins = 0;
-
-    while (atomic_load_explicit(&h->lock.owner, memory_order_acquire) != me) {
-        if (++spins < 1024)
-            pai_cpu_relax();
-        else
-            sched_yield();
-    }
+    pai_spin_lock(h);
+    pai_lfence();
 }
 
 static inline void pai_unlock(struct pa_heap *h)
 {
-    uint32_t o = atomic_load_explicit(&h->lock.owner, memory_order_relaxed);
-
-    atomic_store_explicit(&h->lock.owner, o + 1, memory_order_release);
+    pai_spin_unlock(h);
 }
 
 /*
@@ -422,5 +492,24 @@ static inline void pai_autocheck(struct pa_heap *h)
 #else
 #define PAI_ASSERT(c) ((void)0)
 #endif
+
+static inline void pai_avail_adjust(struct pa_heap *h, unsigned node,
+                                    unsigned zone, int64_t delta)
+{
+    uint64_t *nz = &h->avail[(size_t)node * PA_NR_ZONES + zone];
+
+    pai_touch_zone(h, node, zone);
+    if (delta < 0) {
+        uint64_t d = (uint64_t)-delta;
+        PAI_ASSERT(*nz >= d && h->node_avail[node] >= d && h->total_avail >= d);
+        *nz -= d;
+        h->node_avail[node] -= d;
+        h->total_avail -= d;
+    } else {
+        *nz += (uint64_t)delta;
+        h->node_avail[node] += (uint64_t)delta;
+        h->total_avail += (uint64_t)delta;
+    }
+}
 
 #endif /* PA_INTERNAL_H */

@@ -44,6 +44,8 @@ static int record_run(struct pa_heap *h, uint64_t mfn, uint64_t nr,
     }
     if (!nr)
         return 0;
+    if (h->first_node < 0)
+        h->first_node = (int)node;  /* as eager: the first run's node */
     if (h->nr_runs == h->cap_runs) {
         size_t cap = h->cap_runs ? 2 * h->cap_runs : 64;
         struct pai_run *r = realloc(h->runs, cap * sizeof *r);
@@ -211,7 +213,7 @@ bool pai_lazy_grow_for(struct pa_heap *h, unsigned node, unsigned order,
     best = best_run(h, node, order, &b);
     if (!best || (int)pa_mfn_zone(b) <= fit_zone)
         return false;
-    if (!h->node_meta[node] || !h->node_init[node]) {
+    if (!h->meta_decided[node] || !h->node_init[node]) {
         /* The node's heap first (its metadata may shorten a run). */
         pai_node_touch(h, node, NULL, NULL);
         best = best_run(h, node, order, &b);

@@ -12,7 +12,8 @@
 #   hascol(file, col)    whether the CSV has that column
 #   need(file)           exit with status 3 ("skipped: no data") if absent
 #   @SVG, @PNG           switch to the SVG / PNG terminal on out.'.svg|.png'
-# and a caption line at the bottom: host, date, commit from environment.csv.
+#   @CINOTE              "bars: 95 % confidence interval over processes"
+# and a caption line at the top: host, date, commit from environment.csv.
 if (!exists("run") || !exists("out")) {
     print "usage: gnuplot -e \"run='RUN_DIR'; out='OUT_BASENAME'\" plots/FIGURE.gp"
     exit status 2
@@ -44,6 +45,11 @@ dirty = envget("heapbench_dirty") eq "yes" ? " (dirty tree)" : ""
 caption = (host eq "" && commit eq "") ? "no environment.csv in ".run : \
           sprintf("host %s   %s   heapbench %s%s", host, date, commit, dirty)
 set label 100 caption at screen 0.01, screen 0.975 left font ",9" textcolor rgb "#555555"
+# Every interval drawn is the verdict's: the 95 % confidence interval over
+# processes, from the summaries' _ci_lo and _ci_hi; @CINOTE says so on the
+# figure, top right.  (Log axes say "log scale" in their label.)
+CI_TEXT = "bars: 95 % confidence interval over processes"
+CINOTE = "set label 101 CI_TEXT at screen 0.99, screen 0.975 right font ',9' textcolor rgb '#555555'"
 set tmargin 4
 set grid xtics ytics mxtics mytics lc rgb "#dddddd" lw 1, lc rgb "#eeeeee" lw 0.5
 set key box opaque samplen 2 spacing 1.1 font ',11'

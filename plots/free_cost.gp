@@ -1,4 +1,4 @@
-# report: 10 free: What a node boundary costs a free: time at the boundary over the same free away from it, by order, one panel per boundary alignment (1 = no cost; bars: the interval).
+# report: 10 free: What a node boundary costs a free: time at the boundary over the same free away from it, by order, one panel per boundary alignment (1 = no cost; log scale). Bars: from the ends of the two 95 % confidence intervals over processes (at the boundary, away), as in the verdict; the variants are spread a little along the order axis so that neither hides the other.
 # free_cost.gp - what a node boundary costs a free: real_ns of a block free
 # at the boundary over the same free away from it (plots/pairs.awk: ratio of
 # medians, bars from the ends of the two intervals), by order, one panel per
@@ -31,6 +31,11 @@ yhi = STATS_max
 set yrange [(ylo < 1 ? ylo : 1) / 1.3 : (yhi > 1 ? yhi : 1) * 1.3]
 set arrow 1 from graph 0, first 1 to graph 1, first 1 nohead dt 2 lc rgb "#777777"
 set tmargin 4
+# the verdict's intervals, combined as it combines them
+set label 101 "bars: from the ends of the two 95 % confidence intervals over processes" \
+    at screen 0.99, screen 0.975 right font ',9' textcolor rgb '#555555'
+NV = words(variants)
+nudge(j) = (j - (NV + 1) / 2.0) * 0.5
 vname(v) = strstrt(v, "=node_check") ? "merges check the node (Xen today)" : \
            strstrt(v, "=reserve_page") ? "a page kept out (before 2010)" : pretty(v)
 kname(k) = strstrt(k, "=natural") ? "natural boundary (1 GiB aligned)" : \
@@ -46,8 +51,9 @@ do for [term in "svg png"] {
         if (i == 1 && variants ne "all") {
             set key at screen 0.5, screen 0.01 center bottom horizontal maxrows 1 font ",11" samplen 2
         } else { unset key }
-        plot for [v in variants] src(k.";".filt(v)) using "order":"ratio":"ratio_lo":"ratio_hi" \
-                 with yerrorlines title (v eq "all" ? "" : vname(v))
+        plot for [j=1:NV] src(k.";".filt(word(variants, j))) \
+                 using (column("order") + nudge(j)):"ratio":"ratio_lo":"ratio_hi" \
+                 with yerrorlines ls j title (word(variants, j) eq "all" ? "" : vname(word(variants, j)))
     }
     unset multiplot
     unset output

@@ -1,4 +1,4 @@
-# report: 40 free: The uninit encoding's cost on the hot path: time per free against legacy on the same block and heap, by order.
+# report: 40 free: The uninit encoding's cost on the hot path: time per free against legacy on the same block and heap, by order. Bars: from the ends of the two 95 % confidence intervals over processes (uninit, legacy), as in the verdict.
 # free_encoding.gp - the uninit encoding's cost on the hot path: real_ns of a
 # block free on a heap in the uninit encoding over the same free on a heap
 # in the legacy encoding (same block, layout and order; plots/pairs.awk),
@@ -15,8 +15,10 @@ set xlabel "order of the freed block (2^order pages)"
 set ylabel "time added per free (%)"
 set xtics 0, 9, 18
 set xrange [-2:20]
-set key below horizontal
-set bmargin 5
+set key outside right top
+set label 101 "bars: from the ends of the two 95 % confidence intervals over processes" \
+    at screen 0.99, screen 0.975 right font ',9' textcolor rgb '#555555'
+
 pct(c) = (column(c) - 1) * 100
 set arrow 1 from graph 0, first 0 to graph 1, first 0 nohead dt 2 lc rgb "#777777"
 @SVG

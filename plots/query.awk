@@ -11,11 +11,12 @@
 #                                 min_time), joined by ";"
 #   -v mode=hascol -v col=C       1 if the header has column C, else 0
 #   -v mode=env -v fmt=md|html    the key,value rows as a Markdown or HTML table
-#   -v mode=label -v s=WORD       a legend entry for a distinct word:
-#                                 "where=away;boundary_align=" -> "where away"
+#   -v mode=label -v s=WORD       a legend entry for a distinct word, in
+#                                 words: "where=away;nodes=1" -> "away from a
+#                                 boundary, 1 NUMA node"
 #   -v mode=ratio                 over several <family>_summary.csv files:
-#                                 family,idx,benchmark,ratio_median,ratio_min,
-#                                 ratio_max for each row that has a ratio
+#                                 family,idx,benchmark,ratio_median,ratio_ci_lo,
+#                                 ratio_ci_hi for each row that has a ratio
 #                                 (add -v fam=F for one family's rows;
 #                                 idx counts every row of the files)
 { sub(/\r$/, "") }
@@ -24,7 +25,7 @@ FNR == 1 {
     delete idx
     for (i = 1; i <= nh; i++) idx[h[i]] = i
     if (mode == "distinct" && NR == 1) nc = split(cols, c, ";")
-    if (mode == "ratio" && NR == 1) print "family,idx,benchmark,ratio_median,ratio_min,ratio_max"
+    if (mode == "ratio" && NR == 1) print "family,idx,benchmark,ratio_median,ratio_ci_lo,ratio_ci_hi"
     if (mode == "params") { print params(); exit }
     if (mode == "hascol") { print (col in idx) ? 1 : 0; exit }
     next
@@ -75,11 +76,34 @@ BEGIN {
         for (i = 1; i <= n; i++) {
             eq = index(kv[i], "=")
             if (substr(kv[i], eq + 1) == "") continue
-            out = out (out == "" ? "" : ", ") substr(kv[i], 1, eq - 1) " " substr(kv[i], eq + 1)
+            out = out (out == "" ? "" : ", ") words(substr(kv[i], 1, eq - 1), substr(kv[i], eq + 1))
         }
         print (out == "" ? "all" : out)
         exit
     }
+}
+# A parameter and its value in words, for titles and legends: no raw keys
+# where a person reads.  A parameter this list does not know keeps its
+# name: "key value".
+function words(k, v) {
+    if (k == "strategy" || k == "what" || k == "family") return v
+    if (k == "nodes") return v (v == 1 ? " NUMA node" : " NUMA nodes")
+    if (k == "aligned") return v == "yes" ? "nodes 1 GiB-aligned" : "nodes not aligned"
+    if (k == "boot_alloc_mib") return v == 0 ? "no boot allocations" : v " MiB allocated at boot"
+    if (k == "ram_gib") return v " GiB of RAM"
+    if (k == "encoding") return v " encoding"
+    if (k == "impl") return v == "avx512" ? "AVX-512" : v == "avx2" ? "AVX2" : v
+    if (k == "layout") return v == "synthetic" ? "synthetic machine" : v == "given" ? "given machine" : \
+                              v == "entries" ? "32-byte entries" : v == "bytearray" ? "byte array" : v
+    if (k == "method") return "by " v
+    if (k == "where") return v == "away" ? "away from a boundary" : "at the boundary"
+    if (k == "boundary") return v == "natural" ? "natural boundary" : v == "order9" ? \
+                                "order-9 boundary" : v == "unaligned" ? "unaligned boundary" : v " boundary"
+    if (k == "variant") return v == "node_check" ? "merges check the node" : \
+                               v == "reserve_page" ? "a page kept out" : v
+    if (k == "threads") return v (v == 1 ? " thread" : " threads")
+    if (k == "order") return "order " v
+    return k " " v
 }
 mode == "ratio" {
     n++                         # numbered as in the report's table
@@ -89,5 +113,5 @@ mode == "ratio" {
     family = FILENAME; sub(/.*\//, "", family); sub(/_summary\.csv$/, "", family)
     if (fam != "" && family != fam) next
     print family "," n "," csv_quote(f[1]) "," f[idx["ratio_median"]] "," \
-          f[idx["ratio_min"]] "," f[idx["ratio_max"]]
+          f[idx["ratio_ci_lo"]] "," f[idx["ratio_ci_hi"]]
 }

@@ -2,19 +2,20 @@
 # deps.sh - install what the given make goals need from Debian's packages:
 # apt-get when root, otherwise print the exact command and fail.  Quiet when
 # nothing is missing.  `make` runs this before it asks pkg-config anything.
-# Usage: tools/deps.sh GOAL...      (GOAL: all test bench report compare perf
-#                                    fuzz soak numa-test; unknown goals need
-#                                    the build set)
+# Usage: tools/deps.sh GOAL...      (GOAL: all test bench report compare letter
+#                                    perf fuzz soak numa-test xen-check;
+#                                    unknown goals need the build set)
 # HB_DEPS_LIST=1 tools/deps.sh GOAL...  prints the package set and exits.
 set -u
 
 # What each kind of goal needs.  The compiler, make and pkg-config are the
 # machine's (build-essential); heapbench installs the libraries and tools.
-build=(build-essential pkg-config libbenchmark-dev libhwloc-dev hwloc libgsl-dev)
+build=(build-essential pkg-config libbenchmark-dev libhwloc-dev hwloc libgsl-dev valgrind)
 plots=(gnuplot-nox)
 fuzz=(clang libclang-rt-14-dev)
 perf=(linux-perf)
 numa=(qemu-system-x86 linux-image-amd64 busybox-static cpio)
+xen=(qemu-system-x86 gdb valgrind)      # Xen itself: xen/fetch.sh, not installed
 
 want=()
 [ $# -eq 0 ] && set -- all
@@ -22,12 +23,14 @@ for goal in "$@"; do
     case $goal in
         report|compare) want+=("${build[@]}" "${plots[@]}") ;;
         bench)          want+=("${build[@]}" "${plots[@]}") ;;
-        # make test runs a 30 s fuzz run and the NUMA guest when it can.
-        test)           want+=("${build[@]}" "${plots[@]}" "${fuzz[@]}") ;;
+        # make test runs a 30 s fuzz run, the NUMA guest when it can, and
+        # xen-check on one layout (its packages are installed for it).
+        test)           want+=("${build[@]}" "${plots[@]}" "${fuzz[@]}" "${xen[@]}") ;;
         fuzz)           want+=("${fuzz[@]}") ;;
-        soak)           want+=("${build[@]}") ;;
+        soak|letter)    want+=("${build[@]}") ;;
         perf)           want+=("${build[@]}" "${perf[@]}") ;;
         numa-test)      want+=("${build[@]}" "${numa[@]}") ;;
+        xen-check)      want+=("${build[@]}" "${xen[@]}") ;;
         *)              want+=("${build[@]}") ;;
     esac
 done

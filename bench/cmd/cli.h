@@ -11,6 +11,7 @@
 #ifndef HB_CLI_H
 #define HB_CLI_H
 
+#include <stddef.h>
 #include "bench/base/err.h"     /* hb_err, HB_EXIT_* */
 
 int hb_cmd_layout(int argc, char **argv);   /* bench/cmd/cmd_layout.c */
@@ -19,6 +20,7 @@ int hb_cmd_bench(int argc, char **argv);    /* bench/cmd/cmd_bench.c */
 int hb_cmd_compare(int argc, char **argv);  /* bench/cmd/cmd_compare.c */
 int hb_cmd_ab(int argc, char **argv);       /* bench/cmd/cmd_ab.c */
 int hb_cmd_verdict(int argc, char **argv);  /* bench/cmd/cmd_verdict.c */
+int hb_cmd_letter(int argc, char **argv);   /* bench/cmd/cmd_letter.c */
 
 /*
  * The layout options every command takes (--topology, --memmap, --mem):
@@ -28,5 +30,12 @@ int hb_cmd_verdict(int argc, char **argv);  /* bench/cmd/cmd_verdict.c */
  */
 struct hb_layout_opts;
 int hb_layout_parse_opt(struct hb_layout_opts *o, int argc, char **argv, int *i);
+
+/* hb_layout_load against this machine: a layout whose frame table would
+ * not fit in MemAvailable is refused (the check is the command's choice;
+ * the library reads no machine state).  In bench/cmd/cmd_layout.c. */
+struct hb_layout;
+int hb_layout_load_here(struct hb_layout_opts *o, struct hb_layout *l,
+                        char *err, size_t errlen);
 
 #endif

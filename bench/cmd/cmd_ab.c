@@ -6,8 +6,9 @@
  *                [--profile P] [--repetitions R] [--out DIR]
  *                [-- more bench options for both sides]
  *
- * Runs BIN bench --processes 1 for base, then for new, N times over
- * (ABAB...), so that a drift of the machine (another job starting, the
+ * --processes means what it means in bench: each benchmark is measured in
+ * N fresh processes a side.  Here each is one invocation of BIN bench
+ * --processes 1, base then new, N times over (ABAB...), so that a drift of the machine (another job starting, the
  * host throttling) falls on both sides alike instead of on whichever ran
  * second (Kalibera and Jones, ISMM 2013).  Each invocation is a fresh
  * process and a results folder of its own:
@@ -49,12 +50,52 @@ struct ab_opts {
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: heapbench ab --base BIN --new BIN [--processes N] [--filter REGEX]\n"
-               "                    [--profile P] [--repetitions R] [--out DIR]\n"
-               "                    [-- more bench options for both]\n"
-               "Runs base and new in turn (ABAB...), N invocations each (default 5),\n"
-               "into <out>/ab-<stamp>/base and .../new (--out: results); then\n"
-               "heapbench compare <that>/base -- <that>/new\n");
+    fprintf(f, "usage: heapbench ab --base BIN --new BIN [options] [-- bench options]\n"
+               "  --base BIN        the heapbench binary of the base side\n"
+               "  --new BIN         the heapbench binary of the new side\n"
+               "  --processes N     measure each benchmark in N fresh processes a side, as\n"
+               "                    in bench: here one `bench --processes 1` invocation\n"
+               "                    each, base and new in turn (ABAB...); default: the\n"
+               "                    profile's (quick 3, default 6, full 10), at least 2\n"
+               "  --profile P       quick, default or full (bench --profile); default:\n"
+               "                    default\n"
+               "  --filter REGEX    only the benchmarks whose name matches (bench --filter)\n"
+               "  --repetitions N   repetitions inside each process (bench --repetitions)\n"
+               "  --out DIR         where <DIR>/ab-<stamp>/base and .../new go (default:\n"
+               "                    results)\n"
+               "After '--': more options of bench for both sides (--mem-budget, layouts,\n"
+               "Google Benchmark flags after a second '--'), but none of the above.\n"
+               "Then: heapbench compare <DIR>/ab-<stamp>/base -- <DIR>/ab-<stamp>/new\n");
+}
+
+/* The processes of each profile, as bench has them (cmd_bench.c). */
+static long profile_procs(const char *profile)
+{
+    if (profile && !strcmp(profile, "quick"))
+        return 3;
+    if (profile && !strcmp(profile, "full"))
+        return 10;
+    return 6;
+}
+
+/* bench options after "--" that ab sets itself: refused, not passed on
+ * to be overridden or to override.  0, or an exit status after one line. */
+static int check_extra(const struct ab_opts *o)
+{
+    static const char *const own[] = { "--processes", "--profile", "--filter",
+                                       "--repetitions", "--out" };
+
+    for (int i = 0; i < o->extra_argc; i++) {
+        if (!strcmp(o->extra_argv[i], "--"))
+            break;                        /* Google Benchmark's from here */
+        for (size_t k = 0; k < sizeof own / sizeof own[0]; k++)
+            if (!strcmp(o->extra_argv[i], own[k])) {
+                hb_err("ab: %s after '--' conflicts with ab's own option; give it "
+                       "before '--'", own[k]);
+                return HB_EXIT_USAGE;
+            }
+    }
+    return 0;
 }
 
 static bool executable(const char *path)
@@ -103,7 +144,7 @@ static int parse_value(struct ab_opts *o, const char *a, const char *v)
 
 static int parse_args(struct ab_opts *o, int argc, char **argv)
 {
-    *o = (struct ab_opts){ .procs = 5, .out = "results" };
+    *o = (struct ab_opts){ .procs = 0, .out = "results" };
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         int rc;
@@ -133,7 +174,9 @@ static int parse_args(struct ab_opts *o, int argc, char **argv)
         hb_err("ab: need --base BIN and --new BIN (see heapbench ab --help)");
         return HB_EXIT_USAGE;
     }
-    return 0;
+    if (!o->procs)
+        o->procs = profile_procs(o->profile);
+    return check_extra(o);
 }
 
 /* BIN bench --processes 1 --out DIR [options], console into log. */
@@ -216,7 +259,8 @@ int hb_cmd_ab(int argc, char **argv)
     rc = make_dirs(&o, top, sizeof top);
     if (rc)
         return rc;
-    printf("heapbench ab: %ld invocations a side, interleaved; into %s\n", o.procs, top);
+    printf("heapbench ab: %ld processes a side (one bench invocation each), "
+           "interleaved;\ninto %s\n", o.procs, top);
     fflush(stdout);
     for (long i = 0; i < o.procs && !rc; i++)
         for (int s = 0; s < 2 && !rc; s++) {

@@ -29,6 +29,7 @@ struct bench_opts {
     int reps;
     int procs;
     bool verbose;
+    bool list;                /* --list: print the plan, run nothing */
     uint64_t mem_budget;      /* --mem-budget; 0: leave 25 % (membudget.h) */
     struct hb_layout_opts lopts;
     int gb_argc;              /* after "--" */
@@ -105,5 +106,33 @@ int bench_merge_json(const struct bench_run *r, long chunks);
 
 /* One repetition back from the measuring process. */
 void bench_took(struct bench_run *r, const struct hb_gb_run *run);
+
+/* ------------------------------------------------------------------------
+ * The console (cmd_bench_console.c)
+ * ------------------------------------------------------------------------ */
+
+/* name into out, at most max columns: whole, or its head and tail around
+ * "..." (never cut at one end only). */
+void bench_shorten(char *out, size_t len, const char *name, size_t max);
+/* name without Google Benchmark's run settings ("/min_time:0.020", ...),
+ * which every benchmark of a run shares: what identifies it is left. */
+void bench_plain_name(char *out, size_t len, const char *name);
+/* The skipped benchmarks, one entry per reason (reasons that differ only
+ * in their numbers are one): count, reason, an example benchmark (on a
+ * line of its own if the reason leaves no room); at most cols - 1 columns
+ * where the reason allows. */
+void bench_print_skips(const struct hb_results *res, int cols);
+/* On stderr, before d is removed: the run was stopped by a signal (rc:
+ * 128 + signal) and what is removed (its temporary folder, and --out if
+ * the run made it). */
+struct hb_rundir;
+void bench_say_discarded(const struct bench_run *r, const struct hb_rundir *d, int rc);
+/* --help, with the processes and repetitions of each profile. */
+void bench_usage(FILE *f, const int procs[3], const int reps[3]);
+/* Whether a Google Benchmark flag after "--" is one heapbench sets (the
+ * flag and the option to use instead, on one line): 0, or -1. */
+int bench_check_gb_flags(int argc, char **argv);
+/* --list: every benchmark of the plan, then the counts and the prior ETA. */
+void bench_print_plan(const struct bench_run *r, double eta_s);
 
 #endif

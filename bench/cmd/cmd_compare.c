@@ -91,6 +91,7 @@ struct opts {
     regex_t re;
     double alpha, threshold;   /* threshold < 0: from the noise */
     bool metric_ns;            /* the metric is a time in ns (name ends in ns) */
+    bool all;                  /* --all: every row, not only the flagged */
 };
 
 struct result {
@@ -118,7 +119,9 @@ static void usage(FILE *f)
             "  --threshold PCT    smallest change flagged, in %%; default: per benchmark,\n"
             "                     its standard error of a side, at least 1 %%\n"
             "  --alpha A          false discovery rate, default 0.05\n"
-            "  --csv FILE         also write the comparison as CSV\n"
+            "  --all              every benchmark in the table; by default only the\n"
+            "                     flagged ones and a count of the rest\n"
+            "  --csv FILE         also write the comparison as CSV (every benchmark)\n"
             "  --plots DIR        write compare.csv and figures (SVG, PNG) in DIR\n");
 }
 
@@ -261,6 +264,10 @@ static int parse_args(int argc, char **argv, struct opts *o)
             split = npos;
             continue;
         }
+        if (!strcmp(a, "--all")) {
+            o->all = true;
+            continue;
+        }
         if ((rc = parse_valued(argc, argv, &i, o)) != 1) {
             if (rc)
                 return rc;
@@ -306,6 +313,21 @@ static int load_side(struct run *r, const struct opts *o)
  * Environments
  * ------------------------------------------------------------------------ */
 
+/* One warning line per difference, within 80 columns: two long values
+ * lose the start they share (shown as "..."), keeping a few characters
+ * before the first difference. */
+static void warn_differ(const char *key, const char *x, const char *y)
+{
+    size_t common = 0, cut = 0;
+
+    while (x[common] && x[common] == y[common])
+        common++;
+    if (strlen(key) + strlen(x) + strlen(y) + 44 > 80 && common > 12)
+        cut = common - 6;
+    hb_err("warning: %s differs: base '%s%s', new '%s%s'", key, cut ? "..." : "", x + cut,
+           cut ? "..." : "", y + cut);
+}
+
 /* One warning line per difference that could explain a change by itself. */
 static void warn_env(const struct run *a, const struct run *b)
 {
@@ -322,8 +344,7 @@ static void warn_env(const struct run *a, const struct run *b)
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
         const char *x = hb_abrun_env(&a->data, keys[i]), *y = hb_abrun_env(&b->data, keys[i]);
         if (!x || !y || strcmp(x, y))
-            hb_err("warning: environments differ in %s: '%s' (base) vs '%s' (new)",
-                   keys[i], x ? x : "?", y ? y : "?");
+            warn_differ(keys[i], x ? x : "?", y ? y : "?");
     }
 }
 
@@ -528,7 +549,7 @@ static int compare_runs(const struct run *base, const struct run *new_, const st
  * The 80-column table
  * ------------------------------------------------------------------------ */
 
-#define NAME_W 28
+#define NAME_W 27
 
 /* A time in ns with 3 significant digits and a unit, e.g. "12.3 ms"; a
  * metric that is not a time (!is_ns) with 4 significant digits. */
@@ -570,11 +591,23 @@ static void fmt_p(char *out, size_t len, double p)
 }
 
 /* A name too long for the row goes on lines of its own, broken before a
- * '/' so that every line fits 80 columns; continuation lines are indented. */
+ * '/' so that every line fits 80 columns; continuation lines are indented.
+ * Google Benchmark's run settings (/min_time:..., /iterations:...), which
+ * say how and not what, are left out. */
 static void print_long_name(const char *name)
 {
-    size_t col = 0;
+    static const char *const settings[] = { "/min_time:", "/iterations:", "/repeats:",
+                                            "/manual_time", "/real_time" };
+    size_t col = 0, n = strlen(name);
+    char buf[512];
 
+    for (size_t i = 0; i < sizeof settings / sizeof settings[0]; i++) {
+        const char *at = strstr(name, settings[i]);
+        if (at && (size_t)(at - name) < n)
+            n = (size_t)(at - name);
+    }
+    snprintf(buf, sizeof buf, "%.*s", (int)n, name);
+    name = buf;
     while (*name) {
         size_t seg = strcspn(name + 1, "/") + 1;   /* up to the next '/' */
         if (col && col + seg > 79) {
@@ -606,8 +639,8 @@ static void print_row(const struct row *w, const struct opts *o)
         print_long_name(name);
         name = "";
     }
-    printf("%-*s %8s %8s %6s%% %16s %5s %s\n", NAME_W, name, b, n, c, ci, p,
-           w->ab.flagged ? " " : "~");
+    printf("%-*s %8s %8s %6s%% %14s %5s%s\n", NAME_W, name, b, n, c, ci, p,
+           !w->ab.flagged ? "" : w->ratio < 1 ? " fast" : " slow");
 }
 
 static void print_head(const struct run *r, const char *label)
@@ -639,9 +672,9 @@ static void print_head(const struct run *r, const char *label)
 
 static void print_rule(void)
 {
-    printf("%.*s %.8s %.8s %.7s %.16s %.5s %.1s\n", NAME_W,
+    printf("%.*s %.8s %.8s %.7s %.14s %.5s %.4s\n", NAME_W,
            "----------------------------------------", "--------", "--------",
-           "-------", "----------------", "-----", "-");
+           "-------", "----------------", "-----", "----");
 }
 
 static void print_foot(const struct result *res, const struct opts *o, size_t min_b,
@@ -663,8 +696,8 @@ static void print_foot(const struct result *res, const struct opts *o, size_t mi
            "arithmetic where one is 0).  Change: new/base - 1, with its %g%% interval\n"
            "(Welch t on log per-process medians; on the values where one is 0).\n"
            "q: p of the test |change| <= threshold, adjusted for %zu tests\n"
-           "(Benjamini-Hochberg).  Flagged (no ~): q < %g and the interval excludes 0.\n"
-           "Threshold %s:\n%.1f%% to %.1f%% here.\n",
+           "(Benjamini-Hochberg).  flag: slow or fast if q < %g and the interval\n"
+           "excludes 0.  Threshold %s:\n%.1f%% to %.1f%% here.\n",
            o->metric, minp, min_pb > min_pn ? min_pb : min_pn, 100 * (1 - o->alpha), res->n,
            o->alpha, o->threshold < 0 ? "per benchmark, its side's standard error, at least 1%"
                                       : "--threshold",
@@ -688,19 +721,27 @@ static void print_table(const struct result *res, const struct run *base,
 {
     size_t min_b = SIZE_MAX, min_n = SIZE_MAX, min_pb = SIZE_MAX, min_pn = SIZE_MAX;
 
+    size_t hidden = 0;
+
     print_head(base, "base");
     print_head(new_, "new ");
-    printf("\n%-*s %8s %8s %7s %16s %5s\n", NAME_W, "benchmark", "base", "new",
-           "change", "CI of change %", "q");
+    printf("\n%-*s %8s %8s %7s %14s %5s %4s\n", NAME_W, "benchmark", "base", "new",
+           "change", "CI of change %", "q", "flag");
     print_rule();
     for (size_t i = 0; i < res->n; i++) {
         const struct row *w = &res->rows[i];
-        print_row(w, o);
+        if (o->all || w->ab.flagged)
+            print_row(w, o);
+        else
+            hidden++;
         min_b = w->b.s->n < min_b ? w->b.s->n : min_b;
         min_n = w->n.s->n < min_n ? w->n.s->n : min_n;
         min_pb = w->b.npm < min_pb ? w->b.npm : min_pb;
         min_pn = w->n.npm < min_pn ? w->n.npm : min_pn;
     }
+    if (hidden)
+        printf("%s%zu benchmark%s not flagged, not shown (--all shows every row)\n",
+               hidden == res->n ? "(none flagged) " : "", hidden, hidden == 1 ? "" : "s");
     print_foot(res, o, min_b, min_n, min_pb, min_pn);
 }
 

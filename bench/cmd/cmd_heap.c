@@ -49,11 +49,28 @@ struct heap_opts {
 static void usage(FILE *f)
 {
     fprintf(f,
-        "usage: heapbench heap [LAYOUT] [--strategy pagewise|chunked|patch|lazy|deferred]\n"
-        "         [--encoding legacy|uninit] [--max-order N]\n"
-        "         [--boot-alloc SIZE[@NODE]]... [--free-boot] [--finish]\n"
-        "         [--dump-blocks] [--summary] [--time] [--no-branch-harden]\n"
-        "LAYOUT: --memmap FILE | --topology host|synthetic:STR|xml:FILE [--mem SIZE]\n");
+        "usage: heapbench heap [LAYOUT] [options]\n"
+        "LAYOUT (default: --topology host), as in heapbench layout:\n"
+        "  --topology T       host: this machine (hwloc and sysfs); synthetic:STRING\n"
+        "                     an hwloc synthetic machine; xml:FILE an hwloc XML file\n"
+        "  --memmap FILE      RAM ranges: START END NODE a line, or a boot log\n"
+        "  --mem SIZE         scale the topology to SIZE of RAM, node shares kept\n"
+        "  --strategy S       how the boot RAM reaches the heap: pagewise (default),\n"
+        "                     chunked, patch, lazy or deferred (README.md)\n"
+        "  --encoding E       page state encoding, legacy or uninit (default: the\n"
+        "                     strategy's; patch, lazy and deferred need uninit)\n"
+        "  --max-order N      largest buddy order (1-%d, default %d)\n"
+        "  --boot-alloc SIZE[@NODE]  allocate SIZE from the boot allocator before\n"
+        "                     the hand-off (on NODE); may be repeated\n"
+        "  --free-boot        free those boot allocations into the heap afterwards\n"
+        "  --finish           finish lazy initialisation (lazy, deferred)\n"
+        "  --dump-blocks      print every free block: mfn,order,node,zone\n"
+        "  --summary          print the pages of each node by state (free, in use...)\n"
+        "  --time             the time of each step, on stderr\n"
+        "  --no-branch-harden model Xen's spec-ctrl=no-branch-harden\n"
+        "Without --dump-blocks or --summary: one line, the pages free and pending.\n"
+        "The invariant checker runs on the heap before anything is printed.\n",
+        PA_MAX_ORDER_LIMIT, PA_MAX_ORDER_DEFAULT);
 }
 
 static int parse_boot_alloc(struct heap_opts *o, const char *arg)
@@ -354,7 +371,7 @@ int hb_cmd_heap(int argc, char **argv)
 
     if (rc)
         return rc > 0 ? HB_EXIT_OK : HB_EXIT_USAGE;
-    rc = hb_layout_load(&o.lo, &l, err, sizeof err);
+    rc = hb_layout_load_here(&o.lo, &l, err, sizeof err);
     if (rc) {
         hb_err("%s", err);
         return HB_EXIT_USAGE;

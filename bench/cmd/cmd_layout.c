@@ -11,6 +11,7 @@
 #include "bench/cmd/cli.h"
 #include "bench/source/layout.h"
 #include "bench/base/parse.h"
+#include "bench/instrument/membudget.h"
 #include "bench/instrument/topo.h"
 
 #include <inttypes.h>
@@ -27,6 +28,16 @@ struct layout_args {
 /* ------------------------------------------------------------------------
  * The layout options of every command
  * ------------------------------------------------------------------------ */
+
+int hb_layout_load_here(struct hb_layout_opts *o, struct hb_layout *l,
+                        char *err, size_t errlen)
+{
+    /* One reader of /proc/meminfo: the memory budget's.  Unknown: 0, so
+     * the load does not check. */
+    if (hb_mem_read_available("", &o->mem_available))
+        o->mem_available = 0;
+    return hb_layout_load(o, l, err, errlen);
+}
 
 int hb_layout_parse_opt(struct hb_layout_opts *o, int argc, char **argv, int *i)
 {
@@ -54,9 +65,9 @@ int hb_layout_parse_opt(struct hb_layout_opts *o, int argc, char **argv, int *i)
 static void usage(FILE *f)
 {
     fprintf(f,
-        "usage: heapbench layout [--topology host|synthetic:STRING|xml:FILE | "
-        "--memmap FILE]\n"
-        "                        [--mem SIZE] [--max-order N] [--csv]\n"
+        "usage: heapbench layout [--topology host|synthetic:STRING|xml:FILE |\n"
+        "                         --memmap FILE]\n"
+        "                         [--mem SIZE] [--max-order N] [--csv]\n"
         "  --topology   host (default): this machine (hwloc + sysfs);\n"
         "               synthetic:STRING an hwloc synthetic description, e.g.\n"
         "               'pack:2 [numa(memory=64GiB)] core:8 pu:2';\n"
@@ -286,7 +297,7 @@ int hb_cmd_layout(int argc, char **argv)
             usage(stdout);
         return rc == 0 ? HB_EXIT_OK : HB_EXIT_USAGE;
     }
-    if (hb_layout_load(&a.lo, &l, err, sizeof err)) {
+    if (hb_layout_load_here(&a.lo, &l, err, sizeof err)) {
         hb_err("%s", err);
         return HB_EXIT_USAGE;
     }

@@ -14,7 +14,10 @@ static int usage(FILE *f)
 {
     fprintf(f, "usage: heapbench verdict [--format md|html|csv] RUN_DIR [NEW_RUN_DIR]\n"
                "The verdict of a results folder, from its CSV files; with two folders,\n"
-               "every verdict number of the first against the second (md only).\n");
+               "every verdict number of the first against the second (md only).\n"
+               "  --format F   md: the report's Markdown (default); html: the same as\n"
+               "               an HTML fragment; csv: every number with its interval\n"
+               "For a block to paste into a cover letter: heapbench letter.\n");
     return f == stdout ? HB_EXIT_OK : HB_EXIT_USAGE;
 }
 

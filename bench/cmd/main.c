@@ -29,6 +29,7 @@ static const struct {
     { "compare", hb_cmd_compare, "compare two results folders (A/B table)" },
     { "ab", hb_cmd_ab, "interleaved A/B runs of two builds into two folders" },
     { "verdict", hb_cmd_verdict, "the report's verdict from a results folder's CSVs" },
+    { "letter", hb_cmd_letter, "the verdict as 72-column plain text for a cover letter" },
 };
 
 static void usage(FILE *f)

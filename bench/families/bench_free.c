@@ -483,4 +483,4 @@ void hb_family_free_register(const struct hb_bench_ctx *ctx)
     }
 }
 
-HB_FAMILY(free, 30, hb_family_free_register, 0.013, 0.0073, 0.024);
+HB_FAMILY(free, 30, hb_family_free_register, 0.024, 0.0073, 0.024);

@@ -16,7 +16,6 @@
 #include <string.h>
 
 #include "bench/base/parse.h"
-#include "bench/instrument/membudget.h"
 
 /* ------------------------------------------------------------------------
  * Options
@@ -177,15 +176,6 @@ int hb_layout_finish(struct hb_layout *l, char *err, size_t errlen)
     return 0;
 }
 
-int hb_mem_available(uint64_t *bytes)
-{
-    /* One reader of /proc/meminfo: the memory budget's (a root of "" is
-     * this machine; its tests give a fake tree). */
-    int rc = hb_mem_read_available("", bytes);
-
-    return rc == -EINVAL ? -ENOENT : rc;
-}
-
 static double gib(uint64_t bytes)
 {
     return (double)bytes / (double)(1ULL << 30);
@@ -249,15 +239,14 @@ static int load_source(const struct hb_layout_opts *o, struct hb_layout *l,
 int hb_layout_load(const struct hb_layout_opts *o, struct hb_layout *l,
                    char *err, size_t errlen)
 {
-    uint64_t avail;
     int rc;
 
     memset(l, 0, sizeof *l);
     rc = load_source(o, l, err, errlen);
     if (!rc)
         rc = hb_layout_finish(l, err, errlen);
-    if (!rc && hb_mem_available(&avail) == 0)
-        rc = hb_layout_check_fits(l, avail, err, errlen);
+    if (!rc && o->mem_available)
+        rc = hb_layout_check_fits(l, o->mem_available, err, errlen);
     if (rc)
         hb_layout_free(l);
     return rc;

@@ -16,6 +16,9 @@ struct hb_layout_opts {
     const char *topology;    /* "host" (default), "synthetic:STR", "xml:FILE" */
     const char *memmap;      /* --memmap FILE (plain format or boot log) */
     uint64_t mem_bytes;      /* --mem SIZE (0: not given) */
+    /* Bytes the frame table may take (the caller reads the machine's
+     * available memory; 0: not checked). */
+    uint64_t mem_available;
 };
 
 struct hb_layout {
@@ -41,8 +44,8 @@ int hb_layout_opt(struct hb_layout_opts *o, int argc, char **argv, int *i,
 /*
  * Load the layout the options describe.  On error returns a negative errno
  * and writes one line (no "heapbench: " prefix, no newline) into err.
- * Refuses a layout whose frame table would not fit in this machine's
- * available memory, naming the size it would need.
+ * Refuses a layout whose frame table would not fit in o->mem_available
+ * bytes (when nonzero), naming the size it would need.
  */
 int hb_layout_load(const struct hb_layout_opts *o, struct hb_layout *l,
                    char *err, size_t errlen);
@@ -92,8 +95,6 @@ int hb_layout_finish(struct hb_layout *l, char *err, size_t errlen);
 /* Refuse a layout whose frame table needs more than avail_bytes. */
 int hb_layout_check_fits(const struct hb_layout *l, uint64_t avail_bytes,
                          char *err, size_t errlen);
-/* MemAvailable from /proc/meminfo in bytes; -ENOENT if unknown. */
-int hb_mem_available(uint64_t *bytes);
 /* RAM pages of one node (every node: node < 0). */
 uint64_t hb_layout_pages(const struct hb_layout *l, int node);
 

@@ -51,7 +51,7 @@ case_run() {
     grep -q 'Benchmark  *Time' "$dir/console.log" || { fail run "console.log has no table"; return; }
     ! grep -q 'Benchmark  *Time' "$tmp/run.out" || { fail run "table on the screen without --verbose"; return; }
     grep -q '^\[[0-9]*/[0-9]*\] baseline: .* left$' "$tmp/run.out" || { fail run "no progress lines"; return; }
-    grep -Eq '^done: [0-9]+ benchmarks run in 2 processes x 2 repetitions, 0 skipped; wall time ' \
+    grep -Eq '^done: [0-9]+ run, 0 skipped; 2 processes x 2 repetitions; wall time ' \
         "$tmp/run.out" || { fail run "no closing summary line"; return; }
     ok "run ($(( $(date +%s) - start )) s)"
     RUN_DIR=$dir
@@ -148,6 +148,57 @@ case_help() {
     ok help
 }
 
+# --list: the names the filter keeps, one a line, then their count; the
+# count is that of the names and of what a run of the same options plans.
+case_list() {
+    local rc n named
+    "$hb" bench --list --profile quick --filter '^shim/|^baseline/' --out "$tmp/never" \
+        >"$tmp/list.out" 2>"$tmp/list.err"; rc=$?
+    [ "$rc" -eq 0 ] || { fail list "exit $rc: $(head -n 1 "$tmp/list.err")"; return; }
+    [ ! -e "$tmp/never" ] || { fail list "--list made a results folder"; return; }
+    named=$(grep -cE '^(shim|baseline)/' "$tmp/list.out")
+    n=$(sed -n 's/^\([0-9]*\) benchmarks: .*/\1/p' "$tmp/list.out")
+    [ -n "$n" ] && [ "$n" -eq "$named" ] && [ "$n" -gt 3 ] \
+        || { fail list "count '$n' against $named names listed"; return; }
+    grep -q "^profile quick: each in 3 processes x 2 repetitions, $((n * 3)) benchmark runs;" \
+        "$tmp/list.out" || { fail list "no plan line: $(tail -n 2 "$tmp/list.out")"; return; }
+    "$hb" bench --list --profile quick --filter '^shim/' >"$tmp/list2.out" 2>&1
+    grep -q '^3 benchmarks: shim 3$' "$tmp/list2.out" \
+        || { fail list "shim alone: $(grep benchmarks: "$tmp/list2.out")"; return; }
+    ok "list ($n benchmarks)"
+}
+
+# Skips of one reason (sizes aside) are one entry with its count and an
+# example; every line of the console fits 80 columns but the folder's own.
+case_skip_lines() {
+    local out=$tmp/sk rc n wide
+    "$hb" bench --profile quick --filter '^init/heap/strategy:(chunked|pagewise)/' \
+        --processes 1 --repetitions 1 --mem-budget 4M --out "$out" >"$tmp/sk.out" 2>&1; rc=$?
+    [ "$rc" -eq 0 ] || { fail skip_lines "exit $rc: $(tail -n 1 "$tmp/sk.out")"; return; }
+    n=$(($(wc -l <"$(finished "$out")/skipped.csv") - 1))
+    [ "$n" -ge 2 ] || { fail skip_lines "only $n skipped: the case needs several"; return; }
+    grep -q "^skipped $n benchmarks " "$tmp/sk.out" && grep -q "^  $n x .*do not fit\|^  $n x .*needs" \
+        "$tmp/sk.out" || { fail skip_lines "no one entry of $n: $(grep -A2 '^skipped' "$tmp/sk.out")"; return; }
+    grep -q 'e\.g\. init/heap/strategy:' "$tmp/sk.out" || { fail skip_lines "no example"; return; }
+    wide=$(grep -v '^results: ' "$tmp/sk.out" | awk 'length($0) > 80' | head -n 1)
+    [ -z "$wide" ] || { fail skip_lines "over 80 columns: $wide"; return; }
+    ok "skip_lines ($n skipped, one entry)"
+}
+
+# Flags after '--' that would undo heapbench's own options are refused.
+case_gb_conflict() {
+    local f rc
+    for f in --benchmark_repetitions=5 --benchmark_filter=x --benchmark_out=/tmp/x \
+             --benchmark_report_aggregates_only=true; do
+        "$hb" bench --filter shim --out "$tmp/conflict" -- "$f" >/dev/null 2>"$tmp/gb.err"; rc=$?
+        if [ "$rc" -ne 2 ] || [ "$(wc -l <"$tmp/gb.err")" -ne 1 ] ||
+           ! grep -qF -- "$f" "$tmp/gb.err" || [ -e "$tmp/conflict" ]; then
+            fail "gb_conflict $f" "exit $rc: $(cat "$tmp/gb.err")"; return
+        fi
+    done
+    ok gb_conflict
+}
+
 case_run
 case_environment
 case_tables
@@ -164,4 +215,7 @@ bad option --frobnicate
 bad gbench_flag --filter shim -- --benchmark_nonsense=1
 case_bad_out
 case_help
+case_list
+case_skip_lines
+case_gb_conflict
 finish

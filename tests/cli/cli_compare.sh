@@ -90,10 +90,14 @@ case_csv() {
 
 case_env_warning() {
     run env_warning 0 "$hb" compare "$data/run_a" "$data/run_b" || return
-    [ "$(grep -c 'warning: environments differ' "$tmp/err")" -eq 1 ] \
+    [ "$(grep -c 'warning: .* differs: ' "$tmp/err")" -eq 1 ] \
         || { fail env_warning "expected one warning line, got: $(cat "$tmp/err")"; return; }
-    grep -qF "kernel: '$(env_a kernel)' (base) vs '$(env_a kernel)+b' (new)" "$tmp/err" \
-        || { fail env_warning "warning does not name the kernels: $(cat "$tmp/err")"; return; }
+    # the kernels, less the start they share if the line would pass 80
+    # columns: what differs stays
+    local k; k=$(env_a kernel)
+    grep -qF "kernel differs: base '...${k: -6}', new '...${k: -6}+b'" "$tmp/err" &&
+        [ -z "$(awk 'length($0) > 80' "$tmp/err")" ] \
+        || { fail env_warning "warning does not name the kernels in 80 columns: $(cat "$tmp/err")"; return; }
     run env_same 0 "$hb" compare "$data/run_a" "$data/run_a" || return
     [ ! -s "$tmp/err" ] || { fail env_warning "warned comparing a run with itself"; return; }
     ok env_warning
@@ -144,13 +148,15 @@ case_usage() {
 # A name longer than a line (real names carry every parameter) is broken
 # at '/' over several lines, none wider than 80 columns.
 case_long_name() {
-    local name=free/block/boundary:natural/order:0/where:boundary/path:free_heap_pages/iterations:10000/manual_time
+    local name=free/block/boundary:natural/order:0/where:boundary/path:free_heap_pages/variant:node_check/encoding:legacy/iterations:10000/manual_time
     mkdir -p "$tmp/la" "$tmp/lb"
     printf 'benchmark,real_ns\n%s,10\n%s,11\n%s,12\n' "$name" "$name" "$name" >"$tmp/la/free.csv"
     printf 'benchmark,real_ns\n%s,20\n%s,21\n%s,22\n' "$name" "$name" "$name" >"$tmp/lb/free.csv"
-    run long_name 0 "$hb" compare "$tmp/la" "$tmp/lb" || return
+    run long_name 0 "$hb" compare "$tmp/la" "$tmp/lb" --all || return
     [ "$(awk 'length($0) > 80' "$tmp/out" | wc -l)" -eq 0 ] || { fail long_name "line wider than 80"; return; }
-    grep -q '^  /iterations:10000/manual_time$' "$tmp/out" || { fail long_name "not broken at a slash"; return; }
+    # broken before a '/', Google Benchmark's settings left out
+    grep -q '^free/block/.*/path:free_heap_pages$' "$tmp/out" &&
+        grep -q '^  /variant:node_check/encoding:legacy$' "$tmp/out" || { fail long_name "not broken at a slash"; return; }
     grep -q 'With 3 against 3 repetitions p cannot go below' "$tmp/out" && grep -q '^0\.100' "$tmp/out" \
         || { fail long_name "no note on 3 repetitions"; return; }
     ok long_name
@@ -230,7 +236,8 @@ synth() {
 
 # Processes as samples: one benchmark 20 % slower in the new runs is the
 # one flagged, from folders given one by one after '--', from a folder of
-# run folders (as heapbench ab writes), and on another metric; --filter
+# run folders (as heapbench ab writes), and on another metric; the table
+# shows it alone with a count of the rest (--all: every row); --filter
 # narrows what is tested; a threshold above the change unflags it.
 case_processes() {
     synth "$tmp/pb/r1" 4 0 -1 1; synth "$tmp/pb/r2" 4 4 -1 1
@@ -238,7 +245,18 @@ case_processes() {
     run processes 0 "$hb" compare "$tmp/pb/r1" "$tmp/pb/r2" -- "$tmp/pn/r1" "$tmp/pn/r2" || return
     grep -q '^20 benchmarks tested: 0 faster, 1 slower, 19 not flagged' "$tmp/out" \
         || { fail processes "counts: $(grep tested "$tmp/out")"; return; }
-    grep -Eq '^x/b7 .*\+[12][0-9]\.[0-9]% .* $' "$tmp/out" || { fail processes "b7 not flagged"; return; }
+    grep -Eq '^x/b7 .*\+[12][0-9]\.[0-9]% .* slow$' "$tmp/out" || { fail processes "b7 not flagged"; return; }
+    # By default only the flagged row, and a count of the others; --all
+    # every row, the others with no flag.
+    [ "$(grep -c '^x/b' "$tmp/out")" -eq 1 ] &&
+        grep -q '^19 benchmarks not flagged, not shown (--all shows every row)$' "$tmp/out" \
+        || { fail processes "default rows: $(grep -c '^x/b' "$tmp/out"), $(grep 'not shown' "$tmp/out")"; return; }
+    grep -q '^benchmark .* change  *CI of change %  *q  *flag$' "$tmp/out" \
+        || { fail processes "a column without a header: $(grep '^benchmark' "$tmp/out")"; return; }
+    "$hb" compare "$tmp/pb/r1" "$tmp/pb/r2" -- "$tmp/pn/r1" "$tmp/pn/r2" --all >"$tmp/all" 2>&1
+    [ "$(grep -c '^x/b' "$tmp/all")" -eq 20 ] && [ "$(grep -c '^x/b.* slow$' "$tmp/all")" -eq 1 ] &&
+        ! grep -q 'not shown' "$tmp/all" \
+        || { fail processes "--all: $(grep -c '^x/b' "$tmp/all") rows"; return; }
     grep -q '(8..8 processes a side' "$tmp/out" || { fail processes "processes not counted"; return; }
     ! grep -q 'intervals approximate' "$tmp/out" || { fail processes "8 processes called approximate"; return; }
     run processes_few 0 "$hb" compare "$tmp/pb/r1" -- "$tmp/pn/r1" || return

@@ -96,6 +96,10 @@ kill_case() {
     if [ "$sig" != KILL ] && [ "$(temps)" != "$t" ]; then
         fail "$name" "a .tmp folder is left after SIG$sig: $(temps | tr '\n' ' ')"; return
     fi
+    if [ "$sig" != KILL ] && [ "$rc" -ne 0 ] &&
+       ! grep -q "interrupted by SIG$sig after [0-9]* of [0-9]* benchmark runs; removed the unfinished folder $out/\.tmp-" "$tmp/run.out"; then
+        fail "$name" "exit $rc without saying what it removed: $(tail -n 1 "$tmp/run.out")"; return
+    fi
     ok "$name (exit $rc$([ "$(temps)" != "$t" ] && echo ', .tmp-* left'))"
 }
 

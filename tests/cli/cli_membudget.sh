@@ -37,7 +37,7 @@ if [ "$rc" -ne 0 ] || [ -z "$run" ]; then
     fail skip_small_budget "exit $rc, no results folder: $(head -c 200 "$tmp/small.err")"
 elif ! grep -q "needs 10.0 MiB.*budget 4.0 MiB" "$run/skipped.csv" 2>/dev/null; then
     fail skip_small_budget "skipped.csv: $(cat "$run/skipped.csv" 2>/dev/null)"
-elif ! grep -q "^skipped init/heap/.*needs 10.0 MiB.*budget 4.0 MiB" "$tmp/small.out"; then
+elif ! grep -A2 "^  [0-9]* x .*needs 10.0 MiB.*budget 4.0 MiB" "$tmp/small.out" | grep -q "e.g. init/heap/"; then
     fail skip_small_budget "console: $(grep -i skip "$tmp/small.out")"
 elif [ -f "$run/init.csv" ] && grep -q "^init/heap" "$run/init.csv"; then
     fail skip_small_budget "the skipped benchmark has rows in init.csv"

@@ -6,6 +6,7 @@
 #   version    `heapbench --version` prints the version and a commit
 #   bad_*      a bad value after '=' is refused like one after a space:
 #              exit 2, one "heapbench:" line naming the value
+#   help_*     every option a subcommand takes is explained in its --help
 # Prints ok/FAIL per case and one summary line; exits non-zero on failure.
 # Usage: tests/cli/cli_options.sh HEAPBENCH
 set -u
@@ -62,6 +63,26 @@ bad bad_sp_mem_unit   '"16"'     layout --mem 16
 bad bad_eq_strategy   'bogus'    heap --memmap="$map" --strategy=bogus
 bad bad_eq_order      '99'       layout --memmap="$map" --max-order=99
 bad bad_eq_profile    'bogus'    bench --profile=bogus --out="$tmp/results"
+
+# Every option a subcommand's source names (its cmd_*.c, and the layout
+# options for those that take a layout) has a line of its own in that
+# subcommand's --help, starting with the option: none left unexplained.
+root=$(cd "$data/../.." && pwd)
+for cmd in layout heap bench compare ab verdict; do
+    srcs=$root/bench/cmd/cmd_$cmd.c
+    case $cmd in layout|heap|bench) srcs="$srcs $root/bench/source/layout.c" ;; esac
+    # shellcheck disable=SC2086
+    opts=$(grep -ho '"--[a-z][a-z0-9-]*' $srcs 2>/dev/null | tr -d '"' | sort -u |
+           grep -v -e '^--help$' -e '^--benchmark' -e '^--name$')
+    "$hb" "$cmd" --help >"$tmp/help" 2>&1
+    missing=
+    for o in $opts; do
+        grep -qE -- "^ +$o( |$)" "$tmp/help" || missing="$missing $o"
+    done
+    if [ -z "$opts" ]; then fail "help_$cmd" "no options found in $srcs"
+    elif [ -n "$missing" ]; then fail "help_$cmd" "not explained in --help:$missing"
+    else ok "help_$cmd ($(echo $opts | wc -w) options)"; fi
+done
 
 # --version: "heapbench VERSION (commit HASH)" with a real hash.
 v=$("$hb" --version 2>&1); rc=$?

@@ -25,21 +25,45 @@ case_full() {
     report "$tmp/run" || { fail full "exit $?: $(head -n 3 "$tmp/err")"; return; }
     for f in report.md report.html figures/init_cost.png figures/init_cost.svg \
              figures/state_scan.png figures/ratio.png figures/shim.png figures/free_frag.png \
-             figures/init_deferred.png figures/init_tail.png figures/free_cost.png; do
+             figures/init_deferred.png figures/init_tail.png figures/free_cost.png \
+             figures/init_boot.png figures/init_boot.svg; do
         [ -s "$tmp/run/$f" ] || { fail full "missing $f"; return; }
     done
-    # run_a has no uninit block frees: no free_encoding figure, the other eight
-    [ "$(ls "$tmp/run"/figures/*.png | wc -l)" -eq 8 ] || { fail full "expected 8 PNG figures"; return; }
+    # run_a has no uninit block frees: no free_encoding figure, the other nine
+    [ "$(ls "$tmp/run"/figures/*.png | wc -l)" -eq 9 ] || { fail full "expected 9 PNG figures"; return; }
     grep -q '^- free_encoding: skipped: no uninit block frees' "$tmp/run/report.md" \
         || { fail full "no note for free_encoding"; return; }
     ls -a "$tmp/run" | grep -q '^\.report' && { fail full "temporary folder left behind"; return; }
     ok full
 }
 
+# Expect, in every figure drawn (its SVG's text): no raw parameter key
+# ("nodes=1", "boot_alloc_mib"); every figure with interval bars names
+# them as the verdict's 95 % confidence interval; every log axis says
+# "log scale".
+case_figure_text() {
+    local svg t
+    for svg in "$tmp/run"/figures/*.svg; do
+        t=$(grep -o '<text[^>]*>[^<]*' "$svg" | sed 's/<text[^>]*>//' | tr '\n' ' ')
+        if grep -qE '[a-z_]+=[A-Za-z0-9]|boot_alloc_mib|ram_gib|table_bytes' <<<"$t"; then
+            fail figure_text "${svg##*/}: a raw key: $(grep -oE '[a-z_]+=[A-Za-z0-9]+|boot_alloc_mib|ram_gib|table_bytes' <<<"$t" | head -n 1)"; return
+        fi
+        case ${svg##*/} in free_frag.svg) ;; *)
+            grep -q '95 % confidence interval' <<<"$t" || { fail figure_text "${svg##*/}: bars not named"; return; } ;;
+        esac
+        if grep -q 'set logscale' "$root/plots/$(basename "$svg" .svg).gp" && ! grep -q 'log scale' <<<"$t"; then
+            fail figure_text "${svg##*/}: a log axis not marked"; return
+        fi
+    done
+    ! grep -h 'using' "$root"/plots/init_*.gp "$root"/plots/state_scan.gp "$root"/plots/shim.gp "$root"/plots/ratio.gp |
+        grep -qE '_(min|max)"' || { fail figure_text "a figure still draws min-max bars"; return; }
+    ok figure_text
+}
+
 case_html_self_contained() {
     local h=$tmp/run/report.html
     [ -s "$h" ] || { fail html "no report.html"; return; }
-    [ "$(grep -o 'src="data:image/png;base64,' "$h" | wc -l)" -eq 8 ] || { fail html "figures not inlined"; return; }
+    [ "$(grep -o 'src="data:image/png;base64,' "$h" | wc -l)" -eq 9 ] || { fail html "figures not inlined"; return; }
     grep -q 'src="figures/' "$h" && { fail html "refers to files beside it"; return; }
     grep -q 'without NDEBUG; it is not about heapbench' "$h" || { fail html "no note on the debug label"; return; }
     grep -q '<td class=n>heap</td><td class=n>chunked</td><td class=n>synthetic</td><td class=n>2</td>' "$h" \
@@ -108,7 +132,7 @@ case_new_family() {
     grep -q '^### extra$' "$tmp/nf/report.md" || { fail new_family "no table for extra"; return; }
     grep -q '^| [0-9]* | c_batch |' "$tmp/nf/report.md" || { fail new_family "extra's rows missing"; return; }
     grep -q '^- extra: no figure' "$tmp/nf/report.md" || { fail new_family "no note for extra"; return; }
-    [ "$(ls "$tmp/nf"/figures/*.png | wc -l)" -eq 8 ] || { fail new_family "figures changed"; return; }
+    [ "$(ls "$tmp/nf"/figures/*.png | wc -l)" -eq 9 ] || { fail new_family "figures changed"; return; }
     ok new_family
 }
 
@@ -137,12 +161,13 @@ case_bad_dir() {
 
 case_rerun_replaces() {
     report "$tmp/run" || { fail rerun "exit $?"; return; }
-    [ "$(ls "$tmp/run"/figures/*.png | wc -l)" -eq 8 ] || { fail rerun "figures"; return; }
+    [ "$(ls "$tmp/run"/figures/*.png | wc -l)" -eq 9 ] || { fail rerun "figures"; return; }
     ls -a "$tmp/run" | grep -q -e '^\.report' -e '^\.figures' && { fail rerun "leftovers"; return; }
     ok rerun
 }
 
 case_full
+case_figure_text
 case_html_self_contained
 case_md
 case_family_missing

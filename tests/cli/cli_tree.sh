@@ -11,6 +11,11 @@
 #   base_alone         bench/base/ includes nothing from another part of
 #                      bench/ (only bench/base/ and system headers): every
 #                      part may use it, so it may use none of them.
+#   source_below_instrument
+#                      bench/source/ includes, of bench/, only source/ and
+#                      base/: where a machine comes from knows nothing of
+#                      how it is measured (instrument/ may use source/, not
+#                      the reverse), of families, compare or cmd.
 #   compare_csv_only   bench/compare/ includes, of the project, only
 #                      bench/compare/ (the CSV reader, the statistics) and
 #                      bench/base/: nothing of families/, instrument/,
@@ -47,7 +52,9 @@
 #
 # Usage: tests/cli/cli_tree.sh [HEAPBENCH] [ROOT]
 #   ROOT (or $HB_TREE_ROOT): the tree to check; default: this script's tree.
-#   Pointing it at a copy is how each rule is shown able to fail.
+#   Checking this tree, the suite then copies it, plants one violation of
+#   each rule in the copy and checks that each rule fails on it, naming the
+#   planted file (planted_<rule>).
 # Ends with "cli_tree: N passed, N failed"; exits non-zero on failure.
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -154,6 +161,12 @@ includes "${f[@]}" | awk -F: '$3 ~ /^bench\// && $3 !~ /^bench\/base\//' >"$tmp/
 [ ${#f[@]} -gt 0 ] || echo "no sources under bench/base/" >"$tmp/bad"
 verdict base_alone "$tmp/bad"
 
+# source_below_instrument
+mapfile -t f < <(files bench/source '*.c' '*.h')
+includes "${f[@]}" | awk -F: '$3 ~ /^bench\// && $3 !~ /^bench\/(source|base)\//' >"$tmp/bad"
+[ ${#f[@]} -gt 0 ] || echo "no sources under bench/source/" >"$tmp/bad"
+verdict source_below_instrument "$tmp/bad"
+
 # compare_csv_only
 mapfile -t f < <(files bench/compare '*.c' '*.h' '*.cc')
 {
@@ -215,5 +228,43 @@ done
 mv "$tmp/hits" "$tmp/bad"
 [ ${#f[@]} -gt 0 ] || echo "no sources under bench/" >"$tmp/bad"
 verdict lib_never_prints "$tmp/bad"
+
+# ---------------------------------------------------------------------------
+# Each rule able to fail: a copy with one violation of each, planted in a
+# file of its own (only when this tree is the one checked, not a copy)
+# ---------------------------------------------------------------------------
+
+PLANTS=(
+    'alloc_alone alloc/heap.h #include "bench/base/err.h"'
+    'lib_not_cmd bench/families/family.c #include "bench/cmd/cli.h"'
+    'base_alone bench/base/err.c #include "bench/source/layout.h"'
+    'source_below_instrument bench/source/layout.c #include "bench/instrument/topo.h"'
+    'compare_csv_only bench/compare/hstats.c #include "bench/instrument/tidy.h"'
+    'plots_csv_only plots/common.gp plot "< heapbench verdict x" using 1:2'
+    'lib_never_prints bench/compare/csvread.c static void hb_planted(void) { puts("x"); }'
+)
+if [ -z "${HB_TREE_COPY:-}" ]; then
+    copy=$tmp/copy
+    mkdir -p "$copy"
+    cp -r "$root/alloc" "$root/bench" "$root/plots" "$copy/"
+    for p in "${PLANTS[@]}"; do
+        read -r _rule file line <<<"$p"
+        printf '%s\n' "$line" >>"$copy/$file"
+    done
+    HB_TREE_COPY=1 bash "$0" "" "$copy" >"$tmp/planted" 2>&1
+    for p in "${PLANTS[@]}"; do
+        read -r rule file _line <<<"$p"
+        # The rule's FAIL line, then its indented offending lines.
+        if awk -v r="FAIL $rule:" -v f="$file:" '
+               index($0, r) == 1 { on = 1; next }
+               on && /^       / { if (index($0, f)) hit = 1; next }
+               { on = 0 }
+               END { exit !hit }' "$tmp/planted"; then
+            ok "planted_$rule"
+        else
+            fail "planted_$rule" "the rule did not catch a violation planted in $file"
+        fi
+    done
+fi
 
 finish

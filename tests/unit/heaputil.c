@@ -242,6 +242,8 @@ struct hu_ref {
     size_t nr;
     unsigned max_order;
     uint64_t meta[PA_MAX_NODES];
+    bool decided[PA_MAX_NODES];     /* the node's first run was seen */
+    int first;                      /* the first node seen: static storage */
 };
 
 unsigned hu_zone(uint64_t mfn)
@@ -284,6 +286,7 @@ struct hu_ref *hu_ref_new(const struct pa_range *r, size_t nr, unsigned max_orde
         ref->r[i].free = calloc(ref->r[i].end - ref->r[i].start, 1);
     for (unsigned n = 0; n < PA_MAX_NODES; n++)
         ref->meta[n] = PA_INVALID_MFN;
+    ref->first = -1;
     return ref;
 }
 
@@ -337,9 +340,29 @@ static void ref_run(struct hu_ref *ref, uint64_t s, uint64_t e, unsigned node)
         s = 1;                      /* MFN 0 never enters the heap */
     if (s >= e)
         return;
-    if (ref->meta[node] == PA_INVALID_MFN && e - s >= PA_NODE_META_PAGES) {
-        ref->meta[node] = s;
-        s += PA_NODE_META_PAGES;
+    /* Xen 4.17's init_node_heap, from its first run: the first node has
+     * static storage; another takes the tail of a run that starts on a
+     * max_order boundary and ends no less aligned, else the head; nothing
+     * from a run too short. */
+    if (!ref->decided[node]) {
+        uint64_t size = 1ULL << ref->max_order;
+        ref->decided[node] = true;
+        if (ref->first < 0) {
+            ref->first = (int)node;
+        } else if (e - s >= PA_NODE_META_PAGES) {
+            unsigned ts = 0, te = 0;
+            while (!((s >> ts) & 1))
+                ts++;
+            while (!((e >> te) & 1))
+                te++;
+            if (s % size == 0 && te <= ts) {
+                e -= PA_NODE_META_PAGES;
+                ref->meta[node] = e;
+            } else {
+                ref->meta[node] = s;
+                s += PA_NODE_META_PAGES;
+            }
+        }
     }
     hu_ref_set(ref, s, e - s, true);
 }

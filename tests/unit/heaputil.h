@@ -125,8 +125,9 @@ bool hu_ref_is_free(const struct hu_ref *ref, uint64_t mfn);
 void hu_ref_set(struct hu_ref *ref, uint64_t mfn, uint64_t nr, bool free);
 /*
  * The heap receives [mfn, mfn+nr): split by node; MFN 0 kept out; a node
- * without metadata takes the lowest PA_NODE_META_PAGES pages of the first
- * such run that is large enough; the rest is free.
+ * seen the first time takes its metadata as Xen 4.17's init_node_heap
+ * (none for the first node, else the tail or head of this first run, none
+ * if it is too short); the rest is free.
  */
 void hu_ref_handoff(struct hu_ref *ref, uint64_t mfn, uint64_t nr);
 /* Metadata pages chosen for a node (PA_INVALID_MFN: none yet). */

@@ -8,12 +8,14 @@
  * being corrupted, except in the last test, which shows the hook firing.
  *
  *   0x100      0x180   0x1c0           0x300  0x400     0x43c 0x440
- *   |mmmm######|######|################|      |mmmm#####|BBBB|
+ *   |##########|######|################|      |#####mmmm|BBBB|
  *   node 0             node 1 (boundary at 0x1c0, not aligned)
- * max_order 8.  Node 1's metadata comes from its highest region (the
- * first handed off), a boot allocation B holds 0x43c..0x43f.  Node 0 ends
- * with 0x180/6, node 1 starts with 0x1c0/6: buddies at order 6 across the
- * node boundary.
+ * max_order 8, boot node 0.  Node 0, handed RAM first, keeps its metadata
+ * in static storage (as Xen); node 1's first run is its highest region
+ * (end_boot_allocator goes from the highest down), which starts aligned,
+ * so the metadata is its tail, 0x438..0x43b (Xen's use_tail); a boot
+ * allocation B holds 0x43c..0x43f.  Node 0 ends with 0x180/6, node 1
+ * starts with 0x1c0/6: buddies at order 6 across the node boundary.
  */
 #include <errno.h>
 #include <string.h>
@@ -125,7 +127,7 @@ TEST(checker_state_flipped_check)
 
     if (!(h = hu_checker_heap()))
         return;
-    pa_mfn_to_page(h, 0x101)->count_info &= ~PA_PGC_META;
+    pa_mfn_to_page(h, 0x439)->count_info &= ~PA_PGC_META;
     expect_fault(h, "metadata", NULL);
     pa_heap_destroy(h);
 }

@@ -197,8 +197,11 @@ TEST(frametable_state_encoding_check)
 }
 
 /*
- *   0x100                0x140
- *   |mmmm################|      after pa_init_heap_pages (m: metadata)
+ *   0x100                0x140 0x150
+ *   |################mmmm|1111|   after pa_init_heap_pages (m: metadata)
+ * Node 1 is handed RAM first (static metadata, as Xen's first node); node
+ * 0's range starts on a max_order (4) boundary and ends no less aligned
+ * than 16 pages, so its metadata is its tail (Xen's use_tail).
  * Expect: on a fresh table every page reads "in use" (legacy) or
  * "uninitialised" (uninit); after init the free pages read free, the
  * metadata pages in use with PA_PGC_META, under both encodings; a page
@@ -207,10 +210,10 @@ TEST(frametable_state_encoding_check)
 TEST(frametable_states_fresh_and_initialised_check)
 {
     static const enum pa_encoding encs[] = { PA_ENC_LEGACY, PA_ENC_UNINIT };
-    struct pa_range r[] = { { 0x100, 0x140, 0 } };
+    struct pa_range r[] = { { 0x100, 0x140, 0 }, { 0x140, 0x150, 1 } };
 
     for (size_t e = 0; e < 2; e++) {
-        struct pa_heap *h = hu_heap_new(r, 1, encs[e], 4, PA_STRAT_PAGEWISE);
+        struct pa_heap *h = hu_heap_new(r, 2, encs[e], 4, PA_STRAT_PAGEWISE);
         enum pa_state fresh = encs[e] == PA_ENC_LEGACY ? PA_STATE_INUSE : PA_STATE_UNINIT;
         uint64_t m;
 
@@ -222,10 +225,11 @@ TEST(frametable_states_fresh_and_initialised_check)
             CHECK(pa_page_state_is(h, pa_mfn_to_page(h, m), fresh));
         }
         CHECK(!pa_page_state_is(h, pa_mfn_to_page(h, 0x100), PA_STATE_FREE));
+        CHECK_EQ(pa_init_heap_pages(h, 0x140, 0x10), 0);
         CHECK_EQ(pa_init_heap_pages(h, 0x100, 0x40), 0);
-        for (m = 0x100; m < 0x140; m++) {
+        for (m = 0x100; m < 0x150; m++) {
             const struct pa_page *pg = pa_mfn_to_page(h, m);
-            bool meta = m < 0x100 + PA_NODE_META_PAGES;
+            bool meta = m >= 0x140 - PA_NODE_META_PAGES && m < 0x140;
             CHECK_EQ(pa_page_state(h, pg), meta ? PA_STATE_INUSE : PA_STATE_FREE);
             CHECK_EQ(!!(pg->count_info & PA_PGC_META), meta);
         }

@@ -289,15 +289,16 @@ TEST(free_heap_pages_tlbflush_owner_check)
 
 /*
  *   0x100    0x108    0x110    0x118
- *   |mmmm####|AAAAAAAA|BBBBBBBB|      node 0, max_order 3, while booting
- *   1. init_heap_pages 0x100-0x108 (metadata, then 0x104/2, dirty)
+ *   |CCCCCCCC|AAAAAAAA|BBBBBBBB|      node 0, max_order 3, while booting
+ *   1. C = 0x100-0x108 through init_heap_pages: dirty (the first node
+ *      keeps its metadata in static storage, as Xen)
  *   2. 0x108-0x118 made in use (live update)
  *   3. B = 0x110/3 freed by free_heap_pages: a runtime free, clean
  *   4. A = 0x108-0x110 through init_heap_pages: bootscrub=idle, dirty
  * Expect: A carries PGC_need_scrub and first_dirty 0, B neither; A was
- * freed last but sits at the tail of the order-3 list, so the first
- * order-3 allocation takes B (clean first), the second A, and allocating
- * clears the need_scrub flag.
+ * freed last but sits at the tail of the order-3 list, behind C, so the
+ * first order-3 allocation takes B (clean first), the second C, the third
+ * A, and allocating clears the need_scrub flag.
  */
 TEST(free_heap_pages_dirty_to_tail_check)
 {
@@ -315,6 +316,9 @@ TEST(free_heap_pages_dirty_to_tail_check)
     CHECK_EQ(pa_mfn_to_page(h, 0x110)->first_dirty, PA_DIRTY_NONE);
     CHECK_EQ(pa_mfn_to_page(h, 0x113)->count_info & PA_PGC_NEED_SCRUB, 0);
     CHECK_EQ(pa_alloc_heap_pages(h, 3, 0, 1), 0x110);   /* clean first */
+    CHECK_EQ(pa_alloc_heap_pages(h, 3, 0, 1), 0x100);
+    CHECK_EQ(pa_mfn_to_page(h, 0x103)->count_info & PA_PGC_NEED_SCRUB, 0);
+    CHECK(pa_mfn_to_page(h, 0x10b)->count_info & PA_PGC_NEED_SCRUB);
     CHECK_EQ(pa_alloc_heap_pages(h, 3, 0, 1), 0x108);
     CHECK_EQ(pa_mfn_to_page(h, 0x10b)->count_info & PA_PGC_NEED_SCRUB, 0);
     CHECK_HEAP(h);
@@ -433,4 +437,39 @@ TEST(free_heap_pages_branch_harden_check)
         hu_blocks_free(&want);
         pa_heap_destroy(h);
     }
+}
+
+/*
+ *   0x100            0x140
+ *   |################|       node 0, max_order 6, two heaps alike
+ * Expect: freeing by frame-table entry (pa_free_heap_pages_at, Xen's
+ * free_heap_pages signature) leaves the same blocks as freeing by MFN, and
+ * refuses the same misuse (a second free of the block).
+ */
+TEST(free_heap_pages_at_same_as_mfn_check)
+{
+    struct pa_range r[] = { { 0x100, 0x140, 0 } };
+    struct pa_heap *a = hu_heap_new(r, 1, PA_ENC_LEGACY, 6, PA_STRAT_CHUNKED);
+    struct pa_heap *b = hu_heap_new(r, 1, PA_ENC_LEGACY, 6, PA_STRAT_CHUNKED);
+    struct hu_blocks ba = { 0 }, bb = { 0 };
+
+    if (!a || !b)
+        return;
+    CHECK_EQ(pa_init_heap_pages(a, 0x100, 0x40), 0);
+    CHECK_EQ(pa_init_heap_pages(b, 0x100, 0x40), 0);
+    for (unsigned o = 0; o < 4; o++) {
+        uint64_t ma = pa_alloc_heap_pages(a, o, 0, 7), mb = pa_alloc_heap_pages(b, o, 0, 7);
+        CHECK_EQ(ma, mb);
+        CHECK_EQ(pa_free_heap_pages(a, ma, o), 0);
+        CHECK_EQ(pa_free_heap_pages_at(b, pa_mfn_to_page(b, mb), o), 0);
+        CHECK_EQ(pa_free_heap_pages_at(b, pa_mfn_to_page(b, mb), o), -EINVAL);
+    }
+    hu_collect(a, &ba);
+    hu_collect(b, &bb);
+    CHECK_BLOCKS(&bb, &ba, "by entry against by MFN");
+    CHECK_HEAP(b);
+    hu_blocks_free(&ba);
+    hu_blocks_free(&bb);
+    pa_heap_destroy(a);
+    pa_heap_destroy(b);
 }

@@ -1,10 +1,12 @@
 /*
  * test_meta.c - where a node's heap metadata comes from.
  *
- * heap.h's rule: a node's PA_NODE_META_PAGES pages are the lowest pages of
- * the first run of at least that many pages the heap receives on the node,
- * in hand-off order; end_boot_allocator hands off the first region on the
- * boot node first, then the others from the highest down.  Every strategy
+ * heap.h's rule, Xen 4.17's init_node_heap: the first node handed RAM
+ * keeps its metadata in static storage; any other takes PA_NODE_META_PAGES
+ * pages from its first run in hand-off order, the tail when the run starts
+ * on a max_order boundary and ends no less aligned, else the head, none if
+ * the run is too short; end_boot_allocator hands off the first region on
+ * the boot node first, then the others from the highest down.  Every strategy
  * must pick the same pages (lazy and deferred after finishing), or their
  * free blocks could not be identical.  Expected pages are written by hand
  * from the diagrams.  Digits: node of a range; 'B' a boot allocation.
@@ -45,7 +47,7 @@ static uint64_t meta_of(struct pa_heap *h, const struct pa_range *r, size_t nr,
 
 static void run_meta_case(const struct meta_case *c)
 {
-    struct hu_ref *ref = hu_ref_new(c->r, c->nr, 0);
+    struct hu_ref *ref = hu_ref_new(c->r, c->nr, 6);
     struct hu_boot_req placed[3];
 
     for (int s = 0; s < PA_NR_STRATEGIES; s++) {
@@ -78,16 +80,18 @@ static void run_meta_case(const struct meta_case *c)
 }
 
 /*
- *   0x100 0x102     0x200      0x300
- *   |00|     ...     |0000...000|         node 0: a 2-page run first
- * Expect: the 2-page run is too small (the node is usable without
- * metadata); the metadata is 0x200..0x203.
+ *   0x100     0x140  0x200   0x280  0x300 0x302
+ *   |11111111|  ... |000000|  ...  |00|          boot node 1
+ * Expect: node 1, handed RAM first, keeps its metadata in static storage
+ * (Xen's _heap_static); node 0's first run (the highest region, 2 pages)
+ * is too small, so node 0 takes no pages at all (Xen xmallocs them), not
+ * even from its larger run later.
  */
 TEST(meta_first_run_too_small_check)
 {
     struct meta_case c = {
-        "too small", { { 0x100, 0x102, 0 }, { 0x200, 0x300, 0 } }, 2,
-        .meta = { 0x200 }, .nodes = 1,
+        "too small", { { 0x100, 0x140, 1 }, { 0x200, 0x280, 0 }, { 0x300, 0x302, 0 } }, 3,
+        .boot_node = 1, .meta = { PA_INVALID_MFN, PA_INVALID_MFN }, .nodes = 2,
     };
     run_meta_case(&c);
 }
@@ -95,10 +99,11 @@ TEST(meta_first_run_too_small_check)
 /*
  *   0x100  0x200  0x300   0x400  0x500   0x600  0x700
  *   |000000|111111|       |000000|       |111111|
- * Expect, boot node 0: node 0 from its first region (0x100), node 1 from
- * the highest region (0x600), not its lowest.
- * Expect, boot node 1: node 1 from its first region (0x200), node 0 from
- * the highest node-0 region (0x400).
+ * Expect, boot node 0: node 0 static (its region is handed off first);
+ * node 1 from its first run, the highest region, which starts on a
+ * max_order (6) boundary and ends no less aligned: its tail, 0x6fc.
+ * Expect, boot node 1: node 1 static; node 0 from the highest node-0
+ * region, its tail 0x4fc.
  */
 TEST(meta_end_boot_allocator_order_check)
 {
@@ -106,27 +111,28 @@ TEST(meta_end_boot_allocator_order_check)
         "order, boot node 0",
         { { 0x100, 0x200, 0 }, { 0x200, 0x300, 1 }, { 0x400, 0x500, 0 },
           { 0x600, 0x700, 1 } }, 4,
-        .boot_node = 0, .meta = { 0x100, 0x600 }, .nodes = 2,
+        .boot_node = 0, .meta = { PA_INVALID_MFN, 0x6fc }, .nodes = 2,
     };
     run_meta_case(&c);
     c.name = "order, boot node 1";
     c.boot_node = 1;
-    c.meta[0] = 0x400;
-    c.meta[1] = 0x200;
+    c.meta[0] = 0x4fc;
+    c.meta[1] = PA_INVALID_MFN;
     run_meta_case(&c);
 }
 
 /*
  *   0x100        0x300   0x400
  *   |000000000000|BBBBBBB|         node 1 wholly taken by the boot allocator
- * Expect: node 1's metadata is the first pages freed there, 0x300.
+ * Expect: node 0 static; node 1's metadata is the first pages freed there,
+ * 0x300 (the head: the run's end is more aligned than its start).
  */
 TEST(meta_node_taken_by_boot_allocator_check)
 {
     struct meta_case c = {
         "whole node", { { 0x100, 0x300, 0 }, { 0x300, 0x400, 1 } }, 2,
         .req = { { 0x100, 1, 1, 0 } }, .nreq = 1,
-        .meta = { 0x100, 0x300 }, .nodes = 2,
+        .meta = { PA_INVALID_MFN, 0x300 }, .nodes = 2,
     };
     run_meta_case(&c);
 }
@@ -142,7 +148,7 @@ TEST(meta_first_freed_run_check)
     struct meta_case c = {
         "first freed", { { 0x100, 0x300, 0 }, { 0x300, 0x400, 1 } }, 2,
         .req = { { 0x80, 1, 1, 0 }, { 0x80, 1, 1, 0 } }, .nreq = 2,
-        .meta = { 0x100, 0x380 }, .nodes = 2,
+        .meta = { PA_INVALID_MFN, 0x380 }, .nodes = 2,
     };
     run_meta_case(&c);
 }
@@ -150,34 +156,37 @@ TEST(meta_first_freed_run_check)
 /*
  *   0x300          0x3fe 0x400
  *   |BBBBBBBBBBBBBB|AA|          A: 2 pages, freed first, too small
- * Expect: node 1's metadata at 0x300, the lowest pages of B.
+ * Expect: node 1's first run is too small: it takes no pages, not even
+ * from B later (Xen xmallocs its structures).
  */
 TEST(meta_first_freed_run_too_small_check)
 {
     struct meta_case c = {
         "first freed too small", { { 0x100, 0x300, 0 }, { 0x300, 0x400, 1 } }, 2,
         .req = { { 2, 1, 1, 0 }, { 0xfe, 1, 1, 0 } }, .nreq = 2,
-        .meta = { 0x100, 0x300 }, .nodes = 2,
+        .meta = { PA_INVALID_MFN, PA_INVALID_MFN }, .nodes = 2,
     };
     run_meta_case(&c);
 }
 
 /*
- *   0    1     5  0x40 0x80      0x100
- *   |r|mmmm|...|  |0000|  ...    |         node 0 starts at MFN 0
- *                  0x40..0x80 node 1
- * Expect: MFN 0 is not a run page: node 0's metadata is 0x1..0x4; node 1
- * 0x40 (boot node 1 hands node 1 first; node 0 from the highest down).
+ *   0    1     0x40      0x80      0x100
+ *   |r|000|  1111111  |00000000|         node 0 starts at MFN 0
+ * Expect, boot node 1: node 1 static; node 0's first run is the highest,
+ * 0x80..0x100 (its end more aligned than its start: the head, 0x80).
+ * Expect, boot node 0: node 0 static (MFN 0 is no run page); node 1 from
+ * the head of 0x40..0x80, 0x40.
  */
 TEST(meta_skips_mfn0_check)
 {
     struct meta_case c = {
         "mfn 0", { { 0, 0x40, 0 }, { 0x40, 0x80, 1 }, { 0x80, 0x100, 0 } }, 3,
-        .boot_node = 1, .meta = { 0x80, 0x40 }, .nodes = 2,
+        .boot_node = 1, .meta = { 0x80, PA_INVALID_MFN }, .nodes = 2,
     };
     run_meta_case(&c);
     c.name = "mfn 0, boot node 0";
     c.boot_node = 0;
-    c.meta[0] = 0x1;
+    c.meta[0] = PA_INVALID_MFN;
+    c.meta[1] = 0x40;
     run_meta_case(&c);
 }

@@ -12,15 +12,16 @@
 #include "tests/unit/heaputil.h"
 
 /*
- *   0   1    5                 0x40
- *   |r|mmmm|#|##|####|########|...|      node 0, max_order 6
- * Expect: 0x5/0 0x6/1 0x8/3 0x10/4 0x20/5; MFN 0 reserved, in use, never
- * free; the same for every strategy.
+ *   0   1 2  4    8         0x10      0x20     0x40
+ *   |r|#|##|####|########|...|      node 0, max_order 6
+ * Expect (the only node keeps its metadata in static storage, as Xen's
+ * first node): 0x1/0 0x2/1 0x4/2 0x8/3 0x10/4 0x20/5; MFN 0 reserved, in
+ * use, never free; the same for every strategy.
  */
 TEST(init_heap_pages_mfn0_reserved_check)
 {
-    static const uint64_t want[][2] = { { 0x5, 0 }, { 0x6, 1 }, { 0x8, 3 },
-                                        { 0x10, 4 }, { 0x20, 5 } };
+    static const uint64_t want[][2] = { { 0x1, 0 }, { 0x2, 1 }, { 0x4, 2 },
+                                        { 0x8, 3 }, { 0x10, 4 }, { 0x20, 5 } };
     struct pa_range r[] = { { 0, 0x40, 0 } };
     struct hu_blocks seen = { 0 }, exp = { 0 };
     struct pa_node_stats s;
@@ -37,8 +38,8 @@ TEST(init_heap_pages_mfn0_reserved_check)
     CHECK_BLOCKS(&seen, &exp, "mfn 0 layout");
     CHECK_EQ(pa_node_stats(h, 0, &s), 0);
     CHECK_EQ(s.reserved, 1);
-    CHECK_EQ(s.meta, PA_NODE_META_PAGES);
-    CHECK_EQ(s.free, 0x40 - 1 - PA_NODE_META_PAGES);
+    CHECK_EQ(s.meta, 0);
+    CHECK_EQ(s.free, 0x40 - 1);
     CHECK(pa_mfn_to_page(h, 0)->count_info & PA_PGC_RESERVED);
     CHECK(pa_page_state_is(h, pa_mfn_to_page(h, 0), PA_STATE_INUSE));
     /* offering it directly is misuse */
@@ -87,7 +88,8 @@ TEST(free_boot_range_holding_mfn0_check)
 /*
  *   0                 0x40
  *   |r mmmm ##########|      node 0, every page allocated one by one
- * Expect: 0x40 - 5 allocations succeed, none returns MFN 0.
+ * Expect: 0x40 - 1 allocations succeed (no metadata pages: the first
+ * node's are static), none returns MFN 0.
  */
 TEST(alloc_heap_pages_never_mfn0_check)
 {
@@ -103,7 +105,7 @@ TEST(alloc_heap_pages_never_mfn0_check)
         CHECK(m != 0);
         n++;
     }
-    CHECK_EQ(n, 0x40 - 1 - PA_NODE_META_PAGES);
+    CHECK_EQ(n, 0x40 - 1);
     CHECK_HEAP(h);
     pa_heap_destroy(h);
 }

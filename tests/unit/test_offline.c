@@ -104,26 +104,29 @@ TEST(offline_page_inuse_on_free_check)
 }
 
 /*
- *   0x100    0x108
- *   |mmmm####|   node 0, max_order 3, booted: 0x100-0x103 metadata,
- *                 0x104/2 free; a hole from 0x108
+ *   0x100    0x108     0x180    0x188
+ *   |####mmmm|   ...   |11111111|   max_order 3, booted from boot node 1:
+ * node 1 first (static metadata, as Xen); node 0's run starts and ends
+ * aligned, so its metadata is its tail 0x104-0x107 (Xen's use_tail);
+ * 0x100/2 free; a hole from 0x108.
  * Expect: -EINVAL for a metadata page and for a page that is not RAM;
  * a page of the free block is offlined and its block split.
  */
 TEST(offline_page_refused_check)
 {
-    struct pa_range r[] = { { 0x100, 0x108, 0 } };
-    struct pa_heap *h = hu_heap_new(r, 1, PA_ENC_LEGACY, 3, PA_STRAT_PAGEWISE);
+    struct pa_range r[] = { { 0x100, 0x108, 0 }, { 0x180, 0x188, 1 } };
+    struct pa_heap *h = hu_heap_new(r, 2, PA_ENC_LEGACY, 3, PA_STRAT_PAGEWISE);
     struct hu_blocks seen = { 0 }, want = { 0 };
 
     if (!h)
         return;
-    CHECK_EQ(hu_boot(h, NULL, 0, 0), 0);
-    CHECK_EQ(pa_offline_page(h, 0x100), -EINVAL);
+    CHECK_EQ(hu_boot(h, NULL, 0, 1), 0);
+    CHECK_EQ(pa_offline_page(h, 0x104), -EINVAL);
     CHECK_EQ(pa_offline_page(h, 0x108), -EINVAL);
-    CHECK_EQ(pa_offline_page(h, 0x107), PA_OFFLINE_DONE);
-    hu_blocks_add(&want, 0x104, 1, 0, hu_zone(0x104));
-    hu_blocks_add(&want, 0x106, 0, 0, hu_zone(0x106));
+    CHECK_EQ(pa_offline_page(h, 0x103), PA_OFFLINE_DONE);
+    hu_blocks_add(&want, 0x100, 1, 0, hu_zone(0x100));
+    hu_blocks_add(&want, 0x102, 0, 0, hu_zone(0x102));
+    hu_blocks_add(&want, 0x180, 3, 1, hu_zone(0x180));
     hu_collect(h, &seen);
     CHECK_BLOCKS(&seen, &want, "by hand");
     CHECK_HEAP(h);

@@ -191,7 +191,8 @@ TEST(strategies_whole_node_boot_allocated_check)
  *   0x100      0x200                 0x400
  *   |0000000000|BBBBBBBBBBBBBBBBBBBBB|      zone 10 entirely boot-allocated
  * Expect: all strategies equal; zone 10's blocks appear only after the
- * free, as two order-8 blocks.
+ * free, as two order-8 blocks (0x100/8 too: the only node's metadata is
+ * static, as Xen's first node's).
  */
 TEST(strategies_whole_zone_boot_allocated_check)
 {
@@ -209,7 +210,7 @@ TEST(strategies_whole_zone_boot_allocated_check)
     CHECK_EQ(pa_avail(h, 0, 10), 0);
     CHECK_EQ(hu_free_boot(h, req, 1), 0);
     CHECK_EQ(pa_avail(h, 0, 10), 0x200);
-    CHECK_EQ(pa_free_blocks(h, 0, 8), 2);      /* 0x200/8 and 0x300/8 */
+    CHECK_EQ(pa_free_blocks(h, 0, 8), 3);      /* 0x100, 0x200, 0x300 /8 */
     pa_heap_destroy(h);
 }
 
@@ -383,11 +384,11 @@ TEST(strategies_patch_eager_boot_free_through_init_check)
     CHECK_EQ(pa_heap_set_strategy(bad, PA_STRAT_PATCH), -EINVAL);
     CHECK_EQ(hu_boot(h, req, 1, 0), 0);
     CHECK_EQ(pa_lazy_pending(h, -1), 0);
-    CHECK_EQ(pa_avail(h, -1, -1), 0x100 - PA_NODE_META_PAGES - 16);
+    CHECK_EQ(pa_avail(h, -1, -1), 0x100 - 16);     /* static metadata */
     for (uint64_t i = 0; i < 16; i++)
         CHECK(pa_page_state_is(h, pa_mfn_to_page(h, req[0].mfn + i), PA_STATE_UNINIT));
     CHECK_EQ(hu_free_boot(h, req, 1), 0);
-    CHECK_EQ(pa_avail(h, -1, -1), 0x100 - PA_NODE_META_PAGES);
+    CHECK_EQ(pa_avail(h, -1, -1), 0x100);
     CHECK_EQ(hu_boot(e, req2, 1, 0), 0);
     CHECK_EQ(req2[0].mfn, req[0].mfn);
     CHECK_EQ(hu_free_boot(e, req2, 1), 0);
@@ -406,8 +407,9 @@ TEST(strategies_patch_eager_boot_free_through_init_check)
  *   0x1000                                  0x1400
  *   |chunk 0 |chunk 1 |chunk 2 |chunk 3 |          node 0, max_order 8,
  *                                                  all of it zone 13
- * Expect: the first allocation takes metadata (from chunk 0, as eager
- * does) and initialises one chunk, the top one, where the run's highest
+ * Expect: node 0 keeps its metadata in static storage (its run is the
+ * first handed off, as Xen's first node); the first allocation initialises
+ * one chunk, the top one, where the run's highest
  * block lies (the highest zone first, as an eager heap serves); pending
  * drops by 0x100 per chunk, and only when the node's lists cannot serve
  * the request from as high a zone; node 1 is never touched while node 0
@@ -425,17 +427,17 @@ TEST(strategies_lazy_alloc_grows_by_chunk_check)
     CHECK_EQ(pa_lazy_pending(h, 0), 0x400);
     m = pa_alloc_heap_pages(h, 0, 0, 1);
     CHECK(m >= 0x1300 && m < 0x1400);
-    CHECK_EQ(pa_lazy_pending(h, 0), 0x300 - PA_NODE_META_PAGES);
+    CHECK_EQ(pa_lazy_pending(h, 0), 0x300);
     CHECK_EQ(pa_avail(h, 0, -1), 0x100 - 1);
     m = pa_alloc_heap_pages(h, 4, 0, 1);          /* fits in chunk 3 */
     CHECK(m >= 0x1300 && m < 0x1400);
-    CHECK_EQ(pa_lazy_pending(h, 0), 0x300 - PA_NODE_META_PAGES);
+    CHECK_EQ(pa_lazy_pending(h, 0), 0x300);
     m = pa_alloc_heap_pages(h, 8, 0, 1);          /* needs chunk 2 */
     CHECK_EQ(m, 0x1200);
-    CHECK_EQ(pa_lazy_pending(h, 0), 0x200 - PA_NODE_META_PAGES);
+    CHECK_EQ(pa_lazy_pending(h, 0), 0x200);
     m = pa_alloc_heap_pages(h, 8, 0, 1);
     CHECK_EQ(m, 0x1100);
-    CHECK_EQ(pa_lazy_pending(h, 0), 0x100 - PA_NODE_META_PAGES);
+    CHECK_EQ(pa_lazy_pending(h, 0), 0x100);
     CHECK_EQ(pa_lazy_pending(h, 1), 0x100);       /* node 1 untouched */
     CHECK_EQ(pa_avail(h, 1, -1), 0);
     CHECK_EQ(pa_lazy_finish(h, 0), 0);
@@ -621,7 +623,7 @@ TEST(legacy_free_boot_pages_mfn0_check)
         } else {
             CHECK_EQ(rec.fired, 0);
             CHECK(pa_mfn_to_page(h, 0)->count_info & PA_PGC_RESERVED);
-            CHECK_EQ(pa_avail(h, 0, -1), 0x7e0 - PA_NODE_META_PAGES + 0xf);
+            CHECK_EQ(pa_avail(h, 0, -1), 0x7e0 + 0xf);     /* static metadata */
             CHECK_HEAP(h);
         }
         pa_heap_destroy(h);
