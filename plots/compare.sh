@@ -29,8 +29,8 @@ csv=$dir/compare.csv params=$dir/compare_params.csv
 [ -r "$csv" ] || die "no compare.csv in $dir"
 [ -r "$params" ] || die "no compare_params.csv in $dir"
 header=$(head -n 1 "$csv" | tr -d '\r\0')
-for c in benchmark ratio ratio_lo ratio_hi significant base_median_ns base_min_ns \
-         base_max_ns new_median_ns new_min_ns new_max_ns; do
+for c in benchmark ratio ratio_lo ratio_hi significant base_mean_ns base_min_ns \
+         base_max_ns new_mean_ns new_min_ns new_max_ns; do
     case ",$header," in *",$c,"*) ;; *) die "$csv: missing column: $c" ;; esac
 done
 

@@ -1,5 +1,5 @@
-# compare_ratio.gp - the ratio new/base of each benchmark's medians with its
-# Hodges-Lehmann interval (level 1 - alpha), significant changes in colour,
+# compare_ratio.gp - the ratio new/base of each benchmark's estimates (geometric
+# means of per-process medians) with its interval (level 1 - alpha), significant changes in colour,
 # the rest grey; the geometric mean of the ratios as a dashed line.  Drawn
 # by plots/compare.sh: csv (compare.csv), out (the name without .svg/.png),
 # base and new (the names in the title), alpha.
@@ -19,7 +19,7 @@ stats csv using (strlen(short(strcol("benchmark")))) nooutput name "L"
 W = N <= 60 ? 900 + 8 * L_max : 1200
 H = N <= 60 ? 260 + 16 * N : 900
 geo = real(system(sprintf("awk -F, '$1==\"geomean\"{print $10}' '%s'", csv)))
-set title sprintf("new / base median with its %g%% interval\nbase: %s\nnew: %s", 100 * (1 - alpha), base, new) noenhanced
+set title sprintf("new / base (geometric means of per-process medians) with its %g%% interval\nbase: %s\nnew: %s", 100 * (1 - alpha), base, new) noenhanced
 
 set format x "%.2f"
 # a log axis when the ratios span more than a factor of 3, else linear

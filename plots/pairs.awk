@@ -1,9 +1,10 @@
 # pairs.awk - a ratio per pair of benchmarks that differ in one column, from
 # a <family>_summary.csv (after csv.awk): for every row whose column `by`
 # is `num`, the row alike in every other parameter whose `by` is `den`;
-# prints the other parameters, then ratio (of the medians of metric m) and
-# ratio_lo, ratio_hi from the ends of the two 95 % intervals (<m>_ci_lo,
-# <m>_ci_hi), as verdict.c does.
+# prints the other parameters, then ratio (of the estimates <m>_mean of
+# metric m) and ratio_lo, ratio_hi from the ends of the two 95 % intervals
+# (<m>_ci_lo, <m>_ci_hi): a conservative range for a figure; the verdict's
+# own ratios carry Welch intervals (bench/compare/verdict_num.c).
 #   awk -f csv.awk -f pairs.awk -v by=where -v num=boundary -v den=away \
 #       -v m=real_ns -v where='what=block;encoding=legacy' FILE
 # A `where` column the file lacks matches no row.
@@ -22,8 +23,8 @@ NR == 1 {
         if (on && h[i] != by && !(h[i] in skip)) p[++np] = h[i]
     }
     LO = m "_ci_lo"; HI = m "_ci_hi"
-    if (!((m "_median") in idx) || !(LO in idx) || !(HI in idx)) {
-        printf "pairs.awk: %s: no %s_median, %s or %s column\n", FILENAME, m, LO, HI > "/dev/stderr"
+    if (!((m "_mean") in idx) || !(LO in idx) || !(HI in idx)) {
+        printf "pairs.awk: %s: no %s_mean, %s or %s column\n", FILENAME, m, LO, HI > "/dev/stderr"
         exit 2
     }
     hdr = ""
@@ -42,8 +43,8 @@ NR == 1 {
     k = ""
     for (i = 1; i <= np; i++) k = k f[idx[p[i]]] ","
     v = f[idx[by]]
-    if (v == num) { order[++n] = k; nv[k] = f[idx[m "_median"]]; nl[k] = f[idx[LO]]; nh_[k] = f[idx[HI]] }
-    if (v == den) { dv[k] = f[idx[m "_median"]]; dl[k] = f[idx[LO]]; dh[k] = f[idx[HI]] }
+    if (v == num) { order[++n] = k; nv[k] = f[idx[m "_mean"]]; nl[k] = f[idx[LO]]; nh_[k] = f[idx[HI]] }
+    if (v == den) { dv[k] = f[idx[m "_mean"]]; dl[k] = f[idx[LO]]; dh[k] = f[idx[HI]] }
 }
 END {
     for (j = 1; j <= n; j++) {

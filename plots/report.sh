@@ -175,9 +175,9 @@ write_md() {
     echo
     echo "## Every benchmark, by family"
     echo
-    echo "Results folder: \`$run\`. Parameters as columns; times are medians of the"
-    echo "per-process medians with their 95 % interval (bootstrap over processes, then"
-    echo "repetitions); ratio is the time over the same run's memory baseline"
+    echo "Results folder: \`$run\`. Parameters as columns; times are geometric means of"
+    echo "the per-process medians with their 95 % interval (Student's t over processes);"
+    echo "ratio is the time over the same run's memory baseline"
     echo "(1 = as fast as the measured bandwidth allows). Columns: docs/results-format.md."
     echo
     tables md
@@ -226,9 +226,9 @@ EOF
     done
     skip_note | sed -e 's/^- \(.*\)/<li>\1<\/li>/' -e 's/^$//' -e 's/^\([A-Z].*\)$/<p>\1<\/p>/'
     echo "<h2>Every benchmark, by family</h2>"
-    echo "<p>Results folder: <code>$run</code>. Parameters as columns; times are medians"
-    echo "of the per-process medians with their 95&nbsp;% interval (bootstrap over processes,"
-    echo "then repetitions); ratio is the time over the same run's memory baseline.</p>"
+    echo "<p>Results folder: <code>$run</code>. Parameters as columns; times are geometric"
+    echo "means of the per-process medians with their 95&nbsp;% interval (Student's t over"
+    echo "processes); ratio is the time over the same run's memory baseline.</p>"
     tables html
     echo "<h2>Skipped benchmarks</h2>"
     skipped html

@@ -1,8 +1,8 @@
 # table.awk - one family's table for the report, from its
 # <family>_summary.csv (after csv.awk): a row number, the benchmark's
 # parameters as columns (short names: the name itself is long and says the
-# same), processes and repetitions, the median time, its 95 % interval
-# (the two-level bootstrap over processes, real_ns_ci_lo and _ci_hi) and
+# same), processes and repetitions, the time (real_ns_mean: the geometric
+# mean of per-process medians), its 95 % t interval (real_ns_ci_lo, _hi) and
 # the ratio to the same run's baseline.  Rows are numbered
 # from -v start=N (plots/ratio.gp numbers them across the families the same
 # way).  A number and its unit are joined by a non-breaking space, so they
@@ -35,10 +35,10 @@ FNR == 1 {
     if (fmt == "html") {
         printf "<div class=scroll><table><tr><th>#</th>"
         for (i = 1; i <= np; i++) printf "<th class=n>%s</th>", esc(p[i])
-        printf "<th>proc&times;reps</th><th>median</th><th>95&nbsp;%% CI</th><th>ratio</th></tr>\n"
+        printf "<th>proc&times;reps</th><th>time</th><th>95&nbsp;%% CI</th><th>ratio</th></tr>\n"
     } else {
         printf "| # |"; for (i = 1; i <= np; i++) printf " %s |", p[i]
-        printf " proc x reps | median | 95 %% CI | ratio |\n|---:|"
+        printf " proc x reps | time | 95 %% CI | ratio |\n|---:|"
         for (i = 1; i <= np; i++) printf "---|"
         print "---:|---:|---:|---:|"
     }
@@ -52,7 +52,7 @@ FNR == 1 {
     reps = col("processes") (fmt == "html" ? "&times;" : "x") col("reps")
     lo = col("real_ns_ci_lo"); hi = col("real_ns_ci_hi")
     ratio = col("ratio_median"); ratio = ratio == "" ? "" : sprintf("%.3g", ratio + 0)
-    line = line cellraw(reps) cellraw(t(col("real_ns_median"))) \
+    line = line cellraw(reps) cellraw(t(col("real_ns_mean"))) \
            cellraw(lo == "" ? "" : t(lo) "&nbsp;-&nbsp;" t(hi)) cellraw(ratio)
     print line (fmt == "html" ? "</tr>" : "")
 }

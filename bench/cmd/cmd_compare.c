@@ -8,13 +8,14 @@
  * default).
  *
  * The sample is the process, not the repetition (bench/compare/hstats.h): each
- * (folder, process) contributes the median of its repetitions, and the
- * two sides' samples go through Welch's t-test on logs, which gives the
- * ratio new/base with its interval.  Benjamini-Hochberg controls the false
- * discovery rate across every benchmark compared, and a change is flagged
- * only if it is significant, its interval excludes 1 and it exceeds a
- * noise threshold (--threshold, else the median over the benchmarks of a
- * side's standard error, from the between-process spread).  With fewer than 2 processes on a side the
+ * (folder, process) contributes the median of its repetitions, and each
+ * side's estimate is the geometric mean of those (the arithmetic mean
+ * where one is zero: counts); the change is the ratio of the two printed
+ * estimates, with Welch's interval (on the logs; on the values where a
+ * zero forbids them).  A change is flagged when the test whose null is
+ * "|change| <= threshold" rejects after Benjamini-Hochberg (so the false
+ * discovery rate holds), the threshold being per benchmark (--threshold,
+ * else its own standard error, at least 1 %).  With fewer than 2 processes on a side the
  * repetitions are all there is: Mann-Whitney U and the Hodges-Lehmann
  * interval on them (bench/compare/abstats.h), with a warning that repetitions of
  * one process are not independent.  A geometric mean closes the table.
@@ -72,11 +73,12 @@ struct side {              /* one side of a matched benchmark */
 
 struct row {               /* one line of the table */
     struct side b, n;
-    double mb, mn, ratio;  /* medians and the estimated ratio new/base */
+    double mb, mn, ratio;  /* estimates and the ratio new/base (mn / mb) */
     double bmin, bmax, nmin, nmax;
     double lo, hi, p;      /* interval of the ratio, p-value */
     double noise;          /* standard error of a side (NaN: reps), hstats.h */
     bool by_procs;         /* tested on processes (else repetitions) */
+    struct hb_welch t;     /* by_procs: the test */
     bool exact;            /* reps: exact U distribution */
     struct hb_ab_item ab;  /* the decision */
 };
@@ -98,7 +100,7 @@ struct result {
     size_t only_base, only_new;
     double geo_b, geo_n, geo_ratio;
     size_t faster, slower, by_procs;
-    double threshold;
+    double thr_min, thr_max;   /* the thresholds used, as fractions */
 };
 
 /* ------------------------------------------------------------------------
@@ -114,8 +116,8 @@ static void usage(FILE *f)
             "                     of them (heapbench ab); several make one side\n"
             "  --metric COL       the column compared, default real_ns (boot_ns, ...)\n"
             "  --filter REGEX     only benchmarks whose name matches (POSIX extended)\n"
-            "  --threshold PCT    smallest change flagged, in %%; default: the median\n"
-            "                     standard error of a side (between-process spread)\n"
+            "  --threshold PCT    smallest change flagged, in %%; default: per benchmark,\n"
+            "                     its standard error of a side, at least 1 %%\n"
             "  --alpha A          false discovery rate, default 0.05\n"
             "  --all              every benchmark in the table; by default only the\n"
             "                     flagged ones and a count of the rest\n"
@@ -396,21 +398,24 @@ static double max_of(const double *x, size_t n)
     return m;
 }
 
-/* Repetitions as the samples: the only choice with one process a side. */
+/* Repetitions as the samples: the only choice with one process a side.
+ * The estimates are the medians of the repetitions; the Hodges-Lehmann
+ * interval needs every value > 0 (else none). */
 static int by_reps(struct row *w, double alpha)
 {
     const struct hb_abrun_sample *b = w->b.s, *n = w->n.s;
     struct hb_mwu t;
-    struct hb_ratio_ci ci;
+    struct hb_ratio_ci ci = { NAN, NAN, NAN, false };
+    bool pos = min_of(b->x, b->n) > 0 && min_of(n->x, n->n) > 0;
 
     if (hb_mann_whitney(n->x, n->n, b->x, b->n, &t) ||
-        hb_ratio_ci(b->x, b->n, n->x, n->n, alpha, &ci))
+        (pos && hb_ratio_ci(b->x, b->n, n->x, n->n, alpha, &ci)))
         return -1;
     w->p = t.p;
     w->exact = t.exact;
     w->lo = ci.lo;
     w->hi = ci.hi;
-    w->ratio = w->mn / w->mb;
+    w->ratio = w->mb != 0 ? w->mn / w->mb : NAN;
     w->noise = NAN;
     return 0;
 }
@@ -420,7 +425,6 @@ static int by_reps(struct row *w, double alpha)
 static int compare_pair(struct row *w, const struct hb_abrun_pair *pair, double alpha)
 {
     const struct hb_abrun_sample *b = pair->base, *n = pair->new_;
-    struct hb_welch t;
 
     *w = (struct row){ .b.s = b, .n.s = n };
     if (unit_medians(&w->b) || unit_medians(&w->n))
@@ -429,18 +433,21 @@ static int compare_pair(struct row *w, const struct hb_abrun_pair *pair, double 
     w->bmax = max_of(b->x, b->n);
     w->nmin = min_of(n->x, n->n);
     w->nmax = max_of(n->x, n->n);
-    w->mb = hb_median(w->b.pm, w->b.npm);
-    w->mn = hb_median(w->n.pm, w->n.npm);
     w->by_procs = w->b.npm >= 2 && w->n.npm >= 2;
-    if (!w->by_procs)
+    if (!w->by_procs) {
+        w->mb = hb_median(w->b.pm, w->b.npm);
+        w->mn = hb_median(w->n.pm, w->n.npm);
         return by_reps(w, alpha);
-    if (hb_welch_log(w->b.pm, w->b.npm, w->n.pm, w->n.npm, alpha, &t))
+    }
+    if (hb_welch(w->b.pm, w->b.npm, w->n.pm, w->n.npm, alpha, &w->t))
         return -1;
-    w->ratio = t.ratio;
-    w->lo = t.lo;
-    w->hi = t.hi;
-    w->p = t.p;
-    w->noise = t.sd_pool / sqrt((double)(w->b.npm < w->n.npm ? w->b.npm : w->n.npm));
+    w->mb = w->t.mb;
+    w->mn = w->t.mn;
+    w->ratio = w->t.ratio;
+    w->lo = w->t.lo;
+    w->hi = w->t.hi;
+    w->p = w->t.p;
+    w->noise = w->t.sd_pool / sqrt((double)(w->b.npm < w->n.npm ? w->b.npm : w->n.npm));
     return 0;
 }
 
@@ -454,15 +461,26 @@ static int decide(struct result *res, const struct opts *o)
     for (size_t i = 0; i < res->n; i++) {
         const struct row *w = &res->rows[i];
         it[i] = (struct hb_ab_item){ .ratio = w->ratio, .lo = w->lo, .hi = w->hi,
-                                     .p = w->p, .noise = w->noise };
+                                     .log_scale = w->by_procs && w->t.log_scale,
+                                     .d = w->by_procs ? w->t.d : NAN,
+                                     .se = w->by_procs ? w->t.se : NAN,
+                                     .df = w->by_procs ? w->t.df : NAN,
+                                     .base = w->mb, .noise = w->noise, .p = w->p };
     }
-    res->threshold = hb_ab_decide(it, res->n, o->alpha, o->threshold);
+    if (hb_ab_decide(it, res->n, o->alpha, o->threshold)) {
+        free(it);
+        return -1;
+    }
+    res->thr_min = INFINITY;
+    res->thr_max = 0;
     for (size_t i = 0; i < res->n; i++) {
         res->rows[i].ab = it[i];
         res->by_procs += res->rows[i].by_procs;
+        res->thr_min = fmin(res->thr_min, it[i].thr);
+        res->thr_max = fmax(res->thr_max, it[i].thr);
     }
     free(it);
-    return res->threshold < 0 ? -1 : 0;
+    return 0;
 }
 
 static int summarise(struct result *res)
@@ -475,14 +493,19 @@ static int summarise(struct result *res)
         free(rn);
         return -1;
     }
+    size_t k = 0;
+
     for (size_t i = 0; i < res->n; i++) {
-        rb[i] = res->rows[i].mb;
-        rn[i] = res->rows[i].mn;
-        if (res->rows[i].ab.flagged)
-            res->rows[i].ratio < 1 ? res->faster++ : res->slower++;
+        const struct row *w = &res->rows[i];
+        if (w->mb > 0 && w->mn > 0) {      /* a zero has no log: left out */
+            rb[k] = w->mb;
+            rn[k++] = w->mn;
+        }
+        if (w->ab.flagged)
+            w->mn < w->mb ? res->faster++ : res->slower++;
     }
-    res->geo_b = hb_geomean(rb, res->n);
-    res->geo_n = hb_geomean(rn, res->n);
+    res->geo_b = hb_geomean(rb, k);
+    res->geo_n = hb_geomean(rn, k);
     res->geo_ratio = res->geo_n / res->geo_b;
     free(rb);
     free(rn);
@@ -553,7 +576,10 @@ static void fmt_change(char *out, size_t len, double ratio)
 {
     double pct = (ratio - 1) * 100;
 
-    snprintf(out, len, fabs(pct) < 99.95 ? "%+.1f" : "%+.0f", pct);
+    if (!isfinite(pct))
+        snprintf(out, len, "--");
+    else
+        snprintf(out, len, fabs(pct) < 99.95 ? "%+.1f" : "%+.0f", pct);
 }
 
 static void fmt_p(char *out, size_t len, double p)
@@ -624,11 +650,24 @@ static void print_head(const struct run *r, const char *label)
     const char *date = hb_abrun_env(&r->data, "date_utc");
     const char *dirty = hb_abrun_env(&r->data, "heapbench_dirty");
 
+    const char *cpu = hb_abrun_env(&r->data, "cpu_model");
+    const char *virt = hb_abrun_env(&r->data, "virtualisation");
+    const char *nodes = hb_abrun_env(&r->data, "numa_nodes");
+
     printf("%s %.60s\n", label, r->dir);
-    if (r->data.has_env)
-        printf("     host %.20s, commit %.12s%s, %.24s\n", host ? host : "?",
-               commit ? commit : "?", dirty && !strcmp(dirty, "yes") ? " (dirty)" : "",
-               date ? date : "?");
+    if (!r->data.has_env)
+        return;
+    printf("     host %.20s, commit %.12s%s, %.24s\n", host ? host : "?",
+           commit ? commit : "?", dirty && !strcmp(dirty, "yes") ? " (dirty)" : "",
+           date ? date : "?");
+    /* what was measured, where: the model, the CPU, VM or not, nodes */
+    const char *where = !virt ? "VM or not ?" : strcmp(virt, "none") ? virt : "bare metal";
+    int wl = (int)strcspn(where, ":(");
+    while (wl > 0 && where[wl - 1] == ' ')
+        wl--;
+    printf("     heapbench's model of Xen's heap; %.24s, %.*s, %.3s NUMA node%s\n",
+           cpu ? cpu : "CPU ?", wl, where, nodes ? nodes : "?",
+           nodes && !strcmp(nodes, "1") ? "" : "s");
 }
 
 static void print_rule(void)
@@ -642,7 +681,7 @@ static void print_foot(const struct result *res, const struct opts *o, size_t mi
                        size_t min_n, size_t min_pb, size_t min_pn)
 {
     char b[16], n[16], c[16];
-    size_t reps = res->n - res->by_procs;
+    size_t reps = res->n - res->by_procs, minp = min_pb < min_pn ? min_pb : min_pn;
 
     fmt_time(b, sizeof b, res->geo_b, o->metric_ns);
     fmt_time(n, sizeof n, res->geo_n, o->metric_ns);
@@ -653,15 +692,19 @@ static void print_foot(const struct result *res, const struct opts *o, size_t mi
            "%zu only in base, %zu only in new.\n",
            res->n, res->faster, res->slower, res->n - res->faster - res->slower,
            res->only_base, res->only_new);
-    printf("%s: medians of per-process medians (%zu..%zu processes a side).  Change\n"
-           "is new/base - 1 with its %g%% interval (Welch t on log per-process\n"
-           "medians).  q: p adjusted for %zu tests (Benjamini-Hochberg).  flag:\n"
-           "slow or fast if q < %g, the interval excludes 0 and |change| > %.1f%%\n"
-           "(%s).\n",
-           o->metric, min_pb < min_pn ? min_pb : min_pn, min_pb > min_pn ? min_pb : min_pn,
-           100 * (1 - o->alpha), res->n, o->alpha, 100 * res->threshold,
-           o->threshold < 0 ? "the threshold: median standard error of a side, at least 1%"
-                           : "the threshold: --threshold");
+    printf("%s: geometric means of per-process medians (%zu..%zu processes a side;\n"
+           "arithmetic where one is 0).  Change: new/base - 1, with its %g%% interval\n"
+           "(Welch t on log per-process medians; on the values where one is 0).\n"
+           "q: p of the test |change| <= threshold, adjusted for %zu tests\n"
+           "(Benjamini-Hochberg).  flag: slow or fast if q < %g and the interval\n"
+           "excludes 0.  Threshold %s:\n%.1f%% to %.1f%% here.\n",
+           o->metric, minp, min_pb > min_pn ? min_pb : min_pn, 100 * (1 - o->alpha), res->n,
+           o->alpha, o->threshold < 0 ? "per benchmark, its side's standard error, at least 1%"
+                                      : "--threshold",
+           100 * res->thr_min, 100 * res->thr_max);
+    if (minp >= 2 && minp < HB_PROCS_EXACT)
+        printf("%zu processes a side: intervals approximate (they rest on normal\n"
+               "per-process medians, which so few processes cannot check).\n", minp);
     if (reps) {
         double floor_p = hb_mwu_min_p(min_b, min_n);
         printf("Warning: %zu benchmarks (r) have one process on a side: tested on its\n"
@@ -708,20 +751,22 @@ static void print_table(const struct result *res, const struct run *base,
 
 static void csv_rows(FILE *f, const struct result *res)
 {
-    fputs("benchmark,base_reps,new_reps,base_median_ns,new_median_ns,base_min_ns,"
+    fputs("benchmark,base_reps,new_reps,base_mean_ns,new_mean_ns,base_min_ns,"
           "base_max_ns,new_min_ns,new_max_ns,ratio,change_pct,ratio_lo,ratio_hi,"
-          "p,q,noise,test,significant,base_procs,new_procs\n", f);
+          "p,q,noise,threshold_pct,test,significant,base_procs,new_procs\n", f);
     for (size_t i = 0; i < res->n; i++) {
         const struct row *w = &res->rows[i];
         hb_tidy_field(f, w->b.s->name);
         fprintf(f, ",%zu,%zu,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.4f,%.6g,%.6g,"
-                   "%.6g,%.6g,%.6g,%s,%d,%zu,%zu\n",
+                   "%.6g,%.6g,%.6g,%.4g,%s,%d,%zu,%zu\n",
                 w->b.s->n, w->n.s->n, w->mb, w->mn, w->bmin, w->bmax, w->nmin, w->nmax,
                 w->ratio, (w->ratio - 1) * 100, w->lo, w->hi, w->p, w->ab.q, w->noise,
-                w->by_procs ? "welch" : w->exact ? "mwu_exact" : "mwu_normal",
+                100 * w->ab.thr,
+                !w->by_procs ? (w->exact ? "mwu_exact" : "mwu_normal")
+                : w->t.log_scale ? "welch" : "welch_diff",
                 w->ab.flagged, w->b.npm, w->n.npm);
     }
-    fprintf(f, "geomean,,,%.6g,%.6g,,,,,%.6g,%.4f,,,,,,,,,\n", res->geo_b, res->geo_n,
+    fprintf(f, "geomean,,,%.6g,%.6g,,,,,%.6g,%.4f,,,,,,,,,,\n", res->geo_b, res->geo_n,
             res->geo_ratio, (res->geo_ratio - 1) * 100);
 }
 

@@ -97,7 +97,7 @@ static int row_value(const struct load *ld, const struct hb_csv *csv, const char
     *proc = 0;
     if (!*cell || (re && *name && regexec(re, name, 0, NULL, 0)))
         return 0;
-    if (!*name || !hb_csv_num(cell, v) || *v <= 0 ||
+    if (!*name || !hb_csv_num(cell, v) || *v < 0 ||
         (c->process >= 0 && *pcell &&
          (!hb_csv_num(pcell, proc) || *proc < 0 || *proc >= HB_ABRUN_PROCS))) {
         snprintf(ld->why, ld->whylen, "%s: row %zu: bad %s: '%s'", path, i + 1,

@@ -57,7 +57,8 @@ struct hb_abrun_query {
  * empty cell is a repetition that did not run, or a metric the benchmark
  * does not have, and is left out.  Refused (-EINVAL): a folder that is not
  * one, holds no family CSV, or a CSV that is malformed, lacks the
- * benchmark or real_ns column, or has a bad value; a side with no value
+ * benchmark or real_ns column, or has a bad value (not a number, or
+ * negative: a zero is a value, as counts can be); a side with no value
  * at all.  -ENOMEM: out of memory.  On error r holds what was read so far:
  * hb_abrun_free() it either way. */
 int hb_abrun_load(struct hb_abrun *r, const char *const *dirs, size_t ndirs,

@@ -8,6 +8,13 @@
  * repetitions about their process's mean; the between variance is the
  * variance of process means less the part the within noise explains
  * (s_w^2 / r), floored at zero.
+ *
+ * The estimate is the mean of the per-process medians (on the logs: a
+ * time's process effects multiply), its interval Student's t over
+ * processes: exact for normal log per-process medians at any number of
+ * processes, where a bootstrap of 3 processes covers far less than it
+ * says.  Where a value can be zero (counts) the logs do not exist and
+ * the same is done on the values: a difference, not a ratio.
  */
 #include "bench/compare/hstats.h"
 #include "bench/compare/abstats.h"
@@ -17,7 +24,6 @@
 #include <string.h>
 
 #include <gsl/gsl_cdf.h>
-#include <gsl/gsl_rng.h>
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 
@@ -168,52 +174,59 @@ static void components(const struct groups *g, double *med, struct hb_hier *o)
 }
 
 /* ------------------------------------------------------------------------
- * The two-level bootstrap
+ * The estimate and its t interval
  * ------------------------------------------------------------------------ */
 
-static int bootstrap(const struct groups *g, struct hb_hier *o)
+double hb_t_quantile(double df, double alpha)
 {
-    size_t maxlen = 1;
-    double *boot = malloc(HB_BOOT_RESAMPLES * sizeof *boot);
-    double *meds = malloc(g->np * sizeof *meds);
-    double *tmp;
-    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    if (!(df >= 1))
+        return NAN;
+    if (isinf(df))
+        return gsl_cdf_ugaussian_Pinv(1 - alpha / 2);
+    return gsl_cdf_tdist_Pinv(1 - alpha / 2, df);
+}
 
-    for (size_t p = 0; p < g->np; p++)
-        maxlen = g->len[p] > maxlen ? g->len[p] : maxlen;
-    tmp = malloc(maxlen * sizeof *tmp);
-    if (!boot || !meds || !tmp || !rng) {
-        free(boot), free(meds), free(tmp);
-        if (rng)
-            gsl_rng_free(rng);
-        return -1;
+double hb_welch_df(double se_a, double df_a, double se_b, double df_b)
+{
+    double va = se_a * se_a, vb = se_b * se_b, den = 0;
+
+    if (va > 0)
+        den += va * va / df_a;
+    if (vb > 0)
+        den += vb * vb / df_b;
+    return den > 0 ? (va + vb) * (va + vb) / den : df_a + df_b;
+}
+
+void hb_mean_ci(const double *v, size_t n, double alpha, struct hb_hier *o)
+{
+    double s = 0, ss = 0, m, tq;
+
+    o->log_scale = n > 0;
+    for (size_t i = 0; i < n; i++)
+        o->log_scale &= v[i] > 0;
+    for (size_t i = 0; i < n; i++)
+        s += o->log_scale ? log(v[i]) : v[i];
+    m = n ? s / (double)n : NAN;
+    for (size_t i = 0; i < n; i++) {
+        double d = (o->log_scale ? log(v[i]) : v[i]) - m;
+        ss += d * d;
     }
-    gsl_rng_set(rng, HB_BOOT_SEED);
-    for (size_t b = 0; b < HB_BOOT_RESAMPLES; b++) {
-        for (size_t i = 0; i < g->np; i++) {
-            size_t p = gsl_rng_uniform_int(rng, g->np);
-            const double *v = g->v + g->start[p];
-            for (size_t j = 0; j < g->len[p]; j++)
-                tmp[j] = v[gsl_rng_uniform_int(rng, g->len[p])];
-            meds[i] = hb_median(tmp, g->len[p]);
-        }
-        boot[b] = hb_median(meds, g->np);
-    }
-    gsl_sort(boot, 1, HB_BOOT_RESAMPLES);
-    o->ci_lo = gsl_stats_quantile_from_sorted_data(boot, 1, HB_BOOT_RESAMPLES, 0.025);
-    o->ci_hi = gsl_stats_quantile_from_sorted_data(boot, 1, HB_BOOT_RESAMPLES, 0.975);
-    free(boot), free(meds), free(tmp);
-    gsl_rng_free(rng);
-    return 0;
+    o->mean = o->log_scale ? exp(m) : m;
+    o->se = o->ci_lo = o->ci_hi = NAN;
+    if (n < 2)
+        return;
+    o->se = sqrt(ss / (double)(n - 1) / (double)n);
+    tq = hb_t_quantile((double)(n - 1), alpha);
+    o->ci_lo = o->log_scale ? exp(m - tq * o->se) : m - tq * o->se;
+    o->ci_hi = o->log_scale ? exp(m + tq * o->se) : m + tq * o->se;
 }
 
 int hb_hier_compute(const double *x, const long *proc, size_t n, struct hb_hier *o)
 {
     struct groups g;
     double *med;
-    int rc = 0;
 
-    *o = (struct hb_hier){ 0, 0, NAN, NAN, NAN, NAN, NAN, NAN };
+    *o = (struct hb_hier){ 0, 0, NAN, NAN, false, NAN, NAN, NAN, NAN, NAN, NAN };
     if (groups_make(x, proc, n, &g))
         return -1;
     o->procs = g.np;
@@ -232,59 +245,90 @@ int hb_hier_compute(const double *x, const long *proc, size_t n, struct hb_hier 
         med[p] = hb_median(v, g.len[p]);   /* sorts the group: harmless */
     }
     components(&g, med, o);
+    hb_mean_ci(med, g.np, 0.05, o);
     o->median = hb_median(med, g.np);
-    rc = bootstrap(&g, o);
     free(med);
     groups_free(&g);
-    return rc;
+    return 0;
 }
 
 /* ------------------------------------------------------------------------
  * Comparing two runs
  * ------------------------------------------------------------------------ */
 
-static int log_moments(const double *x, size_t n, double *mean, double *var)
+/* Mean and variance of x[0..n), of its logs if logs (every x > 0). */
+static void moments(const double *x, size_t n, bool logs, double *mean, double *var)
 {
     double s = 0, ss = 0;
 
-    for (size_t i = 0; i < n; i++) {
-        if (!(x[i] > 0))
-            return -1;
-        s += log(x[i]);
-    }
-    *mean = s / (double)n;
     for (size_t i = 0; i < n; i++)
-        ss += (log(x[i]) - *mean) * (log(x[i]) - *mean);
+        s += logs ? log(x[i]) : x[i];
+    *mean = s / (double)n;
+    for (size_t i = 0; i < n; i++) {
+        double d = (logs ? log(x[i]) : x[i]) - *mean;
+        ss += d * d;
+    }
     *var = ss / (double)(n - 1);
+}
+
+static bool all_positive(const double *x, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!(x[i] > 0))
+            return false;
+    return true;
+}
+
+/* The interval of the ratio from d's: exact on the logs, else d / mb. */
+static void welch_ratio(struct hb_welch *o)
+{
+    if (o->log_scale) {
+        o->ratio = exp(o->d);
+        o->lo = exp(o->dlo);
+        o->hi = exp(o->dhi);
+        return;
+    }
+    o->ratio = o->mb != 0 ? o->mn / o->mb : NAN;
+    o->lo = o->mb > 0 ? 1 + o->dlo / o->mb : NAN;
+    o->hi = o->mb > 0 ? 1 + o->dhi / o->mb : NAN;
+}
+
+int hb_welch(const double *base, size_t nb, const double *new_, size_t nn,
+             double alpha, struct hb_welch *o)
+{
+    double mb, vb, mn, vn, tq;
+
+    if (nb < 2 || nn < 2)
+        return -1;
+    o->log_scale = all_positive(base, nb) && all_positive(new_, nn);
+    moments(base, nb, o->log_scale, &mb, &vb);
+    moments(new_, nn, o->log_scale, &mn, &vn);
+    o->mb = o->log_scale ? exp(mb) : mb;
+    o->mn = o->log_scale ? exp(mn) : mn;
+    o->d = mn - mb;
+    o->se = sqrt(vb / (double)nb + vn / (double)nn);
+    o->sd_pool = sqrt((vb * (double)(nb - 1) + vn * (double)(nn - 1)) / (double)(nb + nn - 2));
+    o->df = hb_welch_df(sqrt(vb / (double)nb), (double)(nb - 1), sqrt(vn / (double)nn),
+                        (double)(nn - 1));
+    if (o->se == 0) {           /* constant samples: certain, either way */
+        o->dlo = o->dhi = o->d;
+        o->p = o->d == 0 ? 1 : 0;
+    } else {
+        o->p = 2 * gsl_cdf_tdist_Q(fabs(o->d / o->se), o->df);
+        tq = hb_t_quantile(o->df, alpha);
+        o->dlo = o->d - tq * o->se;
+        o->dhi = o->d + tq * o->se;
+    }
+    welch_ratio(o);
     return 0;
 }
 
 int hb_welch_log(const double *base, size_t nb, const double *new_, size_t nn,
                  double alpha, struct hb_welch *o)
 {
-    double mb, vb, mn, vn, d, se, t, tq;
-
-    if (nb < 2 || nn < 2 || log_moments(base, nb, &mb, &vb) ||
-        log_moments(new_, nn, &mn, &vn))
+    if (nb < 2 || nn < 2 || !all_positive(base, nb) || !all_positive(new_, nn))
         return -1;
-    d = mn - mb;
-    se = sqrt(vb / (double)nb + vn / (double)nn);
-    o->sd_pool = sqrt((vb * (double)(nb - 1) + vn * (double)(nn - 1)) / (double)(nb + nn - 2));
-    o->ratio = exp(d);
-    if (se == 0) {              /* constant samples: certain, either way */
-        o->df = (double)(nb + nn - 2);
-        o->lo = o->hi = o->ratio;
-        o->p = d == 0 ? 1 : 0;
-        return 0;
-    }
-    o->df = pow(se, 4) / (pow(vb / (double)nb, 2) / (double)(nb - 1) +
-                          pow(vn / (double)nn, 2) / (double)(nn - 1));
-    t = d / se;
-    o->p = 2 * gsl_cdf_tdist_Q(fabs(t), o->df);
-    tq = gsl_cdf_tdist_Pinv(1 - alpha / 2, o->df);
-    o->lo = exp(d - tq * se);
-    o->hi = exp(d + tq * se);
-    return 0;
+    return hb_welch(base, nb, new_, nn, alpha, o);
 }
 
 struct pidx {
@@ -323,45 +367,69 @@ long hb_bh_adjust(const double *p, size_t m, double *q)
     return (long)k;
 }
 
-/* Median of the finite noises, at least 1 %. */
-static double default_threshold(const struct hb_ab_item *it, size_t m)
+/* Item i's threshold on its test's scale, and as a fraction. */
+static double item_delta(const struct hb_ab_item *it, double threshold, double *frac)
 {
-    double *v = malloc((m ? m : 1) * sizeof *v), t = 0.01;
-    size_t k = 0;
+    double f = threshold;
 
-    if (!v)
-        return -1;
-    for (size_t i = 0; i < m; i++)
-        if (isfinite(it[i].noise))
-            v[k++] = it[i].noise;
-    if (k) {
-        double med = hb_median(v, k);
-
-        t = med > t ? med : t;
+    if (f < 0) {        /* its own noise, as a fraction, at least the floor */
+        double n = it->noise;
+        f = !isfinite(n) ? HB_THRESHOLD_FLOOR
+            : it->log_scale ? expm1(n) : it->base > 0 ? n / it->base : HB_THRESHOLD_FLOOR;
+        f = f > HB_THRESHOLD_FLOOR ? f : HB_THRESHOLD_FLOOR;
     }
-    free(v);
-    return t;
+    *frac = f;
+    if (it->log_scale)
+        return log1p(f);
+    return it->base != 0 ? f * fabs(it->base) : 0;
 }
 
-double hb_ab_decide(struct hb_ab_item *it, size_t m, double alpha, double threshold)
+/* p of the test whose null is |change| <= delta (see hstats.h). */
+static double threshold_p(double d, double se, double df, double delta)
 {
-    double *p = malloc((m ? m : 1) * sizeof *p), *q = malloc((m ? m : 1) * sizeof *q);
+    double a = fabs(d);
+
+    if (se == 0)
+        return a > delta ? 0 : 1;
+    return fmin(1, gsl_cdf_tdist_Q((a - delta) / se, df) + gsl_cdf_tdist_Q((a + delta) / se, df));
+}
+
+/* Whether the item's 1 - alpha interval excludes no change. */
+static bool excludes_none(const struct hb_ab_item *it, double alpha)
+{
+    double tq;
+
+    if (!isfinite(it->se))
+        return it->lo > 1 || it->hi < 1;
+    if (it->se == 0)
+        return it->d != 0;
+    tq = hb_t_quantile(it->df, alpha);
+    return it->d - tq * it->se > 0 || it->d + tq * it->se < 0;
+}
+
+int hb_ab_decide(struct hb_ab_item *it, size_t m, double alpha, double threshold)
+{
+    double *p = calloc(m ? m : 1, sizeof *p), *q = malloc((m ? m : 1) * sizeof *q);
 
     if (!p || !q) {
         free(p), free(q);
         return -1;
     }
-    for (size_t i = 0; i < m; i++)
+    for (size_t i = 0; i < m; i++) {
+        double delta = item_delta(&it[i], threshold, &it[i].thr);
+        if (isfinite(it[i].se))
+            it[i].p = threshold_p(it[i].d, it[i].se, it[i].df, delta);
         p[i] = it[i].p;
-    if (hb_bh_adjust(p, m, q) < 0 || (threshold < 0 && (threshold = default_threshold(it, m)) < 0)) {
+    }
+    if (hb_bh_adjust(p, m, q) < 0) {
         free(p), free(q);
         return -1;
     }
     for (size_t i = 0; i < m; i++) {
         it[i].q = q[i];
-        it[i].flagged = isfinite(q[i]) && q[i] <= alpha && (it[i].lo > 1 || it[i].hi < 1) &&
-                        fabs(it[i].ratio - 1) > threshold;
+        it[i].flagged = isfinite(q[i]) && q[i] <= alpha && excludes_none(&it[i], alpha) &&
+                        (isfinite(it[i].se) || fabs(it[i].ratio - 1) > it[i].thr);
     }
     free(p), free(q);
-    return threshold;
+    return 0;
 }

@@ -7,18 +7,21 @@
  * process share its fixture, its placement in memory and the machine's
  * state at that time, so they are not independent samples: the spread
  * between processes is what a second run would see.  Hence:
- *   - summaries: the median of per-process medians, a two-level bootstrap
- *     interval (resample processes, then repetitions inside each), the
- *     between- and within-process coefficients of variation, and the
- *     minimum detectable effect of a comparison of two such runs;
- *   - comparisons: a Welch t-test on the logs of per-process medians (the
- *     interval is for the ratio new/base), Benjamini-Hochberg across all
- *     benchmarks compared, and a change is flagged only when it is both
- *     significant and larger than a noise threshold.
- * Random numbers (GSL's MT19937) have a fixed seed: same data, same CI.
+ *   - one estimator: the mean of the per-process medians (geometric; the
+ *     arithmetic mean where one of them is zero or negative), with a
+ *     t interval over processes (on the logs, or on the values), whose
+ *     coverage is exact for normal (log-normal) process effects and
+ *     checked by simulation in tests/unit/test_stats.c; the between- and
+ *     within-process coefficients of variation, and the minimum
+ *     detectable effect of a comparison of two such runs;
+ *   - comparisons of two such estimates: Welch's t (on the logs: a ratio
+ *     new/base; on the values where one can be zero: a difference), and
+ *     a flagging rule whose practical threshold is the null hypothesis of
+ *     each test (|change| <= threshold), then Benjamini-Hochberg, so its
+ *     false-discovery guarantee holds; the threshold is per benchmark.
  * Also here, so that statistics have one home: the order statistics of
  * one sample (median, quartiles, min, max), which the summaries give
- * beside the process-level ones.
+ * beside the process-level ones, and Student's t quantiles.
  */
 #ifndef HB_HSTATS_H
 #define HB_HSTATS_H
@@ -43,23 +46,44 @@ void hb_stats_compute(double *v, size_t n, struct hb_stats *s);
  * Process-level summaries
  * ------------------------------------------------------------------------ */
 
-#define HB_BOOT_RESAMPLES 1000
-#define HB_BOOT_SEED 20130620UL   /* ISMM 2013 */
+/* Below this many processes a t interval rests on the normality of the
+ * per-process medians more than the data can check: say "approximate". */
+#define HB_PROCS_EXACT 5
 
 struct hb_hier {
     size_t procs;         /* processes with at least one finite value */
     size_t n;             /* finite values */
-    double median;        /* median of per-process medians */
-    double ci_lo, ci_hi;  /* 95 % two-level bootstrap interval of it */
+    double median;        /* median of per-process medians (descriptive) */
+    double mean;          /* the estimate: mean of per-process medians,
+                             geometric if all > 0, else arithmetic */
+    bool log_scale;       /* mean (and interval) on the logs */
+    double se;            /* standard error of mean on its scale (of log
+                             mean if log_scale); NAN below 2 processes */
+    double ci_lo, ci_hi;  /* 95 % t interval of mean (procs - 1 degrees of
+                             freedom); NAN below 2 processes */
     double cv_between;    /* between-process CV (variance component) */
     double cv_within;     /* pooled within-process CV */
     double mde_pct;       /* smallest change (%) two such runs detect at
                              alpha 0.05 with power 0.8; NAN below 2 procs */
 };
 
-/* Summary of x[0..n), x[i] measured in process proc[i].  Non-finite
- * values are left out.  Returns 0, or -1 if memory runs out (out NANs). */
+/* Summary of x[0..n), x[i] measured in process proc[i] (NULL: one
+ * process).  Non-finite values are left out.  Returns 0, or -1 if memory
+ * runs out (out NANs). */
 int hb_hier_compute(const double *x, const long *proc, size_t n, struct hb_hier *out);
+
+/* Mean, standard error and 1 - alpha t interval of v[0..n) (n >= 1), on
+ * the logs when every value is > 0 (geometric mean), else on the values.
+ * n == 1: se and interval NAN.  Fills the estimate fields of out. */
+void hb_mean_ci(const double *v, size_t n, double alpha, struct hb_hier *out);
+
+/* Student's t quantile for a two-sided 1 - alpha interval with df degrees
+ * of freedom (infinite df: the normal's); NAN for df < 1 or NaN. */
+double hb_t_quantile(double df, double alpha);
+
+/* Welch-Satterthwaite degrees of freedom of se_a^2 + se_b^2, each with
+ * its own df (an se of 0 adds nothing; both 0: the sum of the dfs). */
+double hb_welch_df(double se_a, double df_a, double se_b, double df_b);
 
 /* MDE (%) of a Welch comparison of two runs of p processes each whose
  * log per-process medians have standard deviation sd_log. */
@@ -69,15 +93,25 @@ double hb_mde_pct(double sd_log, size_t p, double alpha, double power);
 double hb_sd_log(const double *x, size_t n);
 
 struct hb_welch {
-    double ratio;         /* exp(mean log new - mean log base) */
-    double lo, hi;        /* 1 - alpha interval of the ratio */
-    double p;             /* two-sided */
-    double df;            /* Welch-Satterthwaite */
-    double sd_pool;       /* pooled SD of the logs: the noise of one process */
+    bool log_scale;       /* on the logs (all values > 0), else on values */
+    double mb, mn;        /* each side's mean (geometric if log_scale) */
+    double d, se, df;     /* new - base on the test's scale, its standard
+                             error, Welch-Satterthwaite df */
+    double ratio;         /* mn / mb: exp(d) on the logs (NAN if mb == 0) */
+    double lo, hi;        /* 1 - alpha interval of the ratio; on values,
+                             1 + (d's interval) / mb, mb taken as known */
+    double dlo, dhi;      /* 1 - alpha interval of d */
+    double p;             /* two-sided, against no change */
+    double sd_pool;       /* pooled SD on the test's scale: one process's noise */
 };
 
-/* Welch's t-test on the logs of two samples of per-process summaries
- * (each at least 2 values, all > 0).  Returns 0 or -1. */
+/* Welch's t-test on two samples of per-process summaries (each at least
+ * 2 values): on the logs if every value is > 0, else on the values (a
+ * difference: zeros allowed).  Returns 0 or -1. */
+int hb_welch(const double *base, size_t nb, const double *new_, size_t nn,
+             double alpha, struct hb_welch *out);
+
+/* The same on the logs only (every value > 0, else -1). */
 int hb_welch_log(const double *base, size_t nb, const double *new_, size_t nn,
                  double alpha, struct hb_welch *out);
 
@@ -89,20 +123,30 @@ long hb_bh_adjust(const double *p, size_t m, double *q);
 /* One benchmark in an A/B decision. */
 struct hb_ab_item {
     double ratio, lo, hi; /* estimate and 1 - alpha interval of new/base */
-    double p;             /* NaN: not tested */
-    double noise;         /* standard error of one side's mean log: SD of log
-                             per-process summaries / sqrt(processes) (NaN:
-                             unknown) */
+    bool log_scale;       /* d, se, noise on the logs, else on the values */
+    double d, se, df;     /* the change on its scale, its standard error, df;
+                             se NaN: no t test (p given instead) */
+    double base;          /* base's mean (for a threshold on values) */
+    double noise;         /* standard error of one side's mean, same scale
+                             (NaN: unknown) */
+    double p;             /* in: when se is NaN (a test on repetitions);
+                             out: the p of the threshold test */
+    double thr;           /* out: this benchmark's threshold, as a fraction */
     double q;             /* out: BH-adjusted p */
     bool flagged;         /* out */
 };
 
-/* Flag item i when q <= alpha, its interval excludes 1 and |ratio - 1|
- * exceeds the threshold.  threshold < 0: the median noise of the items
- * (the typical standard error of a side), at least 1 %: below it a
- * "significant" change is smaller than what the run resolves for most
- * benchmarks, and drift between runs that the processes of one run share
- * is likely.  Returns the threshold used (a fraction), or -1. */
-double hb_ab_decide(struct hb_ab_item *it, size_t m, double alpha, double threshold);
+/* The default threshold floor: no change below 1 % is flagged. */
+#define HB_THRESHOLD_FLOOR 0.01
+
+/* Each item's threshold delta: threshold >= 0 for every item, else its
+ * own noise (the standard error of one side), at least 1 %.  The test's
+ * null is |change| <= delta: p = P(T >= (|d| - delta) / se) + P(T >=
+ * (|d| + delta) / se) with Welch's df, the largest rejection probability
+ * over that null (at its edge), so p is valid for it and conservative for
+ * no change.  Benjamini-Hochberg on these p; flagged: q <= alpha and the
+ * interval excludes no change.  Items without se keep their p and need
+ * |ratio - 1| > delta.  Returns 0, or -1 if memory runs out. */
+int hb_ab_decide(struct hb_ab_item *it, size_t m, double alpha, double threshold);
 
 #endif

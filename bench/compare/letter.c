@@ -208,6 +208,11 @@ static void bare(char *out, size_t len, const char *shown)
 {
     const char *p = strstr(shown, " (");
 
+    if (!strncmp(shown, "not detected", 12)) {   /* the verdict's own words */
+        snprintf(out, len, "n.d.");
+        return;
+    }
+
     snprintf(out, len, "%.*s", p ? (int)(p - shown) : (int)strlen(shown), shown);
 }
 
@@ -453,7 +458,8 @@ static void changes(FILE *f, const struct lrun *base, const struct lrun *run)
 
     fprintf(f, "\n");
     snprintf(text, sizeof text, "Changes from the base run (heapbench %s, %s) to this one; "
-             "an interval from the ends of the two runs' intervals:",
+             "an interval from the ends of the two runs' intervals (n.d.: not detected in that "
+             "run):",
              env(base, "heapbench_commit") ? env(base, "heapbench_commit") : "?",
              env(base, "date_utc") ? env(base, "date_utc") : base->dir);
     para(f, text, 0);

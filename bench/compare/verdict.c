@@ -6,23 +6,28 @@
  * the benchmarks):
  *
  *   1. eager against lazy initialisation: boot time per GiB and at 1 TiB
- *      (least-squares line through the measured sizes), the work deferred,
+ *      (lines through the measured sizes), the work deferred and in all,
  *      the worst single call after boot, what the uninit encoding adds to
  *      free_heap_pages, and after how many frees that cost eats the saving;
- *   2. frees at node boundaries: cost at the boundary over the same free
- *      away from it, max-order blocks lost, the range free per page;
+ *   2. frees at node boundaries: cost at the boundary over the same free,
+ *      merging as often, away from it; max-order blocks lost; the range
+ *      free per page;
  *   3. per-page state scans: pages per ns beyond the cache, the share of the
  *      read roofline, and a full scan of a 1 TiB machine's frame table.
  *
- * Where a number comes from.  For metric M of one benchmark: the summary's
- * M_median with M_ci_lo..M_ci_hi (95 % interval over processes) when the
- * summary has them; else M_median with M_min..M_max (the repetitions of one
- * process); else the tidy rows' median, min and max of M.  A derived number
- * (difference, ratio, line) takes its interval from the ends of its inputs'
- * intervals, the conservative way.  --format csv prints every number with
- * its interval and the exact text the report shows, for tests.
+ * Where a number comes from (verdict_read.c): one estimator whatever the
+ * file, the geometric mean of per-process medians with its t interval over
+ * processes (bench/compare/hstats.h), from the summary or computed the same
+ * way from the tidy rows; a line (per GiB, at 1 TiB) is the mean of each
+ * process's least-squares line, with its t interval, never below zero for
+ * a time, its extrapolation stated; a number computed from two has
+ * Welch's interval (verdict_est.c).  A change whose interval includes none
+ * is written "not detected (+/-X)"; a break-even needs a cost above zero.
+ * --format csv prints every number with its interval, standard error and
+ * the exact text the report shows, for tests.
  *
- * With two folders (BASE NEW), the same numbers as changes.  The command,
+ * With two folders (BASE NEW), the same numbers as changes, each with its
+ * interval (the runs independent).  The command,
  * `heapbench verdict`, is bench/cmd/cmd_verdict.c.
  *
  * This file puts the verdict together: the three sections (one file each:
@@ -34,6 +39,7 @@
 #include "bench/compare/verdict.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,87 +58,135 @@ static const struct hbv_item *find(const struct hbv_verdict *vd, const char *key
     return NULL;
 }
 
-/* The item whose key starts with prefix and ends with suffix and whose
- * value is the largest. */
-static const struct hbv_item *find_max(const struct hbv_verdict *vd, const char *prefix,
-                                   const char *suffix)
+/* The equal-work boundary ratios (free.KIND.orderN.ratio) in one
+ * sentence: the largest detected, or none detected and the widest bound. */
+static void boundary_short(struct hbv_verdict *vd)
 {
     const struct hbv_item *best = NULL;
-    size_t pl = strlen(prefix), sl = strlen(suffix);
+    double wide = 0;
+    size_t n = 0;
 
     for (size_t i = 0; i < vd->nitems; i++) {
         const struct hbv_item *it = &vd->item[i];
         size_t kl = strlen(it->key);
-        if (kl >= pl + sl && !strncmp(it->key, prefix, pl) && !strcmp(it->key + kl - sl, suffix) &&
-            (!best || it->e.v > best->e.v))
+        if (strncmp(it->key, "free.", 5) || kl < 6 || strcmp(it->key + kl - 6, ".ratio"))
+            continue;
+        n++;
+        wide = fmax(wide, fmax(fabs(it->e.lo - 1), fabs(it->e.hi - 1)));
+        if (hbv_excludes(it->e, 1) && (!best || it->e.v > best->e.v))
             best = it;
     }
-    return best;
+    if (!n)
+        return;
+    if (!best) {
+        hbv_say(vd, 0, 0, "A free next to a node boundary, against the same free merging as "
+            "often away from it: no difference detected at any of the %zu boundary and "
+            "order pairs measured (within +/-%.3g %%).", n, 100 * wide);
+        return;
+    }
+    char kind[96];
+    unsigned order = 0;
+    snprintf(kind, sizeof kind, "%s", best->key + 5);
+    char *dot = strchr(kind, '.');
+    if (dot) {
+        *dot = 0;
+        sscanf(dot + 1, "order%u", &order);
+    }
+    hbv_say(vd, 0, 0, "A free next to a node boundary, against the same free merging as often "
+        "away from it: at most %s (%s boundary, order %u), of %zu boundary and order "
+        "pairs measured.", best->shown, kind, order, n);
 }
 
-/* One sentence per question, from numbers the sections computed. */
+/* One sentence per question, from numbers the sections computed; each
+ * says the size it was measured at, or how far it is extrapolated. */
 static void in_short(struct hbv_verdict *vd)
 {
     const struct hbv_item *sv = find(vd, "init.lazy.saving_1tib"), *w = find(vd, "init.lazy.worst"),
                           *c = find(vd, "free.encoding.order0.away.ns"),
-                          *be = find(vd, "init.break_even_frees");
-    if (sv && w)
-        hbv_say(vd, 0, 0, "Lazy initialisation moves %s of a 1 TiB boot to later (against "
-            "chunked); the worst allocation or free after boot then waits %s.", sv->shown,
-            w->shown);
+                          *be = find(vd, "init.break_even_frees"),
+                          *tl = find(vd, "init.lazy.total_1tib"),
+                          *tc = find(vd, "init.chunked.total_1tib");
+    if (sv)
+        hbv_say(vd, 0, 0, "Boot time lazy initialisation saves at 1 TiB (%s) against chunked: "
+            "%s%s%s%s%s%s.", vd->span, sv->shown, tl && tc ? "; in all it then does " : "",
+            tl && tc ? tl->shown : "", tl && tc ? " of initialisation work, against " : "",
+            tl && tc ? tc->shown : "", tl && tc ? " for chunked" : "");
+    if (w)
+        hbv_say(vd, 0, 0, "After a lazy boot the worst single allocation or free waits %s, "
+            "measured at %g GiB.", w->shown, vd->worst_gib);
     if (c)
-        hbv_say(vd, 0, 0, "The uninit encoding changes an order-0 free by %s%s%s%s.", c->shown,
-            !be ? "" : c->e.v <= 0 ? "; lazy's boot saving at 1 TiB lasts at least "
-                                   : "; lazy's boot saving at 1 TiB is used up after ",
+        hbv_say(vd, 0, 0, "The uninit encoding's cost per order-0 free: %s; %s%s%s.", c->shown,
+            be ? "lazy's boot saving at 1 TiB is used up after " : "break-even: no bound at "
+                                                                  "this precision",
             be ? be->shown : "", be ? " such frees" : "");
-    const struct hbv_item *r = find_max(vd, "free.", ".ratio");
-    if (r) {
-        char kind[96];
-        unsigned order = 0;
-        snprintf(kind, sizeof kind, "%s", r->key + 5);
-        char *dot = strchr(kind, '.');
-        if (dot) {
-            *dot = 0;
-            sscanf(dot + 1, "order%u", &order);
-        }
-        hbv_say(vd, 0, 0, "A free next to a node boundary costs at most %s of the same free away "
-            "from it (%s boundary, order %u).", r->shown, kind, order);
-    }
+    boundary_short(vd);
     const struct hbv_item *e = find(vd, "state.legacy.entries.scan_1tib"),
                           *b = find(vd, "state.legacy.bytearray.scan_1tib");
-    if (e)
-        hbv_say(vd, 0, 0, "A scan of a 1 TiB machine's frame table takes %s with 32-byte "
-            "entries%s%s%s.", e->shown, b ? " and " : "", b ? b->shown : "",
-            b ? " with a separate state array" : "");
-    if (b && !e)
-        hbv_say(vd, 0, 0, "A scan of a 1 TiB machine's frame table takes %s with a separate state "
-            "array.", b->shown);
+    if (e || b)
+        hbv_say(vd, 0, 0, "A scan of a 1 TiB machine's frame table (scaled from a %s table) "
+            "takes %s%s%s%s%s%s%s.", vd->state_table, e ? e->shown : "",
+            e ? " with 32-byte entries" : "", e && vd->state_cached[0] ? " (read from cache)" : "",
+            e && b ? " and " : "", b ? b->shown : "", b ? " with a separate state array" : "",
+            b && vd->state_cached[1] ? " (its array read from cache: not memory's speed)" : "");
 }
 
 /* ------------------------------------------------------------------------
  * Building the verdict
  * ------------------------------------------------------------------------ */
 
+/* The first line: what was measured, where. */
+static void measured(struct hbv_verdict *vd)
+{
+    const struct hbv_run *r = vd->r;
+    const char *cpu = hbv_env(r, "cpu_model"), *virt = hbv_env(r, "virtualisation");
+    const char *nodes = hbv_env(r, "numa_nodes"), *reps = hbv_env(r, "repetitions");
+    char where[160];
+
+    if (!virt)
+        snprintf(where, sizeof where, "bare metal or not: not recorded");
+    else if (!strcmp(virt, "none"))
+        snprintf(where, sizeof where, "on bare metal");
+    else
+        snprintf(where, sizeof where, "%s%.*s", strncmp(virt, "virtual", 7) ? "" : "in a ",
+                 (int)strcspn(virt, ":"), virt);
+    char procs[64];
+    if (r->procs_min == r->procs_max)
+        snprintf(procs, sizeof procs, "%g processes", r->procs_max);
+    else
+        snprintf(procs, sizeof procs, "%g to %g processes", r->procs_min, r->procs_max);
+    char sizes[128] = "";
+    if (vd->max_gib > 0)
+        snprintf(sizes, sizeof sizes, "; init measured up to %g GiB, so its 1 TiB figures are "
+                 "extrapolated x%.3g", vd->max_gib, 1024 / vd->max_gib);
+    hbv_say(vd, 0, 0, "Measured: heapbench's user-space model of Xen's heap (not Xen itself), "
+        "on %s, %s, %s NUMA node%s, %s%s%s%s a benchmark%s.", cpu ? cpu : "a CPU not recorded",
+        where, nodes ? nodes : "?", nodes && !strcmp(nodes, "1") ? "" : "s", procs,
+        reps ? " x " : "", reps ? reps : "", reps ? " repetitions" : "", sizes);
+}
+
 static void preface(struct hbv_verdict *vd)
 {
     unsigned k = vd->r->kinds;
+    double pmin = vd->r->procs_min;
 
     if (k & (1u << HBV_EST_CI))
-        hbv_say(vd, 4, 0, "%s a median with its 95 %% confidence interval over %g "
-            "processes (from the run's per-process statistics).",
-            k & (1u << HBV_EST_REPS) ? "A number from the summaries is" : "Every number is",
-            vd->r->processes);
-    if ((k & (1u << HBV_EST_REPS)) && vd->r->pooled)
-        hbv_say(vd, 4, 0, "%s (counters the summaries do not cover: boot_ns, deferred_ns, "
-            "worst_ns, block counts) the median and min-max of every repetition of every "
-            "process, pooled: a range, not a confidence interval.",
-            k & (1u << HBV_EST_CI) ? "The other numbers carry" : "Every number carries");
-    else if (k & (1u << HBV_EST_REPS))
-        hbv_say(vd, 4, 0, "%s the min-max of the repetitions: an interval over "
-            "repetitions of one process, narrower than the machine's run-to-run noise.",
-            k & (1u << HBV_EST_CI) ? "The other numbers carry" : "Every number carries");
-    hbv_say(vd, 4, 0, "A number computed from two measurements (a difference, a ratio, a line) "
-        "takes its interval from their intervals' ends.");
+        hbv_say(vd, 4, 0, "A number with an interval is the geometric mean of per-process "
+            "medians (a line: the mean of each process's line) with its 95 %% confidence "
+            "interval over %g processes (Student's t); a number computed from two (a "
+            "difference, a ratio) has Welch's interval.", vd->r->procs_max);
+    if ((k & (1u << HBV_EST_CI)) && pmin >= 2 && pmin < HB_PROCS_EXACT)
+        hbv_say(vd, 4, 0, "%g processes: interval approximate (it rests on normal per-process "
+            "medians, which so few processes cannot check).", pmin);
+    if (k & (1u << HBV_EST_REPS))
+        hbv_say(vd, 4, 0, "A number from one process carries the min-max of its repetitions: "
+            "a range, not a confidence interval.");
+    if (k & (1u << HBV_EST_BOOT))
+        hbv_say(vd, 4, 0, "Numbers from a summary of an older format carry its bootstrap "
+            "interval, whose coverage is below 95 %% with few processes.");
+    if (k & (1u << HBV_EST_EXACT))
+        hbv_say(vd, 4, 0, "(exact): a count that is the same in every process.");
+    hbv_say(vd, 4, 0, "A change whose interval includes none is written \"not detected "
+        "(+/-X)\": X is the largest change the interval leaves possible.");
 }
 
 static void build(struct hbv_verdict *vd, struct hbv_run *r)
@@ -149,6 +203,7 @@ static void build(struct hbv_verdict *vd, struct hbv_run *r)
     size_t n = vd->nlines;
     memcpy(body, vd->line, n * sizeof *body);
     vd->nlines = 0;
+    measured(vd);
     in_short(vd);                   /* first, from the sections' numbers */
     for (size_t i = 0; i < n && vd->nlines < HBV_MAX_LINES; i++)
         vd->line[vd->nlines++] = body[i];

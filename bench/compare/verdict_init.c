@@ -8,38 +8,54 @@
 #include "bench/compare/verdict_int.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "bench/compare/abstats.h"
 
 /* ------------------------------------------------------------------------
  * A line through the measured sizes
  * ------------------------------------------------------------------------ */
 
-/* Least-squares line through (x[i], y[i]); slope and value at x0. */
-static void fit(const double *x, const double *y, size_t n, double x0,
-                double *slope, double *at)
+/* Least-squares weights: slope = sum cs[i] y[i], value at x0 = sum ca[i]
+ * y[i]; one size: the line through the origin. */
+static void ols_weights(const double *x, size_t n, double x0, double *cs, double *ca)
 {
-    double sx = 0, sy = 0, sxx = 0, sxy = 0;
+    double mx = 0, sxx = 0;
 
+    for (size_t i = 0; i < n; i++)
+        mx += x[i] / (double)n;
+    for (size_t i = 0; i < n; i++)
+        sxx += (x[i] - mx) * (x[i] - mx);
     for (size_t i = 0; i < n; i++) {
-        sx += x[i];
-        sy += y[i];
-        sxx += x[i] * x[i];
-        sxy += x[i] * y[i];
+        if (n < 2 || sxx == 0) {
+            cs[i] = n == 1 ? 1 / x[i] : NAN;
+            ca[i] = n == 1 ? x0 / x[i] : NAN;
+            continue;
+        }
+        cs[i] = (x[i] - mx) / sxx;
+        ca[i] = 1.0 / (double)n + (x0 - mx) * (x[i] - mx) / sxx;
     }
-    double d = n * sxx - sx * sx;
-    double b = n > 1 && d != 0 ? (n * sxy - sx * sy) / d : (n ? y[0] / x[0] : NAN);
-    double a = n > 1 && d != 0 ? (sy - b * sx) / n : 0;
-    *slope = b;
-    *at = a + b * x0;
 }
 
-/* Order three numbers into lo <= v <= hi around the middle one. */
-static struct hbv_est spread3(double v, double p, double q, enum hbv_est_kind k)
+static double dot(const double *a, const double *b, size_t n)
 {
-    double lo = fmin(v, fmin(p, q)), hi = fmax(v, fmax(p, q));
-    return (struct hbv_est){ v, lo, hi, k };
+    double s = 0;
+
+    for (size_t i = 0; i < n; i++)
+        s += a[i] * b[i];
+    return s;
+}
+
+/* A time is never below zero, whatever a line through noise says. */
+static struct hbv_est no_negative(struct hbv_est e)
+{
+    e.v = fmax(e.v, 0);
+    e.lo = fmax(e.lo, 0);
+    e.hi = fmax(e.hi, 0);
+    return e;
 }
 
 /* ------------------------------------------------------------------------
@@ -93,45 +109,143 @@ struct line_fit {
     double max_gib, min_gib;
 };
 
-/* Metric m of strategy s along the series: per-size values, a line. */
+#define MAX_SIZES 64
+#define MAX_PROCS 64
+
+/* Mean of v[0..n) with its t interval over n processes, on the values. */
+static struct hbv_est mean_se(const double *v, size_t n)
+{
+    double m = 0, ss = 0;
+
+    for (size_t i = 0; i < n; i++)
+        m += v[i] / (double)n;
+    for (size_t i = 0; i < n; i++)
+        ss += (v[i] - m) * (v[i] - m);
+    return hbv_from_se(m, sqrt(ss / (double)(n - 1) / (double)n), (double)n - 1, false,
+                       (double)n);
+}
+
+/* Process k's line through its medians at each size: slope and value at
+ * 1 TiB. */
+static void process_line(const double *at, const long *proc, const double *x, long n, long k,
+                         const double *sz, size_t ns, double *slope, double *tib)
+{
+    double xs[MAX_SIZES], ys[MAX_SIZES], cs[MAX_SIZES], ca[MAX_SIZES], v[256];
+    size_t nk = 0;
+
+    for (size_t j = 0; j < ns; j++) {
+        size_t nv = 0;
+        for (long i = 0; i < n && nv < 256; i++)
+            if (proc[i] == k && at[i] == sz[j])
+                v[nv++] = x[i];
+        if (nv) {
+            xs[nk] = sz[j];
+            ys[nk++] = hb_median(v, nv);
+        }
+    }
+    ols_weights(xs, nk, TIB_GIB, cs, ca);
+    *slope = dot(cs, ys, nk);
+    *tib = dot(ca, ys, nk);
+}
+
+/* Per process, a line through its medians at each size; the estimate is
+ * the mean of the processes' lines, its interval t over processes.  0, or
+ * -1 without tidy rows, with fewer than 2 processes or out of memory. */
+static int fit_by_process(struct hbv_run *run, const char *where, const char *m,
+                          const double *sz, size_t ns, struct line_fit *lf)
+{
+    size_t max = run->has_tidy[HBV_F_INIT] ? run->tidy[HBV_F_INIT].nrows + 1 : 1;
+    double *at = malloc(max * sizeof *at), *x = malloc(max * sizeof *x);
+    long *proc = malloc(max * sizeof *proc), procs[MAX_PROCS];
+    double slope[MAX_PROCS], tib[MAX_PROCS];
+    long n = at && x && proc ? hbv_series(run, HBV_F_INIT, where, "ram_gib", m, at, proc, x,
+                                          max) : -1;
+    size_t np = 0;
+
+    for (long i = 0; i < n; i++) {
+        size_t k = 0;
+        while (k < np && procs[k] != proc[i])
+            k++;
+        if (k == np && np < MAX_PROCS)
+            procs[np++] = proc[i];
+    }
+    for (size_t k = 0; n > 0 && np >= 2 && k < np; k++)
+        process_line(at, proc, x, n, procs[k], sz, ns, &slope[k], &tib[k]);
+    free(at), free(x), free(proc);
+    if (n <= 0 || np < 2)
+        return -1;
+    /* on the values: a line's points can be negative */
+    lf->per_gib = mean_se(slope, np);
+    lf->at_tib = mean_se(tib, np);
+    return 0;
+}
+
+/* Without each process's values: the line through the per-size estimates,
+ * its standard error from theirs as if the sizes were independent (they
+ * share processes: approximate), the fewest degrees of freedom; without
+ * standard errors, the lines through the interval ends (a range). */
+static void fit_by_size(const double *sz, const struct hbv_est *e, size_t n,
+                        struct line_fit *lf)
+{
+    double cs[MAX_SIZES], ca[MAX_SIZES], y[MAX_SIZES], lo[MAX_SIZES], hi[MAX_SIZES];
+    double vs = 0, va = 0, df = INFINITY, procs = INFINITY;
+    bool se = true;
+
+    ols_weights(sz, n, TIB_GIB, cs, ca);
+    for (size_t i = 0; i < n; i++) {
+        double s = e[i].logs ? e[i].v * e[i].se : e[i].se;
+        y[i] = e[i].v, lo[i] = e[i].lo, hi[i] = e[i].hi;
+        se &= isfinite(s);
+        vs += cs[i] * cs[i] * s * s;
+        va += ca[i] * ca[i] * s * s;
+        df = fmin(df, e[i].df);
+        procs = fmin(procs, e[i].procs);
+    }
+    lf->per_gib = hbv_from_se(dot(cs, y, n), sqrt(vs), df, false, procs);
+    lf->at_tib = hbv_from_se(dot(ca, y, n), sqrt(va), df, false, procs);
+    if (se)
+        return;
+    for (int k = 0; k < 2; k++) {
+        struct hbv_est *o = k ? &lf->at_tib : &lf->per_gib;
+        const double *c = k ? ca : cs;
+        double a = dot(c, lo, n), b = dot(c, hi, n);
+        *o = (struct hbv_est){ o->v, fmin(o->v, fmin(a, b)), fmax(o->v, fmax(a, b)),
+                               e[0].kind, NAN, false, NAN, procs };
+    }
+}
+
+/* Metric m of strategy s along the series: a line through the sizes, and
+ * the value at the largest size. */
 static bool fit_metric(struct hbv_run *run, const char *key, const char *s, const char *m,
                        struct line_fit *lf, struct hbv_est *at_max)
 {
     struct hbv_vals sizes;
-    double x[64], y[64], lo[64], hi[64];
+    struct hbv_est e[MAX_SIZES];
+    double x[MAX_SIZES];
     char where[768];
     size_t n = 0;
-    enum hbv_est_kind k = HBV_EST_CI;
 
     snprintf(where, sizeof where, "%s;strategy=%s", key, s);
     hbv_distinct(hbv_rows(run, HBV_F_INIT), "ram_gib", where, &sizes, true);
-    for (size_t i = 0; i < sizes.n; i++) {
-        struct hbv_est e;
+    for (size_t i = 0; i < sizes.n && n < MAX_SIZES; i++) {
         snprintf(where, sizeof where, "%s;strategy=%s;ram_gib=%s", key, s, sizes.v[i]);
-        if (!hbv_get(run, HBV_F_INIT, where, m, &e))
+        if (!hbv_get(run, HBV_F_INIT, where, m, &e[n]))
             continue;
         x[n] = atof(sizes.v[i]);
-        y[n] = e.v, lo[n] = e.lo, hi[n] = e.hi;
-        k = e.kind < k ? e.kind : k;
-        *at_max = e;
-        n++;
+        *at_max = e[n++];
     }
     if (!n)
         return false;
-    double b, a, blo, alo, bhi, ahi;
-    fit(x, y, n, TIB_GIB, &b, &a);
-    fit(x, lo, n, TIB_GIB, &blo, &alo);
-    fit(x, hi, n, TIB_GIB, &bhi, &ahi);
-    lf->per_gib = spread3(b, blo, bhi, k);
-    lf->at_tib = spread3(a, alo, ahi, k);
-    /* a time is never below zero, whatever a line through noise says */
-    lf->at_tib.lo = fmax(lf->at_tib.lo, 0);
-    lf->at_tib.v = fmax(lf->at_tib.v, 0);
+    snprintf(where, sizeof where, "%s;strategy=%s", key, s);
+    if (fit_by_process(run, where, m, x, n, lf))
+        fit_by_size(x, e, n, lf);
+    hbv_used(run, &lf->at_tib);
+    lf->per_gib = no_negative(lf->per_gib);
+    lf->at_tib = no_negative(lf->at_tib);
     lf->min_gib = x[0];
     lf->max_gib = x[n - 1];
     return true;
 }
-
 static const char *strategy_what(const char *s)
 {
     if (!strcmp(s, "pagewise"))
@@ -147,13 +261,30 @@ static const char *strategy_what(const char *s)
     return s;
 }
 
-/* One strategy's line; its boot time at 1 TiB goes to *boot. */
-static bool init_strategy(struct hbv_verdict *vd, const char *key, const char *s,
-                          struct hbv_est *boot)
+/* "measured 1 to 64 GiB, extrapolated x16" */
+static void span(char *b, size_t n, const struct line_fit *lf)
 {
-    struct line_fit bf, df, wf;
-    struct hbv_est bmax, dmax, worst;
-    char k[96], a[160], b[160], d[160], w[160];
+    if (lf->max_gib >= TIB_GIB)
+        snprintf(b, n, "measured %g to %g GiB", lf->min_gib, lf->max_gib);
+    else
+        snprintf(b, n, "measured %g to %g GiB, extrapolated x%.3g", lf->min_gib, lf->max_gib,
+                 TIB_GIB / lf->max_gib);
+}
+
+struct strat {               /* what the section compares, per strategy */
+    struct hbv_est boot, total;
+    bool has_boot, has_total;
+    double worst_gib;
+};
+
+/* One strategy's lines: boot time, work after boot, all its work, the
+ * worst call after boot. */
+static bool init_strategy(struct hbv_verdict *vd, const char *key, const char *s,
+                          struct strat *st)
+{
+    struct line_fit bf, df, tf, wf;
+    struct hbv_est bmax, dmax, tmax, worst;
+    char k[96], a[160], b[160], sp[96];
 
     if (!fit_metric(vd->r, key, s, "boot_ns", &bf, &bmax))
         return false;
@@ -161,20 +292,29 @@ static bool init_strategy(struct hbv_verdict *vd, const char *key, const char *s
     snprintf(a, sizeof a, "%s", hbv_num(vd, k, bf.per_gib, "ns"));
     snprintf(k, sizeof k, "init.%s.boot_1tib", s);
     snprintf(b, sizeof b, "%s", hbv_num(vd, k, bf.at_tib, "ns"));
-    *boot = bf.at_tib;
-    hbv_say(vd, 1, 0, "%s: end_boot_allocator takes %s per GiB, so %s at 1 TiB "
-        "(a straight line through %g to %g GiB, extrapolated).", strategy_what(s), a, b,
-        bf.min_gib, bf.max_gib);
+    span(sp, sizeof sp, &bf);
+    snprintf(vd->span, sizeof vd->span, "%s", sp);
+    vd->max_gib = fmax(vd->max_gib, bf.max_gib);
+    st->boot = bf.at_tib, st->has_boot = true;
+    hbv_say(vd, 1, 0, "%s: end_boot_allocator takes %s per GiB, so %s at 1 TiB (a straight "
+        "line, %s).", strategy_what(s), a, b, sp);
     if (fit_metric(vd->r, key, s, "deferred_ns", &df, &dmax)) {
         snprintf(k, sizeof k, "init.%s.deferred_1tib", s);
-        snprintf(d, sizeof d, "%s", hbv_num(vd, k, df.at_tib, "ns"));
-        hbv_say(vd, 1, 1, "Work left for after boot at 1 TiB: %s.", d);
+        hbv_say(vd, 1, 1, "Work left for after boot at 1 TiB: %s.", hbv_num(vd, k, df.at_tib, "ns"));
+    }
+    if (fit_metric(vd->r, key, s, "total_ns", &tf, &tmax)) {
+        snprintf(k, sizeof k, "init.%s.total_1tib", s);
+        st->total = tf.at_tib, st->has_total = true;
+        hbv_say(vd, 1, 1, "All its initialisation work at 1 TiB, at boot and after: %s.",
+            hbv_num(vd, k, tf.at_tib, "ns"));
     }
     if (fit_metric(vd->r, key, s, "worst_ns", &wf, &worst)) {
         snprintf(k, sizeof k, "init.%s.worst", s);
-        snprintf(w, sizeof w, "%s", hbv_num(vd, k, worst, "ns"));
-        hbv_say(vd, 1, 1, "The worst single allocation or free after boot, at %g GiB, waits %s.",
-            wf.max_gib, w);
+        st->worst_gib = wf.max_gib;
+        if (!strcmp(s, "lazy"))
+            vd->worst_gib = wf.max_gib;
+        hbv_say(vd, 1, 1, "The worst single allocation or free after boot waits %s, measured "
+            "at %g GiB (not extrapolated).", hbv_num(vd, k, worst, "ns"), wf.max_gib);
     }
     return true;
 }
@@ -191,77 +331,97 @@ static bool hot_path(struct hbv_verdict *vd, struct hbv_est *cost0)
     static const char *const wh[] = { "away", "boundary" };
 
     for (unsigned o = 0; o <= 18; o += 9) {
-        char txt[2][400];
+        char txt[2][480];
         int got = 0;
         for (int w = 0; w < 2; w++) {
             struct hbv_est l, u;
-            char where[256], k[96], add[160];
+            char where[256], k[96], add[200], pc[200], wl[256], wu[256];
             snprintf(where, sizeof where,
                      "what=block;boundary=natural;order=%u;where=%s;variant=node_check;%%s",
                      o, wh[w]);
-            char wl[256], wu[256];
             snprintf(wl, sizeof wl, where, "encoding=legacy");
             snprintf(wu, sizeof wu, where, "encoding=uninit");
             txt[w][0] = 0;
             if (!hbv_get(vd->r, HBV_F_FREE, wl, "real_ns", &l) ||
                 !hbv_get(vd->r, HBV_F_FREE, wu, "real_ns", &u))
                 continue;
-            struct hbv_est d = hbv_sub(u, l), r = hbv_div(u, l);
-            struct hbv_est pct = { (r.v - 1) * 100, (r.lo - 1) * 100, (r.hi - 1) * 100, r.kind };
+            struct hbv_est d = hbv_sub(u, l), pct = hbv_pct(hbv_div(u, l));
             snprintf(k, sizeof k, "free.encoding.order%u.%s.ns", o, wh[w]);
             snprintf(add, sizeof add, "%s", hbv_num(vd, k, d, "+ns"));
             snprintf(k, sizeof k, "free.encoding.order%u.%s.pct", o, wh[w]);
-            snprintf(txt[w], sizeof txt[w], "%s per free %s (%s)", add,
-                     w ? "at a boundary" : "away from a boundary", hbv_num(vd, k, pct, "+%"));
+            snprintf(pc, sizeof pc, "%s", hbv_num(vd, k, pct, "+%"));
+            snprintf(txt[w], sizeof txt[w], "%s per free %s (relative: %s)", add,
+                     w ? "at a boundary" : "away from a boundary", pc);
             if (o == 0 && w == 0)
                 *cost0 = d;
             got++;
         }
         if (!got)
             continue;
-        hbv_say(vd, 1, 1, "Order %u: the uninit encoding changes free_heap_pages by %s%s%s, "
-            "against legacy on the same block and heap.", o, txt[0],
+        hbv_say(vd, 1, 1, "Order %u: the uninit encoding's cost in free_heap_pages, against "
+            "legacy on the same block and heap: %s%s%s.", o, txt[0],
             *txt[0] && *txt[1] ? "; " : "", txt[1]);
         any = true;
     }
     return any;
 }
 
+/* Only a cost whose interval lies above zero gives a break-even. */
 static void break_even(struct hbv_verdict *vd, const char *s, struct hbv_est saving,
                        struct hbv_est cost)
 {
-    if (cost.hi <= 0) {
-        hbv_say(vd, 1, 0, "Break-even: the uninit encoding's cost per order-0 free is not above "
-            "zero anywhere in its interval, so %s's boot saving is never used up.", s);
+    if (cost.hi < 0) {
+        hbv_say(vd, 1, 0, "Break-even: none: the uninit encoding makes an order-0 free faster "
+            "(its whole interval is below zero), so %s's boot saving is never used up.", s);
         return;
     }
-    struct hbv_est n = hbv_div(saving, cost);
-    if (cost.v <= 0) {
-        n.v = n.lo;         /* the one end the data can give */
-        hbv_say(vd, 1, 0, "Break-even: the uninit encoding adds no measurable time to an order-0 "
-            "free (its interval includes zero); even at the interval's upper end, %s's boot "
-            "saving on a 1 TiB machine lasts at least %s order-0 frees.", s,
-            hbv_num(vd, "init.break_even_frees", n, "frees"));
+    if (!(cost.lo > 0) || !(saving.v > 0)) {
+        hbv_say(vd, 1, 0, "Break-even: no bound at this precision: %s.",
+            !(saving.v > 0) ? "no boot saving to use up"
+                            : "the uninit encoding's cost per order-0 free is not detected");
         return;
     }
-    hbv_say(vd, 1, 0, "Break-even: %s's boot saving on a 1 TiB machine is used up after %s "
-        "order-0 frees away from a boundary; past that many, the uninit encoding has cost "
-        "more on the hot path than %s saved at boot.", s,
-        hbv_num(vd, "init.break_even_frees", n, "frees"), s);
+    hbv_say(vd, 1, 0, "Break-even: %s's boot saving on a 1 TiB machine (extrapolated) is used "
+        "up after %s order-0 frees away from a boundary; past that many, the uninit encoding "
+        "has cost more on the hot path than %s saved at boot.", s,
+        hbv_num(vd, "init.break_even_frees", hbv_div(saving, cost), "frees"), s);
 }
 
 /* ------------------------------------------------------------------------
  * The section
  * ------------------------------------------------------------------------ */
 
+/* What each strategy moves out of boot against the reference, and the
+ * work it then does in all beside the reference's. */
+static void savings(struct hbv_verdict *vd, const struct hbv_vals *st, const struct strat *x,
+                    size_t ref)
+{
+    for (size_t i = 0; i < st->n; i++) {
+        if (i == ref || !x[i].has_boot || x[i].boot.v >= x[ref].boot.v)
+            continue;
+        char k[96], a[200], ti[96], tr[96];
+        snprintf(k, sizeof k, "init.%s.saving_1tib", st->v[i]);
+        snprintf(a, sizeof a, "%s", hbv_num(vd, k, hbv_sub(x[ref].boot, x[i].boot), "+ns"));
+        snprintf(ti, sizeof ti, "init.%s.total_1tib", st->v[i]);
+        snprintf(tr, sizeof tr, "init.%s.total_1tib", st->v[ref]);
+        if (x[i].has_total && x[ref].has_total)
+            hbv_say(vd, 1, 0, "Boot time %s saves at 1 TiB against %s: %s; in all it then does %s "
+                "of initialisation work, at boot and after, against %s for %s.",
+                st->v[i], st->v[ref], a, hbv_shown(vd, ti), hbv_shown(vd, tr), st->v[ref]);
+        else
+            hbv_say(vd, 1, 0, "Boot time %s saves at 1 TiB against %s: %s.", st->v[i], st->v[ref],
+                a);
+    }
+}
+
 void hbv_section_init(struct hbv_verdict *vd)
 {
     const struct hb_csv *c = hbv_rows(vd->r, HBV_F_INIT);
     char key[512];
     struct hbv_vals st;
-    struct hbv_est boot[64], ref = { 0 }, cost0 = { 0 };
-    const char *refname = NULL;
-    bool have_cost;
+    struct strat x[64];
+    struct hbv_est cost0 = { 0 };
+    size_t ref = SIZE_MAX;
 
     if (!c || !main_series(c, key, sizeof key)) {
         hbv_say(vd, 1, 0, "No init rows in this run: nothing to say about boot time.");
@@ -270,25 +430,19 @@ void hbv_section_init(struct hbv_verdict *vd)
     hbv_distinct(c, "strategy", key, &st, false);
     hbv_say(vd, 1, 0, "Series measured: %s (init rows).", key);
     for (size_t i = 0; i < st.n; i++) {
-        boot[i].kind = HBV_EST_NONE;
-        if (!init_strategy(vd, key, st.v[i], &boot[i]))
-            boot[i].kind = HBV_EST_NONE;
-        else if (!refname || !strcmp(st.v[i], "chunked"))
-            ref = boot[i], refname = st.v[i];
+        memset(&x[i], 0, sizeof x[i]);
+        if (init_strategy(vd, key, st.v[i], &x[i]) &&
+            (ref == SIZE_MAX || !strcmp(st.v[i], "chunked")))
+            ref = i;
     }
-    for (size_t i = 0; refname && i < st.n; i++) {
-        if (boot[i].kind == HBV_EST_NONE || boot[i].v >= ref.v)
-            continue;
-        char k[96];
-        snprintf(k, sizeof k, "init.%s.saving_1tib", st.v[i]);
-        hbv_say(vd, 1, 0, "%s moves %s of a 1 TiB boot to later, against %s.", st.v[i],
-            hbv_num(vd, k, hbv_sub(ref, boot[i]), "ns"), refname);
-    }
+    if (ref != SIZE_MAX)
+        savings(vd, &st, x, ref);
     hbv_say(vd, 1, 0, "The cost on the hot path (allocations are not measured separately):");
-    have_cost = hot_path(vd, &cost0);
-    if (!have_cost)
+    if (!hot_path(vd, &cost0)) {
         hbv_say(vd, 1, 1, "No encoding:legacy/uninit pairs of block frees in this run.");
-    for (size_t i = 0; have_cost && refname && i < st.n; i++)
-        if (!strcmp(st.v[i], "lazy") && boot[i].kind != HBV_EST_NONE)
-            break_even(vd, "lazy", hbv_sub(ref, boot[i]), cost0);
+        return;
+    }
+    for (size_t i = 0; ref != SIZE_MAX && i < st.n; i++)
+        if (!strcmp(st.v[i], "lazy") && x[i].has_boot)
+            break_even(vd, "lazy", hbv_sub(x[ref].boot, x[i].boot), cost0);
 }

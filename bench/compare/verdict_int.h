@@ -18,6 +18,7 @@
 #include <stdio.h>
 
 #include "bench/compare/csvread.h"
+#include "bench/compare/hstats.h"
 
 /* ------------------------------------------------------------------------
  * Numbers, the run, the verdict
@@ -25,20 +26,28 @@
 
 enum { HBV_F_INIT, HBV_F_FREE, HBV_F_STATE, HBV_NFAM };
 
-enum hbv_est_kind { HBV_EST_NONE, HBV_EST_REPS, HBV_EST_CI };
+/* How a number's interval was found, from the weakest: none; the min-max
+ * of the repetitions of one process (a range, not an interval); the ends
+ * of an older summary's bootstrap interval; a t interval over processes
+ * (hstats.h), or a count that is the same in every process (exact). */
+enum hbv_est_kind { HBV_EST_NONE, HBV_EST_REPS, HBV_EST_BOOT, HBV_EST_CI, HBV_EST_EXACT };
 
 struct hbv_est {            /* a number with its interval */
     double v, lo, hi;
     enum hbv_est_kind kind;
+    double se;              /* standard error: of log v if logs, else of v;
+                               NAN: none (the interval is a range) */
+    bool logs;
+    double df;              /* degrees of freedom of se */
+    double procs;           /* processes behind it (the fewest) */
 };
 
 struct hbv_run {
     const char *dir;
-    struct hb_csv sum[HBV_NFAM], tidy[HBV_NFAM];
-    bool has_sum[HBV_NFAM], has_tidy[HBV_NFAM];
+    struct hb_csv sum[HBV_NFAM], tidy[HBV_NFAM], env;
+    bool has_sum[HBV_NFAM], has_tidy[HBV_NFAM], has_env;
     unsigned kinds;         /* 1 << enum hbv_est_kind of every number used */
-    bool pooled;            /* a tidy-row number pooled several processes */
-    double processes;       /* largest "processes" seen, 0 if none */
+    double procs_min, procs_max;   /* processes behind the numbers (0: none) */
 };
 
 #define HBV_MAX_ITEMS 256
@@ -59,6 +68,10 @@ struct hbv_line {
 
 struct hbv_verdict {
     struct hbv_run *r;
+    double max_gib, worst_gib;     /* init: largest size measured, of the worst */
+    char span[96];                 /* init: "measured 1 to 64 GiB, ..." */
+    char state_table[48];          /* state: the table scanned, "4 MiB" */
+    bool state_cached[2];          /* state: entries, bytearray read from the LLC */
     struct hbv_item item[HBV_MAX_ITEMS];
     size_t nitems;
     struct hbv_line line[HBV_MAX_LINES];
@@ -83,45 +96,34 @@ void hbv_distinct(const struct hb_csv *c, const char *col, const char *where,
                   struct hbv_vals *out, bool sorted);
 const struct hb_csv *hbv_rows(const struct hbv_run *r, int fam);
 
+/* The value of an environment.csv key, or NULL. */
+const char *hbv_env(const struct hbv_run *r, const char *key);
+/* Every value of metric m in the tidy rows matching where (one benchmark
+ * per value of col: the caller's where says so): x[i] at col's value
+ * at[i], process proc[i]; how many (at most max), or -1 if there are no
+ * tidy rows with m and col. */
+long hbv_series(struct hbv_run *run, int fam, const char *where, const char *col,
+                const char *m, double *at, long *proc, double *x, size_t max);
+/* Record that a number of this kind, from this many processes, was used. */
+void hbv_used(struct hbv_run *run, const struct hbv_est *e);
+
 /* ------------------------------------------------------------------------
- * Arithmetic on intervals (conservative: from the ends)
+ * Arithmetic on estimates (verdict_est.c): with standard errors, Welch's
+ * t (ratios on the logs, sums and differences on the values); without,
+ * from the ends of the intervals (conservative)
  * ------------------------------------------------------------------------ */
 
-static inline enum hbv_est_kind hbv_kind2(struct hbv_est a, struct hbv_est b)
-{
-    return a.kind < b.kind ? a.kind : b.kind;
-}
-
-static inline struct hbv_est hbv_sub(struct hbv_est a, struct hbv_est b)
-{
-    return (struct hbv_est){ a.v - b.v, a.lo - b.hi, a.hi - b.lo, hbv_kind2(a, b) };
-}
-
-/* a / b for positive b; an interval of b touching 0 gives an open end. */
-static inline struct hbv_est hbv_div(struct hbv_est a, struct hbv_est b)
-{
-    struct hbv_est r = { a.v / b.v, 0, 0, hbv_kind2(a, b) };
-    r.lo = b.hi > 0 ? (a.lo >= 0 ? a.lo / b.hi : a.lo / b.lo) : -INFINITY;
-    r.hi = b.lo > 0 ? (a.hi >= 0 ? a.hi / b.lo : a.hi / b.hi) : INFINITY;
-    return r;
-}
-
-static inline struct hbv_est hbv_scale(struct hbv_est a, double k)
-{
-    struct hbv_est r = { a.v * k, a.lo * k, a.hi * k, a.kind };
-    if (k < 0) {
-        r.lo = a.hi * k;
-        r.hi = a.lo * k;
-    }
-    return r;
-}
-
-/* 1 / a for positive a. */
-static inline struct hbv_est hbv_inv(struct hbv_est a)
-{
-    return (struct hbv_est){ 1 / a.v, a.hi > 0 ? 1 / a.hi : 0,
-                             a.lo > 0 ? 1 / a.lo : INFINITY, a.kind };
-}
+struct hbv_est hbv_sub(struct hbv_est a, struct hbv_est b);
+struct hbv_est hbv_add(struct hbv_est a, struct hbv_est b);
+struct hbv_est hbv_div(struct hbv_est a, struct hbv_est b);   /* b > 0 */
+struct hbv_est hbv_scale(struct hbv_est a, double k);
+struct hbv_est hbv_inv(struct hbv_est a);                     /* a > 0 */
+/* A ratio as a change in %: (r - 1) x 100, its standard error on the values. */
+struct hbv_est hbv_pct(struct hbv_est ratio);
+/* An estimate from a mean, its standard error and df (logs or values). */
+struct hbv_est hbv_from_se(double v, double se, double df, bool logs, double procs);
+/* Whether e's interval leaves out x (a change of 0, a ratio of 1). */
+bool hbv_excludes(struct hbv_est e, double x);
 
 /* ------------------------------------------------------------------------
  * Items and sentences (verdict_num.c)
@@ -130,6 +132,10 @@ static inline struct hbv_est hbv_inv(struct hbv_est a)
 /* Record number e under key; the text shown for it ("?" if full). */
 const char *hbv_num(struct hbv_verdict *vd, const char *key, struct hbv_est e,
                     const char *unit);
+/* The text shown for the item key ("?" if none). */
+const char *hbv_shown(const struct hbv_verdict *vd, const char *key);
+/* The text of e in unit, as hbv_num shows it, without recording it. */
+void hbv_show(char *b, size_t n, struct hbv_est e, const char *unit);
 /* Add a sentence to a section (1..3 the questions) at depth 0 or 1. */
 void hbv_say(struct hbv_verdict *vd, int section, int depth, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));

@@ -67,10 +67,31 @@ static void fmt_signed(char *b, size_t n, double v, bool count, bool sign)
     snprintf(b, n, "%s%s", sign && v >= 0 && !isinf(v) ? "+" : "", t);
 }
 
-/* "0.43 ms (0.41 to 0.45)".  unit: ns (scaled to the middle value, or to
- * the larger end if that is 0), x, %, pages/ns, and counts (frees, blocks:
+/* A change (a signed unit, or a ratio "x") whose interval includes none:
+ * "not detected (+/-X unit)", X the farther end (as a % for a ratio). */
+static bool not_detected(char *b, size_t n, struct hbv_est e, const char *unit)
+{
+    bool ratio = !strcmp(unit, "x");
+    double none = ratio ? 1 : 0, w, div = 1;
+    char t[40];
+
+    if ((unit[0] != '+' && !ratio) || e.kind == HBV_EST_EXACT || hbv_excludes(e, none) ||
+        isnan(e.lo) || isnan(e.hi))
+        return false;
+    w = fmax(fabs(e.lo - none), fabs(e.hi - none)) * (ratio ? 100 : 1);
+    unit = ratio ? "%" : unit + 1;
+    if (!strcmp(unit, "ns"))
+        unit = time_unit(w, &div);
+    fmt_plain(t, sizeof t, w / div);
+    snprintf(b, n, "not detected (+/-%s%s%s)", t, strcmp(unit, "%") ? " " : " ", unit);
+    return true;
+}
+
+/* "0.43 ms (0.41 to 0.45)".  unit: ns (scaled to the value, or to a
+ * hundredth of the farther end if larger), x, %, pages/ns, and counts (frees, blocks:
  * no unit word, the sentence says it); a leading '+' prints signs ("+ns",
- * "+%").  An interval of one value prints "(exact)". */
+ * "+%").  An interval of one value prints "(exact)"; a change whose
+ * interval includes none, "not detected (+/-X ...)". */
 static void show(char *b, size_t n, struct hbv_est e, const char *unit)
 {
     char v[44], lo[44], hi[44];
@@ -79,14 +100,16 @@ static void show(char *b, size_t n, struct hbv_est e, const char *unit)
     bool count = !strcmp(u, "frees") || !strcmp(u, "blocks");
     double div = 1;
 
+    if (not_detected(b, n, e, unit))
+        return;
     if (!strcmp(u, "ns"))
-        u = time_unit(e.v != 0 ? e.v : fmax(fabs(e.lo), fabs(e.hi)), &div);
+        u = time_unit(fmax(fabs(e.v), fmax(fabs(e.lo), fabs(e.hi)) / 100), &div);
     if (count)
         u = "";
     fmt_signed(v, sizeof v, e.v / div, count, sign);
     fmt_signed(lo, sizeof lo, e.lo / div, count, sign);
     fmt_signed(hi, sizeof hi, e.hi / div, count, sign);
-    if (e.lo == e.hi && e.lo == e.v)
+    if (e.kind == HBV_EST_EXACT || (e.lo == e.hi && e.lo == e.v && e.kind != HBV_EST_CI))
         snprintf(b, n, "%s%s%s (exact)", v, *u && strcmp(u, "x") ? " " : "", u);
     else
         snprintf(b, n, "%s%s%s (%s to %s)", v, *u && strcmp(u, "x") ? " " : "", u, lo, hi);
@@ -107,6 +130,19 @@ static struct hbv_item *add_item(struct hbv_verdict *vd, const char *key,
     it->unit = unit;
     show(it->shown, sizeof it->shown, e, unit);
     return it;
+}
+
+const char *hbv_shown(const struct hbv_verdict *vd, const char *key)
+{
+    for (size_t i = 0; i < vd->nitems; i++)
+        if (!strcmp(vd->item[i].key, key))
+            return vd->item[i].shown;
+    return "?";
+}
+
+void hbv_show(char *b, size_t n, struct hbv_est e, const char *unit)
+{
+    show(b, n, e, unit);
 }
 
 const char *hbv_num(struct hbv_verdict *vd, const char *key, struct hbv_est e,

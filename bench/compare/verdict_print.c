@@ -110,11 +110,17 @@ static void csv_field(FILE *f, const char *s)
 
 void hbv_print_csv(FILE *f, const struct hbv_verdict *vd)
 {
-    fprintf(f, "key,value,lo,hi,unit,interval,shown\n");
+    static const char *const kind[] = { "none", "reps", "boot", "ci95", "exact" };
+
+    fprintf(f, "key,value,lo,hi,unit,interval,se,scale,df,shown\n");
     for (size_t i = 0; i < vd->nitems; i++) {
         const struct hbv_item *it = &vd->item[i];
         fprintf(f, "%s,%.17g,%.17g,%.17g,%s,%s,", it->key, it->e.v, it->e.lo, it->e.hi,
-                it->unit, it->e.kind == HBV_EST_CI ? "ci95" : "reps");
+                it->unit, kind[it->e.kind]);
+        if (isfinite(it->e.se))
+            fprintf(f, "%.17g,%s,%.17g,", it->e.se, it->e.logs ? "log" : "value", it->e.df);
+        else
+            fputs(",,,", f);
         csv_field(f, it->shown);
         fputc('\n', f);
     }
@@ -132,6 +138,8 @@ static void describe(char *b, size_t n, const char *key)
         { ".boot_per_gib", "boot time per GiB" },
         { ".boot_1tib", "boot time at 1 TiB" },
         { ".deferred_1tib", "work deferred after boot at 1 TiB" },
+        { ".total_1tib", "all initialisation work at 1 TiB" },
+        { ".ratio_fewer_merges", "free at boundary / away, fewer merges at it" },
         { ".worst", "worst call after boot" },
         { ".saving_1tib", "boot time saved at 1 TiB" },
         { ".ns", "time uninit adds per free" },
@@ -163,25 +171,62 @@ static void describe(char *b, size_t n, const char *key)
     snprintf(b, n, "%s", key);
 }
 
-/* Two runs: every number of both, as a change. */
+/* The change from x to y with its interval (the runs are independent):
+ * a ratio as a percentage when both intervals lie above zero, else a
+ * difference in x's unit (a signed quantity, a count, or a number whose
+ * interval reaches zero has no useful ratio). */
+static void change(char *b, size_t n, const struct hbv_item *x, const struct hbv_item *y)
+{
+    bool diff = x->unit[0] == '+' || !strcmp(x->unit, "blocks") || !(x->e.lo > 0) ||
+                !(y->e.lo > 0);
+    bool exact = x->e.kind == HBV_EST_EXACT && y->e.kind == HBV_EST_EXACT;
+    bool se = isfinite(x->e.se) && isfinite(y->e.se);
+    struct hbv_est c;
+    char unit[16];
+
+    if (exact && x->e.v == y->e.v) {
+        snprintf(b, n, "unchanged (exact)");
+        return;
+    }
+    if (diff) {
+        c = hbv_sub(y->e, x->e);
+        snprintf(unit, sizeof unit, "+%s", x->unit + (x->unit[0] == '+'));
+    } else {
+        c = hbv_pct(hbv_div(y->e, x->e));
+        snprintf(unit, sizeof unit, "+%%");
+    }
+    if (!se && !exact) {
+        char v[64];
+        c.lo = c.hi = c.v;
+        c.kind = HBV_EST_EXACT;
+        hbv_show(v, sizeof v, c, unit);
+        snprintf(b, n, "%.*s, no interval (one process, or an older summary)",
+                 (int)strcspn(v, "("), v);
+        return;
+    }
+    hbv_show(b, n, c, unit);
+}
+
+/* Two runs: every number of both, as a change with its interval. */
 void hbv_print_delta(FILE *f, const struct hbv_verdict *a, const struct hbv_verdict *b)
 {
     size_t n = 0;
 
     fprintf(f, "## Verdict, BASE -> NEW\n\nBASE %s, NEW %s. Each line: the number in BASE, "
-            "in NEW, and the change (intervals as in each run's verdict).\n\n",
-            a->r->dir, b->r->dir);
+            "in NEW, and the change NEW against BASE with its 95 %% interval (Welch's t, the "
+            "runs independent); \"not detected (+/-X)\" where that interval includes no "
+            "change.  Each interval holds 95 %% on its own: among many unchanged numbers about "
+            "1 in 20 shows a change by chance (heapbench compare controls that across "
+            "benchmarks).\n\n", a->r->dir, b->r->dir);
     for (size_t i = 0; i < a->nitems; i++)
         for (size_t j = 0; j < b->nitems; j++) {
             const struct hbv_item *x = &a->item[i], *y = &b->item[j];
             if (strcmp(x->key, y->key))
                 continue;
-            char pct[64] = "";
-            if (x->e.v != 0 && isfinite(x->e.v) && isfinite(y->e.v))
-                snprintf(pct, sizeof pct, " (%+.1f %%)", (y->e.v / x->e.v - 1) * 100);
-            char what[160];
+            char what[160], ch[200];
             describe(what, sizeof what, x->key);
-            fprintf(f, "- %s: %s -> %s%s\n", what, x->shown, y->shown, pct);
+            change(ch, sizeof ch, x, y);
+            fprintf(f, "- %s: %s -> %s: %s\n", what, x->shown, y->shown, ch);
             n++;
         }
     if (!n)

@@ -1,13 +1,15 @@
 /*
  * verdict_read.c - the numbers a verdict reads from a results folder's CSV
- * files: one metric of one benchmark with its interval, and the distinct
- * values of a parameter column.
+ * files: one metric of one benchmark with its interval and standard error,
+ * the per-process values of a series, and the distinct values of a
+ * parameter column.
  *
- * Which number is read (a summary's 95 % interval over processes, its
- * min-max over repetitions, or the tidy rows'): "Where a number comes
- * from" in verdict.c.  Each number read marks its kind in the run
- * (hbv_run.kinds, .pooled, .processes), so the verdict can say which
- * intervals it shows.
+ * One estimator whatever the file: the summary's <m>_mean with its t
+ * interval, or the same statistics computed here from the tidy rows by
+ * the same function (hb_hier_compute) when the summary is missing or
+ * lacks the column; an older summary without _mean only when there are
+ * no tidy rows, marked as such.  Each number read marks its kind and
+ * processes in the run, so the verdict can say which intervals it shows.
  */
 #include "bench/compare/verdict_int.h"
 
@@ -19,6 +21,7 @@
 #include "bench/compare/abrun.h"
 #include "bench/compare/abstats.h"
 #include "bench/compare/csvread.h"
+#include "bench/compare/hstats.h"
 
 static const char *const fam_name[HBV_NFAM] = { "init", "free", "state" };
 
@@ -41,6 +44,19 @@ void hbv_load_run(struct hbv_run *r, const char *dir)
         r->has_tidy[f] = !hb_abrun_family_csv(&r->tidy[f], dir, fam_name[f], false, why,
                                               sizeof why);
     }
+    snprintf(why, sizeof why, "%s/environment.csv", dir);
+    r->has_env = !hb_csv_load(&r->env, why, why, sizeof why);
+}
+
+const char *hbv_env(const struct hbv_run *r, const char *key)
+{
+    int k = r->has_env ? hb_csv_col(&r->env, "key") : -1;
+    int v = r->has_env ? hb_csv_col(&r->env, "value") : -1;
+
+    for (size_t i = 0; k >= 0 && v >= 0 && i < r->env.nrows; i++)
+        if (!strcmp(hb_csv_get(&r->env, i, k), key))
+            return hb_csv_get(&r->env, i, v);
+    return NULL;
 }
 
 void hbv_free_run(struct hbv_run *r)
@@ -51,6 +67,8 @@ void hbv_free_run(struct hbv_run *r)
         if (r->has_tidy[f])
             hb_csv_free(&r->tidy[f]);
     }
+    if (r->has_env)
+        hb_csv_free(&r->env);
 }
 
 /* Whether row r matches "col=val;col=val" (a file without one of the
@@ -96,81 +114,152 @@ static long one_row(const struct hb_csv *c, const char *where)
     return hit;
 }
 
+/* Metrics that are counts of the model, not timings: the same in every
+ * process unless the model changed.  An exact metric (e.g. an instruction
+ * count) joins this table. */
+static const char *const exact_metrics[] = { "left_blocks", "right_blocks", "merges",
+                                             "lost_pages" };
+
+static bool is_exact(const char *m)
+{
+    for (size_t i = 0; i < sizeof exact_metrics / sizeof exact_metrics[0]; i++)
+        if (!strcmp(m, exact_metrics[i]))
+            return true;
+    return false;
+}
+
+/* The estimate of a summary's or the tidy rows' statistics: mean with its
+ * t interval (standard error back from it), else the min-max range. */
+static struct hbv_est est_of(double mean, double lo, double hi, double procs, double min,
+                             double max, const char *m)
+{
+    struct hbv_est e = { mean, min, max, HBV_EST_REPS, NAN, false, NAN, procs };
+
+    if (procs >= 2 && !isnan(lo) && !isnan(hi)) {
+        double t = hb_t_quantile(procs - 1, 0.05);
+        /* on the values the interval is symmetric, on the logs it is not */
+        bool logs = mean > 0 && lo > 0 && fabs((hi - mean) - (mean - lo)) > 1e-9 * (hi - lo);
+        e = hbv_from_se(mean, logs ? log(hi / mean) / t : (hi - mean) / t, procs - 1, logs,
+                        procs);
+        e.lo = lo, e.hi = hi;
+    }
+    if (min == max && (procs >= 2 || is_exact(m)))     /* every value the same */
+        e = (struct hbv_est){ min, min, min, HBV_EST_EXACT, 0, false, procs - 1, procs };
+    return e;
+}
+
 static bool est_from_summary(struct hbv_run *run, int fam, const char *where,
-                             const char *m, struct hbv_est *e)
+                             const char *m, bool old, struct hbv_est *e)
 {
     const struct hb_csv *c = &run->sum[fam];
-    char col[128];
+    char col[5][128];
+    static const char *const sfx[] = { "mean", "ci_lo", "ci_hi", "min", "max" };
     long r;
 
-    snprintf(col, sizeof col, "%s_median", m);
-    if (!run->has_sum[fam] || hb_csv_col(c, col) < 0 || (r = one_row(c, where)) < 0)
+    for (int i = 0; i < 5; i++)
+        snprintf(col[i], sizeof col[i], "%s_%s", m, i == 0 && old ? "median" : sfx[i]);
+    if (!run->has_sum[fam] || hb_csv_col(c, col[0]) < 0 || (r = one_row(c, where)) < 0)
         return false;
-    e->v = cell_num(c, (size_t)r, col);
-    snprintf(col, sizeof col, "%s_ci_lo", m);
-    e->lo = cell_num(c, (size_t)r, col);
-    snprintf(col, sizeof col, "%s_ci_hi", m);
-    e->hi = cell_num(c, (size_t)r, col);
-    e->kind = HBV_EST_CI;
-    if (isnan(e->lo) || isnan(e->hi)) {
-        snprintf(col, sizeof col, "%s_min", m);
-        e->lo = cell_num(c, (size_t)r, col);
-        snprintf(col, sizeof col, "%s_max", m);
-        e->hi = cell_num(c, (size_t)r, col);
-        e->kind = HBV_EST_REPS;
-    } else {
-        double p = cell_num(c, (size_t)r, "processes");
-        if (p > run->processes)
-            run->processes = p;
-    }
+    double v[5], procs = cell_num(c, (size_t)r, "processes");
+    for (int i = 0; i < 5; i++)
+        v[i] = cell_num(c, (size_t)r, col[i]);
+    *e = est_of(v[0], v[1], v[2], isnan(procs) ? 1 : procs, v[3], v[4], m);
+    if (old && !isnan(v[1]) && !isnan(v[2]))   /* a bootstrap: no standard error */
+        *e = (struct hbv_est){ v[0], v[1], v[2], HBV_EST_BOOT, NAN, false, NAN, procs };
     return !isnan(e->v) && !isnan(e->lo) && !isnan(e->hi);
 }
 
-/* Median, min and max of m over the tidy rows matching where; they must
- * all be one benchmark's repetitions. */
+/* The tidy rows of the one benchmark matching where: its values of m and
+ * their processes into x, proc; how many (0: none, or several). */
+static size_t tidy_values(const struct hbv_run *run, int fam, const char *where,
+                          const char *m, double *x, long *proc)
+{
+    const struct hb_csv *c = &run->tidy[fam];
+    int bc = hb_csv_col(c, "benchmark");
+    const char *name = NULL;
+    size_t n = 0;
+
+    for (size_t r = 0; r < c->nrows; r++) {
+        if (!row_matches(c, r, where))
+            continue;
+        if (name && strcmp(name, hb_csv_get(c, r, bc)))
+            return 0;           /* several benchmarks: ambiguous */
+        name = hb_csv_get(c, r, bc);
+        double v = cell_num(c, r, m), p = cell_num(c, r, "process");
+        if (!isnan(v)) {
+            proc[n] = isnan(p) ? 0 : (long)p;
+            x[n++] = v;
+        }
+    }
+    return n;
+}
+
+/* The same statistics as a summary's, from the tidy rows. */
 static bool est_from_tidy(struct hbv_run *run, int fam, const char *where,
                           const char *m, struct hbv_est *e)
 {
     const struct hb_csv *c = &run->tidy[fam];
-    int bc = hb_csv_col(c, "benchmark");
-    const char *name = NULL, *proc = NULL;
-    int pc = hb_csv_col(c, "process");
-    size_t n = 0;
-    bool pooled = false;
+    struct hb_hier h;
+    struct hb_stats st;
+    size_t n;
 
-    if (!run->has_tidy[fam] || hb_csv_col(c, m) < 0 || bc < 0)
+    if (!run->has_tidy[fam] || hb_csv_col(c, m) < 0 || hb_csv_col(c, "benchmark") < 0)
         return false;
     double *x = malloc((c->nrows + 1) * sizeof *x);
-    for (size_t r = 0; x && r < c->nrows; r++) {
-        if (!row_matches(c, r, where))
-            continue;
-        if (name && strcmp(name, hb_csv_get(c, r, bc))) {
-            n = 0;          /* several benchmarks: ambiguous */
-            break;
-        }
-        name = hb_csv_get(c, r, bc);
-        if (pc >= 0 && proc && strcmp(proc, hb_csv_get(c, r, pc)))
-            pooled = true;
-        proc = pc >= 0 ? hb_csv_get(c, r, pc) : NULL;
-        double v = cell_num(c, r, m);
-        if (!isnan(v))
-            x[n++] = v;
+    long *proc = malloc((c->nrows + 1) * sizeof *proc);
+    n = x && proc ? tidy_values(run, fam, where, m, x, proc) : 0;
+    if (n && !hb_hier_compute(x, proc, n, &h)) {
+        hb_stats_compute(x, n, &st);
+        *e = est_of(h.mean, h.ci_lo, h.ci_hi, (double)h.procs, st.min, st.max, m);
+    } else {
+        n = 0;
     }
-    if (n)
-        *e = (struct hbv_est){ hb_median(x, n), x[0], x[n - 1], HBV_EST_REPS };
-    run->pooled |= n && pooled;
     free(x);
+    free(proc);
     return n > 0;
+}
+
+void hbv_used(struct hbv_run *run, const struct hbv_est *e)
+{
+    run->kinds |= 1u << e->kind;
+    if (e->procs > 0 && (run->procs_min == 0 || e->procs < run->procs_min))
+        run->procs_min = e->procs;
+    if (e->procs > run->procs_max)
+        run->procs_max = e->procs;
 }
 
 /* Metric m of the one benchmark of family fam matching where. */
 bool hbv_get(struct hbv_run *run, int fam, const char *where, const char *m,
              struct hbv_est *e)
 {
-    if (!est_from_summary(run, fam, where, m, e) && !est_from_tidy(run, fam, where, m, e))
+    if (!est_from_summary(run, fam, where, m, false, e) &&
+        !est_from_tidy(run, fam, where, m, e) &&
+        !est_from_summary(run, fam, where, m, true, e))
         return false;
-    run->kinds |= 1u << e->kind;
+    hbv_used(run, e);
     return true;
+}
+
+long hbv_series(struct hbv_run *run, int fam, const char *where, const char *col,
+                const char *m, double *at, long *proc, double *x, size_t max)
+{
+    const struct hb_csv *c = &run->tidy[fam];
+    int cc;
+    size_t n = 0;
+
+    if (!run->has_tidy[fam] || hb_csv_col(c, m) < 0 || (cc = hb_csv_col(c, col)) < 0)
+        return -1;
+    for (size_t r = 0; r < c->nrows && n < max; r++) {
+        if (!row_matches(c, r, where))
+            continue;
+        double v = cell_num(c, r, m), p = cell_num(c, r, "process");
+        if (isnan(v))
+            continue;
+        at[n] = atof(hb_csv_get(c, r, cc));
+        proc[n] = isnan(p) ? 0 : (long)p;
+        x[n++] = v;
+    }
+    return (long)n;
 }
 
 /* ------------------------------------------------------------------------

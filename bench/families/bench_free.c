@@ -9,7 +9,10 @@
  *          of node 0, "boundary" the aligned block that ends nearest below
  *          B.  Away, the free merges up to max_order; at the boundary the
  *          merge stops where the buddy lies on node 1.  merges counts the
- *          merge steps per free.
+ *          merge steps per free.  "away_capped": away, with the buddy at
+ *          the order where the boundary free stops merging held (claimed
+ *          untimed, once per repetition), so it merges as often as the
+ *          boundary free: the same work, at and away from the boundary.
  *   range  a range of 2^k pages centred on B that the heap never received
  *          is freed: "lazy" through free_heap_pages of uninitialised pages
  *          (the PGC_state_uninitialised path: split at the node boundary,
@@ -73,6 +76,7 @@ struct free_case {
     enum free_kind kind;
     unsigned order;
     bool near;                 /* block: at the boundary; range: -- */
+    bool capped;               /* block away: merging as often as at it */
     bool lazy;                 /* range: lazy (uninit) or eager path */
     bool uninit;               /* block: the heap uses the uninit encoding */
     uint64_t iters;            /* fixed iterations per repetition */
@@ -208,11 +212,40 @@ static uint64_t batch_size(unsigned order)
  * free, and the heap's free blocks before and after. */
 struct block_rep {
     uint64_t mfn, bs;          /* the block; frees per batch */
+    uint64_t buddy;            /* capped: the buddy held, of order cap */
+    unsigned cap;              /* 0: none held */
     uint64_t merges, iters;
     double *per_op;            /* each batch's time per free, ns */
     size_t nb, maxb;
     struct free_snap before, after;
 };
+
+/* Untimed, for away_capped: free the boundary block once to count its
+ * merges, then hold the away block's buddy at the order where that free
+ * stopped (none if it reached max_order). */
+static const char *hold_buddy(struct block_rep *br, const struct free_case *c,
+                              struct pa_heap *h)
+{
+    struct free_case at = *c;
+    struct pa_work w0, w1;
+    unsigned stop;
+
+    at.near = true;
+    uint64_t bm = block_mfn(&at);
+    if (pa_claim_block(h, bm, c->order, 1))
+        return "boundary block to count merges is not free";
+    pa_heap_work(h, &w0);
+    pa_free_heap_pages(h, bm, c->order);
+    pa_heap_work(h, &w1);
+    stop = c->order + (unsigned)(w1.merges - w0.merges);
+    if (stop >= PA_MAX_ORDER_DEFAULT)
+        return NULL;
+    br->buddy = br->mfn ^ (1ULL << stop);
+    if (pa_claim_block(h, br->buddy, stop, 1))
+        return "buddy to hold is not free";
+    br->cap = stop + 1;
+    return NULL;
+}
 
 /* Untimed: the batch array (touched now, so no page faults while timing),
  * the booted heap, and what it holds before the first free. */
@@ -225,6 +258,11 @@ static const char *block_setup(struct block_rep *br, const struct free_case *c,
     br->per_op = calloc(br->maxb, sizeof *br->per_op);
     if (!kept)
         boot_except(h, PA_STRAT_CHUNKED, 0, 0);
+    if (c->capped) {
+        const char *err = hold_buddy(br, c, h);
+        if (err)
+            return err;
+    }
     if (!br->per_op || snap_take(h, &br->before))
         return "out of memory";
     return NULL;
@@ -304,6 +342,8 @@ static void bm_block(hb_gb_state *st, struct free_case *c, struct pa_heap *h, bo
         err = block_check(&br, h);
     if (!err)
         block_report(st, &br, c, h);
+    if (!err && br.cap)             /* the booted heap again */
+        pa_free_heap_pages(h, br.buddy, br.cap - 1);
     if (err) {
         hb_fix_untag(c->fx, h);     /* the next user boots it afresh */
         hb_gb_skip_with_error(st, err);
@@ -381,7 +421,7 @@ static void bm_free(hb_gb_state *st, void *arg)
 /* variant: node_check (today: merges compare nodes) or reserve_page (before
  * 2010: the first page of a node off a max_order boundary is kept out). */
 static void add(struct hb_fixtures *fx, enum free_kind kind, unsigned bi,
-                unsigned order, bool near, bool lazy, bool reserve, bool uninit)
+                unsigned order, bool near, bool lazy, bool reserve, bool uninit, bool capped)
 {
     struct free_case *c = calloc(1, sizeof *c);
     static const char *const what[] = { "block", "range", "frag" };
@@ -394,11 +434,12 @@ static void add(struct hb_fixtures *fx, enum free_kind kind, unsigned bi,
                                    .boundary_order = boundaries[bi].order,
                                    .enc = lazy || uninit ? PA_ENC_UNINIT : PA_ENC_LEGACY,
                                    .reserve_boundary = reserve },
-                             kind, order, near, lazy, uninit, 0 };
+                             kind, order, near, capped, lazy, uninit, 0 };
     snprintf(name, sizeof name,
              "free/%s/boundary:%s/order:%u/where:%s/path:%s/variant:%s/encoding:%s",
              what[kind], boundaries[bi].name, order,
-             kind == FREE_BLOCK ? (near ? "boundary" : "away") : "boundary",
+             kind == FREE_BLOCK ? (near ? "boundary" : capped ? "away_capped" : "away")
+                                : "boundary",
              kind == FREE_RANGE ? (lazy ? "lazy" : "eager") : "free_heap_pages",
              reserve ? "reserve_page" : "node_check", lazy || uninit ? "uninit" : "legacy");
     hb_gb_bench *b = hb_gb_register(name, bm_free, c);
@@ -422,19 +463,23 @@ void hb_family_free_register(const struct hb_bench_ctx *ctx)
     for (unsigned bi = 0; bi < 3; bi++) {
         for (int v = 0; v < 2; v++)
             for (unsigned o = 0; o <= 18; o += step) {
-                add(fx, FREE_BLOCK, bi, o, true, false, v, false);
-                add(fx, FREE_BLOCK, bi, o, false, false, v, false);
-                add(fx, FREE_FRAG, bi, o, true, false, v, false);
+                add(fx, FREE_BLOCK, bi, o, true, false, v, false, false);
+                add(fx, FREE_BLOCK, bi, o, false, false, v, false, false);
+                add(fx, FREE_FRAG, bi, o, true, false, v, false, false);
             }
+        /* Equal work: away, merging as often as at the boundary (a
+         * natural boundary stops nothing short of max_order). */
+        for (unsigned o = 0; bi && o <= 18; o += step)
+            add(fx, FREE_BLOCK, bi, o, false, false, false, false, true);
         for (unsigned o = 1; o <= 18; o += quick ? 8 : 1) {
-            add(fx, FREE_RANGE, bi, o, true, true, false, false);
-            add(fx, FREE_RANGE, bi, o, true, false, false, false);
+            add(fx, FREE_RANGE, bi, o, true, true, false, false, false);
+            add(fx, FREE_RANGE, bi, o, true, false, false, false, false);
         }
     }
     /* The encoding's cost on the hot path: the same frees, uninit. */
     for (unsigned o = 0; o <= 18; o += 9) {
-        add(fx, FREE_BLOCK, 0, o, true, false, false, true);
-        add(fx, FREE_BLOCK, 0, o, false, false, false, true);
+        add(fx, FREE_BLOCK, 0, o, true, false, false, true, false);
+        add(fx, FREE_BLOCK, 0, o, false, false, false, true, false);
     }
 }
 

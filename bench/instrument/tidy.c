@@ -311,20 +311,23 @@ static double s_min(const struct hb_stats *s, const struct hb_hier *h) { (void)h
 static double s_max(const struct hb_stats *s, const struct hb_hier *h) { (void)h; return s->max; }
 static double s_q1(const struct hb_stats *s, const struct hb_hier *h) { (void)h; return s->q1; }
 static double s_q3(const struct hb_stats *s, const struct hb_hier *h) { (void)h; return s->q3; }
+static double s_mean(const struct hb_stats *s, const struct hb_hier *h) { (void)s; return h->mean; }
 static double s_ci_lo(const struct hb_stats *s, const struct hb_hier *h) { (void)s; return h->ci_lo; }
 static double s_ci_hi(const struct hb_stats *s, const struct hb_hier *h) { (void)s; return h->ci_hi; }
 static double s_cv_between(const struct hb_stats *s, const struct hb_hier *h) { (void)s; return h->cv_between; }
 static double s_cv_within(const struct hb_stats *s, const struct hb_hier *h) { (void)s; return h->cv_within; }
 static double s_mde_pct(const struct hb_stats *s, const struct hb_hier *h) { (void)s; return h->mde_pct; }
 
-/* The median is over processes (the median of per-process medians);
- * min, max and quartiles over every repetition. */
+/* The median and the mean are over processes (of per-process medians;
+ * the mean geometric unless one is <= 0), the interval is the mean's (t
+ * over processes); min, max and quartiles over every repetition. */
 static const struct hb_stat_column summary_stats[] = {
     { "median", NULL, s_median },
     { "min", NULL, s_min },
     { "max", NULL, s_max },
     { "q1", NULL, s_q1 },
     { "q3", NULL, s_q3 },
+    { "mean", NULL, s_mean },
     { "ci_lo", NULL, s_ci_lo },
     { "ci_hi", NULL, s_ci_hi },
     { "cv_between", "fraction", s_cv_between },
@@ -748,7 +751,7 @@ static void put_stats(FILE *f, const struct metric *m, const struct bench_rows *
         proc[i] = b->row[i]->process;
     }
     if (hb_hier_compute(v, proc, b->n, &h))
-        h = (struct hb_hier){ 0, 0, NAN, NAN, NAN, NAN, NAN, NAN };
+        h = (struct hb_hier){ 0, 0, NAN, NAN, false, NAN, NAN, NAN, NAN, NAN, NAN };
     hb_stats_compute(v, b->n, &s);
     for (size_t k = 0; k < ARRAY_SIZE(summary_stats); k++) {
         fputc(',', f);

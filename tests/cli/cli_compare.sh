@@ -35,7 +35,7 @@ nbench=$(for f in "$data"/run_a/*.csv; do
              field "$f" benchmark
          done | sort -u | wc -l)
 
-# The table: every line fits 80 columns.  These runs have 3 processes a
+# The table: every line fits 80 columns.  These runs have 6 processes a
 # side, so the per-process medians are the samples (Welch), without the
 # warning about repetitions.  Expect: the chunked rows -20.0 %, every
 # other row +0.0 %; nothing slower; a chunked row flagged faster or not
@@ -53,21 +53,36 @@ case_table() {
           if (got == "-0.0") got = "0.0"
           if (got != want) { print $1 ": " got " %, expected " want; bad = 1 } }
         END { exit bad }' >"$tmp/bad" || { fail table "change: $(head -n 2 "$tmp/bad")"; return; }
+    # the -20 % inside each chunked row's interval, and 0 inside the others'
+    paste -d' ' <(field "$tmp/c.csv" benchmark) <(field "$tmp/c.csv" ratio_lo) \
+                <(field "$tmp/c.csv" ratio_hi) <(field "$tmp/c.csv" significant) | awk '
+        $1 == "geomean" { next }
+        { want = $1 ~ /^init\/.*strategy:chunked\// ? 0.8 : 1
+          if (!($2 <= want && want <= $3)) { print $1 ": " want " outside " $2 ".." $3; bad = 1 }
+          if (want == 1 && $4 == 1) { print $1 ": flagged"; bad = 1 } }
+        END { exit bad }' >"$tmp/bad" || { fail table "interval: $(head -n 2 "$tmp/bad")"; return; }
+    # the printed change is the ratio of the printed values: same sign
+    paste -d' ' <(field "$tmp/c.csv" base_mean_ns) <(field "$tmp/c.csv" new_mean_ns) \
+                <(field "$tmp/c.csv" change_pct) | awk '
+        { d = $2 - $1; if ((d > 0 && $3 <= 0) || (d < 0 && $3 >= 0)) bad = 1 } END { exit bad }' \
+        || { fail table "a change's sign disagrees with its values"; return; }
+    [ "$(grep -c "^     heapbench's model of Xen's heap; .*, .* NUMA node" "$tmp/out")" -eq 2 ] \
+        || { fail table "no line saying what was measured, where"; return; }
     grep -Eq '^geomean .*%$' "$tmp/out" || { fail table "no geomean row"; return; }
     flagged=$(paste -d' ' <(field "$tmp/c.csv" benchmark) <(field "$tmp/c.csv" significant) | grep -c ' 1$')
     grep -q "^$nbench benchmarks tested: $flagged faster, 0 slower" "$tmp/out" \
         || { fail table "wrong counts: $(grep tested "$tmp/out")"; return; }
-    grep -q '(3\.\.3 processes a side)' "$tmp/out" || { fail table "processes not the samples"; return; }
+    grep -q '(6\.\.6 processes a side' "$tmp/out" || { fail table "processes not the samples"; return; }
     ! grep -q 'Warning' "$tmp/out" || { fail table "warned about repetitions"; return; }
     ok table
 }
 
 case_csv() {
     [ -s "$tmp/c.csv" ] || { fail csv "no CSV written"; return; }
-    head -n 1 "$tmp/c.csv" | grep -q '^benchmark,base_reps,new_reps,base_median_ns,new_median_ns' \
+    head -n 1 "$tmp/c.csv" | grep -q '^benchmark,base_reps,new_reps,base_mean_ns,new_mean_ns' \
         || { fail csv "bad header"; return; }
     [ "$(grep -c . "$tmp/c.csv")" -eq $((nbench + 2)) ] || { fail csv "expected $nbench rows + header + geomean"; return; }
-    head -n 1 "$tmp/c.csv" | grep -q ',p,q,noise,test,significant,base_procs,new_procs$' \
+    head -n 1 "$tmp/c.csv" | grep -q ',p,q,noise,threshold_pct,test,significant,base_procs,new_procs$' \
         || { fail csv "no q, noise, processes columns"; return; }
     tail -n 1 "$tmp/c.csv" | grep -q '^geomean,' || { fail csv "no geomean row"; return; }
     ok csv
@@ -205,15 +220,16 @@ case_plots_failures() {
 # (x/b0..x/b19), PROCS processes from FIRST_PROC, 3 repetitions each.
 # Values are 1000 ns with a process effect (3 %) and repetition noise
 # (1 %) from sines, so the data are the same everywhere; benchmark CHANGED
-# is FACTOR times slower, in real_ns and in boot_ns.
+# is FACTOR times slower, in real_ns and in boot_ns; faults is 0 but in
+# benchmark CHANGED when FACTOR is not 1 (4 a repetition).
 synth() {
     mkdir -p "$1"
     awk -v np="$2" -v p0="$3" -v chg="$4" -v fac="$5" 'BEGIN {
-        print "benchmark,what,repetition,process,real_ns,boot_ns"
+        print "benchmark,what,repetition,process,real_ns,boot_ns,faults"
         for (b = 0; b < 20; b++) for (p = p0; p < p0 + np; p++) for (r = 0; r < 3; r++) {
             v = 1000 * (1 + 0.03 * sin(7 * p + 3 * b)) * (1 + 0.01 * sin(5 * r + p + 11 * b))
             if (b == chg) v *= fac
-            printf "x/b%d,b%d,%d,%d,%.3f,%.3f\n", b, b, r, p, v, 2 * v
+            printf "x/b%d,b%d,%d,%d,%.3f,%.3f,%d\n", b, b, r, p, v, 2 * v, b == chg && fac != 1 ? 4 : 0
         }
     }' >"$1/x.csv"
 }
@@ -241,7 +257,10 @@ case_processes() {
     [ "$(grep -c '^x/b' "$tmp/all")" -eq 20 ] && [ "$(grep -c '^x/b.* slow$' "$tmp/all")" -eq 1 ] &&
         ! grep -q 'not shown' "$tmp/all" \
         || { fail processes "--all: $(grep -c '^x/b' "$tmp/all") rows"; return; }
-    grep -q '(8..8 processes a side)' "$tmp/out" || { fail processes "processes not counted"; return; }
+    grep -q '(8..8 processes a side' "$tmp/out" || { fail processes "processes not counted"; return; }
+    ! grep -q 'intervals approximate' "$tmp/out" || { fail processes "8 processes called approximate"; return; }
+    run processes_few 0 "$hb" compare "$tmp/pb/r1" -- "$tmp/pn/r1" || return
+    grep -q '^4 processes a side: intervals approximate' "$tmp/out" || { fail processes "4 processes not called approximate"; return; }
     ! grep -q 'Warning' "$tmp/out" || { fail processes "warned about repetitions"; return; }
     run processes_parent 0 "$hb" compare "$tmp/pb" "$tmp/pn" --metric boot_ns || return
     grep -q '^20 benchmarks tested: 0 faster, 1 slower' "$tmp/out" || { fail processes "folder of runs, boot_ns: $(grep tested "$tmp/out")"; return; }
@@ -249,8 +268,12 @@ case_processes() {
     run processes_filter 0 "$hb" compare "$tmp/pb" "$tmp/pn" --filter 'b1[0-9]$' || return
     grep -q '^10 benchmarks tested: 0 faster, 0 slower' "$tmp/out" || { fail processes "filter: $(grep tested "$tmp/out")"; return; }
     run processes_threshold 0 "$hb" compare "$tmp/pb" "$tmp/pn" --threshold 30 || return
-    grep -q '^20 benchmarks tested: 0 faster, 0 slower' "$tmp/out" && grep -q '> 30.0%' "$tmp/out" \
+    grep -q '^20 benchmarks tested: 0 faster, 0 slower' "$tmp/out" && grep -q '^30.0% to 30.0% here' "$tmp/out" \
         || { fail processes "threshold 30 %: $(grep tested "$tmp/out")"; return; }
+    # zeros: a difference instead of a ratio; the one that went 0 -> 4 flagged
+    run processes_zeros 0 "$hb" compare "$tmp/pb" "$tmp/pn" --metric faults --csv "$tmp/z.csv" || return
+    grep -q '^20 benchmarks tested: 0 faster, 1 slower' "$tmp/out" || { fail processes "faults: $(grep tested "$tmp/out")"; return; }
+    [ "$(field "$tmp/z.csv" test | grep -c welch_diff)" -eq 20 ] || { fail processes "zeros not tested as differences"; return; }
     run processes_bad_threshold 2 "$hb" compare "$tmp/pb" "$tmp/pn" --threshold much || return
     grep -q 'heapbench: compare: --threshold: .*much' "$tmp/err" || { fail processes "bad threshold message"; return; }
     run processes_two_splits 2 "$hb" compare "$tmp/pb" -- "$tmp/pn" -- "$tmp/pn" || return
@@ -267,7 +290,7 @@ case_ab() {
         || { fail ab "expected 2 run folders a side"; return; }
     grep -q '^\[2/4\] new ' "$tmp/out" || { fail ab "not interleaved: $(cat "$tmp/out")"; return; }
     run ab_compare 0 "$hb" compare "$top/base" -- "$top/new" || return
-    grep -q '(2..2 processes a side)' "$tmp/out" || { fail ab "compare did not see 2 processes a side"; return; }
+    grep -q '(2..2 processes a side' "$tmp/out" || { fail ab "compare did not see 2 processes a side"; return; }
     run ab_bad_bin 2 "$hb" ab --base "$tmp/nowhere" --new "$hb" || return
     grep -q "^heapbench: ab: --base: not an executable file: $tmp/nowhere\$" "$tmp/err" \
         || { fail ab "message: $(cat "$tmp/err")"; return; }

@@ -46,5 +46,35 @@ case_block_restore() {
     ok block_restore
 }
 
+# Equal work at a boundary that stops merging: at the order-9 boundary an
+# order-0 free merges 9 times, an order-9 one not at all; at the unaligned
+# one (a page past 1 GiB) an order-0 free does not merge.  Away from them
+# the same frees merge up to max_order, unless the buddy where the
+# boundary free stopped is held (where:away_capped).
+# Expect: every away_capped free merges exactly as often as the boundary
+# free of its order and boundary, every plain away free merges more (or as
+# much where the boundary stops nothing), and nothing is skipped (the held
+# buddy is given back: the heap check after each repetition holds).
+case_away_capped() {
+    local out=$tmp/c dir rc bad
+    "$hb" bench --profile quick --processes 1 --repetitions 2 \
+        --filter '^free/block/boundary:(order9|unaligned)/order:(0|9)/.*variant:node_check/encoding:legacy' \
+        --out "$out" >"$tmp/run.out" 2>"$tmp/run.err"; rc=$?
+    [ "$rc" -eq 0 ] || { fail away_capped "exit $rc: $(tail -n 3 "$tmp/run.err")"; return; }
+    grep -q ' 0 skipped;' "$tmp/run.out" || { fail away_capped "skipped: $(grep skipped "$tmp/run.out")"; return; }
+    dir=$(find "$out" -mindepth 1 -maxdepth 1 -type d | head -n 1)
+    bad=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+        { k = $c["boundary"] "/" $c["order"]; m[k, $c["where"]] = $c["merges"]; keys[k] = 1; n++ }
+        END { for (k in keys) {
+                  if (!((k, "away_capped") in m)) { print "no away_capped for " k; continue }
+                  if (m[k, "away_capped"] != m[k, "boundary"]) print k ": capped " m[k, "away_capped"] " boundary " m[k, "boundary"]
+                  if (m[k, "away"] < m[k, "boundary"]) print k ": away " m[k, "away"] " < boundary " m[k, "boundary"] }
+              if (m["order9/0", "boundary"] != 9 || m["unaligned/0", "boundary"] != 0) print "boundary merges not as drawn"
+              if (n != 24) print n " rows, expected 24" }' "$dir/free.csv")
+    [ -z "$bad" ] || { fail away_capped "$(echo "$bad" | head -n 3)"; return; }
+    ok away_capped
+}
+
 case_block_restore
+case_away_capped
 finish

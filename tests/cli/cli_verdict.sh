@@ -24,14 +24,32 @@ case_numbers() {
     check "$data" "$tmp/v.csv" >"$tmp/check"
     grep -q '^FAIL' "$tmp/check" && { fail numbers "$(grep -m3 '^FAIL' "$tmp/check" | tr '\n' ' ')"; return; }
     for k in init.chunked.boot_1tib init.lazy.boot_per_gib init.lazy.deferred_1tib init.lazy.worst \
-             init.lazy.saving_1tib free.encoding.order0.away.ns free.encoding.order0.away.pct \
-             free.encoding.order9.boundary.ns init.break_even_frees free.natural.order0.ratio \
-             free.unaligned.order9.ratio free.unaligned.maxorder_lost free.natural.range_lazy_per_page \
+             init.lazy.saving_1tib init.lazy.total_1tib init.chunked.total_1tib \
+             free.encoding.order0.away.ns free.encoding.order0.away.pct \
+             free.encoding.order9.boundary.ns free.natural.order0.ratio \
+             free.unaligned.order9.ratio free.unaligned.order0.ratio_fewer_merges \
+             free.unaligned.maxorder_lost free.natural.range_lazy_per_page \
              state.legacy.entries.pages_per_ns state.uninit.bytearray.scan_1tib \
              state.legacy.entries.roofline_pct; do
         grep -q "^ok   $k\$" "$tmp/check" || { fail numbers "no $k"; return; }
     done
     ok "numbers ($(grep -c '^ok' "$tmp/check") recomputed)"
+}
+
+# Expect: one estimator whatever the file: the same run without its
+# summaries (every number then computed from the per-repetition rows)
+# gives the same numbers, to the summaries' print precision.
+case_one_estimator() {
+    mkdir "$tmp/nosum"; cp "$data"/*.csv "$tmp/nosum/"; rm "$tmp/nosum/"*_summary.csv
+    "$hb" verdict --format csv "$tmp/nosum" >"$tmp/n.csv" 2>"$tmp/err" || { fail one_estimator "exit $?"; return; }
+    paste -d, <(csvawk 'NR > 1 { csv_split($0, f); print f[1] "," f[2] "," f[3] "," f[4] }' "$tmp/v.csv") \
+              <(csvawk 'NR > 1 { csv_split($0, f); print f[1] "," f[2] "," f[3] "," f[4] }' "$tmp/n.csv") |
+        awk -F, 'function off(a, b) { return (a - b) ^ 2 > 1e-12 * S }
+            { S = $2 * $2 + $3 * $3 + $4 * $4 + 1e-20 }
+            $1 != $5 || off($2, $6) || off($3, $7) || off($4, $8) { print; bad = 1 } END { exit bad }' \
+        >"$tmp/bad" || { fail one_estimator "$(head -n 2 "$tmp/bad")"; return; }
+    [ "$(wc -l <"$tmp/n.csv")" -eq "$(wc -l <"$tmp/v.csv")" ] || { fail one_estimator "not the same numbers"; return; }
+    ok one_estimator
 }
 
 # Expect: a checker fed one number off by 1 % reports it (the test can fail).
@@ -69,13 +87,56 @@ case_report_agrees() {
     ok report_agrees
 }
 
-# Expect: the same run against itself: every number unchanged (+0.0 %).
+# Expect: the same run against itself: every number unchanged, written
+# "not detected" (or "unchanged (exact)"), never as an effect.
 case_delta() {
     "$hb" verdict "$data" "$data" >"$tmp/d" 2>"$tmp/err" || { fail delta "exit $?"; return; }
     local lines same
-    lines=$(grep -c '^- ' "$tmp/d"); same=$(grep -c -- '(+0.0 %)$' "$tmp/d")
-    [ "$lines" -gt 20 ] && [ "$same" -ge $((lines - 2)) ] || { fail delta "$same of $lines unchanged"; return; }
+    lines=$(grep -c '^- ' "$tmp/d"); same=$(grep -Ec -- ': (not detected \(\+/-[^)]*\)|unchanged \(exact\))$' "$tmp/d")
+    [ "$lines" -gt 20 ] && [ "$same" -eq "$lines" ] || { fail delta "$same of $lines unchanged"; return; }
     ok delta
+}
+
+# run_b is run_a with chunked's init rows 20 % faster and no init summary
+# (tests/data/make_runs.sh).  Expect: every chunked number 20 % lower in
+# NEW (the same estimator on both sides, though one side has no summary),
+# every lazy number the same on both sides and not detected as changed,
+# and every change that is detected is chunked's, with -20 % inside its
+# interval.
+case_delta_injected() {
+    "$hb" verdict "$root/tests/data/run_a" "$root/tests/data/run_b" >"$tmp/d" 2>"$tmp/err" \
+        || { fail delta_injected "exit $?"; return; }
+    awk 'function ns(s,    u) { split(s, u, " "); return u[1] * (u[2] == "s" ? 1e9 : u[2] == "ms" ? 1e6 : u[2] == "us" ? 1e3 : 1) }
+        /^- chunked: (boot time|all init|worst)/ {
+            split($0, a, " -> "); split(a[1], b, ": "); split(a[2], c, ": ")
+            x = ns(b[3]); y = ns(c[1])
+            if (x > 0 && (y / x < 0.79 || y / x > 0.81)) { print "chunked: " b[3] " -> " c[1]; bad = 1 } }
+        /^- lazy: / && !/saved/ { split($0, a, " -> "); sub(/^[^:]*: [^:]*: /, "", a[1]); split(a[2], c, ": ")
+            if (a[1] != c[1] || c[2] !~ /^not detected/) { print "lazy changed: " $0; bad = 1 } }
+        /^- / && !/: not detected \(|: unchanged \(exact\)$/ {
+            if ($0 !~ /^- chunked: /) { print "detected: " $0; bad = 1; next }
+            if (!match($0, /: -[0-9.]+ % \(-[0-9.]+ to [-+]?[0-9.]+\)$/)) { print "no interval: " $0; bad = 1; next }
+            s = substr($0, RSTART + 2); split(s, q, /[ ()]+/)
+            if (!(q[3] + 0 <= -20 && -20 <= q[5] + 0)) { print "-20 outside: " $0; bad = 1 } }
+        END { exit bad }' "$tmp/d" >"$tmp/bad" || { fail delta_injected "$(head -n 2 "$tmp/bad")"; return; }
+    grep -q '^- lazy: boot time at 1 TiB: ' "$tmp/d" || { fail delta_injected "no lazy line"; return; }
+    ok delta_injected
+}
+
+# Expect: the verdict opens with what was measured, where; intervals from
+# 3 processes are called approximate; a change not detected is not stated
+# as an effect, and no break-even is derived from it.
+case_wording() {
+    "$hb" verdict "$data" >"$tmp/w" 2>"$tmp/err" || { fail wording "exit $?"; return; }
+    sed -n 3p "$tmp/w" | grep -q "^- Measured: heapbench's user-space model of Xen's heap (not Xen itself), on .*NUMA node.*init measured up to 2 GiB" \
+        || { fail wording "first line: $(sed -n 3p "$tmp/w")"; return; }
+    grep -q '^- 3 processes: interval approximate' "$tmp/w" || { fail wording "3 processes not approximate"; return; }
+    if grep -q 'encoding.s cost per order-0 free: not detected' "$tmp/w"; then
+        grep -q 'Break-even: no bound at this precision' "$tmp/w" || { fail wording "break-even from a cost not detected"; return; }
+    fi
+    grep -q 'measured at 2 GiB' "$tmp/w" || { fail wording "worst call without its size"; return; }
+    grep -q 'not the same work (fewer merges next to it)' "$tmp/w" || { fail wording "unequal merges not set apart"; return; }
+    ok wording
 }
 
 # Expect: exit 2 and one line naming the bad value.
@@ -93,8 +154,11 @@ case_bad_input() {
 }
 
 case_numbers
+case_one_estimator
 case_checker_catches
 case_report_agrees
 case_delta
+case_delta_injected
+case_wording
 case_bad_input
 finish

@@ -12,7 +12,7 @@ run=${1:?usage: tests/cli/undocumented.sh RUN_DIR}
 [ -r "$doc" ] && [ -r "$run/environment.csv" ] || { echo "undocumented.sh: cannot read $doc or $run/environment.csv" >&2; exit 2; }
 csvawk() { awk -f "$root/plots/csv.awk" -f <(printf '%s\n' "$1") "${@:2}"; }
 header() { csvawk 'NR == 1 { n = csv_split($0, h); for (i = 1; i <= n; i++) print h[i]; exit }' "$1"; }
-stats='median|min|max|q1|q3|ci_lo|ci_hi|cv_between|cv_within|mde_pct'
+stats='median|min|max|q1|q3|mean|ci_lo|ci_hi|cv_between|cv_within|mde_pct'
 
 {
     for f in "$run"/*.csv; do

@@ -8,7 +8,8 @@
 #   run_verdict  what tests/cli/cli_verdict.sh recomputes the verdict from:
 #                init chunked and lazy at 1 and 2 GiB; block frees at
 #                orders 0 and 9 in both encodings at a natural boundary and
-#                in legacy at an unaligned one; order-18 fragmentation
+#                in legacy at an unaligned one (away, at it, and away
+#                merging as often as at it); order-18 fragmentation
 #                counts; an order-17 range free; 4 MiB state scans in both
 #                encodings and layouts; the read baseline they are held to.
 #   run_a        a small run of every family, for compare and the report:
@@ -21,7 +22,9 @@
 #                name; so compare has a change to find whatever the noise
 #                of the machine that recorded run_a.
 #
-# Each is a quick-profile run (3 processes x 2 repetitions), filtered so
+# Each is a quick-profile run (run_verdict 3 processes x 2 repetitions, so
+# its intervals are the "approximate" kind; run_a 6 x 2, so that the 20 %
+# change stands out of a shared machine's noise), filtered so
 # the files stay small; only the CSVs are kept (not gbench.json, the logs
 # or topology.xml).  The folders are built aside and replace the old ones
 # only when all three are whole: running the script twice leaves the same
@@ -32,10 +35,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 csvawk=$here/../../plots/csv.awk
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 
-# bench NAME FILTER: a filtered quick run; its CSVs into $tmp/NAME.
+# bench NAME FILTER [OPTION...]: a filtered quick run; its CSVs into $tmp/NAME.
 bench() {
     local name=$1 filter=$2 run
-    "$hb" bench --profile quick --filter "$filter" --out "$tmp/out-$name" \
+    shift 2
+    "$hb" bench --profile quick --filter "$filter" --out "$tmp/out-$name" "$@" \
         >"$tmp/$name.log" 2>&1 || { cat "$tmp/$name.log" >&2; exit 1; }
     run=$(ls -d "$tmp/out-$name"/2*/)
     mkdir "$tmp/$name"
@@ -131,7 +135,7 @@ f+='|^free/frag/boundary:natural/order:18/.*variant:node_check/'
 f+='|^state/scan/encoding:legacy/table_bytes:4194304/impl:scalar/layout:entries/'
 f+='|^baseline/(memset|read)/bytes:4194304/threads:1$'
 f+='|^shim/'
-bench run_a "$f"
+bench run_a "$f" --processes 6
 transform_b
 
 put run_verdict

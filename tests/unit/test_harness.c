@@ -281,25 +281,25 @@ TEST(results_summary_csv_check)
 {
     static const char first[] =
         "benchmark,what,reps,processes,real_ns_median,real_ns_min,real_ns_max,"
-        "real_ns_q1,real_ns_q3,real_ns_ci_lo,real_ns_ci_hi,real_ns_cv_between,"
+        "real_ns_q1,real_ns_q3,real_ns_mean,real_ns_ci_lo,real_ns_ci_hi,real_ns_cv_between,"
         "real_ns_cv_within,real_ns_mde_pct,ns_per_page_median,ns_per_page_min,"
-        "ns_per_page_max,ns_per_page_q1,ns_per_page_q3,ns_per_page_ci_lo,"
+        "ns_per_page_max,ns_per_page_q1,ns_per_page_q3,ns_per_page_mean,ns_per_page_ci_lo,"
         "ns_per_page_ci_hi,ns_per_page_cv_between,ns_per_page_cv_within,"
         "ns_per_page_mde_pct,ratio_median,ratio_min,ratio_max,ratio_q1,ratio_q3,"
-        "ratio_ci_lo,ratio_ci_hi,ratio_cv_between,ratio_cv_within,ratio_mde_pct,"
-        "gbps_median,gbps_min,gbps_max,gbps_q1,gbps_q3,gbps_ci_lo,gbps_ci_hi,"
+        "ratio_mean,ratio_ci_lo,ratio_ci_hi,ratio_cv_between,ratio_cv_within,ratio_mde_pct,"
+        "gbps_median,gbps_min,gbps_max,gbps_q1,gbps_q3,gbps_mean,gbps_ci_lo,gbps_ci_hi,"
         "gbps_cv_between,gbps_cv_within,gbps_mde_pct,";
     static const char iters[] =
         "iterations_median,iterations_min,iterations_max,iterations_q1,iterations_q3,"
-        "iterations_ci_lo,iterations_ci_hi,iterations_cv_between,iterations_cv_within,"
+        "iterations_mean,iterations_ci_lo,iterations_ci_hi,iterations_cv_between,iterations_cv_within,"
         "iterations_mde_pct,cpu_ns_median,";
     /* One process of 0.3, 0.4, 0.5: no between-process spread to measure
-     * (cv_between, mde_pct empty); within: SD 0.1 over mean 0.4.  Then
+     * (cv_between, mde_pct, the interval of the mean empty); within: SD 0.1 over mean 0.4.  Then
      * iterations, 10 each: no spread; then cpu_ns as real_ns. */
     static const char row1[] =
-        "shim/c_batch,c_batch,3,1,0.4,0.3,0.5,0.35,0.45,0.3,0.5,,0.25,"
-        ",,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,"
-        "10,10,10,10,10,10,10,,0,,0.4,0.3,0.5,0.35,0.45,0.3,0.5,,0.25,,";
+        "shim/c_batch,c_batch,3,1,0.4,0.3,0.5,0.35,0.45,0.4,,,,0.25,"
+        ",,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,"
+        "10,10,10,10,10,10,,,,0,,0.4,0.3,0.5,0.35,0.45,0.4,,,,0.25,,";
     struct hb_results r = { 0 };
     const char *h;
     char *csv;
@@ -335,14 +335,14 @@ TEST(results_summary_counters_check)
     fill(&r);
     CAPTURE(csv, hb_results_write_summary(&r, "init", f));
     h = strdup(line_of(csv, 0));
-    CHECK(strstr(h, ",merges_median,merges_min,merges_max,merges_q1,merges_q3,merges_ci_lo,"
+    CHECK(strstr(h, ",merges_median,merges_min,merges_max,merges_q1,merges_q3,merges_mean,merges_ci_lo,"
                     "merges_ci_hi,merges_cv_between,merges_cv_within,merges_mde_pct") != NULL);
     for (const char *p = h; *p; p++)
         commas_h += *p == ',';
     for (const char *p = line_of(csv, 1); *p; p++)
         commas_1 += *p == ',';
     CHECK_EQ(commas_h, commas_1);
-    CHECK(strstr(line_of(csv, 1), ",7,7,7,7,7,7,7,,0,") != NULL);
+    CHECK(strstr(line_of(csv, 1), ",7,7,7,7,7,7,,,,0,") != NULL);   /* one process: no interval */
     free(h);
     free(csv);
     hb_results_free(&r);
