@@ -94,7 +94,7 @@ model() {
     [ -x "$out/xen-model" ] || return 0
     XEN_MODEL_STRATEGY=$s "$out/xen-model" "$3" >"$3/model.log" 2>&1 || {
         echo "xen-bench: the model ($s) failed on $2:" >&2; tail -n 3 "$3/model.log" >&2; return 1; }
-    awk -v layout="$(tr , + <<<"$2")" -f "$here/compare.awk" "$3/regions.csv" "$3/info.csv" \
+    awk -v layout="$(tr , + <<<"$2")" -f "$here/where.awk" -f "$here/compare.awk" "$3/regions.csv" "$3/info.csv" \
         "$3/blocks.csv" "$3/model-blocks.csv" "$3/ops.csv" "$3/model-ops.csv" "$3/model.csv" |
         sed -e "s/^/$1,/" -e 's/,-*nan,/,,/' >>"$mrows"
 }
@@ -109,7 +109,7 @@ while read -r name xen syms; do
             rc=$?; echo "xen-bench: $name on $spec: the harness failed" >&2; exit $rc; }
         boot_free "$xen" "$syms" "$spec" "$dir/bootfree.csv" || exit 1
         echo "xen-bench: $name on $spec: $(( $(date +%s) - t0 )) s wall (two boots under TCG)" >&2
-        awk -v variant="$name" -v layout="$(tr , + <<<"$spec")" -f "$here/variants.awk" \
+        awk -v variant="$name" -v layout="$(tr , + <<<"$spec")" -f "$here/where.awk" -f "$here/variants.awk" \
             "$dir/regions.csv" "$dir/info.csv" "$dir/ops.csv" "$dir/bootfree.csv" >>"$rows" || exit 1
         model "$name" "$spec" "$dir" || exit 1
     done

@@ -1,33 +1,12 @@
-# xen/variants.awk - one variant's rows of variants.csv on one layout, from
-# a run folder of xen/check.sh and xen/bench.sh, in this order: regions.csv
+# xen/variants.awk - one variant's rows of variants.csv on one layout
+# (run after xen/where.awk), from a run folder of xen/check.sh and xen/bench.sh, in this order: regions.csv
 # info.csv ops.csv bootfree.csv.  -v variant=NAME -v layout=SPEC.
 # "where" is the Xen check's: the node of an operation, and "boundary" when
 # RAM of another node lies within a max-order block of what it allocated,
 # else "away".  The first free of a never-initialised page is "boot"; a
 # lazy variant's lazy_heap_finish (what was still pending) is per page.
-BEGIN { FS = "," }
-FNR == 1 { file++; next }
-function hex(s,   v, i) {
-    v = 0; s = tolower(s); sub(/^0x/, "", s)
-    for (i = 1; i <= length(s); i++)
-        v = v * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
-    return v
-}
-file == 1 { rs[++nr] = hex($1); re[nr] = hex($2); rn[nr] = $3 }
-file == 2 { info[$1] = $2 }
 file == 3 { on[++no] = $1; oo[no] = $2; om[no] = $3; oa[no] = $4; of[no] = $5 }
 file == 4 { boot[$1] = $2 }
-function where(node, mfn, order,   size, lo, hi, i) {
-    if (mfn == "none")
-        return "node" node "-none"
-    size = 2 ^ info["max_order"]
-    lo = hex(mfn) - size
-    hi = hex(mfn) + 2 ^ order + size
-    for (i = 1; i <= nr; i++)
-        if (rn[i] + 0 != node + 0 && rs[i] < hi && re[i] > lo)
-            return "node" node "-boundary"
-    return "node" node "-away"
-}
 function row(path, order, wh, n, pages) {
     printf "%s,%s,%s,%s,%s,%s,%.2f\n", variant, layout, path, order, wh, n, n / pages
 }

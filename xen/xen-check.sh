@@ -93,7 +93,7 @@ for spec in $layouts; do
         failed_runs=$((failed_runs + 1)); continue
     fi
     echo "xen-check: $spec: $(( $(date +%s) - t0 )) s (Xen boot under TCG, model under callgrind)"
-    awk -v layout="$(tr , + <<<"$spec")" -f "$here/compare.awk" "$dir/regions.csv" "$dir/info.csv" \
+    awk -v layout="$(tr , + <<<"$spec")" -f "$here/where.awk" -f "$here/compare.awk" "$dir/regions.csv" "$dir/info.csv" \
         "$dir/blocks.csv" "$dir/model-blocks.csv" "$dir/ops.csv" "$dir/model-ops.csv" \
         "$dir/model.csv" >"$rows.one" || exit 1
     cat "$rows.one" >>"$rows"

@@ -15,93 +15,40 @@
 # "key,value" lines).  Xen 4.17 x86-64 layouts; the frame table's base is
 # FRAMETABLE_VIRT_START (no CONFIG_BIGMEM).
 import os
-import re
 import struct
-import subprocess
+import sys
 
 import gdb
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from gdbxen import Pdx, Symbols, die, connect, icount, rd, run_to, u32, u64  # noqa: E402
 
 FRAME_TABLE = 0xffff82e000000000
 PAGE_INFO = 32
 PGC_STATE_SHIFT = 56        # the lowest bit a 2- or 3-bit state can use
 
 
-def die(msg):
-    raise gdb.GdbError("xen_bootfree: " + msg)
-
-
-def symbols(path):
-    out = subprocess.run(["nm", path], check=True, capture_output=True,
-                         text=True).stdout
-    table = {}
-    for line in out.splitlines():
-        f = line.split()
-        if len(f) == 3:
-            table.setdefault(f[2].split("#")[-1], set()).add(int(f[0], 16))
-    return table
-
-
-SYMS = symbols(os.environ["XB_SYMS"])
-
-
-def sym(name):
-    hits = SYMS.get(name, set())
-    if len(hits) != 1:
-        die("symbol %s: %s" % (name, "ambiguous" if hits else "not found"))
-    return next(iter(hits))
-
-
-def mem(addr, n):
-    return bytes(gdb.selected_inferior().read_memory(addr, n))
-
-
-def u64(addr):
-    return struct.unpack("<Q", mem(addr, 8))[0]
-
-
-def u32(addr):
-    return struct.unpack("<I", mem(addr, 4))[0]
-
-
-def icount():
-    out = gdb.execute("monitor info replay", to_string=True)
-    m = re.search(r"instruction count = (\d+)", out)
-    if not m:
-        die("no instruction count: " + out.strip())
-    return int(m.group(1))
-
-
-def run_to(addr):
-    gdb.execute("hbreak *0x%x" % addr, to_string=True)
-    gdb.execute("continue", to_string=True)
-    gdb.execute("delete", to_string=True)
-
-
-def pfn_to_pdx(pfn):
-    bottom = u64(sym("pfn_pdx_bottom_mask"))
-    top = u64(sym("pfn_top_mask"))
-    return (pfn & bottom) | ((pfn & top) >> u32(sym("pfn_pdx_hole_shift")))
+SYM = Symbols(os.environ["XB_SYMS"])
+sym = SYM
 
 
 def highest_region_end():
     base = sym("bootmem_region_list")
     if u64(base) >= 0xffff800000000000:     # a pointer in later Xens
         base = u64(base)
-    ends = [struct.unpack("<QQ", mem(base + 16 * i, 16))
+    ends = [struct.unpack("<QQ", rd(base + 16 * i, 16))
             for i in range(u32(sym("nr_bootmem_regions")))]
     return max(e for s, e in ends if s < e)
 
 
 def main():
-    gdb.execute("set pagination off")
-    gdb.execute("set confirm off")
-    gdb.execute("target remote %s" % os.environ["XB_PORT"], to_string=True)
+    connect(os.environ["XB_PORT"])
     run_to(sym("end_boot_allocator"))
     pfn = highest_region_end()
     run_to(sym("printk"))       # end_boot_allocator's closing message
     if pfn >= u64(sym("max_page")):
         die("no RAM above the highest boot region (pfn 0x%x)" % pfn)
-    pg = FRAME_TABLE + PAGE_INFO * pfn_to_pdx(pfn)
+    pg = FRAME_TABLE + PAGE_INFO * Pdx(sym).to_pdx(pfn)
     state = u64(pg + 8) >> PGC_STATE_SHIFT          # count_info
     fn = "((void(*)(unsigned long,unsigned,unsigned char))0x%x)" % \
         sym("free_heap_pages")
@@ -110,7 +57,7 @@ def main():
     n = icount() - before
     rows = [("mfn", "0x%x" % pfn), ("count_info_high_byte", "0x%x" % state),
             ("free_instructions", n)]
-    if SYMS.get("lazy_heap_finish"):
+    if SYM.has("lazy_heap_finish"):
         pending = u64(sym("lazy_pending"))
         before = icount()
         gdb.parse_and_eval("((void(*)(void))0x%x)()" % sym("lazy_heap_finish"))

@@ -11,11 +11,13 @@
 #
 # Environment: XG_SYMS, XG_PORT, XG_OUT (folder), XG_OPS ("node:order ...").
 import os
-import re
 import struct
-import subprocess
+import sys
 
 import gdb
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from gdbxen import Pdx, Symbols, die, connect, icount, rd, run_to, u8, u32, u64  # noqa: E402
 
 NR_ZONES = 41           # PADDR_BITS - PAGE_SHIFT + 1
 MAX_NUMNODES = 64
@@ -27,100 +29,14 @@ MEMF_NODE_SHIFT = 16
 FRAME_TABLES = (0xffff82e000000000, 0xffff830000000000)
 
 
-def die(msg):
-    raise gdb.GdbError("xen_gdb: " + msg)
-
-
-def load_symbols(path):
-    out = subprocess.run(["nm", "-S", path], check=True, capture_output=True,
-                         text=True).stdout
-    syms, sizes = {}, {}
-    for line in out.splitlines():
-        f = line.split()
-        if len(f) == 4:
-            sizes[f[3]] = int(f[1], 16)
-        if len(f) >= 3:
-            syms.setdefault(f[-1], []).append(int(f[0], 16))
-    return syms, sizes
-
-
-SYMS, SIZES = load_symbols(os.environ["XG_SYMS"])
-
-
-def sym(name):
-    """Address of NAME: a plain symbol, or the one FILE#NAME (Debian)."""
-    hits = SYMS.get(name, [])
-    if not hits:
-        hits = [a for k, v in SYMS.items() if k.endswith("#" + name) for a in v]
-    if len(set(hits)) != 1:
-        die("symbol %s: %s" % (name, "not found" if not hits else "ambiguous"))
-    return hits[0]
-
-
-def static_size(name):
-    """Size of a function-local static NAME (GCC names it NAME.N)."""
-    pat = re.compile(r"(^|#)%s(\.\d+)?$" % re.escape(name))
-    hits = set(v for k, v in SIZES.items() if pat.search(k))
-    if len(hits) != 1:
-        die("size of %s: %s" % (name, "not found" if not hits else "ambiguous"))
-    return hits.pop()
+SYM = Symbols(os.environ["XG_SYMS"])
+sym = SYM
 
 
 # heap(node, zone, order) lists per node: NR_ZONES x (MAX_ORDER + 1) heads;
 # MAX_ORDER is a build option (CONFIG_PAGEALLOC_MAX_ORDER), so read it from
 # the size of the first node's static copy.
-MAX_ORDER = static_size("_heap_static") // (NR_ZONES * LIST_HEAD) - 1
-
-
-INF = None
-
-
-def rd(addr, n):
-    return bytes(INF.read_memory(addr, n))
-
-
-def u64(addr):
-    return struct.unpack("<Q", rd(addr, 8))[0]
-
-
-def u32(addr):
-    return struct.unpack("<I", rd(addr, 4))[0]
-
-
-def u8(addr):
-    return rd(addr, 1)[0]
-
-
-def icount():
-    out = gdb.execute("monitor info replay", to_string=True)
-    m = re.search(r"instruction count = (\d+)", out)
-    if not m:
-        die("no instruction count from 'info replay': " + out.strip())
-    return int(m.group(1))
-
-
-def run_to(addr):
-    gdb.execute("hbreak *0x%x" % addr, to_string=True)
-    gdb.execute("continue", to_string=True)
-    gdb.execute("delete", to_string=True)
-    pc = int(gdb.parse_and_eval("$pc")) & (2**64 - 1)
-    if pc != addr:
-        die("stopped at 0x%x, not 0x%x" % (pc, addr))
-
-
-class Pdx:
-    """Xen's pfn_to_pdx / pdx_to_pfn with the values it booted with."""
-
-    def __init__(self):
-        self.bottom = u64(sym("pfn_pdx_bottom_mask"))
-        self.top = u64(sym("pfn_top_mask"))
-        self.shift = u32(sym("pfn_pdx_hole_shift"))
-
-    def to_pdx(self, pfn):
-        return (pfn & self.bottom) | ((pfn & self.top) >> self.shift)
-
-    def to_pfn(self, pdx):
-        return (pdx & self.bottom) | ((pdx << self.shift) & self.top)
+MAX_ORDER = SYM.static_size("_heap_static") // (NR_ZONES * LIST_HEAD) - 1
 
 
 def node_of(pdx_map, pfn):
@@ -216,17 +132,14 @@ def write(path, header, rows):
 
 
 def main():
-    global INF, PDX, MAX_PDX
+    global PDX, MAX_PDX
     out = os.environ["XG_OUT"]
-    gdb.execute("set pagination off")
-    gdb.execute("set confirm off")
-    gdb.execute("target remote %s" % os.environ["XG_PORT"], to_string=True)
-    INF = gdb.selected_inferior()
+    connect(os.environ["XG_PORT"])
 
     eba, printk = sym("end_boot_allocator"), sym("printk")
     run_to(eba)
     t0 = icount()
-    PDX = Pdx()
+    PDX = Pdx(sym)
     MAX_PDX = u64(sym("max_pdx"))
     regions = read_regions()
     boot_node = u8(sym("cpu_to_node"))      # cpu_to_node[0]
