@@ -53,6 +53,7 @@ RUN        ?=
 BENCH      ?= .
 REPS       ?=
 PROCS      ?=
+COUNT      ?=
 HEAPBENCH_ARGS ?=
 
 WARN       := -Wall -Wextra -Wshadow -Wno-unused-parameter
@@ -172,7 +173,7 @@ numa-test: $(TBUILD)/run_tests $(BUILD)/heapbench $(NUMA_BIN)
 # Benchmarks and reports
 # ---------------------------------------------------------------------------
 bench: $(BUILD)/heapbench
-	$(Q)$(BUILD)/heapbench bench --profile $(PROFILE) $(if $(REPS),--repetitions $(REPS)) $(if $(PROCS),--processes $(PROCS)) $(if $(filter 1,$(V)),--verbose) $(HEAPBENCH_ARGS)
+	$(Q)$(BUILD)/heapbench bench --profile $(PROFILE) $(if $(REPS),--repetitions $(REPS)) $(if $(PROCS),--processes $(PROCS)) $(if $(filter 1,$(V)),--verbose) $(if $(filter 1,$(COUNT)),--count) $(HEAPBENCH_ARGS)
 	$(Q)$(MAKE) --no-print-directory report
 	$(Q)echo; v=$$($(BUILD)/heapbench verdict $$(ls -d results/2*/ 2>/dev/null | tail -n 1)) && \
 	  printf '%s\n' "$$v" | awk -v width=100 -f tools/wrap.awk
@@ -203,6 +204,7 @@ help:
 	@echo "targets: all test bench report compare perf fuzz soak numa-test deps clean"
 	@echo "knobs:   BUILD=$(BUILD) CC=$(CC) CXX=$(CXX) OPT=$(OPT) V=1"
 	@echo "         PROFILE=quick|default|full (bench)  REPS=N  PROCS=N  HEAPBENCH_ARGS=..."
+	@echo "         COUNT=1 (bench: exact counts under callgrind as well, bench --count)"
 	@echo "         RUN=results/... (report)  BASE= NEW= (compare)  BENCH=REGEX (perf)"
 	@echo "         FUZZ_SECONDS=$(FUZZ_SECONDS) (fuzz)  SOAK_OPS=$(SOAK_OPS) (soak)"
 	@echo "         NUMA=\"2x2G 1536M,1536M,2G,1G:nocpu\" (numa-test: guests' nodes)"

@@ -146,7 +146,7 @@ static void usage(FILE *f)
     fprintf(f,
             "usage: heapbench bench [--profile quick|default|full] [--filter REGEX]\n"
             "                       [--out DIR] [--processes N] [--repetitions N]\n"
-            "                       [--verbose] [--mem-budget SIZE]\n"
+            "                       [--verbose] [--mem-budget SIZE] [--count]\n"
             "                       [--topology T] [--memmap FILE] [--mem SIZE]\n"
             "                       [-- google-benchmark flags]\n"
             "Defaults: --out results; quick: %d processes x %d repetitions, default:\n"
@@ -154,7 +154,10 @@ static void usage(FILE *f)
             "--verbose: Google Benchmark's console table on the screen too (it is\n"
             "always in console.log in the results folder)\n"
             "--mem-budget: what the run may hold at once (default: 75 %% of what\n"
-            "MemAvailable and the memory cgroup leave); what does not fit is skipped\n",
+            "MemAvailable and the memory cgroup leave); what does not fit is skipped\n"
+            "--count: also run every selected benchmark once under valgrind's\n"
+            "callgrind and record its exact instructions, data reads and writes and\n"
+            "conditional branches per iteration (timed region only)\n",
             profile_procs[0], profile_reps[0], profile_procs[1], profile_reps[1],
             profile_procs[2], profile_reps[2]);
 }
@@ -176,6 +179,14 @@ static int parse_one(struct bench_opts *o, int argc, char **argv, int *i)
     if (!strcmp(argv[*i], "--verbose")) {
         o->verbose = true;
         return 0;
+    }
+    if (!strcmp(argv[*i], "--count")) {
+        o->count = true;
+        return 0;
+    }
+    if ((rc = opt_value("--count-child", argc, argv, i, &v))) {
+        o->count_child = v;
+        return rc < 0 ? -1 : 0;
     }
     if ((rc = opt_value("--mem-budget", argc, argv, i, &v))) {
         if (rc > 0 && (hb_parse_size(v, &o->mem_budget) || !o->mem_budget)) {
@@ -285,6 +296,9 @@ static int write_environment(const struct bench_run *r)
         .thp_setting = r->thp, .hugepages = r->ctx.hugepages, .topo = r->topo,
         .mem_available = r->mem_start, .max_table_bytes = r->ctx.max_table_bytes,
         .mem = r->ctx.mem, .probe = &r->probe, .gbench_json = json,
+        .count_source = r->count_source[0] ? r->count_source : NULL,
+        .count_why = r->count_why[0] ? r->count_why : NULL,
+        .count_bracket = r->count_bracket,
         .cxx_compiler = hb_gb_cxx_compiler(),
         .libbenchmark_version = hb_gb_library_version(ver, sizeof ver),
         .date_utc = r->date, .argc = o->argc, .argv = o->argv,
@@ -642,6 +656,8 @@ static int measure(struct bench_run *r)
         return rc;
     console_setup(r);
     rc = run_chunks(r);
+    if (!rc && r->o->count)
+        rc = bench_count(r);
     if (r->log)
         fclose(r->log);
     if (!rc)
@@ -662,6 +678,10 @@ static void print_summary(const struct bench_run *r, const char *final)
            "wall time %s\n",
            ran - (r->res.nr_skips < ran ? r->res.nr_skips : ran), r->o->procs, r->o->reps,
            r->res.nr_skips, r->res.nr_skips ? " (skipped.csv)" : "", wall);
+    if (r->count_source[0]) {
+        fmt_duration(wall, sizeof wall, r->count_wall_s);
+        printf("counted: every benchmark once under %s, wall time %s\n", r->count_source, wall);
+    }
     printf("results: %s\n", final);
 }
 
@@ -725,6 +745,25 @@ static void free_run(struct bench_run *r)
         hb_topo_close(r->topo);
 }
 
+/* --count-child: no folder of its own (the parent's holds its files). */
+static int bench_count_child_main(struct bench_run *r, struct hb_layout *l)
+{
+    char err[256] = "";
+    int rc;
+
+    if (hb_layout_load(&r->o->lopts, l, err, sizeof err)) {
+        hb_err("%s", err);
+        return HB_EXIT_USAGE;
+    }
+    r->layout = l;
+    make_ctx(r);
+    pin_benchmark_thread(r);
+    rc = bench_count_child(r);
+    free_run(r);
+    hb_layout_free(l);
+    return rc;
+}
+
 int hb_cmd_bench(int argc, char **argv)
 {
     struct bench_opts o;
@@ -742,6 +781,9 @@ int hb_cmd_bench(int argc, char **argv)
     memset(&r, 0, sizeof r);
     memset(&layout, 0, sizeof layout);
     r.o = &o;
+    r.count_bracket = NAN;
+    if (o.count_child)
+        return bench_count_child_main(&r, &layout);
     /* From here a SIGINT or SIGTERM is only noted: the folder prepare
      * makes is removed below, not left behind by a sudden death. */
     hb_rundir_catch_signals();

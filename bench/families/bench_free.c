@@ -63,6 +63,7 @@
 #include "bench/compare/hstats.h"
 #include "bench/families/fixture.h"
 #include "bench/instrument/gbench.h"
+#include "bench/instrument/icount.h"
 #include "bench/families/harness.h"
 
 enum free_kind { FREE_BLOCK, FREE_RANGE, FREE_FRAG };
@@ -239,6 +240,7 @@ static const char *block_batches(hb_gb_state *st, struct block_rep *br,
     size_t nb = 0, maxb = br->maxb;
     double *per_op = br->per_op;
     struct pa_work w0, w1;
+    bool cnt = hb_gb_counting(st);
 
     while ((n = hb_gb_keep_running_batch(st, bs - in_batch))) {
         for (uint64_t i = 0; i < n; i++) {
@@ -246,7 +248,11 @@ static const char *block_batches(hb_gb_state *st, struct block_rep *br,
                 return "block to free is not free in the heap";
             pa_heap_work(h, &w0);
             uint64_t t0 = hb_now_ns();
+            if (cnt)
+                hb_icount_on();
             pa_free_heap_pages(h, mfn, c->order);
+            if (cnt)
+                hb_icount_off();
             uint64_t t1 = hb_now_ns();
             pa_heap_work(h, &w1);
             merges += w1.merges - w0.merges;
@@ -262,6 +268,7 @@ static const char *block_batches(hb_gb_state *st, struct block_rep *br,
     if (in_batch && nb < maxb)
         per_op[nb++] = (double)batch_ns / (double)in_batch;
     br->merges = merges, br->iters = iters, br->nb = nb;
+    hb_gb_count_brackets(st, iters);
     return NULL;
 }
 
@@ -317,13 +324,19 @@ static void bm_range(hb_gb_state *st, struct free_case *c, struct pa_heap *h)
 {
     uint64_t bnd = hb_fix_boundary(&c->key, 1), half = 1ULL << c->order >> 1;
     uint64_t s = bnd - half, n = 1ULL << c->order;
+    bool cnt = hb_gb_counting(st);
 
     while (hb_gb_keep_running_batch(st, 1)) {
         pa_heap_reset(h);
         boot_except(h, c->lazy ? PA_STRAT_LAZY : PA_STRAT_CHUNKED, s, s + n);
         uint64_t t0 = hb_now_ns();
+        if (cnt)
+            hb_icount_on();
         int rc = c->lazy ? pa_free_range(h, s, n) : pa_init_heap_pages(h, s, n);
+        if (cnt)
+            hb_icount_off();
         uint64_t t1 = hb_now_ns();
+        hb_gb_count_brackets(st, 1);
         if (rc) {
             hb_gb_skip_with_error(st, "range free failed");
             return;
@@ -339,10 +352,17 @@ static void bm_frag(hb_gb_state *st, struct free_case *c, struct pa_heap *h, boo
 
     if (!kept)
         boot_except(h, PA_STRAT_CHUNKED, 0, 0);
+    bool cnt = hb_gb_counting(st);
     uint64_t t0 = hb_now_ns();
+    if (cnt)
+        hb_icount_on();
     left = pa_free_blocks(h, 0, c->order);
     right = pa_free_blocks(h, 1, c->order);
+    if (cnt)
+        hb_icount_off();
     uint64_t took = hb_now_ns() - t0;
+    /* The walk is timed once; counted once per iteration it stands for. */
+    hb_gb_count_brackets(st, 1);
     /* The time is what counting costs (a walk of both lists), once. */
     while (hb_gb_keep_running_batch(st, 1))
         hb_gb_set_iteration_time(st, (double)(took ? took : 1) * 1e-9);
