@@ -9,7 +9,10 @@
  *          of node 0, "boundary" the aligned block that ends nearest below
  *          B.  Away, the free merges up to max_order; at the boundary the
  *          merge stops where the buddy lies on node 1.  merges counts the
- *          merge steps per free.
+ *          merge steps per free.  Typical frees, away: "buddy_used" keeps
+ *          the block's buddy in use (claimed, untimed, for the repetition:
+ *          no merge), "one_merge" keeps the buddy of the merged pair in
+ *          use (exactly one merge), orders 0 and 9, both encodings.
  *   range  a range of 2^k pages centred on B that the heap never received
  *          is freed: "lazy" through free_heap_pages of uninitialised pages
  *          (the PGC_state_uninitialised path: split at the node boundary,
@@ -68,12 +71,18 @@
 
 enum free_kind { FREE_BLOCK, FREE_RANGE, FREE_FRAG };
 
+/* Where a block free happens: away from the boundary (merging up to max
+ * order), at it, or away with its buddy in use (no merge) or with the
+ * buddy of the merged block in use (exactly one merge). */
+enum free_where { W_AWAY, W_BOUNDARY, W_BUDDY_USED, W_ONE_MERGE };
+static const char *const where_names[] = { "away", "boundary", "buddy_used", "one_merge" };
+
 struct free_case {
     struct hb_fixtures *fx;
     struct hb_fix_key key;
     enum free_kind kind;
     unsigned order;
-    bool near;                 /* block: at the boundary; range: -- */
+    enum free_where near;      /* block: where; range: -- */
     bool lazy;                 /* range: lazy (uninit) or eager path */
     bool uninit;               /* block: the heap uses the uninit encoding */
     uint64_t iters;            /* fixed iterations per repetition */
@@ -155,9 +164,25 @@ static uint64_t block_mfn(const struct free_case *c)
 {
     uint64_t bnd = hb_fix_boundary(&c->key, 1), size = 1ULL << c->order;
 
-    if (!c->near)     /* the middle of node 0, 1 GiB aligned */
+    if (c->near != W_BOUNDARY)     /* the middle of node 0, 1 GiB aligned */
         return (bnd / 2) & ~((1ULL << 18) - 1);
     return (bnd & ~(size - 1)) - size;
+}
+
+/* The block kept in use while the block at mfn is freed (typical frees):
+ * its buddy (no merge), or the buddy of the two merged (one merge).
+ * Returns false if none. */
+static bool pin_block(const struct free_case *c, uint64_t mfn, uint64_t *pin, unsigned *order)
+{
+    if (c->near == W_BUDDY_USED) {
+        *pin = mfn ^ (1ULL << c->order), *order = c->order;
+        return true;
+    }
+    if (c->near == W_ONE_MERGE) {
+        *pin = mfn ^ (2ULL << c->order), *order = c->order + 1;
+        return true;
+    }
+    return false;
 }
 
 /* ------------------------------------------------------------------------
@@ -304,9 +329,17 @@ static void bm_block(hb_gb_state *st, struct free_case *c, struct pa_heap *h, bo
 {
     struct block_rep br = { 0 };
     const char *err = block_setup(&br, c, h, kept);
+    uint64_t pin;
+    unsigned pin_order;
+    bool pinned = !err && pin_block(c, br.mfn, &pin, &pin_order);
 
+    /* Untimed: the pinned block stays in use for the repetition. */
+    if (pinned && pa_claim_block(h, pin, pin_order, 1))
+        err = "block to keep in use is not free in the heap", pinned = false;
     if (!err)
         err = block_batches(st, &br, c, h);
+    if (pinned)
+        pa_free_heap_pages(h, pin, pin_order);
     if (!err)
         err = block_check(&br, h);
     if (!err)
@@ -401,7 +434,7 @@ static void bm_free(hb_gb_state *st, void *arg)
 /* variant: node_check (today: merges compare nodes) or reserve_page (before
  * 2010: the first page of a node off a max_order boundary is kept out). */
 static void add(struct hb_fixtures *fx, enum free_kind kind, unsigned bi,
-                unsigned order, bool near, bool lazy, bool reserve, bool uninit)
+                unsigned order, enum free_where near, bool lazy, bool reserve, bool uninit)
 {
     struct free_case *c = calloc(1, sizeof *c);
     static const char *const what[] = { "block", "range", "frag" };
@@ -418,7 +451,7 @@ static void add(struct hb_fixtures *fx, enum free_kind kind, unsigned bi,
     snprintf(name, sizeof name,
              "free/%s/boundary:%s/order:%u/where:%s/path:%s/variant:%s/encoding:%s",
              what[kind], boundaries[bi].name, order,
-             kind == FREE_BLOCK ? (near ? "boundary" : "away") : "boundary",
+             kind == FREE_BLOCK ? where_names[near] : "boundary",
              kind == FREE_RANGE ? (lazy ? "lazy" : "eager") : "free_heap_pages",
              reserve ? "reserve_page" : "node_check", lazy || uninit ? "uninit" : "legacy");
     hb_gb_bench *b = hb_gb_register(name, bm_free, c);
@@ -442,20 +475,26 @@ void hb_family_free_register(const struct hb_bench_ctx *ctx)
     for (unsigned bi = 0; bi < 3; bi++) {
         for (int v = 0; v < 2; v++)
             for (unsigned o = 0; o <= 18; o += step) {
-                add(fx, FREE_BLOCK, bi, o, true, false, v, false);
-                add(fx, FREE_BLOCK, bi, o, false, false, v, false);
-                add(fx, FREE_FRAG, bi, o, true, false, v, false);
+                add(fx, FREE_BLOCK, bi, o, W_BOUNDARY, false, v, false);
+                add(fx, FREE_BLOCK, bi, o, W_AWAY, false, v, false);
+                add(fx, FREE_FRAG, bi, o, W_BOUNDARY, false, v, false);
             }
         for (unsigned o = 1; o <= 18; o += quick ? 8 : 1) {
-            add(fx, FREE_RANGE, bi, o, true, true, false, false);
-            add(fx, FREE_RANGE, bi, o, true, false, false, false);
+            add(fx, FREE_RANGE, bi, o, W_BOUNDARY, true, false, false);
+            add(fx, FREE_RANGE, bi, o, W_BOUNDARY, false, false, false);
         }
     }
     /* The encoding's cost on the hot path: the same frees, uninit. */
     for (unsigned o = 0; o <= 18; o += 9) {
-        add(fx, FREE_BLOCK, 0, o, true, false, false, true);
-        add(fx, FREE_BLOCK, 0, o, false, false, false, true);
+        add(fx, FREE_BLOCK, 0, o, W_BOUNDARY, false, false, true);
+        add(fx, FREE_BLOCK, 0, o, W_AWAY, false, false, true);
     }
+    /* Typical frees, under both encodings: the buddy in use, one merge. */
+    for (unsigned o = 0; o <= 9; o += 9)
+        for (int u = 0; u < 2; u++) {
+            add(fx, FREE_BLOCK, 0, o, W_BUDDY_USED, false, false, u);
+            add(fx, FREE_BLOCK, 0, o, W_ONE_MERGE, false, false, u);
+        }
 }
 
 HB_FAMILY(free, 30, hb_family_free_register, 0.013, 0.0073, 0.024);
