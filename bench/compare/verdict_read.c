@@ -20,7 +20,7 @@
 #include "bench/compare/abstats.h"
 #include "bench/compare/csvread.h"
 
-static const char *const fam_name[HBV_NFAM] = { "init", "free", "state" };
+static const char *const fam_name[HBV_NFAM] = { "init", "free", "state", "alloc" };
 
 /* ------------------------------------------------------------------------
  * Reading the run

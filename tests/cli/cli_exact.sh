@@ -65,7 +65,41 @@ case_not_exact() {
     ok not_exact
 }
 
+# The verdict of a counted run: free and alloc rows with instructions.
+#   free order 0 away: legacy 2029, uninit 2047 (times 100 and 101 ns)
+#   alloc order 0 ready: 1761 both
+# Expect: the encoding's lines in instructions first, the time beside
+# them; "adds no instruction" for the allocation; the answer in short.
+case_verdict() {
+    local d=$tmp/v out
+    mkdir -p "$d"
+    printf 'key,value\ncounter_instructions,"%s"\n' "$cg" >"$d/environment.csv"
+    {
+        echo "benchmark,what,boundary,order,where,variant,encoding,process,real_ns,instructions"
+        for e in legacy uninit; do
+            for p in 0 1 2; do
+                n=$([ $e = legacy ] && echo 2029 || echo 2047)
+                echo "free/block/o0/$e,block,natural,0,away,node_check,$e,$p,10$p,$n"
+            done
+        done
+    } >"$d/free.csv"
+    {
+        echo "benchmark,what,order,state,encoding,process,real_ns,instructions"
+        for e in legacy uninit; do
+            for p in 0 1 2; do echo "alloc/block/o0/$e,block,0,ready,$e,$p,5$p,1761"; done
+        done
+    } >"$d/alloc.csv"
+    out=$("$hb" verdict "$d" 2>&1)
+    grep -q 'adds +18 instructions to an order-0 free away from a boundary .*(2029 -> 2047; exact; time: ' <<<"$out" ||
+        { fail verdict "free: $out"; return; }
+    grep -q 'adds no instruction to an order-0 allocation' <<<"$out" || { fail verdict "alloc: $out"; return; }
+    grep -q '^- Exactly: the uninit encoding adds +18 instructions' <<<"$out" ||
+        { fail verdict "in short: $out"; return; }
+    ok verdict
+}
+
 case_changes
 case_same
 case_not_exact
+case_verdict
 finish
