@@ -12,7 +12,8 @@
  * Instructions are exact and repeatable for single-threaded code: the same
  * binary gives the same numbers.  Threads other than the benchmark's own
  * (deferred's node threads) are not collected (callgrind switches
- * collection per thread), and their rows say so.
+ * collection per thread), and benchmarks of several threads count their
+ * waits at the library's barrier: their rows say so.
  */
 #define _GNU_SOURCE
 #include "bench/cmd/cmd_bench.h"
@@ -319,10 +320,13 @@ static double per_iter(const struct hb_icount *c, const struct count_parts *ps,
     return (v > 0 ? v : 0) / iters;
 }
 
-/* Threads the count leaves out, by the benchmark's name. */
-static const char *count_note_of(const char *name)
+/* Why a benchmark's count is not exact (NULL: it is). */
+static const char *count_note_of(const struct hb_gb_run *run)
 {
-    if (strstr(name, "strategy:deferred"))
+    if (run->threads > 1)
+        return "not exact: its threads meet at Google Benchmark's start and stop "
+               "barrier inside the counted loop, and how often they wait varies";
+    if (strstr(run->name, "strategy:deferred"))
         return "not exact: the benchmark thread only (callgrind collects per thread; "
                "deferred's node threads are left out), and its allocations depend on "
                "how far the node threads got";
@@ -356,20 +360,22 @@ static int apply_run(struct bench_run *r, const struct count_parts *ps,
     size_t nr;
     struct hb_icount c = part_sum(ps, run->name, NULL, &nr);
     double exact[HB_EXACT_NR], ir = NAN, it = (double)run->iterations;
-    double br = counter_of(run, "count_brackets", run->threads);
+    double br = counter_of(run, "count_brackets", -1);
     char note[400];
 
     for (int i = 0; i < HB_EXACT_NR; i++)
         exact[i] = NAN;
-    if (run->error || !nr) {
+    if (run->error || !nr || br < 0) {
         snprintf(note, sizeof note, "not counted: %s",
-                 run->error ? run->error_message : "no callgrind part");
+                 run->error ? run->error_message
+                 : !nr      ? "no callgrind part"
+                            : "not run through the C shim, so nothing brackets its loop");
         return hb_results_set_count(&r->res, run->name, ir, exact, note) < 0 ? -ENOMEM : 0;
     }
     ir = per_iter(&c, ps, HB_IC_IR, br, it);
     for (int i = 0; i < HB_EXACT_NR; i++)
         exact[i] = per_iter(&c, ps, ex[i], br, it);
-    if (hb_results_set_count(&r->res, run->name, ir, exact, count_note_of(run->name)) < 0)
+    if (hb_results_set_count(&r->res, run->name, ir, exact, count_note_of(run)) < 0)
         return -ENOMEM;
     return apply_phases(r, ps, run);
 }
