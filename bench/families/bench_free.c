@@ -409,9 +409,12 @@ static void bm_free(hb_gb_state *st, void *arg)
     struct free_case *c = arg;
     char why[256];
     bool kept = false;
-    /* Blocks and frag leave the heap booted; ranges rebuild it anyway. */
-    struct pa_heap *h = c->kind == FREE_RANGE
-                            ? hb_fix_get(c->fx, &c->key, why, sizeof why)
+    /* Blocks and frag leave the heap booted; ranges rebuild it anyway.
+     * Counted, every benchmark boots afresh: a kept heap holds the same
+     * free blocks but not in the same list order, and a count would
+     * depend by a few instructions on which benchmarks ran before. */
+    bool fresh = c->kind == FREE_RANGE || hb_gb_counting(st);
+    struct pa_heap *h = fresh ? hb_fix_get(c->fx, &c->key, why, sizeof why)
                             : hb_fix_get_tagged(c->fx, &c->key, FREE_BOOTED, &kept, why,
                                                 sizeof why);
 
