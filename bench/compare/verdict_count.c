@@ -15,17 +15,32 @@
 
 #define PAGES_1TIB 268435456.0     /* 4 KiB pages in 1 TiB */
 
+/* A time difference in ns, in the unit of its size ("+1.78 us"). */
+static void signed_time(char *b, size_t n, double ns)
+{
+    double a = ns < 0 ? -ns : ns;
+
+    if (a >= 1e6)
+        snprintf(b, n, "%+.3g ms", ns / 1e6);
+    else if (a >= 1e3)
+        snprintf(b, n, "%+.3g us", ns / 1e3);
+    else
+        snprintf(b, n, "%+.3g ns", ns);
+}
+
 /* The time beside a count: the change with its interval, and whether the
  * run could see it at all. */
 static void time_note(char *b, size_t n, struct hbv_est l, struct hbv_est u)
 {
     struct hbv_est d = hbv_sub(u, l), r = hbv_div(u, l);
     double lo = (r.lo - 1) * 100, hi = (r.hi - 1) * 100;
+    char t[32];
 
+    signed_time(t, sizeof t, d.v);
     if (l.lo == l.hi || u.lo == u.hi)
-        snprintf(b, n, "time: %+.3g ns, one measurement a side: no interval", d.v);
+        snprintf(b, n, "time: %s, one measurement a side: no interval", t);
     else if (lo > 0 || hi < 0)
-        snprintf(b, n, "time: %+.3g ns, %+.1f to %+.1f %%", d.v, lo, hi);
+        snprintf(b, n, "time: %s, %+.1f to %+.1f %%", t, lo, hi);
     else
         snprintf(b, n, "time: not detected, %+.1f to %+.1f %%", lo, hi);
 }
