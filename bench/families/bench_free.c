@@ -410,10 +410,10 @@ static void bm_free(hb_gb_state *st, void *arg)
     char why[256];
     bool kept = false;
     /* Blocks and frag leave the heap booted; ranges rebuild it anyway.
-     * Counted, every benchmark boots afresh: a kept heap holds the same
-     * free blocks but not in the same list order, and a count would
+     * Counted, every block benchmark boots afresh: a kept heap holds the
+     * same free blocks but not in the same list order, and a count would
      * depend by a few instructions on which benchmarks ran before. */
-    bool fresh = c->kind == FREE_RANGE || hb_gb_counting(st);
+    bool fresh = c->kind == FREE_RANGE || (c->kind == FREE_BLOCK && hb_gb_counting(st));
     struct pa_heap *h = fresh ? hb_fix_get(c->fx, &c->key, why, sizeof why)
                             : hb_fix_get_tagged(c->fx, &c->key, FREE_BOOTED, &kept, why,
                                                 sizeof why);
@@ -463,7 +463,9 @@ static void add(struct hb_fixtures *fx, enum free_kind kind, unsigned bi,
         uint64_t it = (1ULL << 20) >> order;
         c->iters = it < 64 ? 64 : it > 10000 ? 10000 : it;
     } else {
-        c->iters = kind == FREE_RANGE ? 8 : 1;
+        /* Counted, a range's iterations are alike (each boots afresh):
+         * two say what eight would. */
+        c->iters = kind == FREE_RANGE ? (hb_icount_running() ? 2 : 8) : 1;
     }
     hb_gb_fixed_iterations(b, c->iters);
 }
