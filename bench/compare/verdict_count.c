@@ -164,11 +164,11 @@ static size_t boot_work(struct hbv_verdict *vd, struct hbv_vals *st, double *boo
             boot_ipp[i] = b.v / p.v;
             snprintf(key, sizeof key, "count.init.%s.boot_per_page", st->v[i]);
             hbv_num(vd, key, hbv_scale(b, 1 / p.v), "instructions");
-            hbv_say(vd, 1, 1, "%s: %.1f instructions per page at boot, %.1f after it (%s GiB, "
-                "exact%s).", st->v[i], b.v / p.v, d.v / p.v, gib.v[g],
-                strcmp(st->v[i], "deferred") ? ""
-                                             : "; the benchmark thread only: the node "
-                                               "threads' work is not counted");
+            hbv_say(vd, 1, 1, "%s: %.1f instructions per page at boot, %.1f after it (%s GiB; "
+                "%s).", st->v[i], b.v / p.v, d.v / p.v, gib.v[g],
+                strcmp(st->v[i], "deferred") ? "exact"
+                                             : "not exact: the benchmark thread only, the "
+                                               "node threads' work is not counted");
             said++;
             break;
         }
@@ -256,15 +256,18 @@ void hbv_section_count(struct hbv_verdict *vd)
     hbv_say(vd, 1, 0, "The hot path in exact instructions (bench --count), time beside:");
     bool f = frees(vd, &cost0);
     allocs(vd);
-    if (vd->nlines == at + 1) {
-        vd->nlines = at;     /* no counts in this run: one line instead */
+    bool hot = vd->nlines > at + 1;
+    if (!hot)
+        vd->nlines = at;     /* no pair counted: no heading */
+    size_t at2 = vd->nlines;
+    hbv_say(vd, 1, 0, "Boot work in exact instructions per page:");
+    if (!boot_work(vd, &st, ipp))
+        vd->nlines = at2;
+    if (!hot && vd->nlines == at2) {
         hbv_say(vd, 1, 0, "No exact instruction counts in this run (bench --count counts "
             "them under callgrind).");
         return;
     }
-    hbv_say(vd, 1, 0, "Boot work in exact instructions per page:");
-    if (!boot_work(vd, &st, ipp))
-        vd->nlines--;
     if (f)
         break_even(vd, &st, ipp, cost0);
 }

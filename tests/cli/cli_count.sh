@@ -32,6 +32,8 @@ counts() {
 # 0, boot + deferred = instructions), the same numbers in both runs;
 # deferred's rows say in count_note why they are not exact; both
 # environment.csv name callgrind with valgrind's version as the source.
+# The verdict gives each strategy's instructions per page at boot and
+# after, deferred's marked not exact.
 case_repeatable() {
     local a b
     a=$(count_run "$tmp/a") || { fail repeatable "run 1: $(tail -n 2 "$tmp/a.err")"; return; }
@@ -55,6 +57,15 @@ case_repeatable() {
     done
     grep -q '^counted: ' "$tmp/a.out" || { fail repeatable "no 'counted:' line"; return; }
     ok repeatable
+    # The verdict of a counted run: boot work per page of each strategy.
+    local v
+    v=$("$hb" verdict "$a")
+    for s in chunked lazy; do
+        grep -q "^  - $s: [0-9.]* instructions per page at boot, [0-9.]* after it (1 GiB; exact)" <<<"$v" ||
+            { fail verdict_boot_work "$s: $(grep -i 'per page' <<<"$v")"; return; }
+    done
+    grep -q '^  - deferred: .*not exact' <<<"$v" || { fail verdict_boot_work "deferred"; return; }
+    ok verdict_boot_work
 }
 
 # No valgrind on the PATH.
