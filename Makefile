@@ -53,6 +53,7 @@ RUN        ?=
 BENCH      ?= .
 REPS       ?=
 PROCS      ?=
+COUNT      ?=
 HEAPBENCH_ARGS ?=
 
 WARN       := -Wall -Wextra -Wshadow -Wno-unused-parameter
@@ -204,7 +205,7 @@ xen-check: $(XEN_MODEL)
 # Benchmarks and reports
 # ---------------------------------------------------------------------------
 bench: $(BUILD)/heapbench
-	$(Q)$(BUILD)/heapbench bench --profile $(PROFILE) $(if $(REPS),--repetitions $(REPS)) $(if $(PROCS),--processes $(PROCS)) $(if $(filter 1,$(V)),--verbose) $(HEAPBENCH_ARGS)
+	$(Q)$(BUILD)/heapbench bench --profile $(PROFILE) $(if $(REPS),--repetitions $(REPS)) $(if $(PROCS),--processes $(PROCS)) $(if $(filter 1,$(V)),--verbose) $(if $(filter 1,$(COUNT)),--count) $(HEAPBENCH_ARGS)
 	$(Q)$(MAKE) --no-print-directory report
 	$(Q)echo; v=$$($(BUILD)/heapbench verdict $$(bash tools/latest.sh results)) && \
 	  printf '%s\n' "$$v" | awk -v width=100 -f tools/wrap.awk
@@ -259,6 +260,7 @@ help:
 	@echo "knobs:   BUILD=$(BUILD) CC=$(CC) CXX=$(CXX) OPT=$(OPT) V=1"
 	@echo "         CFLAGS= CXXFLAGS= LDFLAGS= (added after the project's flags)"
 	@echo "         PROFILE=quick|default|full (bench)  REPS=N  PROCS=N  HEAPBENCH_ARGS=..."
+	@echo "         COUNT=1 (bench: exact counts under callgrind as well, bench --count)"
 	@echo "         RUN=results/... (report, letter)  BASE= NEW= (compare)  BASE= (letter)"
 	@echo "         BENCH=REGEX (perf)"
 	@echo "         FUZZ_SECONDS=$(FUZZ_SECONDS) (fuzz)  SOAK_OPS=$(SOAK_OPS) (soak)"

@@ -163,6 +163,14 @@ static int parse_one(struct bench_opts *o, int argc, char **argv, int *i)
         o->list = true;
         return 0;
     }
+    if (!strcmp(argv[*i], "--count")) {
+        o->count = true;
+        return 0;
+    }
+    if ((rc = opt_value("--count-child", argc, argv, i, &v))) {
+        o->count_child = v;
+        return rc < 0 ? -1 : 0;
+    }
     if ((rc = opt_value("--mem-budget", argc, argv, i, &v))) {
         if (rc > 0 && (hb_parse_size(v, &o->mem_budget) || !o->mem_budget)) {
             hb_err("--mem-budget: not a size with a unit: %s", v);
@@ -273,6 +281,9 @@ static int write_environment(const struct bench_run *r)
         .thp_setting = r->thp, .hugepages = r->ctx.hugepages, .topo = r->topo,
         .mem_available = r->mem_start, .max_table_bytes = r->ctx.max_table_bytes,
         .mem = r->ctx.mem, .probe = &r->probe, .gbench_json = json,
+        .count_source = r->count_source[0] ? r->count_source : NULL,
+        .count_why = r->count_why[0] ? r->count_why : NULL,
+        .count_bracket = r->count_bracket,
         .cxx_compiler = hb_gb_cxx_compiler(),
         .libbenchmark_version = hb_gb_library_version(ver, sizeof ver),
         .date_utc = r->date, .argc = o->argc, .argv = o->argv,
@@ -642,6 +653,8 @@ static int measure(struct bench_run *r)
         return rc;
     console_setup(r);
     rc = run_chunks(r);
+    if (!rc && r->o->count)
+        rc = bench_count(r);
     if (r->log)
         fclose(r->log);
     if (!rc)
@@ -662,6 +675,10 @@ static void print_summary(const struct bench_run *r, const char *final)
     printf("done: %zu run, %zu skipped; %d processes x %d repetitions; wall time %s\n",
            ran - (r->res.nr_skips < ran ? r->res.nr_skips : ran), r->res.nr_skips,
            r->o->procs, r->o->reps, wall);
+    if (r->count_source[0]) {
+        fmt_duration(wall, sizeof wall, r->count_wall_s);
+        printf("counted: every benchmark once under %s, wall time %s\n", r->count_source, wall);
+    }
     printf("results: %s\n", final);
 }
 
@@ -726,11 +743,10 @@ static void free_run(struct bench_run *r)
         hb_topo_close(r->topo);
 }
 
-/* --list: the plan of these options, nothing run, no folder made. */
-static int list_plan(struct bench_run *r, struct hb_layout *l)
+/* The layout and the context, for the modes that make no folder. */
+static int load_only(struct bench_run *r, struct hb_layout *l)
 {
     char err[256] = "";
-    int rc;
 
     if (hb_layout_load(&r->o->lopts, l, err, sizeof err)) {
         hb_err("%s", err);
@@ -738,9 +754,33 @@ static int list_plan(struct bench_run *r, struct hb_layout *l)
     }
     r->layout = l;
     make_ctx(r);
+    return 0;
+}
+
+/* --list: the plan of these options, nothing run, no folder made. */
+static int list_plan(struct bench_run *r, struct hb_layout *l)
+{
+    int rc = load_only(r, l);
+
+    if (rc)
+        return rc;
     rc = plan_run(r);
     if (!rc)
         bench_print_plan(r, progress_eta(r));
+    free_run(r);
+    hb_layout_free(l);
+    return rc;
+}
+
+/* --count-child: no folder of its own (the parent's holds its files). */
+static int bench_count_child_main(struct bench_run *r, struct hb_layout *l)
+{
+    int rc = load_only(r, l);
+
+    if (rc)
+        return rc;
+    pin_benchmark_thread(r);
+    rc = bench_count_child(r);
     free_run(r);
     hb_layout_free(l);
     return rc;
@@ -765,6 +805,9 @@ int hb_cmd_bench(int argc, char **argv)
     r.o = &o;
     if (o.list)
         return list_plan(&r, &layout);
+    r.count_bracket = NAN;
+    if (o.count_child)
+        return bench_count_child_main(&r, &layout);
     /* From here a SIGINT or SIGTERM is only noted: the folder prepare
      * makes is removed below, not left behind by a sudden death. */
     hb_rundir_catch_signals();

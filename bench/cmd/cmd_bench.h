@@ -30,6 +30,8 @@ struct bench_opts {
     int procs;
     bool verbose;
     bool list;                /* --list: print the plan, run nothing */
+    bool count;               /* --count: also count under callgrind */
+    const char *count_child;  /* --count-child FILE: be the counted process */
     uint64_t mem_budget;      /* --mem-budget; 0: leave 25 % (membudget.h) */
     struct hb_layout_opts lopts;
     int gb_argc;              /* after "--" */
@@ -84,6 +86,10 @@ struct bench_run {
     FILE *log;                /* progress.log */
     uint64_t mem_start;       /* MemAvailable when the run began */
     struct hb_membudget mem;  /* what may be live at once (ctx.mem) */
+    char count_source[96];    /* "callgrind (exact, valgrind-X)", or "" */
+    char count_why[640];      /* why not counted ("" : counted or not asked) */
+    double count_bracket;     /* instructions of one on/off pair */
+    double count_wall_s;      /* the counted run's wall time */
 };
 
 /* ------------------------------------------------------------------------
@@ -134,5 +140,24 @@ void bench_usage(FILE *f, const int procs[3], const int reps[3]);
 int bench_check_gb_flags(int argc, char **argv);
 /* --list: every benchmark of the plan, then the counts and the prior ETA. */
 void bench_print_plan(const struct bench_run *r, double eta_s);
+/* A repetition as one line (fields separated by 0x1f; arg: the FILE), and
+ * back: the line is split in place, cv holds up to BENCH_MAX_COUNTERS.
+ * 0 or -EINVAL. */
+#define BENCH_MAX_COUNTERS 32
+void bench_put_run(const struct hb_gb_run *run, void *arg);
+int bench_parse_run(char *line, struct hb_gb_run *run, struct hb_gb_counter_value *cv);
+
+/* ------------------------------------------------------------------------
+ * Counting (cmd_bench_count.c)
+ * ------------------------------------------------------------------------ */
+
+/* --count, after the timed chunks: every selected benchmark once under
+ * callgrind, its exact counts into the rows (r->res).  0, or the exit
+ * status to return (a signal caught); a run that cannot count says why in
+ * one line and r->count_why, and returns 0. */
+int bench_count(struct bench_run *r);
+/* --count-child: the counted process itself (under valgrind).  Runs the
+ * selected benchmarks once and writes their runs into o->count_child. */
+int bench_count_child(struct bench_run *r);
 
 #endif

@@ -37,7 +37,6 @@ static const char *const profile_min_time[] = { "0.02", "0.05", "0.2" };
  * ------------------------------------------------------------------------ */
 
 #define SEP '\x1f'
-#define MAX_COUNTERS 32
 
 static void put_text(FILE *f, const char *s)
 {
@@ -45,7 +44,7 @@ static void put_text(FILE *f, const char *s)
         fputc(*s == '\n' || *s == '\r' || *s == SEP ? ' ' : *s, f);
 }
 
-static void on_run_child(const struct hb_gb_run *run, void *arg)
+void bench_put_run(const struct hb_gb_run *run, void *arg)
 {
     FILE *f = arg;
 
@@ -82,15 +81,15 @@ static size_t split_fields(char *line, char **fld, size_t max)
     return n;
 }
 
-static int parse_run(char *line, struct hb_gb_run *run, struct hb_gb_counter_value *cv)
+int bench_parse_run(char *line, struct hb_gb_run *run, struct hb_gb_counter_value *cv)
 {
-    char *f[12 + 2 * MAX_COUNTERS];
+    char *f[12 + 2 * BENCH_MAX_COUNTERS];
     size_t n = split_fields(line, f, sizeof f / sizeof f[0]), nc;
 
     if (n < 12)
         return -EINVAL;
     nc = strtoul(f[11], NULL, 10);
-    if (nc > MAX_COUNTERS || n != 12 + 2 * nc)
+    if (nc > BENCH_MAX_COUNTERS || n != 12 + 2 * nc)
         return -EINVAL;
     *run = (struct hb_gb_run){
         .name = f[0], .repetition = strtol(f[1], NULL, 10),
@@ -108,9 +107,9 @@ static int parse_run(char *line, struct hb_gb_run *run, struct hb_gb_counter_val
 static void take_line(struct bench_run *r, char *line)
 {
     struct hb_gb_run run;
-    struct hb_gb_counter_value cv[MAX_COUNTERS];
+    struct hb_gb_counter_value cv[BENCH_MAX_COUNTERS];
 
-    if (parse_run(line, &run, cv)) {
+    if (bench_parse_run(line, &run, cv)) {
         if (!r->add_err)
             r->add_err = -EPROTO;
         return;
@@ -191,7 +190,7 @@ static int child_main(struct bench_run *r, int fam, long k, int fd)
     r->fam[fam].def->reg(&r->ctx);
     chunk_json(r, k, json, sizeof json);
     snprintf(console, sizeof console, "%s/console.log", r->dir);
-    s = (struct hb_gb_suite){ .json_path = json, .on_run = on_run_child, .arg = out,
+    s = (struct hb_gb_suite){ .json_path = json, .on_run = bench_put_run, .arg = out,
                               .console_path = console, .console_echo = r->o->verbose };
     s.argv = bench_gb_flags(r->o, &s.argc);
     if (!s.argv) {

@@ -33,6 +33,7 @@
 #include "bench/compare/abrun.h"
 #include "bench/compare/abstats.h"
 #include "bench/compare/csvread.h"
+#include "bench/compare/exact.h"
 #include "bench/compare/hstats.h"
 #include "bench/instrument/tidy.h"
 
@@ -299,7 +300,8 @@ static void set_side(struct run *r, const char *const *dirs, int n)
 
 static int load_side(struct run *r, const struct opts *o)
 {
-    struct hb_abrun_query q = { .metric = o->metric, .filter = o->filter ? &o->re : NULL };
+    struct hb_abrun_query q = { .metric = o->metric, .filter = o->filter ? &o->re : NULL,
+                                .zero_ok = hb_exact_metric(o->metric) };
     char why[PATH_MAX + 256];
     int rc = hb_abrun_load(&r->data, r->dirs, r->ndirs, &q, why, sizeof why);
 
@@ -795,6 +797,11 @@ static int write_file(const char *path, void (*fill)(FILE *, const void *), cons
     return 0;
 }
 
+static void exact_csv_fill(FILE *f, const void *e)
+{
+    hb_exact_write_csv(f, e);
+}
+
 static void csv_fill(FILE *f, const void *res)
 {
     csv_rows(f, res);
@@ -941,12 +948,48 @@ static int outputs(const struct opts *o, const struct result *res,
     return rc;
 }
 
+/* Exact counts on both sides (bench --count): compared value against
+ * value (bench/compare/exact.h).  The exit status, or -1: not exact, the
+ * statistics compare. */
+static int compare_exact(const struct opts *o, const struct run *base, const struct run *new_)
+{
+    const char *sb = hb_exact_source(&base->data, o->metric);
+    const char *sn = hb_exact_source(&new_->data, o->metric);
+    struct hb_exact e;
+    int rc = 0;
+
+    if (!hb_exact_metric(o->metric) || !sb || !sn) {
+        if (hb_exact_metric(o->metric) && (sb || sn))
+            hb_err("warning: %s: only the %s side is an exact count; comparing with "
+                   "statistics", o->metric, sb ? "base" : "new");
+        return -1;
+    }
+    if (o->plots) {
+        hb_err("compare: --plots: exact counts have no intervals to draw (use --csv)");
+        return HB_EXIT_USAGE;
+    }
+    if (hb_exact_compare(&base->data, &new_->data, &e)) {
+        hb_err("compare: out of memory");
+        return HB_EXIT_FAIL;
+    }
+    if (e.n == 0) {
+        hb_err("compare: no benchmark in common between %s and %s", o->base, o->new_);
+        rc = HB_EXIT_USAGE;
+    } else {
+        hb_exact_print(stdout, &e, o->metric, sb);
+        if (o->csv)
+            rc = write_file(o->csv, exact_csv_fill, &e);
+    }
+    hb_exact_free(&e);
+    return rc;
+}
+
 int hb_cmd_compare(int argc, char **argv)
 {
     struct opts o;
     struct run base = { .role = "base" }, new_ = { .role = "new" };
     struct result res = { 0 };
-    int rc = parse_args(argc, argv, &o);
+    int ex, rc = parse_args(argc, argv, &o);
 
     if (rc) {
         if (o.filter)
@@ -958,6 +1001,10 @@ int hb_cmd_compare(int argc, char **argv)
     rc = load_side(&base, &o);
     if (!rc)
         rc = load_side(&new_, &o);
+    if (!rc && (ex = compare_exact(&o, &base, &new_)) >= 0) {
+        rc = ex;
+        goto done;
+    }
     if (!rc && compare_runs(&base, &new_, &o, &res)) {
         hb_err("compare: out of memory");
         rc = HB_EXIT_FAIL;
@@ -970,6 +1017,7 @@ int hb_cmd_compare(int argc, char **argv)
         warn_env(&base, &new_);
         rc = outputs(&o, &res, &base, &new_);
     }
+done:
     if (o.filter)
         regfree(&o.re);
     free_result(&res);

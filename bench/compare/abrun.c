@@ -81,7 +81,7 @@ static int add_value(struct hb_abrun_sample *s, double v, long unit)
  * ------------------------------------------------------------------------ */
 
 struct cols {
-    int bench, metric, process;
+    int bench, metric, process, note;
 };
 
 /* Row i's value and process.  1: take it; 0: leave it out (empty cell,
@@ -112,7 +112,7 @@ static int row_value(const struct load *ld, const struct hb_csv *csv, const char
 static int add_rows(struct load *ld, const struct hb_csv *csv, const char *path, long folder)
 {
     struct cols c = { hb_csv_col(csv, "benchmark"), hb_csv_col(csv, ld->q->metric),
-                      hb_csv_col(csv, "process") };
+                      hb_csv_col(csv, "process"), hb_csv_col(csv, "count_note") };
     double v, proc;
     int rc;
 
@@ -133,6 +133,8 @@ static int add_rows(struct load *ld, const struct hb_csv *csv, const char *path,
             snprintf(ld->why, ld->whylen, "compare: out of memory");
             return -ENOMEM;
         }
+        if (c.note >= 0 && *hb_csv_get(csv, i, c.note))
+            s->inexact = true;
     }
     return 0;
 }

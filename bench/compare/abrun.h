@@ -36,6 +36,7 @@ struct hb_abrun_sample {
     double *x;             /* the metric, one value per repetition */
     long *unit;            /* which (folder, process) measured x[i] */
     size_t n, cap;
+    bool inexact;          /* a row's count_note says its count is not exact */
 };
 
 /* One side: every benchmark seen, in the order first seen (family files
@@ -51,6 +52,7 @@ struct hb_abrun_query {
     const char *metric;    /* the column read; a file without it is left
                               out, except that real_ns is required */
     const regex_t *filter; /* only benchmark names it matches; NULL: all */
+    bool zero_ok;          /* 0 is a value (a count), not a bad cell */
 };
 
 /* Load the folders dirs[0..ndirs) as one side into r (zeroed first).  An

@@ -193,6 +193,7 @@ static void build(struct hbv_verdict *vd, struct hbv_run *r)
 {
     memset(vd, 0, sizeof *vd);
     vd->r = r;
+    hbv_section_count(vd);          /* instructions first, then the times */
     hbv_section_init(vd);
     hbv_section_free(vd);
     hbv_section_state(vd);

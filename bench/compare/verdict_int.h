@@ -24,7 +24,7 @@
  * Numbers, the run, the verdict
  * ------------------------------------------------------------------------ */
 
-enum { HBV_F_INIT, HBV_F_FREE, HBV_F_STATE, HBV_NFAM };
+enum { HBV_F_INIT, HBV_F_FREE, HBV_F_STATE, HBV_F_ALLOC, HBV_NFAM };
 
 /* How a number's interval was found, from the weakest: none; the min-max
  * of the repetitions of one process (a range, not an interval); the ends
@@ -147,6 +147,8 @@ void hbv_say(struct hbv_verdict *vd, int section, int depth, const char *fmt, ..
 void hbv_section_init(struct hbv_verdict *vd);      /* verdict_init.c */
 void hbv_section_free(struct hbv_verdict *vd);      /* verdict_free.c */
 void hbv_section_state(struct hbv_verdict *vd);     /* verdict_state.c */
+/* Exact counts (bench --count): opens question 1 (verdict_count.c). */
+void hbv_section_count(struct hbv_verdict *vd);
 
 /* ------------------------------------------------------------------------
  * Writing (verdict_print.c)

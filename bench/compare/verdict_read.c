@@ -23,7 +23,7 @@
 #include "bench/compare/csvread.h"
 #include "bench/compare/hstats.h"
 
-static const char *const fam_name[HBV_NFAM] = { "init", "free", "state" };
+static const char *const fam_name[HBV_NFAM] = { "init", "free", "state", "alloc" };
 
 /* ------------------------------------------------------------------------
  * Reading the run
@@ -117,8 +117,12 @@ static long one_row(const struct hb_csv *c, const char *where)
 /* Metrics that are counts of the model, not timings: the same in every
  * process unless the model changed.  An exact metric (e.g. an instruction
  * count) joins this table. */
-static const char *const exact_metrics[] = { "left_blocks", "right_blocks", "merges",
-                                             "lost_pages" };
+static const char *const exact_metrics[] = {
+    "left_blocks", "right_blocks", "merges", "lost_pages",
+    /* bench --count's columns: one value a benchmark, counted exactly */
+    "instructions", "instructions_per_page", "boot_instructions",
+    "deferred_instructions", "data_reads", "data_writes", "cond_branches",
+};
 
 static bool is_exact(const char *m)
 {

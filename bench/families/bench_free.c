@@ -13,6 +13,10 @@
  *          the order where the boundary free stops merging held (claimed
  *          untimed, once per repetition), so it merges as often as the
  *          boundary free: the same work, at and away from the boundary.
+ *          Typical frees, away: "buddy_used" keeps the block's buddy in use
+ *          (claimed, untimed, for the repetition: no merge), "one_merge"
+ *          keeps the buddy of the merged pair in use (exactly one merge),
+ *          orders 0 and 9, both encodings.
  *   range  a range of 2^k pages centred on B that the heap never received
  *          is freed: "lazy" through free_heap_pages of uninitialised pages
  *          (the PGC_state_uninitialised path: split at the node boundary,
@@ -66,17 +70,24 @@
 #include "bench/compare/hstats.h"
 #include "bench/families/fixture.h"
 #include "bench/instrument/gbench.h"
+#include "bench/instrument/icount.h"
 #include "bench/families/harness.h"
 
 enum free_kind { FREE_BLOCK, FREE_RANGE, FREE_FRAG };
+
+/* Where a block free happens: away from the boundary (merging up to max
+ * order), at it, or away with its buddy in use (no merge) or with the
+ * buddy of the merged block in use (exactly one merge). */
+enum free_where { W_AWAY, W_BOUNDARY, W_BUDDY_USED, W_ONE_MERGE, W_AWAY_CAPPED };
+static const char *const where_names[] = { "away", "boundary", "buddy_used", "one_merge",
+                                           "away_capped" };
 
 struct free_case {
     struct hb_fixtures *fx;
     struct hb_fix_key key;
     enum free_kind kind;
     unsigned order;
-    bool near;                 /* block: at the boundary; range: -- */
-    bool capped;               /* block away: merging as often as at it */
+    enum free_where near;      /* block: where; range: -- */
     bool lazy;                 /* range: lazy (uninit) or eager path */
     bool uninit;               /* block: the heap uses the uninit encoding */
     uint64_t iters;            /* fixed iterations per repetition */
@@ -158,9 +169,25 @@ static uint64_t block_mfn(const struct free_case *c)
 {
     uint64_t bnd = hb_fix_boundary(&c->key, 1), size = 1ULL << c->order;
 
-    if (!c->near)     /* the middle of node 0, 1 GiB aligned */
+    if (c->near != W_BOUNDARY)     /* the middle of node 0, 1 GiB aligned */
         return (bnd / 2) & ~((1ULL << 18) - 1);
     return (bnd & ~(size - 1)) - size;
+}
+
+/* The block kept in use while the block at mfn is freed (typical frees):
+ * its buddy (no merge), or the buddy of the two merged (one merge).
+ * Returns false if none. */
+static bool pin_block(const struct free_case *c, uint64_t mfn, uint64_t *pin, unsigned *order)
+{
+    if (c->near == W_BUDDY_USED) {
+        *pin = mfn ^ (1ULL << c->order), *order = c->order;
+        return true;
+    }
+    if (c->near == W_ONE_MERGE) {
+        *pin = mfn ^ (2ULL << c->order), *order = c->order + 1;
+        return true;
+    }
+    return false;
 }
 
 /* ------------------------------------------------------------------------
@@ -230,7 +257,7 @@ static const char *hold_buddy(struct block_rep *br, const struct free_case *c,
     struct pa_work w0, w1;
     unsigned stop;
 
-    at.near = true;
+    at.near = W_BOUNDARY;
     uint64_t bm = block_mfn(&at);
     if (pa_claim_block(h, bm, c->order, 1))
         return "boundary block to count merges is not free";
@@ -258,7 +285,7 @@ static const char *block_setup(struct block_rep *br, const struct free_case *c,
     br->per_op = calloc(br->maxb, sizeof *br->per_op);
     if (!kept)
         boot_except(h, PA_STRAT_CHUNKED, 0, 0);
-    if (c->capped) {
+    if (c->near == W_AWAY_CAPPED) {
         const char *err = hold_buddy(br, c, h);
         if (err)
             return err;
@@ -277,6 +304,7 @@ static const char *block_batches(hb_gb_state *st, struct block_rep *br,
     size_t nb = 0, maxb = br->maxb;
     double *per_op = br->per_op;
     struct pa_work w0, w1;
+    bool cnt = hb_gb_counting(st);
 
     while ((n = hb_gb_keep_running_batch(st, bs - in_batch))) {
         for (uint64_t i = 0; i < n; i++) {
@@ -284,7 +312,11 @@ static const char *block_batches(hb_gb_state *st, struct block_rep *br,
                 return "block to free is not free in the heap";
             pa_heap_work(h, &w0);
             uint64_t t0 = hb_now_ns();
+            if (cnt)
+                hb_icount_on();
             pa_free_heap_pages(h, mfn, c->order);
+            if (cnt)
+                hb_icount_off();
             uint64_t t1 = hb_now_ns();
             pa_heap_work(h, &w1);
             merges += w1.merges - w0.merges;
@@ -300,6 +332,7 @@ static const char *block_batches(hb_gb_state *st, struct block_rep *br,
     if (in_batch && nb < maxb)
         per_op[nb++] = (double)batch_ns / (double)in_batch;
     br->merges = merges, br->iters = iters, br->nb = nb;
+    hb_gb_count_brackets(st, iters);
     return NULL;
 }
 
@@ -335,9 +368,17 @@ static void bm_block(hb_gb_state *st, struct free_case *c, struct pa_heap *h, bo
 {
     struct block_rep br = { 0 };
     const char *err = block_setup(&br, c, h, kept);
+    uint64_t pin;
+    unsigned pin_order;
+    bool pinned = !err && pin_block(c, br.mfn, &pin, &pin_order);
 
+    /* Untimed: the pinned block stays in use for the repetition. */
+    if (pinned && pa_claim_block(h, pin, pin_order, 1))
+        err = "block to keep in use is not free in the heap", pinned = false;
     if (!err)
         err = block_batches(st, &br, c, h);
+    if (pinned)
+        pa_free_heap_pages(h, pin, pin_order);
     if (!err)
         err = block_check(&br, h);
     if (!err)
@@ -357,13 +398,19 @@ static void bm_range(hb_gb_state *st, struct free_case *c, struct pa_heap *h)
 {
     uint64_t bnd = hb_fix_boundary(&c->key, 1), half = 1ULL << c->order >> 1;
     uint64_t s = bnd - half, n = 1ULL << c->order;
+    bool cnt = hb_gb_counting(st);
 
     while (hb_gb_keep_running_batch(st, 1)) {
         pa_heap_reset(h);
         boot_except(h, c->lazy ? PA_STRAT_LAZY : PA_STRAT_CHUNKED, s, s + n);
         uint64_t t0 = hb_now_ns();
+        if (cnt)
+            hb_icount_on();
         int rc = c->lazy ? pa_free_range(h, s, n) : pa_init_heap_pages(h, s, n);
+        if (cnt)
+            hb_icount_off();
         uint64_t t1 = hb_now_ns();
+        hb_gb_count_brackets(st, 1);
         if (rc) {
             hb_gb_skip_with_error(st, "range free failed");
             return;
@@ -379,10 +426,17 @@ static void bm_frag(hb_gb_state *st, struct free_case *c, struct pa_heap *h, boo
 
     if (!kept)
         boot_except(h, PA_STRAT_CHUNKED, 0, 0);
+    bool cnt = hb_gb_counting(st);
     uint64_t t0 = hb_now_ns();
+    if (cnt)
+        hb_icount_on();
     left = pa_free_blocks(h, 0, c->order);
     right = pa_free_blocks(h, 1, c->order);
+    if (cnt)
+        hb_icount_off();
     uint64_t took = hb_now_ns() - t0;
+    /* The walk is timed once; counted once per iteration it stands for. */
+    hb_gb_count_brackets(st, 1);
     /* The time is what counting costs (a walk of both lists), once. */
     while (hb_gb_keep_running_batch(st, 1))
         hb_gb_set_iteration_time(st, (double)(took ? took : 1) * 1e-9);
@@ -396,9 +450,12 @@ static void bm_free(hb_gb_state *st, void *arg)
     struct free_case *c = arg;
     char why[256];
     bool kept = false;
-    /* Blocks and frag leave the heap booted; ranges rebuild it anyway. */
-    struct pa_heap *h = c->kind == FREE_RANGE
-                            ? hb_fix_get(c->fx, &c->key, why, sizeof why)
+    /* Blocks and frag leave the heap booted; ranges rebuild it anyway.
+     * Counted, every block benchmark boots afresh: a kept heap holds the
+     * same free blocks but not in the same list order, and a count would
+     * depend by a few instructions on which benchmarks ran before. */
+    bool fresh = c->kind == FREE_RANGE || (c->kind == FREE_BLOCK && hb_gb_counting(st));
+    struct pa_heap *h = fresh ? hb_fix_get(c->fx, &c->key, why, sizeof why)
                             : hb_fix_get_tagged(c->fx, &c->key, FREE_BOOTED, &kept, why,
                                                 sizeof why);
 
@@ -421,7 +478,7 @@ static void bm_free(hb_gb_state *st, void *arg)
 /* variant: node_check (today: merges compare nodes) or reserve_page (before
  * 2010: the first page of a node off a max_order boundary is kept out). */
 static void add(struct hb_fixtures *fx, enum free_kind kind, unsigned bi,
-                unsigned order, bool near, bool lazy, bool reserve, bool uninit, bool capped)
+                unsigned order, enum free_where near, bool lazy, bool reserve, bool uninit)
 {
     struct free_case *c = calloc(1, sizeof *c);
     static const char *const what[] = { "block", "range", "frag" };
@@ -434,12 +491,11 @@ static void add(struct hb_fixtures *fx, enum free_kind kind, unsigned bi,
                                    .boundary_order = boundaries[bi].order,
                                    .enc = lazy || uninit ? PA_ENC_UNINIT : PA_ENC_LEGACY,
                                    .reserve_boundary = reserve },
-                             kind, order, near, capped, lazy, uninit, 0 };
+                             kind, order, near, lazy, uninit, 0 };
     snprintf(name, sizeof name,
              "free/%s/boundary:%s/order:%u/where:%s/path:%s/variant:%s/encoding:%s",
              what[kind], boundaries[bi].name, order,
-             kind == FREE_BLOCK ? (near ? "boundary" : capped ? "away_capped" : "away")
-                                : "boundary",
+             kind == FREE_BLOCK ? where_names[near] : "boundary",
              kind == FREE_RANGE ? (lazy ? "lazy" : "eager") : "free_heap_pages",
              reserve ? "reserve_page" : "node_check", lazy || uninit ? "uninit" : "legacy");
     hb_gb_bench *b = hb_gb_register(name, bm_free, c);
@@ -448,7 +504,9 @@ static void add(struct hb_fixtures *fx, enum free_kind kind, unsigned bi,
         uint64_t it = (1ULL << 20) >> order;
         c->iters = it < 64 ? 64 : it > 10000 ? 10000 : it;
     } else {
-        c->iters = kind == FREE_RANGE ? 8 : 1;
+        /* Counted, a range's iterations are alike (each boots afresh):
+         * two say what eight would. */
+        c->iters = kind == FREE_RANGE ? (hb_icount_running() ? 2 : 8) : 1;
     }
     hb_gb_fixed_iterations(b, c->iters);
 }
@@ -463,24 +521,30 @@ void hb_family_free_register(const struct hb_bench_ctx *ctx)
     for (unsigned bi = 0; bi < 3; bi++) {
         for (int v = 0; v < 2; v++)
             for (unsigned o = 0; o <= 18; o += step) {
-                add(fx, FREE_BLOCK, bi, o, true, false, v, false, false);
-                add(fx, FREE_BLOCK, bi, o, false, false, v, false, false);
-                add(fx, FREE_FRAG, bi, o, true, false, v, false, false);
+                add(fx, FREE_BLOCK, bi, o, W_BOUNDARY, false, v, false);
+                add(fx, FREE_BLOCK, bi, o, W_AWAY, false, v, false);
+                add(fx, FREE_FRAG, bi, o, W_BOUNDARY, false, v, false);
             }
         /* Equal work: away, merging as often as at the boundary (a
          * natural boundary stops nothing short of max_order). */
         for (unsigned o = 0; bi && o <= 18; o += step)
-            add(fx, FREE_BLOCK, bi, o, false, false, false, false, true);
+            add(fx, FREE_BLOCK, bi, o, W_AWAY_CAPPED, false, false, false);
         for (unsigned o = 1; o <= 18; o += quick ? 8 : 1) {
-            add(fx, FREE_RANGE, bi, o, true, true, false, false, false);
-            add(fx, FREE_RANGE, bi, o, true, false, false, false, false);
+            add(fx, FREE_RANGE, bi, o, W_BOUNDARY, true, false, false);
+            add(fx, FREE_RANGE, bi, o, W_BOUNDARY, false, false, false);
         }
     }
     /* The encoding's cost on the hot path: the same frees, uninit. */
     for (unsigned o = 0; o <= 18; o += 9) {
-        add(fx, FREE_BLOCK, 0, o, true, false, false, true, false);
-        add(fx, FREE_BLOCK, 0, o, false, false, false, true, false);
+        add(fx, FREE_BLOCK, 0, o, W_BOUNDARY, false, false, true);
+        add(fx, FREE_BLOCK, 0, o, W_AWAY, false, false, true);
     }
+    /* Typical frees, under both encodings: the buddy in use, one merge. */
+    for (unsigned o = 0; o <= 9; o += 9)
+        for (int u = 0; u < 2; u++) {
+            add(fx, FREE_BLOCK, 0, o, W_BUDDY_USED, false, false, u);
+            add(fx, FREE_BLOCK, 0, o, W_ONE_MERGE, false, false, u);
+        }
 }
 
 HB_FAMILY(free, 30, hb_family_free_register, 0.024, 0.0073, 0.024);

@@ -238,6 +238,36 @@ static void env_perf(FILE *f, const struct hb_env *e)
        "(faults column: per iteration, inside the timed loop)");
 }
 
+/* What filled each counted column: callgrind's exact counts (bench
+ * --count) before the hardware's, else why neither. */
+static void env_counters(FILE *f, const struct hb_env *e)
+{
+    static const char *const exact[] = { "data_reads", "data_writes", "cond_branches" };
+    const char *why = e->count_why ? e->count_why : "bench --count not given";
+    char key[64], val[320];
+
+    if (e->count_source)
+        snprintf(val, sizeof val, "%s", e->count_source);
+    else if (hb_perfctr_available(e->probe, HB_PERF_INSTRUCTIONS))
+        snprintf(val, sizeof val, "perf");
+    else
+        snprintf(val, sizeof val, "unavailable: perf: %s; callgrind: %s",
+                 hb_perfctr_why(e->probe, HB_PERF_INSTRUCTIONS), why);
+    kv(f, "counter_instructions", val);
+    for (size_t i = 0; i < sizeof exact / sizeof exact[0]; i++) {
+        snprintf(key, sizeof key, "counter_%s", exact[i]);
+        if (e->count_source)
+            snprintf(val, sizeof val, "%s", e->count_source);
+        else
+            snprintf(val, sizeof val, "unavailable: callgrind: %s", why);
+        kv(f, key, val);
+    }
+    if (e->count_source && e->count_bracket == e->count_bracket) {
+        snprintf(val, sizeof val, "%.0f", e->count_bracket);
+        kv(f, "count_bracket_instructions", val);
+    }
+}
+
 static void env_command_line(FILE *f, const struct hb_env *e)
 {
     char buf[4096] = "heapbench";
@@ -280,6 +310,7 @@ int hb_env_write(const struct hb_env *e, const char *path)
     env_machine(f, e);
     env_build(f, e);
     env_perf(f, e);
+    env_counters(f, e);
     env_run(f, e);
     rc = ferror(f) ? (errno ? -errno : -EIO) : 0;
     if (fclose(f) && !rc)

@@ -11,7 +11,9 @@
  *            cxx_compiler, libbenchmark_version, libbenchmark_build_type,
  *            libbenchmark_build_note
  *   perf     perf_<counter> for every counter of perfctr.h,
- *            page_faults_policy
+ *            page_faults_policy, counter_<column> (what filled each
+ *            counted column: perf, callgrind or why neither),
+ *            count_bracket_instructions
  *   run      date_utc, command_line, profile, processes, repetitions,
  *            filter, layout, pinning, timing, shim_overhead_c_batch_ns,
  *            shim_overhead_c_single_ns
@@ -40,6 +42,10 @@ struct hb_env {
     uint64_t max_table_bytes;         /* largest frame table allowed */
     const struct hb_membudget *mem;   /* NULL: no budget */
     const struct hb_perfctr *probe;   /* the counters this machine has */
+    /* bench --count: "callgrind (exact, valgrind-3.19.0)", or NULL with
+     * why in count_why (NULL: --count not given) */
+    const char *count_source, *count_why;
+    double count_bracket;             /* instructions per on/off pair, NAN */
     /* The build */
     const char *gbench_json;          /* its context: the library's build type */
     const char *cxx_compiler;         /* hb_gb_cxx_compiler() */

@@ -31,15 +31,35 @@
 #include <benchmark/benchmark.h>
 
 extern "C" {
+#include "bench/instrument/icount.h"
 #include "bench/instrument/perfctr.h"
 }
+
+/* A registered benchmark: the library's, the C function, and whether it
+ * times itself (manual time: it brackets its own counted region). */
+struct hb_gb_bench {
+    benchmark::internal::Benchmark *b;
+    std::string name;
+    hb_gb_fn fn;
+    void *arg;
+    bool manual;
+};
 
 /* The state handle: the library's State plus the loop's bookkeeping. */
 struct hb_gb_state {
     benchmark::State *st;
+    const hb_gb_bench *reg;
     struct hb_perfctr pc;
     bool started, finished;
+    bool count;               /* under callgrind: count the timed region */
+    bool count_auto;          /* ... bracketed here (not manual time) */
+    uint64_t brackets;        /* on/off pairs this thread went through */
 };
+
+/* Under callgrind (bench --count), iterations are fixed: a benchmark timed
+ * for a minimum time runs this many, a fixed count is capped at the cap. */
+#define HB_COUNT_ITERS 2
+#define HB_COUNT_CAP 64
 
 static_assert((int)HB_GB_RATE == (int)benchmark::Counter::kIsRate, "counter flags");
 static_assert((int)HB_GB_AVG_THREADS == (int)benchmark::Counter::kAvgThreads, "counter flags");
@@ -48,7 +68,7 @@ static_assert((int)HB_GB_AVG_ITERS == (int)benchmark::Counter::kAvgIterations, "
 
 static benchmark::internal::Benchmark *B(hb_gb_bench *b)
 {
-    return reinterpret_cast<benchmark::internal::Benchmark *>(b);
+    return b->b;
 }
 
 /* ------------------------------------------------------------------------
@@ -60,6 +80,8 @@ static void loop_begin(hb_gb_state *s)
     hb_perfctr_open(&s->pc, false);
     hb_perfctr_start(&s->pc);
     s->started = true;
+    if (s->count_auto)
+        hb_icount_on();
 }
 
 /* Per-iteration values: each thread adds its totals, the library sums the
@@ -68,6 +90,10 @@ static void loop_end(hb_gb_state *s)
 {
     double v[HB_PERF_NR];
 
+    if (s->count_auto) {
+        hb_icount_off();
+        s->brackets++;
+    }
     s->finished = true;
     hb_perfctr_stop(&s->pc, v);
     hb_perfctr_close(&s->pc);
@@ -80,13 +106,17 @@ static void loop_end(hb_gb_state *s)
 }
 
 /* Google Benchmark calls this for every trial, on every thread. */
-static void trampoline(benchmark::State &st, hb_gb_fn fn, void *arg)
+static void trampoline(benchmark::State &st, const hb_gb_bench *reg)
 {
     hb_gb_state s;
 
     s.st = &st;
+    s.reg = reg;
     s.started = s.finished = false;
-    fn(&s, arg);
+    s.count = hb_icount_running();
+    s.count_auto = s.count && !reg->manual;
+    s.brackets = 0;
+    reg->fn(&s, reg->arg);
     if (s.started && !s.finished) {
         /* The C code left the loop early (after skipping): let the library
          * finish it, and release the counters. */
@@ -94,17 +124,25 @@ static void trampoline(benchmark::State &st, hb_gb_fn fn, void *arg)
             ;
         loop_end(&s);
     }
+    /* Summed over threads: the reader subtracts each pair's own cost. */
+    if (s.count)
+        st.counters["count_brackets"] = benchmark::Counter((double)s.brackets);
 }
 
 /* ------------------------------------------------------------------------
  * Registration
  * ------------------------------------------------------------------------ */
 
+/* The handle lives as long as the registration (the library's registry
+ * is never freed either). */
 extern "C" hb_gb_bench *hb_gb_register(const char *name, hb_gb_fn fn, void *arg)
 {
-    auto *b = benchmark::RegisterBenchmark(
-        name, [fn, arg](benchmark::State &st) { trampoline(st, fn, arg); });
-    return reinterpret_cast<hb_gb_bench *>(b);
+    auto *reg = new hb_gb_bench{ nullptr, name, fn, arg, false };
+    reg->b = benchmark::RegisterBenchmark(
+        name, [reg](benchmark::State &st) { trampoline(st, reg); });
+    if (hb_icount_running())
+        reg->b->Iterations(HB_COUNT_ITERS);
+    return reg;
 }
 
 extern "C" void hb_gb_args(hb_gb_bench *b, const int64_t *v, size_t n)
@@ -129,14 +167,25 @@ extern "C" void hb_gb_arg_names(hb_gb_bench *b, const char *const *names, size_t
 extern "C" void hb_gb_arg_name(hb_gb_bench *b, const char *name) { B(b)->ArgName(name); }
 extern "C" void hb_gb_threads(hb_gb_bench *b, int n) { B(b)->Threads(n); }
 extern "C" void hb_gb_repetitions(hb_gb_bench *b, int n) { B(b)->Repetitions(n); }
-extern "C" void hb_gb_min_time(hb_gb_bench *b, double s) { B(b)->MinTime(s); }
+/* Counting: the fixed count set at registration stays. */
+extern "C" void hb_gb_min_time(hb_gb_bench *b, double s)
+{
+    if (!hb_icount_running())
+        B(b)->MinTime(s);
+}
 
 extern "C" void hb_gb_fixed_iterations(hb_gb_bench *b, uint64_t n)
 {
+    if (hb_icount_running() && n > HB_COUNT_CAP)
+        n = HB_COUNT_CAP;
     B(b)->Iterations((benchmark::IterationCount)n);
 }
 
-extern "C" void hb_gb_use_manual_time(hb_gb_bench *b) { B(b)->UseManualTime(); }
+extern "C" void hb_gb_use_manual_time(hb_gb_bench *b)
+{
+    b->manual = true;
+    B(b)->UseManualTime();
+}
 extern "C" void hb_gb_use_real_time(hb_gb_bench *b) { B(b)->UseRealTime(); }
 
 /* The reference: the library's own idiom, nothing in the loop but a
@@ -149,7 +198,9 @@ static void direct_cxx(benchmark::State &st)
 
 extern "C" void hb_gb_register_direct_cxx(const char *name)
 {
-    benchmark::RegisterBenchmark(name, direct_cxx);
+    auto *b = benchmark::RegisterBenchmark(name, direct_cxx);
+    if (hb_icount_running())
+        b->Iterations(HB_COUNT_ITERS);   /* not counted: no bracket */
 }
 
 /* ------------------------------------------------------------------------
@@ -187,6 +238,15 @@ extern "C" uint64_t hb_gb_keep_running_batch(hb_gb_state *s, uint64_t max)
 extern "C" bool hb_gb_keep_running(hb_gb_state *s)
 {
     return hb_gb_keep_running_batch(s, 1) != 0;
+}
+
+extern "C" bool hb_gb_counting(const hb_gb_state *s) { return s->count; }
+extern "C" void hb_gb_count_brackets(hb_gb_state *s, uint64_t n) { s->brackets += n; }
+
+extern "C" void hb_gb_count_phase(hb_gb_state *s, const char *phase)
+{
+    if (s->count)
+        hb_icount_dump((s->reg->name + "@" + phase).c_str());
 }
 
 extern "C" int64_t hb_gb_range_arg(const hb_gb_state *s, size_t i) { return s->st->range(i); }
@@ -248,6 +308,10 @@ class CallbackReporter : public benchmark::ConsoleReporter {
         for (size_t i = 0; i < runs.size(); i++)
             if (runs[i].run_type == Run::RT_Iteration)
                 deliver(runs[i], i == last);
+        /* Counting: what the benchmark's regions collected, as a part
+         * named after it (the dump zeroes for the next one). */
+        if (suite_->count && last < runs.size())
+            hb_icount_dump(runs[last].benchmark_name().c_str());
     }
 
   private:
@@ -395,6 +459,8 @@ extern "C" long hb_gb_run_suite(const hb_gb_suite *s, char *bad, size_t badlen)
         display.SetErrorStream(&out);
     }
     benchmark::JSONReporter json;
+    if (s->count)
+        hb_icount_calibrate();
     long n = (long)benchmark::RunSpecifiedBenchmarks(&display, &json);
     out.flush();
     return n;

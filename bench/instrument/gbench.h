@@ -95,6 +95,21 @@ int hb_gb_thread_index(const hb_gb_state *st);
 int hb_gb_nr_threads(const hb_gb_state *st);
 uint64_t hb_gb_iterations_done(const hb_gb_state *st);
 
+/* Counting (bench --count: the process runs under callgrind).  Benchmarks
+ * timed by the library are counted here, from the loop's start to its end;
+ * a benchmark with manual time brackets what it times itself:
+ *     bool cnt = hb_gb_counting(st);       (outside the loop)
+ *     t0 = now(); if (cnt) hb_icount_on(); WORK; if (cnt) hb_icount_off(); t1 = now();
+ * and says how many on/off pairs it went through (their own cost is
+ * subtracted by the reader).  Outside callgrind hb_gb_counting is false. */
+bool hb_gb_counting(const hb_gb_state *st);
+void hb_gb_count_brackets(hb_gb_state *st, uint64_t pairs);
+/* Counting: dump what was collected since the last dump as the phase
+ * PHASE of this benchmark ("NAME@PHASE"), right after one on/off pair:
+ * the reader sums a phase over iterations and reports it per iteration
+ * as the counter PHASE_instructions.  No-op when not counting. */
+void hb_gb_count_phase(hb_gb_state *st, const char *phase);
+
 /* Manual timing: call once per iteration with that iteration's time. */
 void hb_gb_set_iteration_time(hb_gb_state *st, double seconds);
 
@@ -163,6 +178,9 @@ struct hb_gb_suite {
     const char *console_path; /* the console table is appended here (NULL:
                                  stdout) ... */
     bool console_echo;        /* ... and also shown on stdout */
+    bool count;               /* under callgrind: dump each benchmark's
+                                 counts as a part named after it, after an
+                                 empty region (icount.h) */
 };
 
 /*

@@ -45,6 +45,28 @@ static inline void hb_icount_end(const char *name)
     CALLGRIND_DUMP_STATS_AT(name);
 }
 
+/* A region entered and left many times (once per timed call) and dumped
+ * once: hb_icount_on() / hb_icount_off() toggle collection without
+ * zeroing, hb_icount_dump(NAME) writes what the pairs collected as a part
+ * and zeroes.  Each on/off pair costs what one begin/end bracket costs
+ * (the same two toggles): subtract pairs x the empty region's count. */
+static inline void hb_icount_on(void)
+{
+    CALLGRIND_TOGGLE_COLLECT;
+    __asm__ __volatile__("" ::: "memory");
+}
+
+static inline void hb_icount_off(void)
+{
+    __asm__ __volatile__("" ::: "memory");
+    CALLGRIND_TOGGLE_COLLECT;
+}
+
+static inline void hb_icount_dump(const char *name)
+{
+    CALLGRIND_DUMP_STATS_AT(name);
+}
+
 /* Dump an empty region named HB_ICOUNT_EMPTY: the bracket's own cost. */
 void hb_icount_calibrate(void);
 

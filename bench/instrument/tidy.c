@@ -176,6 +176,7 @@ static int add_counter(struct hb_row *row, const char *name, double v)
 static void row_free(struct hb_row *row)
 {
     free(row->name);
+    free(row->count_note);
     for (size_t i = 0; i < row->nr_other; i++)
         free(row->other[i].name);
     free(row->other);
@@ -198,6 +199,8 @@ int hb_results_add(struct hb_results *r, const struct hb_gb_run *run)
     row.pages = row.bytes = NAN;
     for (int id = 0; id < HB_PERF_NR; id++)
         row.perf[id] = NAN;
+    for (int id = 0; id < HB_EXACT_NR; id++)
+        row.exact[id] = NAN;
     row.read_baseline = label_wants_read(run->label);
     row.name = strdup(run->name);
     for (size_t i = 0; row.name && i < run->nr_counters; i++)
@@ -209,6 +212,84 @@ int hb_results_add(struct hb_results *r, const struct hb_gb_run *run)
     }
     r->rows[r->nr++] = row;
     return 0;
+}
+
+/* The segment of a name at s (up to '/' or the end), skipping Google
+ * Benchmark's own (iterations:N, min_time:S, manual_time, real_time), which
+ * a registered name lacks; NULL at the end. */
+static const char *next_segment(const char *s, size_t *n)
+{
+    while (*s) {
+        const char *e = strchr(s, '/');
+        size_t len = e ? (size_t)(e - s) : strlen(s);
+        bool gb = !strncmp(s, "iterations:", 11) || !strncmp(s, "min_time:", 9) ||
+                  (len == 11 && !memcmp(s, "manual_time", 11)) ||
+                  (len == 9 && !memcmp(s, "real_time", 9));
+        if (!gb) {
+            *n = len;
+            return s;
+        }
+        s += len + (e ? 1 : 0);
+    }
+    return NULL;
+}
+
+bool hb_same_benchmark(const char *a, const char *b)
+{
+    size_t na, nb;
+
+    for (;;) {
+        a = next_segment(a, &na);
+        b = next_segment(b, &nb);
+        if (!a || !b)
+            return !a && !b;
+        if (na != nb || memcmp(a, b, na))
+            return false;
+        a += na + (a[na] ? 1 : 0);
+        b += nb + (b[nb] ? 1 : 0);
+    }
+}
+
+long hb_results_set_count(struct hb_results *r, const char *name, double instructions,
+                          const double exact[HB_EXACT_NR], const char *note)
+{
+    long n = 0;
+
+    for (size_t i = 0; i < r->nr; i++) {
+        struct hb_row *row = &r->rows[i];
+        if (!hb_same_benchmark(row->name, name))
+            continue;
+        row->perf[HB_PERF_INSTRUCTIONS] = instructions;
+        for (int id = 0; id < HB_EXACT_NR; id++)
+            row->exact[id] = exact[id];
+        free(row->count_note);
+        row->count_note = note && *note ? strdup(note) : NULL;
+        if (note && *note && !row->count_note)
+            return -ENOMEM;
+        n++;
+    }
+    return n;
+}
+
+long hb_results_set_counter(struct hb_results *r, const char *name, const char *counter,
+                            double v)
+{
+    long n = 0;
+
+    for (size_t i = 0; i < r->nr; i++) {
+        struct hb_row *row = &r->rows[i];
+        size_t k = 0;
+        if (!hb_same_benchmark(row->name, name))
+            continue;
+        while (k < row->nr_other && strcmp(row->other[k].name, counter))
+            k++;
+        if (k < row->nr_other)
+            row->other[k].value = v;
+        else if (add_counter(row, counter, v))
+            return -ENOMEM;
+        n++;
+    }
+    return n;
 }
 
 void hb_results_free(struct hb_results *r)
@@ -232,6 +313,7 @@ void hb_results_free(struct hb_results *r)
 static const char *t_name(const struct hb_row *row) { return row->name; }
 static const char *t_what(const struct hb_row *row) { return row->n.what; }
 static const char *t_baseline(const struct hb_row *row) { return row->baseline; }
+static const char *t_count_note(const struct hb_row *row) { return row->count_note; }
 
 static double c_repetition(const struct hb_row *row, int a) { (void)a; return (double)row->repetition; }
 static double c_process(const struct hb_row *row, int a) { (void)a; return (double)row->process; }
@@ -246,6 +328,7 @@ static double c_gbps(const struct hb_row *row, int a) { (void)a; return row->gbp
 static double c_baseline_gbps(const struct hb_row *row, int a) { (void)a; return row->baseline_gbps; }
 static double c_ratio(const struct hb_row *row, int a) { (void)a; return row->ratio; }
 static double c_perf(const struct hb_row *row, int id) { return row->perf[id]; }
+static double c_exact(const struct hb_row *row, int id) { return row->exact[id]; }
 /* A hardware counter per page of modelled RAM. */
 static double c_perf_per_page(const struct hb_row *row, int id)
 {
@@ -285,6 +368,10 @@ static const struct hb_column row_columns[] = {
     PERF("instructions_per_page", "count/page", c_perf_per_page, HB_PERF_INSTRUCTIONS),
     PERF("cache_misses_per_page", "count/page", c_perf_per_page, HB_PERF_CACHE_MISSES),
     PERF("dtlb_misses_per_page", "count/page", c_perf_per_page, HB_PERF_DTLB_MISSES),
+    PERF("data_reads", "count", c_exact, HB_EXACT_DATA_READS),
+    PERF("data_writes", "count", c_exact, HB_EXACT_DATA_WRITES),
+    PERF("cond_branches", "count", c_exact, HB_EXACT_COND_BRANCHES),
+    { "count_note", "text", HB_COL_TEXT, 0, NULL, t_count_note, NULL },
     STANDIN(HB_COL_COUNTERS),
 };
 

@@ -61,6 +61,12 @@ const char *hb_name_param(const struct hb_name *n, const char *key);
  * Rows
  * ------------------------------------------------------------------------ */
 
+/* Counts only callgrind gives (bench --count); its instructions go into
+ * perf[HB_PERF_INSTRUCTIONS], so that the column has one name whatever
+ * counted it (environment.csv says what did). */
+enum hb_exact_id { HB_EXACT_DATA_READS, HB_EXACT_DATA_WRITES, HB_EXACT_COND_BRANCHES,
+                   HB_EXACT_NR };
+
 struct hb_counter_kv {
     char *name;
     double value;
@@ -75,6 +81,8 @@ struct hb_row {
     double real_ns, cpu_ns;           /* per iteration */
     double pages, bytes;              /* per iteration; NAN if not set */
     double perf[HB_PERF_NR];          /* per iteration; NAN if not counted */
+    double exact[HB_EXACT_NR];        /* bench --count, per iteration; NAN */
+    char *count_note;                 /* why not counted, or how (NULL) */
     bool read_baseline;
     struct hb_counter_kv *other;      /* every other counter */
     size_t nr_other, cap_other;
@@ -97,6 +105,22 @@ struct hb_results {
 /* Record one repetition (errors go to skips, once per benchmark).
  * 0, -EINVAL (a name that does not parse), -ENOMEM. */
 int hb_results_add(struct hb_results *r, const struct hb_gb_run *run);
+/* Names of one benchmark but for Google Benchmark's own segments
+ * (iterations:N, min_time:S, manual_time, real_time): a counted run fixes
+ * its iterations, and a registered name has none of them. */
+bool hb_same_benchmark(const char *a, const char *b);
+
+/* The exact counts of a benchmark (bench --count) into each of its rows:
+ * instructions and the exact ids per iteration (NAN: not counted), and a
+ * note (NULL: none).  Returns the rows set; -ENOMEM. */
+long hb_results_set_count(struct hb_results *r, const char *name, double instructions,
+                          const double exact[HB_EXACT_NR], const char *note);
+
+/* A family counter (a column of its own) into each row of a benchmark:
+ * set, or added.  Returns the rows set; -ENOMEM. */
+long hb_results_set_counter(struct hb_results *r, const char *name, const char *counter,
+                            double v);
+
 /* Fill the derived columns once every run is in. */
 void hb_results_derive(struct hb_results *r);
 void hb_results_free(struct hb_results *r);

@@ -13,7 +13,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 finished() { find "$1" -mindepth 1 -maxdepth 1 -type d -regextype posix-extended -regex '.*/[0-9]{8}T[0-9]{6}Z-.*' | sort; }
 leftovers() { find "$1" -mindepth 1 -maxdepth 1 -name '.tmp-*' | wc -l; }
 
-header='benchmark,what,param_bytes,threads,repetition,process,iterations,real_ns,cpu_ns,pages,bytes,ns_per_page,ms_per_gib,gbps,baseline,baseline_gbps,ratio,faults,cycles,instructions,cache_misses,dtlb_misses,cycles_per_page,instructions_per_page,cache_misses_per_page,dtlb_misses_per_page'
+header='benchmark,what,param_bytes,threads,repetition,process,iterations,real_ns,cpu_ns,pages,bytes,ns_per_page,ms_per_gib,gbps,baseline,baseline_gbps,ratio,faults,cycles,instructions,cache_misses,dtlb_misses,cycles_per_page,instructions_per_page,cache_misses_per_page,dtlb_misses_per_page,data_reads,data_writes,cond_branches,count_note'
 env_keys='host cpu_model numa_nodes node0_memory_bytes cores pus llc_bytes kernel thp_setting
 thp_used cpu_governor compiler cflags libbenchmark_version libbenchmark_build_type
 libbenchmark_build_note heapbench_commit heapbench_dirty date_utc command_line pinning

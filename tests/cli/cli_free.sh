@@ -26,7 +26,7 @@ hb=$1
 case_block_restore() {
     local out=$tmp/r dir rc
     "$hb" bench --profile default --processes 1 --repetitions 3 \
-        --filter '^free/block/boundary:natural/order:(0|9)/.*variant:node_check/encoding:legacy' \
+        --filter '^free/block/boundary:natural/order:(0|9)/where:(boundary|away)/.*variant:node_check/encoding:legacy' \
         --out "$out" >"$tmp/run.out" 2>"$tmp/run.err"; rc=$?
     [ "$rc" -eq 0 ] || { fail block_restore "exit $rc: $(tail -n 3 "$tmp/run.err")"; return; }
     grep -q ' 0 skipped;' "$tmp/run.out" || { fail block_restore "skipped: $(grep skipped "$tmp/run.out")"; return; }

@@ -22,7 +22,8 @@ static const char *const keys[] = {
     "heapbench_commit", "compiler", "cflags", "cxx_compiler", "libbenchmark_version",
     "libbenchmark_build_type", "libbenchmark_build_note", "perf_cycles",
     "perf_instructions", "perf_cache_misses", "perf_dtlb_misses", "perf_faults",
-    "page_faults_policy", "date_utc", "command_line", "profile", "processes",
+    "page_faults_policy", "counter_instructions", "counter_data_reads",
+    "counter_data_writes", "counter_cond_branches", "date_utc", "command_line", "profile", "processes",
     "repetitions", "filter", "layout", "pinning", "timing", "shim_overhead_c_batch_ns",
     "shim_overhead_c_single_ns",
 };

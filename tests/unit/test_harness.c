@@ -256,15 +256,56 @@ TEST(results_family_csv_check)
               "benchmark,what,strategy,ram_gib,repetition,process,iterations,real_ns,cpu_ns,"
               "pages,bytes,ns_per_page,ms_per_gib,gbps,baseline,baseline_gbps,ratio,"
               "faults,cycles,instructions,cache_misses,dtlb_misses,cycles_per_page,"
-              "instructions_per_page,cache_misses_per_page,dtlb_misses_per_page,merges");
+              "instructions_per_page,cache_misses_per_page,dtlb_misses_per_page,"
+              "data_reads,data_writes,cond_branches,count_note,merges");
     CHECK_STR(line_of(csv, 1),
               "init/boot/strategy:chunked/ram_gib:1,boot,chunked,1,0,0,10,500000,500000,"
               "65536,2097152,7.629394531,2,4.194304,"
-              "baseline/memset/bytes:4194304/threads:1,8,1.907348633,0,,,,,,,,,7");
+              "baseline/memset/bytes:4194304/threads:1,8,1.907348633,0,,,,,,,,,,,,,7");
     CHECK_STR(line_of(csv, 4), "");
     free(csv);
     CAPTURE(csv, hb_results_write_csv(&r, "shim", f));
-    CHECK_STR(line_of(csv, 1), "shim/c_batch,c_batch,0,0,10,0.3,0.3,,,,,,,,,,,,,,,,,");
+    CHECK_STR(line_of(csv, 1), "shim/c_batch,c_batch,0,0,10,0.3,0.3,,,,,,,,,,,,,,,,,,,,,");
+    free(csv);
+    hb_results_free(&r);
+}
+
+/*
+ * A counted run's names fix the iterations:
+ *   timed   init/boot/strategy:chunked/ram_gib:1/iterations:4/manual_time
+ *   counted init/boot/strategy:chunked/ram_gib:1/iterations:2/manual_time
+ *   part    init/boot/strategy:chunked/ram_gib:1 (registered name)
+ * Expect: one benchmark in all three, not ram_gib:16 nor a longer name;
+ * the counts land in that benchmark's three rows only, with their note, and the
+ * instructions column prints them.
+ */
+TEST(results_set_count_check)
+{
+    struct hb_results r = { 0 };
+    const double ex[HB_EXACT_NR] = { 10, 20, 30 };
+    const char *b = "init/boot/strategy:chunked/ram_gib:1";
+    char *csv;
+
+    CHECK(hb_same_benchmark(b, "init/boot/strategy:chunked/ram_gib:1/iterations:2/manual_time"));
+    CHECK(hb_same_benchmark("init/boot/strategy:chunked/ram_gib:1/iterations:4/manual_time",
+                            "init/boot/strategy:chunked/ram_gib:1/iterations:2/manual_time"));
+    CHECK(hb_same_benchmark("state/scan/x:1/min_time:0.050", "state/scan/x:1/iterations:2"));
+    CHECK(!hb_same_benchmark(b, "init/boot/strategy:chunked/ram_gib:16"));
+    CHECK(!hb_same_benchmark(b, "init/boot/strategy:chunked/ram_gib:1/nodes:2"));
+    fill(&r);
+    CHECK_EQ(hb_results_set_count(&r, b, 1234, ex, "why"), 3);   /* its 3 repetitions */
+    CHECK_EQ(hb_results_set_counter(&r, b, "boot_instructions", 1000), 3);
+    CHECK_EQ(hb_results_set_count(&r, "init/none", 1, ex, NULL), 0);
+    const struct hb_row *row = row_named(&r, b);
+    if (CHECK(row)) {
+        CHECK_EQ(row->perf[HB_PERF_INSTRUCTIONS], 1234);
+        CHECK_EQ(row->exact[HB_EXACT_COND_BRANCHES], 30);
+        CHECK_STR(row->count_note, "why");
+    }
+    CAPTURE(csv, hb_results_write_csv(&r, "init", f));
+    CHECK(strstr(line_of(csv, 1), ",1234,") != NULL);
+    CHECK(strstr(line_of(csv, 1), ",10,20,30,why,") != NULL);
+    CHECK(strstr(line_of(csv, 0), "boot_instructions") != NULL);
     free(csv);
     hb_results_free(&r);
 }
