@@ -181,7 +181,6 @@ void pai_free_block(struct pa_heap *h, uint64_t mfn, pa_pdx_t pdx,
     unsigned zone = pai_zone(mfn);
 
     bool offlined = mark_pages_free(h, pdx, n, node, need_scrub);
-    h->work.pages_written += n;
     pai_avail_adjust(h, node, zone, (int64_t)n);
     if (need_scrub)
         h->node_need_scrub[node] += n;

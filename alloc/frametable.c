@@ -548,7 +548,6 @@ void pa_heap_reset(struct pa_heap *h)
         h->touched.list_pages[i] = PAI_LIST_MOVED;
     }
     memset(h->avail, 0, (size_t)h->nr_nodes * PA_NR_ZONES * sizeof *h->avail);
-    memset(h->node_avail, 0, sizeof h->node_avail);
     memset(h->node_need_scrub, 0, sizeof h->node_need_scrub);
     h->booting = true;
     memset(h->node_meta, 0, sizeof h->node_meta);

@@ -439,7 +439,7 @@ uint64_t pa_avail(const struct pa_heap *h, int node, int zone); /* -1: all */
 /* Number of free blocks of an order on a node (-1: all nodes). */
 uint64_t pa_free_blocks(const struct pa_heap *h, int node, unsigned order);
 /* Work done so far: merges and splits (for the free benchmarks). */
-struct pa_work { uint64_t merges, splits, pages_written; };
+struct pa_work { uint64_t merges, splits; };
 void pa_heap_work(const struct pa_heap *h, struct pa_work *w);
 
 /* Visit every free block, sorted by MFN.  Stops if fn returns non-zero. */

@@ -127,7 +127,6 @@ struct pa_heap {
 
     struct pai_list *lists;            /* [node][zone][order] */
     uint64_t *avail;                   /* [node][zone] */
-    uint64_t node_avail[PA_MAX_NODES];
     uint64_t total_avail;
     uint64_t node_need_scrub[PA_MAX_NODES]; /* dirty free pages (Xen's) */
     uint32_t tlbflush_clock;           /* Xen's tlbflush_clock (fixed here) */
@@ -306,7 +305,8 @@ void pai_list_add(struct pa_heap *h, pa_pdx_t pdx, unsigned node,
                   unsigned zone, unsigned order);
 void pai_list_del(struct pa_heap *h, pa_pdx_t pdx, unsigned node,
                   unsigned zone, unsigned order);
-/* The one place the three counters move, together, with underflow checks
+/* The one place the two counters (Xen's avail[node][zone] and
+ * total_avail_pages) move, together, with underflow checks
  * (defined below, inline as Xen's updates are). */
 static inline void pai_avail_adjust(struct pa_heap *h, unsigned node,
                                     unsigned zone, int64_t delta);
@@ -501,13 +501,11 @@ static inline void pai_avail_adjust(struct pa_heap *h, unsigned node,
     pai_touch_zone(h, node, zone);
     if (delta < 0) {
         uint64_t d = (uint64_t)-delta;
-        PAI_ASSERT(*nz >= d && h->node_avail[node] >= d && h->total_avail >= d);
+        PAI_ASSERT(*nz >= d && h->total_avail >= d);
         *nz -= d;
-        h->node_avail[node] -= d;
         h->total_avail -= d;
     } else {
         *nz += (uint64_t)delta;
-        h->node_avail[node] += (uint64_t)delta;
         h->total_avail += (uint64_t)delta;
     }
 }
