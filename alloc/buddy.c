@@ -28,9 +28,13 @@ struct pai_list *pai_list(struct pa_heap *h, unsigned node, unsigned zone,
     return &h->lists[i];
 }
 
+/* The list operations are inline where Xen's page_list_* are (Xen's
+ * xen/include/xen/mm.h); the extern copies serve the other files. */
+#define PAI_INLINE static inline __attribute__((always_inline))
+
 /* New free blocks go to the head, allocations take the head (as Xen). */
-void pai_list_add(struct pa_heap *h, pa_pdx_t pdx, unsigned node,
-                  unsigned zone, unsigned order)
+PAI_INLINE void list_add_head(struct pa_heap *h, pa_pdx_t pdx, unsigned node,
+                              unsigned zone, unsigned order)
 {
     struct pai_list *l = pai_list(h, node, zone, order);
     struct pa_page *pg = &h->ft[pdx];
@@ -46,8 +50,8 @@ void pai_list_add(struct pa_heap *h, pa_pdx_t pdx, unsigned node,
 }
 
 /* Dirty blocks go to the tail (Xen's page_list_add_tail). */
-void pai_list_add_tail(struct pa_heap *h, pa_pdx_t pdx, unsigned node,
-                       unsigned zone, unsigned order)
+PAI_INLINE void list_add_tail(struct pa_heap *h, pa_pdx_t pdx, unsigned node,
+                              unsigned zone, unsigned order)
 {
     struct pai_list *l = pai_list(h, node, zone, order);
     struct pa_page *pg = &h->ft[pdx];
@@ -62,8 +66,8 @@ void pai_list_add_tail(struct pa_heap *h, pa_pdx_t pdx, unsigned node,
     l->tail = pdx;
 }
 
-void pai_list_del(struct pa_heap *h, pa_pdx_t pdx, unsigned node,
-                  unsigned zone, unsigned order)
+PAI_INLINE void list_del(struct pa_heap *h, pa_pdx_t pdx, unsigned node,
+                         unsigned zone, unsigned order)
 {
     struct pai_list *l = pai_list(h, node, zone, order);
     struct pa_page *pg = &h->ft[pdx];
@@ -79,6 +83,24 @@ void pai_list_del(struct pa_heap *h, pa_pdx_t pdx, unsigned node,
         l->tail = pg->prev;
 }
 
+void pai_list_add(struct pa_heap *h, pa_pdx_t pdx, unsigned node,
+                  unsigned zone, unsigned order)
+{
+    list_add_head(h, pdx, node, zone, order);
+}
+
+void pai_list_add_tail(struct pa_heap *h, pa_pdx_t pdx, unsigned node,
+                       unsigned zone, unsigned order)
+{
+    list_add_tail(h, pdx, node, zone, order);
+}
+
+void pai_list_del(struct pa_heap *h, pa_pdx_t pdx, unsigned node,
+                  unsigned zone, unsigned order)
+{
+    list_del(h, pdx, node, zone, order);
+}
+
 /* ------------------------------------------------------------------------
  * Freeing and merging (mechanism)
  *
@@ -87,7 +109,8 @@ void pai_list_del(struct pa_heap *h, pa_pdx_t pdx, unsigned node,
  * ------------------------------------------------------------------------ */
 
 /* Dirty blocks go to the tail, so allocations find clean ones first (Xen's
- * page_list_add_scrub). */
+ * page_list_add_scrub: out of line in Xen's build, the list adds in it). */
+__attribute__((noinline))
 void pai_list_add_scrub(struct pa_heap *h, pa_pdx_t pdx, unsigned node,
                         unsigned zone, unsigned order)
 {
@@ -96,9 +119,9 @@ void pai_list_add_scrub(struct pa_heap *h, pa_pdx_t pdx, unsigned node,
     pg->order = order;
     pg->scrub_state = 0;
     if (pg->first_dirty == PA_DIRTY_NONE)
-        pai_list_add(h, pdx, node, zone, order);
+        list_add_head(h, pdx, node, zone, order);
     else
-        pai_list_add_tail(h, pdx, node, zone, order);
+        list_add_tail(h, pdx, node, zone, order);
 }
 
 __attribute__((noinline))
@@ -123,15 +146,31 @@ void pai_set_m2p(struct pa_heap *h, pa_pdx_t pdx, uint64_t entry)
     h->m2p[pdx] = entry;
 }
 
-static bool buddy_mergeable(const struct pa_heap *h, uint64_t bmfn,
-                            pa_pdx_t bpdx, unsigned order, unsigned node)
+/* How a free looks nodes up, fixed when the heap is made (as a Xen build
+ * fixes it): 4.17's PDX arithmetic, 4.18's plain load, or pre-2010
+ * merging that ignores nodes. */
+enum free_mode { FREE_417, FREE_418, FREE_PRE2010 };
+
+static inline __attribute__((always_inline))
+int free_node(const struct pa_heap *h, pa_pdx_t pdx, enum free_mode m)
+{
+    if (m == FREE_417)
+        return pai_page_node_417(h, &h->ft[pdx]);
+    if (m == FREE_418)
+        return pai_pdx_node(h, pdx);
+    return pai_page_node(h, pdx);
+}
+
+static inline __attribute__((always_inline))
+bool buddy_mergeable(const struct pa_heap *h, uint64_t bmfn, pa_pdx_t bpdx,
+                     unsigned order, unsigned node, enum free_mode m)
 {
     const struct pa_page *b = &h->ft[bpdx];
 
     return pai_mfn_valid(h, bmfn, bpdx) &&
            (b->count_info & PA_PGC_STATE_MASK) == h->raw[PA_STATE_FREE] &&
            b->order == order &&
-           (h->reserve_boundary || pai_page_node(h, bpdx) == (int)node);
+           (m == FREE_PRE2010 || free_node(h, bpdx, m) == (int)node);
 }
 
 /* Xen's mark_page_free, page by page: the state must be "in use" (and
@@ -140,7 +179,7 @@ static bool buddy_mergeable(const struct pa_heap *h, uint64_t bmfn,
  * entry is invalidated once the heap is past boot.  Then, as 4.17's
  * free_heap_pages, need_scrub is its own read-modify-write of count_info
  * (xen/common/page_alloc.c, free_heap_pages, RELEASE-4.17.0). */
-static bool mark_pages_free(struct pa_heap *h, pa_pdx_t pdx, uint64_t n,
+PAI_INLINE bool mark_pages_free(struct pa_heap *h, pa_pdx_t pdx, uint64_t n,
                             unsigned node, bool need_scrub)
 {
     bool offlined = false;
@@ -173,11 +212,12 @@ static bool mark_pages_free(struct pa_heap *h, pa_pdx_t pdx, uint64_t n,
     return offlined;
 }
 
-void pai_free_block(struct pa_heap *h, uint64_t mfn, pa_pdx_t pdx,
-                    unsigned order, bool need_scrub)
+static inline __attribute__((always_inline))
+void free_block(struct pa_heap *h, uint64_t mfn, pa_pdx_t pdx,
+                unsigned order, bool need_scrub, enum free_mode m)
 {
     uint64_t n = 1ULL << order;
-    unsigned node = (unsigned)pai_page_node(h, pdx);  /* free_heap_pages' own */
+    unsigned node = (unsigned)free_node(h, pdx, m);  /* free_heap_pages' own */
     unsigned zone = pai_zone(mfn);
 
     bool offlined = mark_pages_free(h, pdx, n, node, need_scrub);
@@ -190,10 +230,10 @@ void pai_free_block(struct pa_heap *h, uint64_t mfn, pa_pdx_t pdx,
         pa_pdx_t bit = (pa_pdx_t)1 << order, bpdx = pdx ^ bit;
         struct pa_page *b = &h->ft[bpdx], *head = &h->ft[pdx];
 
-        if (!buddy_mergeable(h, mfn ^ bit, bpdx, order, node))
+        if (!buddy_mergeable(h, mfn ^ bit, bpdx, order, node, m))
             break;
         pai_stop_scrub(b);
-        pai_list_del(h, bpdx, node, zone, order);
+        list_del(h, bpdx, node, zone, order);
         if (bpdx < pdx) {           /* the buddy becomes the head */
             if (b->first_dirty == PA_DIRTY_NONE && head->first_dirty != PA_DIRTY_NONE)
                 b->first_dirty = bit + head->first_dirty;
@@ -209,6 +249,31 @@ void pai_free_block(struct pa_heap *h, uint64_t mfn, pa_pdx_t pdx,
     pai_list_add_scrub(h, pdx, node, zone, order);
     if (offlined)
         pai_reserve_offlined(h, pdx, order, node, zone);
+}
+
+static void free_block_417(struct pa_heap *h, uint64_t mfn, pa_pdx_t pdx,
+                           unsigned order, bool need_scrub)
+{
+    free_block(h, mfn, pdx, order, need_scrub, FREE_417);
+}
+
+static void free_block_418(struct pa_heap *h, uint64_t mfn, pa_pdx_t pdx,
+                           unsigned order, bool need_scrub)
+{
+    free_block(h, mfn, pdx, order, need_scrub, FREE_418);
+}
+
+static void free_block_pre2010(struct pa_heap *h, uint64_t mfn, pa_pdx_t pdx,
+                               unsigned order, bool need_scrub)
+{
+    free_block(h, mfn, pdx, order, need_scrub, FREE_PRE2010);
+}
+
+pai_free_fn pai_free_block_for(const struct pa_heap *h)
+{
+    if (h->reserve_boundary)
+        return free_block_pre2010;
+    return h->xen == PA_XEN_4_17 ? free_block_417 : free_block_418;
 }
 
 /* The largest block that starts at mfn, is aligned and fits in nr pages. */
@@ -233,7 +298,7 @@ void pai_free_chunked(struct pa_heap *h, uint64_t mfn, uint64_t nr, bool scrub)
          * (a free of it in between would free it twice). */
         pai_call_boundary(h);
         pai_set_inuse(h, pdx, 1ULL << order);
-        pai_free_block(h, mfn, pdx, order, scrub);
+        h->free_block(h, mfn, pdx, order, scrub);
         mfn += 1ULL << order;
         nr -= 1ULL << order;
     }
@@ -311,7 +376,7 @@ int free_locked(struct pa_heap *h, uint64_t mfn, pa_pdx_t pdx, unsigned order)
     if (!h->node_init[node])
         return -ENODEV;
 #endif
-    pai_free_block(h, mfn, pdx, order, false);
+    h->free_block(h, mfn, pdx, order, false);
     return 0;
 }
 
@@ -391,7 +456,7 @@ static bool take_block(struct pa_heap *h, unsigned node, unsigned order,
             *pdx = l->head;
             *zone = (unsigned)z;
             *got = j;
-            pai_list_del(h, l->head, node, (unsigned)z, j);
+            list_del(h, l->head, node, (unsigned)z, j);
             return true;
         }
     }

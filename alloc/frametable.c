@@ -486,6 +486,7 @@ int pa_heap_create(const struct pa_heap_config *cfg, struct pa_heap **out)
     h->first_node = -1;
     h->branch_harden = !cfg->no_branch_harden;
     h->xen = cfg->xen;
+    h->free_block = pai_free_block_for(h);
     h->pdx_bottom_mask = ~0ULL;
     h->pdx_top_mask = 0;
     h->pdx_hole_shift = 0;

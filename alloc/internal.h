@@ -112,6 +112,7 @@ struct pa_heap {
     uint64_t pfn_hole_mask;            /* Xen's; 0 here (no pdx hole bits) */
     bool branch_harden;                /* Xen's opt_branch_harden (default on) */
     enum pa_xen_version xen;           /* whose pdx arithmetic is paid */
+    void (*free_block)(struct pa_heap *, uint64_t, pa_pdx_t, unsigned, bool);
     /* Xen's pfn_pdx_bottom_mask, pfn_top_mask, pfn_pdx_hole_shift as it
      * sets them when no hole bits are compressed: conversions through
      * them are the identity on the model's index, and cost what Xen's do. */
@@ -313,9 +314,13 @@ static inline void pai_avail_adjust(struct pa_heap *h, unsigned node,
 void pai_list_add_tail(struct pa_heap *h, pa_pdx_t pdx, unsigned node,
                        unsigned zone, unsigned order);
 /* Xen's free_heap_pages without the lock or checks: mark the pages free
- * (dirty if need_scrub) on their node (looked up) and merge. */
-void pai_free_block(struct pa_heap *h, uint64_t mfn, pa_pdx_t pdx,
-                    unsigned order, bool need_scrub);
+ * (dirty if need_scrub) on their node (looked up) and merge.  One copy
+ * per way of looking nodes up (4.17, 4.18, pre-2010), chosen when the
+ * heap is made, as Xen's build fixes it: no test of the version or the
+ * mode per lookup.  Call it as h->free_block(...). */
+typedef void (*pai_free_fn)(struct pa_heap *h, uint64_t mfn, pa_pdx_t pdx,
+                            unsigned order, bool need_scrub);
+pai_free_fn pai_free_block_for(const struct pa_heap *h);
 /* Xen's page_list_add_scrub: set the head's order; dirty blocks go to the
  * tail, so allocations find clean ones first. */
 void pai_list_add_scrub(struct pa_heap *h, pa_pdx_t pdx, unsigned node,
