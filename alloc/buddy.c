@@ -586,8 +586,10 @@ uint64_t pa_alloc_heap_pages(struct pa_heap *h, unsigned order, int node,
         unsigned n = (first + k) % h->nr_nodes;
         /* Lazy heaps first grow what a fully initialised heap would
          * serve from: pending memory in a higher zone than the lists can
-         * serve now, holding an aligned block of the order. */
-        while (pai_lazy_grow_for(h, n, order, fit_zone(h, n, order)))
+         * serve now, holding an aligned block of the order.  An eager
+         * heap has no runs recorded and skips the zone scan this needs
+         * (Xen's get_free_buddy scans once). */
+        while (h->nr_runs && pai_lazy_grow_for(h, n, order, fit_zone(h, n, order)))
             ;
         mfn = alloc_from_node(h, n, order, owner, &got);
     }
