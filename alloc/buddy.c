@@ -112,7 +112,24 @@ void pai_list_del(struct pa_heap *h, pa_pdx_t pdx, unsigned node,
  * page_list_add_scrub: out of line in Xen's build, the list adds in it). */
 __attribute__((noinline))
 void pai_list_add_scrub(struct pa_heap *h, pa_pdx_t pdx, unsigned node,
-                        unsigned zone, unsigned order)
+                        unsigned zone, unsigned order, uint32_t first_dirty)
+{
+    struct pa_page *pg = &h->ft[pdx];
+
+    pg->order = order;
+    pg->first_dirty = first_dirty;
+    pg->scrub_state = 0;
+    if (first_dirty == PA_DIRTY_NONE)
+        list_add_head(h, pdx, node, zone, order);
+    else
+        list_add_tail(h, pdx, node, zone, order);
+}
+
+/* The same for a head whose first_dirty is already set (free's merged
+ * block: Xen passes pg->u.free.first_dirty). */
+__attribute__((noinline))
+void pai_list_add_scrub_head(struct pa_heap *h, pa_pdx_t pdx, unsigned node,
+                             unsigned zone, unsigned order)
 {
     struct pa_page *pg = &h->ft[pdx];
 
@@ -246,7 +263,7 @@ void free_block(struct pa_heap *h, uint64_t mfn, pa_pdx_t pdx,
         order++;
         h->work.merges++;
     }
-    pai_list_add_scrub(h, pdx, node, zone, order);
+    pai_list_add_scrub_head(h, pdx, node, zone, order);
     if (offlined)
         pai_reserve_offlined(h, pdx, order, node, zone);
 }
@@ -442,38 +459,6 @@ int pa_free_range(struct pa_heap *h, uint64_t mfn, uint64_t nr)
  * alloc_heap_pages
  * ------------------------------------------------------------------------ */
 
-/* Take the head of the first list that fits, highest zone first. */
-static bool take_block(struct pa_heap *h, unsigned node, unsigned order,
-                       pa_pdx_t *pdx, unsigned *zone, unsigned *got)
-{
-    for (int z = PA_NR_ZONES - 1; z >= 0; z--) {
-        if (h->avail[(size_t)node * PA_NR_ZONES + z] < (1ULL << order))
-            continue;
-        for (unsigned j = order; j <= h->max_order; j++) {
-            struct pai_list *l = pai_list(h, node, (unsigned)z, j);
-            if (l->head == PA_PDX_NONE)
-                continue;
-            *pdx = l->head;
-            *zone = (unsigned)z;
-            *got = j;
-            list_del(h, l->head, node, (unsigned)z, j);
-            return true;
-        }
-    }
-    return false;
-}
-
-/* first_dirty of the lower half [0, half) of a block whose first dirty
- * page is fd, and (in *fd) of the upper half, as Xen's split keeps it. */
-static uint32_t split_dirty(uint32_t *fd, uint64_t half)
-{
-    uint32_t low = *fd != PA_DIRTY_NONE && *fd < half ? *fd : PA_DIRTY_NONE;
-
-    if (*fd != PA_DIRTY_NONE)
-        *fd = *fd >= half ? *fd - (uint32_t)half : 0;
-    return low;
-}
-
 /* The allocated pages, as 4.17's alloc_heap_pages under the lock: each
  * must be free (else BUG()); it becomes in use keeping PGC_need_scrub for
  * the pass after the lock; the TLB-flush need is gathered (Xen's
@@ -518,7 +503,7 @@ static void clear_need_scrub(struct pa_heap *h, pa_pdx_t pdx, unsigned order,
     }
 }
 
-/* The zone take_block would serve from now, or -1 if none can. */
+/* The zone get_free_buddy would serve from now, or -1 if none can. */
 static int fit_zone(struct pa_heap *h, unsigned node, unsigned order)
 {
     for (int z = PA_NR_ZONES - 1; z >= 0; z--) {
@@ -531,6 +516,53 @@ static int fit_zone(struct pa_heap *h, unsigned node, unsigned order)
     return -1;
 }
 
+/* What get_free_buddy found: the block's head, node, zone and order. */
+struct pai_found {
+    pa_pdx_t pdx;
+    unsigned node, zone, order;
+};
+
+/* Xen 4.17's get_free_buddy, out of line as in Xen's build: from the
+ * requested node, wrapping, each zone from the highest whose node has
+ * heap structures (Xen: avail[node] not NULL) and enough free pages, the
+ * smallest order with a block, taken from the list's head.  A dirty
+ * block is taken as it is (the model allocates as MEMF_no_scrub) after
+ * check_and_stop_scrub.  Lazy heaps first grow the node's pending memory
+ * an eager heap would serve from. */
+__attribute__((noinline))
+static bool get_free_buddy(struct pa_heap *h, unsigned first, unsigned order,
+                           struct pai_found *f)
+{
+    unsigned node = first;
+
+    for (;;) {
+        unsigned zone = PA_NR_ZONES - 1;
+
+        while (h->nr_runs && pai_lazy_grow_for(h, node, order, fit_zone(h, node, order)))
+            ;
+        do {
+            if (!h->node_init[node] ||
+                h->avail[(size_t)node * PA_NR_ZONES + zone] < (1ULL << order))
+                continue;
+            for (unsigned j = order; j <= h->max_order; j++) {
+                pa_pdx_t pdx = pai_list(h, node, zone, j)->head;
+
+                if (pdx == PA_PDX_NONE)
+                    continue;
+                list_del(h, pdx, node, zone, j);
+                if (h->ft[pdx].first_dirty != PA_DIRTY_NONE)
+                    pai_stop_scrub(&h->ft[pdx]);
+                *f = (struct pai_found){ pdx, node, zone, j };
+                return true;
+            }
+        } while (zone-- > 0);
+        if (++node == h->nr_nodes)
+            node = 0;
+        if (node == first)
+            return false;
+    }
+}
+
 /* An allocated block whose pages may need scrubbing (the pass after the
  * lock). */
 struct pai_got {
@@ -539,24 +571,26 @@ struct pai_got {
     bool dirty;
 };
 
-static uint64_t alloc_from_node(struct pa_heap *h, unsigned node,
-                                unsigned order, uint64_t owner,
-                                struct pai_got *got)
+/* alloc_heap_pages after get_free_buddy: the node from the page, the
+ * split, the counters and the pages marked in use. */
+static uint64_t alloc_found(struct pa_heap *h, struct pai_found *f,
+                            unsigned order, uint64_t owner, struct pai_got *got)
 {
-    pa_pdx_t pdx;
-    unsigned zone, j;
-    uint32_t fd;
+    pa_pdx_t pdx = f->pdx;
+    unsigned zone = f->zone, j = f->order;
+    unsigned node = (unsigned)pai_page_node(h, pdx);  /* Xen's phys_to_nid(pg) */
+    uint32_t fd = h->ft[pdx].first_dirty;
 
-    if (!take_block(h, node, order, &pdx, &zone, &j))
-        return PA_INVALID_MFN;
-    node = (unsigned)pai_page_node(h, pdx);     /* Xen's phys_to_nid(pg) */
-    fd = h->ft[pdx].first_dirty;
-    /* Split: keep the lower halves on the lists, return the top part. */
-    while (j > order) {
-        j--;
-        h->ft[pdx].first_dirty = split_dirty(&fd, 1ULL << j);
-        pai_list_add_scrub(h, pdx, node, zone, j);
-        pdx += (pa_pdx_t)1 << j;
+    /* Split as 4.17's alloc_heap_pages: keep the lower halves on the
+     * lists, each with the first dirty page it holds, and return the top
+     * part, whose first dirty page moves down with it. */
+    while (j != order) {
+        uint32_t half = 1U << --j;
+
+        pai_list_add_scrub(h, pdx, node, zone, j, half > fd ? fd : PA_DIRTY_NONE);
+        pdx += half;
+        if (fd != PA_DIRTY_NONE)
+            fd = fd >= half ? fd - half : 0;
         h->work.splits++;
     }
     pai_avail_adjust(h, node, zone, -(int64_t)(1ULL << order));
@@ -571,6 +605,7 @@ uint64_t pa_alloc_heap_pages(struct pa_heap *h, unsigned order, int node,
     uint64_t mfn = PA_INVALID_MFN;
     unsigned first = node < 0 || (unsigned)node >= h->nr_nodes ? 0 : (unsigned)node;
     struct pai_got got = { 0, 0, false };
+    struct pai_found found;
 
     if (order > h->max_order)
         return PA_INVALID_MFN;
@@ -582,17 +617,8 @@ uint64_t pa_alloc_heap_pages(struct pa_heap *h, unsigned order, int node,
         pai_unlock(h);
         return PA_INVALID_MFN;
     }
-    for (unsigned k = 0; k < h->nr_nodes && mfn == PA_INVALID_MFN; k++) {
-        unsigned n = (first + k) % h->nr_nodes;
-        /* Lazy heaps first grow what a fully initialised heap would
-         * serve from: pending memory in a higher zone than the lists can
-         * serve now, holding an aligned block of the order.  An eager
-         * heap has no runs recorded and skips the zone scan this needs
-         * (Xen's get_free_buddy scans once). */
-        while (h->nr_runs && pai_lazy_grow_for(h, n, order, fit_zone(h, n, order)))
-            ;
-        mfn = alloc_from_node(h, n, order, owner, &got);
-    }
+    if (get_free_buddy(h, first, order, &found))
+        mfn = alloc_found(h, &found, order, owner, &got);
     pai_autocheck(h);
     pai_unlock(h);
     if (got.dirty)
@@ -645,8 +671,7 @@ int pa_claim_block(struct pa_heap *h, uint64_t mfn, unsigned order, uint64_t own
             pa_pdx_t other = (target & half) ? pdx : pdx + half;
             /* Either half may hold dirty pages: mark both from 0. */
             fd = fd == PA_DIRTY_NONE ? fd : 0;
-            h->ft[other].first_dirty = fd;
-            pai_list_add_scrub(h, other, (unsigned)node, zone, k);
+            pai_list_add_scrub(h, other, (unsigned)node, zone, k, fd);
             pdx = (target & half) ? pdx + half : pdx;
             h->work.splits++;
         }

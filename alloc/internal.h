@@ -321,10 +321,14 @@ void pai_list_add_tail(struct pa_heap *h, pa_pdx_t pdx, unsigned node,
 typedef void (*pai_free_fn)(struct pa_heap *h, uint64_t mfn, pa_pdx_t pdx,
                             unsigned order, bool need_scrub);
 pai_free_fn pai_free_block_for(const struct pa_heap *h);
-/* Xen's page_list_add_scrub: set the head's order; dirty blocks go to the
- * tail, so allocations find clean ones first. */
+/* Xen's page_list_add_scrub: set the head's order and first dirty page
+ * (PA_DIRTY_NONE: clean); dirty blocks go to the tail, so allocations
+ * find clean ones first. */
 void pai_list_add_scrub(struct pa_heap *h, pa_pdx_t pdx, unsigned node,
-                        unsigned zone, unsigned order);
+                        unsigned zone, unsigned order, uint32_t first_dirty);
+/* The same with the head's first_dirty already set. */
+void pai_list_add_scrub_head(struct pa_heap *h, pa_pdx_t pdx, unsigned node,
+                             unsigned zone, unsigned order);
 /* Xen's check_and_stop_scrub: a buddy being scrubbed is told to stop.
  * Nothing scrubs in the model, so only the read remains. */
 static inline void pai_stop_scrub(struct pa_page *b)
