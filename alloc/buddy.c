@@ -379,7 +379,7 @@ static int free_uninit(struct pa_heap *h, uint64_t mfn, uint64_t nr)
 static inline __attribute__((always_inline))
 int free_locked(struct pa_heap *h, uint64_t mfn, pa_pdx_t pdx, unsigned order)
 {
-    if (order > h->max_order || pdx == PA_PDX_NONE)
+    if (order > h->max_order)
         return -EINVAL;
     if (h->enc == PA_ENC_UNINIT && pa_page_state_is(h, &h->ft[pdx], PA_STATE_UNINIT))
         return free_uninit(h, mfn, 1ULL << order);
@@ -399,10 +399,13 @@ int free_locked(struct pa_heap *h, uint64_t mfn, pa_pdx_t pdx, unsigned order)
 
 int pa_free_heap_pages(struct pa_heap *h, uint64_t mfn, unsigned order)
 {
+    pa_pdx_t pdx = pai_mfn_to_pdx(h, mfn);
     int rc;
 
+    if (pdx == PA_PDX_NONE)
+        return -EINVAL;     /* no frame table here: not RAM */
     pai_lock(h);
-    rc = free_locked(h, mfn, pai_mfn_to_pdx(h, mfn), order);
+    rc = free_locked(h, mfn, pdx, order);
     pai_autocheck(h);
     pai_unlock(h);
     return rc;
@@ -413,6 +416,10 @@ int pa_free_heap_pages_at(struct pa_heap *h, struct pa_page *pg, unsigned order)
     pa_pdx_t pdx = (pa_pdx_t)(pg - h->ft);
     int rc;
 
+#if PA_DEBUG >= 1
+    if (pg < h->ft || (size_t)(pg - h->ft) >= h->ft_entries)
+        return -EINVAL;     /* not a page of the frame table */
+#endif
     pai_lock(h);
     rc = free_locked(h, pai_pdx_to_mfn(h, pdx), pdx, order);
     pai_autocheck(h);

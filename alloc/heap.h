@@ -260,7 +260,8 @@ struct pa_page *pa_frametable(const struct pa_heap *h, size_t *nr_entries,
 int pa_free_heap_pages(struct pa_heap *h, uint64_t mfn, unsigned order);
 /* The same from the block's first frame-table entry (pa_mfn_to_page), as
  * Xen's free_heap_pages(pg, order, false) takes it: no MFN translation
- * (what `make xen-check` counts against Xen's call). */
+ * (what `make xen-check` counts against Xen's call).  A pointer outside
+ * the frame table is refused at PA_DEBUG >= 1 only, as Xen trusts pg. */
 int pa_free_heap_pages_at(struct pa_heap *h, struct pa_page *pg, unsigned order);
 
 /* Free an arbitrary range as the largest aligned blocks, each through
