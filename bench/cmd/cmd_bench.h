@@ -135,4 +135,9 @@ int bench_check_gb_flags(int argc, char **argv);
 /* --list: every benchmark of the plan, then the counts and the prior ETA. */
 void bench_print_plan(const struct bench_run *r, double eta_s);
 
+/* cmd_bench_xen.c: copy $(dirname heapbench)/xen/fidelity.csv, when
+ * `make xen-check` wrote one, into dir as xen_fidelity.csv; 0 when there
+ * is none, -1 if the copy failed. */
+int bench_copy_fidelity(const char *dir);
+
 #endif
