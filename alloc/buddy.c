@@ -28,9 +28,13 @@ struct pai_list *pai_list(struct pa_heap *h, unsigned node, unsigned zone,
     return &h->lists[i];
 }
 
+/* The list operations are inline where Xen's page_list_* are (Xen's
+ * xen/include/xen/mm.h); the extern copies serve the other files. */
+#define PAI_INLINE static inline __attribute__((always_inline))
+
 /* New free blocks go to the head, allocations take the head (as Xen). */
-void pai_list_add(struct pa_heap *h, pa_pdx_t pdx, unsigned node,
-                  unsigned zone, unsigned order)
+PAI_INLINE void list_add_head(struct pa_heap *h, pa_pdx_t pdx, unsigned node,
+                              unsigned zone, unsigned order)
 {
     struct pai_list *l = pai_list(h, node, zone, order);
     struct pa_page *pg = &h->ft[pdx];
@@ -46,8 +50,8 @@ void pai_list_add(struct pa_heap *h, pa_pdx_t pdx, unsigned node,
 }
 
 /* Dirty blocks go to the tail (Xen's page_list_add_tail). */
-void pai_list_add_tail(struct pa_heap *h, pa_pdx_t pdx, unsigned node,
-                       unsigned zone, unsigned order)
+PAI_INLINE void list_add_tail(struct pa_heap *h, pa_pdx_t pdx, unsigned node,
+                              unsigned zone, unsigned order)
 {
     struct pai_list *l = pai_list(h, node, zone, order);
     struct pa_page *pg = &h->ft[pdx];
@@ -62,8 +66,8 @@ void pai_list_add_tail(struct pa_heap *h, pa_pdx_t pdx, unsigned node,
     l->tail = pdx;
 }
 
-void pai_list_del(struct pa_heap *h, pa_pdx_t pdx, unsigned node,
-                  unsigned zone, unsigned order)
+PAI_INLINE void list_del(struct pa_heap *h, pa_pdx_t pdx, unsigned node,
+                         unsigned zone, unsigned order)
 {
     struct pai_list *l = pai_list(h, node, zone, order);
     struct pa_page *pg = &h->ft[pdx];
@@ -79,6 +83,24 @@ void pai_list_del(struct pa_heap *h, pa_pdx_t pdx, unsigned node,
         l->tail = pg->prev;
 }
 
+void pai_list_add(struct pa_heap *h, pa_pdx_t pdx, unsigned node,
+                  unsigned zone, unsigned order)
+{
+    list_add_head(h, pdx, node, zone, order);
+}
+
+void pai_list_add_tail(struct pa_heap *h, pa_pdx_t pdx, unsigned node,
+                       unsigned zone, unsigned order)
+{
+    list_add_tail(h, pdx, node, zone, order);
+}
+
+void pai_list_del(struct pa_heap *h, pa_pdx_t pdx, unsigned node,
+                  unsigned zone, unsigned order)
+{
+    list_del(h, pdx, node, zone, order);
+}
+
 /* ------------------------------------------------------------------------
  * Freeing and merging (mechanism)
  *
@@ -87,18 +109,36 @@ void pai_list_del(struct pa_heap *h, pa_pdx_t pdx, unsigned node,
  * ------------------------------------------------------------------------ */
 
 /* Dirty blocks go to the tail, so allocations find clean ones first (Xen's
- * page_list_add_scrub). */
+ * page_list_add_scrub: out of line in Xen's build, the list adds in it). */
+__attribute__((noinline))
 void pai_list_add_scrub(struct pa_heap *h, pa_pdx_t pdx, unsigned node,
-                        unsigned zone, unsigned order)
+                        unsigned zone, unsigned order, uint32_t first_dirty)
+{
+    struct pa_page *pg = &h->ft[pdx];
+
+    pg->order = order;
+    pg->first_dirty = first_dirty;
+    pg->scrub_state = 0;
+    if (first_dirty == PA_DIRTY_NONE)
+        list_add_head(h, pdx, node, zone, order);
+    else
+        list_add_tail(h, pdx, node, zone, order);
+}
+
+/* The same for a head whose first_dirty is already set (free's merged
+ * block: Xen passes pg->u.free.first_dirty). */
+__attribute__((noinline))
+void pai_list_add_scrub_head(struct pa_heap *h, pa_pdx_t pdx, unsigned node,
+                             unsigned zone, unsigned order)
 {
     struct pa_page *pg = &h->ft[pdx];
 
     pg->order = order;
     pg->scrub_state = 0;
     if (pg->first_dirty == PA_DIRTY_NONE)
-        pai_list_add(h, pdx, node, zone, order);
+        list_add_head(h, pdx, node, zone, order);
     else
-        pai_list_add_tail(h, pdx, node, zone, order);
+        list_add_tail(h, pdx, node, zone, order);
 }
 
 __attribute__((noinline))
@@ -123,15 +163,31 @@ void pai_set_m2p(struct pa_heap *h, pa_pdx_t pdx, uint64_t entry)
     h->m2p[pdx] = entry;
 }
 
-static bool buddy_mergeable(const struct pa_heap *h, uint64_t bmfn,
-                            pa_pdx_t bpdx, unsigned order, unsigned node)
+/* How a free looks nodes up, fixed when the heap is made (as a Xen build
+ * fixes it): 4.17's PDX arithmetic, 4.18's plain load, or pre-2010
+ * merging that ignores nodes. */
+enum free_mode { FREE_417, FREE_418, FREE_PRE2010 };
+
+static inline __attribute__((always_inline))
+int free_node(const struct pa_heap *h, pa_pdx_t pdx, enum free_mode m)
+{
+    if (m == FREE_417)
+        return pai_page_node_417(h, &h->ft[pdx]);
+    if (m == FREE_418)
+        return pai_pdx_node(h, pdx);
+    return pai_page_node(h, pdx);
+}
+
+static inline __attribute__((always_inline))
+bool buddy_mergeable(const struct pa_heap *h, uint64_t bmfn, pa_pdx_t bpdx,
+                     unsigned order, unsigned node, enum free_mode m)
 {
     const struct pa_page *b = &h->ft[bpdx];
 
     return pai_mfn_valid(h, bmfn, bpdx) &&
            (b->count_info & PA_PGC_STATE_MASK) == h->raw[PA_STATE_FREE] &&
            b->order == order &&
-           (h->reserve_boundary || pai_page_node(h, bpdx) == (int)node);
+           (m == FREE_PRE2010 || free_node(h, bpdx, m) == (int)node);
 }
 
 /* Xen's mark_page_free, page by page: the state must be "in use" (and
@@ -140,7 +196,7 @@ static bool buddy_mergeable(const struct pa_heap *h, uint64_t bmfn,
  * entry is invalidated once the heap is past boot.  Then, as 4.17's
  * free_heap_pages, need_scrub is its own read-modify-write of count_info
  * (xen/common/page_alloc.c, free_heap_pages, RELEASE-4.17.0). */
-static bool mark_pages_free(struct pa_heap *h, pa_pdx_t pdx, uint64_t n,
+PAI_INLINE bool mark_pages_free(struct pa_heap *h, pa_pdx_t pdx, uint64_t n,
                             unsigned node, bool need_scrub)
 {
     bool offlined = false;
@@ -173,15 +229,15 @@ static bool mark_pages_free(struct pa_heap *h, pa_pdx_t pdx, uint64_t n,
     return offlined;
 }
 
-void pai_free_block(struct pa_heap *h, uint64_t mfn, pa_pdx_t pdx,
-                    unsigned order, bool need_scrub)
+static inline __attribute__((always_inline))
+void free_block(struct pa_heap *h, uint64_t mfn, pa_pdx_t pdx,
+                unsigned order, bool need_scrub, enum free_mode m)
 {
     uint64_t n = 1ULL << order;
-    unsigned node = (unsigned)pai_page_node(h, pdx);  /* free_heap_pages' own */
+    unsigned node = (unsigned)free_node(h, pdx, m);  /* free_heap_pages' own */
     unsigned zone = pai_zone(mfn);
 
     bool offlined = mark_pages_free(h, pdx, n, node, need_scrub);
-    h->work.pages_written += n;
     pai_avail_adjust(h, node, zone, (int64_t)n);
     if (need_scrub)
         h->node_need_scrub[node] += n;
@@ -191,10 +247,10 @@ void pai_free_block(struct pa_heap *h, uint64_t mfn, pa_pdx_t pdx,
         pa_pdx_t bit = (pa_pdx_t)1 << order, bpdx = pdx ^ bit;
         struct pa_page *b = &h->ft[bpdx], *head = &h->ft[pdx];
 
-        if (!buddy_mergeable(h, mfn ^ bit, bpdx, order, node))
+        if (!buddy_mergeable(h, mfn ^ bit, bpdx, order, node, m))
             break;
         pai_stop_scrub(b);
-        pai_list_del(h, bpdx, node, zone, order);
+        list_del(h, bpdx, node, zone, order);
         if (bpdx < pdx) {           /* the buddy becomes the head */
             if (b->first_dirty == PA_DIRTY_NONE && head->first_dirty != PA_DIRTY_NONE)
                 b->first_dirty = bit + head->first_dirty;
@@ -207,9 +263,34 @@ void pai_free_block(struct pa_heap *h, uint64_t mfn, pa_pdx_t pdx,
         order++;
         h->work.merges++;
     }
-    pai_list_add_scrub(h, pdx, node, zone, order);
+    pai_list_add_scrub_head(h, pdx, node, zone, order);
     if (offlined)
         pai_reserve_offlined(h, pdx, order, node, zone);
+}
+
+static void free_block_417(struct pa_heap *h, uint64_t mfn, pa_pdx_t pdx,
+                           unsigned order, bool need_scrub)
+{
+    free_block(h, mfn, pdx, order, need_scrub, FREE_417);
+}
+
+static void free_block_418(struct pa_heap *h, uint64_t mfn, pa_pdx_t pdx,
+                           unsigned order, bool need_scrub)
+{
+    free_block(h, mfn, pdx, order, need_scrub, FREE_418);
+}
+
+static void free_block_pre2010(struct pa_heap *h, uint64_t mfn, pa_pdx_t pdx,
+                               unsigned order, bool need_scrub)
+{
+    free_block(h, mfn, pdx, order, need_scrub, FREE_PRE2010);
+}
+
+pai_free_fn pai_free_block_for(const struct pa_heap *h)
+{
+    if (h->reserve_boundary)
+        return free_block_pre2010;
+    return h->xen == PA_XEN_4_17 ? free_block_417 : free_block_418;
 }
 
 /* The largest block that starts at mfn, is aligned and fits in nr pages. */
@@ -234,7 +315,7 @@ void pai_free_chunked(struct pa_heap *h, uint64_t mfn, uint64_t nr, bool scrub)
          * (a free of it in between would free it twice). */
         pai_call_boundary(h);
         pai_set_inuse(h, pdx, 1ULL << order);
-        pai_free_block(h, mfn, pdx, order, scrub);
+        h->free_block(h, mfn, pdx, order, scrub);
         mfn += 1ULL << order;
         nr -= 1ULL << order;
     }
@@ -298,7 +379,7 @@ static int free_uninit(struct pa_heap *h, uint64_t mfn, uint64_t nr)
 static inline __attribute__((always_inline))
 int free_locked(struct pa_heap *h, uint64_t mfn, pa_pdx_t pdx, unsigned order)
 {
-    if (order > h->max_order || pdx == PA_PDX_NONE)
+    if (order > h->max_order)
         return -EINVAL;
     if (h->enc == PA_ENC_UNINIT && pa_page_state_is(h, &h->ft[pdx], PA_STATE_UNINIT))
         return free_uninit(h, mfn, 1ULL << order);
@@ -312,16 +393,19 @@ int free_locked(struct pa_heap *h, uint64_t mfn, pa_pdx_t pdx, unsigned order)
     if (!h->node_init[node])
         return -ENODEV;
 #endif
-    pai_free_block(h, mfn, pdx, order, false);
+    h->free_block(h, mfn, pdx, order, false);
     return 0;
 }
 
 int pa_free_heap_pages(struct pa_heap *h, uint64_t mfn, unsigned order)
 {
+    pa_pdx_t pdx = pai_mfn_to_pdx(h, mfn);
     int rc;
 
+    if (pdx == PA_PDX_NONE)
+        return -EINVAL;     /* no frame table here: not RAM */
     pai_lock(h);
-    rc = free_locked(h, mfn, pai_mfn_to_pdx(h, mfn), order);
+    rc = free_locked(h, mfn, pdx, order);
     pai_autocheck(h);
     pai_unlock(h);
     return rc;
@@ -332,6 +416,10 @@ int pa_free_heap_pages_at(struct pa_heap *h, struct pa_page *pg, unsigned order)
     pa_pdx_t pdx = (pa_pdx_t)(pg - h->ft);
     int rc;
 
+#if PA_DEBUG >= 1
+    if (pg < h->ft || (size_t)(pg - h->ft) >= h->ft_entries)
+        return -EINVAL;     /* not a page of the frame table */
+#endif
     pai_lock(h);
     rc = free_locked(h, pai_pdx_to_mfn(h, pdx), pdx, order);
     pai_autocheck(h);
@@ -378,38 +466,6 @@ int pa_free_range(struct pa_heap *h, uint64_t mfn, uint64_t nr)
  * alloc_heap_pages
  * ------------------------------------------------------------------------ */
 
-/* Take the head of the first list that fits, highest zone first. */
-static bool take_block(struct pa_heap *h, unsigned node, unsigned order,
-                       pa_pdx_t *pdx, unsigned *zone, unsigned *got)
-{
-    for (int z = PA_NR_ZONES - 1; z >= 0; z--) {
-        if (h->avail[(size_t)node * PA_NR_ZONES + z] < (1ULL << order))
-            continue;
-        for (unsigned j = order; j <= h->max_order; j++) {
-            struct pai_list *l = pai_list(h, node, (unsigned)z, j);
-            if (l->head == PA_PDX_NONE)
-                continue;
-            *pdx = l->head;
-            *zone = (unsigned)z;
-            *got = j;
-            pai_list_del(h, l->head, node, (unsigned)z, j);
-            return true;
-        }
-    }
-    return false;
-}
-
-/* first_dirty of the lower half [0, half) of a block whose first dirty
- * page is fd, and (in *fd) of the upper half, as Xen's split keeps it. */
-static uint32_t split_dirty(uint32_t *fd, uint64_t half)
-{
-    uint32_t low = *fd != PA_DIRTY_NONE && *fd < half ? *fd : PA_DIRTY_NONE;
-
-    if (*fd != PA_DIRTY_NONE)
-        *fd = *fd >= half ? *fd - (uint32_t)half : 0;
-    return low;
-}
-
 /* The allocated pages, as 4.17's alloc_heap_pages under the lock: each
  * must be free (else BUG()); it becomes in use keeping PGC_need_scrub for
  * the pass after the lock; the TLB-flush need is gathered (Xen's
@@ -454,7 +510,7 @@ static void clear_need_scrub(struct pa_heap *h, pa_pdx_t pdx, unsigned order,
     }
 }
 
-/* The zone take_block would serve from now, or -1 if none can. */
+/* The zone get_free_buddy would serve from now, or -1 if none can. */
 static int fit_zone(struct pa_heap *h, unsigned node, unsigned order)
 {
     for (int z = PA_NR_ZONES - 1; z >= 0; z--) {
@@ -467,6 +523,53 @@ static int fit_zone(struct pa_heap *h, unsigned node, unsigned order)
     return -1;
 }
 
+/* What get_free_buddy found: the block's head, node, zone and order. */
+struct pai_found {
+    pa_pdx_t pdx;
+    unsigned node, zone, order;
+};
+
+/* Xen 4.17's get_free_buddy, out of line as in Xen's build: from the
+ * requested node, wrapping, each zone from the highest whose node has
+ * heap structures (Xen: avail[node] not NULL) and enough free pages, the
+ * smallest order with a block, taken from the list's head.  A dirty
+ * block is taken as it is (the model allocates as MEMF_no_scrub) after
+ * check_and_stop_scrub.  Lazy heaps first grow the node's pending memory
+ * an eager heap would serve from. */
+__attribute__((noinline))
+static bool get_free_buddy(struct pa_heap *h, unsigned first, unsigned order,
+                           struct pai_found *f)
+{
+    unsigned node = first;
+
+    for (;;) {
+        unsigned zone = PA_NR_ZONES - 1;
+
+        while (h->nr_runs && pai_lazy_grow_for(h, node, order, fit_zone(h, node, order)))
+            ;
+        do {
+            if (!h->node_init[node] ||
+                h->avail[(size_t)node * PA_NR_ZONES + zone] < (1ULL << order))
+                continue;
+            for (unsigned j = order; j <= h->max_order; j++) {
+                pa_pdx_t pdx = pai_list(h, node, zone, j)->head;
+
+                if (pdx == PA_PDX_NONE)
+                    continue;
+                list_del(h, pdx, node, zone, j);
+                if (h->ft[pdx].first_dirty != PA_DIRTY_NONE)
+                    pai_stop_scrub(&h->ft[pdx]);
+                *f = (struct pai_found){ pdx, node, zone, j };
+                return true;
+            }
+        } while (zone-- > 0);
+        if (++node == h->nr_nodes)
+            node = 0;
+        if (node == first)
+            return false;
+    }
+}
+
 /* An allocated block whose pages may need scrubbing (the pass after the
  * lock). */
 struct pai_got {
@@ -475,24 +578,26 @@ struct pai_got {
     bool dirty;
 };
 
-static uint64_t alloc_from_node(struct pa_heap *h, unsigned node,
-                                unsigned order, uint64_t owner,
-                                struct pai_got *got)
+/* alloc_heap_pages after get_free_buddy: the node from the page, the
+ * split, the counters and the pages marked in use. */
+static uint64_t alloc_found(struct pa_heap *h, struct pai_found *f,
+                            unsigned order, uint64_t owner, struct pai_got *got)
 {
-    pa_pdx_t pdx;
-    unsigned zone, j;
-    uint32_t fd;
+    pa_pdx_t pdx = f->pdx;
+    unsigned zone = f->zone, j = f->order;
+    unsigned node = (unsigned)pai_page_node(h, pdx);  /* Xen's phys_to_nid(pg) */
+    uint32_t fd = h->ft[pdx].first_dirty;
 
-    if (!take_block(h, node, order, &pdx, &zone, &j))
-        return PA_INVALID_MFN;
-    node = (unsigned)pai_page_node(h, pdx);     /* Xen's phys_to_nid(pg) */
-    fd = h->ft[pdx].first_dirty;
-    /* Split: keep the lower halves on the lists, return the top part. */
-    while (j > order) {
-        j--;
-        h->ft[pdx].first_dirty = split_dirty(&fd, 1ULL << j);
-        pai_list_add_scrub(h, pdx, node, zone, j);
-        pdx += (pa_pdx_t)1 << j;
+    /* Split as 4.17's alloc_heap_pages: keep the lower halves on the
+     * lists, each with the first dirty page it holds, and return the top
+     * part, whose first dirty page moves down with it. */
+    while (j != order) {
+        uint32_t half = 1U << --j;
+
+        pai_list_add_scrub(h, pdx, node, zone, j, half > fd ? fd : PA_DIRTY_NONE);
+        pdx += half;
+        if (fd != PA_DIRTY_NONE)
+            fd = fd >= half ? fd - half : 0;
         h->work.splits++;
     }
     pai_avail_adjust(h, node, zone, -(int64_t)(1ULL << order));
@@ -507,6 +612,7 @@ uint64_t pa_alloc_heap_pages(struct pa_heap *h, unsigned order, int node,
     uint64_t mfn = PA_INVALID_MFN;
     unsigned first = node < 0 || (unsigned)node >= h->nr_nodes ? 0 : (unsigned)node;
     struct pai_got got = { 0, 0, false };
+    struct pai_found found;
 
     if (order > h->max_order)
         return PA_INVALID_MFN;
@@ -518,15 +624,8 @@ uint64_t pa_alloc_heap_pages(struct pa_heap *h, unsigned order, int node,
         pai_unlock(h);
         return PA_INVALID_MFN;
     }
-    for (unsigned k = 0; k < h->nr_nodes && mfn == PA_INVALID_MFN; k++) {
-        unsigned n = (first + k) % h->nr_nodes;
-        /* Lazy heaps first grow what a fully initialised heap would
-         * serve from: pending memory in a higher zone than the lists can
-         * serve now, holding an aligned block of the order. */
-        while (pai_lazy_grow_for(h, n, order, fit_zone(h, n, order)))
-            ;
-        mfn = alloc_from_node(h, n, order, owner, &got);
-    }
+    if (get_free_buddy(h, first, order, &found))
+        mfn = alloc_found(h, &found, order, owner, &got);
     pai_autocheck(h);
     pai_unlock(h);
     if (got.dirty)
@@ -579,8 +678,7 @@ int pa_claim_block(struct pa_heap *h, uint64_t mfn, unsigned order, uint64_t own
             pa_pdx_t other = (target & half) ? pdx : pdx + half;
             /* Either half may hold dirty pages: mark both from 0. */
             fd = fd == PA_DIRTY_NONE ? fd : 0;
-            h->ft[other].first_dirty = fd;
-            pai_list_add_scrub(h, other, (unsigned)node, zone, k);
+            pai_list_add_scrub(h, other, (unsigned)node, zone, k, fd);
             pdx = (target & half) ? pdx + half : pdx;
             h->work.splits++;
         }

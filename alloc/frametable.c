@@ -486,6 +486,7 @@ int pa_heap_create(const struct pa_heap_config *cfg, struct pa_heap **out)
     h->first_node = -1;
     h->branch_harden = !cfg->no_branch_harden;
     h->xen = cfg->xen;
+    h->free_block = pai_free_block_for(h);
     h->pdx_bottom_mask = ~0ULL;
     h->pdx_top_mask = 0;
     h->pdx_hole_shift = 0;
@@ -548,7 +549,6 @@ void pa_heap_reset(struct pa_heap *h)
         h->touched.list_pages[i] = PAI_LIST_MOVED;
     }
     memset(h->avail, 0, (size_t)h->nr_nodes * PA_NR_ZONES * sizeof *h->avail);
-    memset(h->node_avail, 0, sizeof h->node_avail);
     memset(h->node_need_scrub, 0, sizeof h->node_need_scrub);
     h->booting = true;
     memset(h->node_meta, 0, sizeof h->node_meta);

@@ -260,7 +260,8 @@ struct pa_page *pa_frametable(const struct pa_heap *h, size_t *nr_entries,
 int pa_free_heap_pages(struct pa_heap *h, uint64_t mfn, unsigned order);
 /* The same from the block's first frame-table entry (pa_mfn_to_page), as
  * Xen's free_heap_pages(pg, order, false) takes it: no MFN translation
- * (what `make xen-check` counts against Xen's call). */
+ * (what `make xen-check` counts against Xen's call).  A pointer outside
+ * the frame table is refused at PA_DEBUG >= 1 only, as Xen trusts pg. */
 int pa_free_heap_pages_at(struct pa_heap *h, struct pa_page *pg, unsigned order);
 
 /* Free an arbitrary range as the largest aligned blocks, each through
@@ -439,7 +440,7 @@ uint64_t pa_avail(const struct pa_heap *h, int node, int zone); /* -1: all */
 /* Number of free blocks of an order on a node (-1: all nodes). */
 uint64_t pa_free_blocks(const struct pa_heap *h, int node, unsigned order);
 /* Work done so far: merges and splits (for the free benchmarks). */
-struct pa_work { uint64_t merges, splits, pages_written; };
+struct pa_work { uint64_t merges, splits; };
 void pa_heap_work(const struct pa_heap *h, struct pa_work *w);
 
 /* Visit every free block, sorted by MFN.  Stops if fn returns non-zero. */

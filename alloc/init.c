@@ -206,7 +206,7 @@ static void init_pagewise(struct pa_heap *h, uint64_t mfn, uint64_t nr,
          * that page "in use" in between would free it twice. */
         pai_call_boundary(h);
         pai_set_inuse(h, pdx, 1);
-        pai_free_block(h, mfn + i, pdx, 0, scrub);
+        h->free_block(h, mfn + i, pdx, 0, scrub);
     }
 }
 

@@ -112,6 +112,7 @@ struct pa_heap {
     uint64_t pfn_hole_mask;            /* Xen's; 0 here (no pdx hole bits) */
     bool branch_harden;                /* Xen's opt_branch_harden (default on) */
     enum pa_xen_version xen;           /* whose pdx arithmetic is paid */
+    void (*free_block)(struct pa_heap *, uint64_t, pa_pdx_t, unsigned, bool);
     /* Xen's pfn_pdx_bottom_mask, pfn_top_mask, pfn_pdx_hole_shift as it
      * sets them when no hole bits are compressed: conversions through
      * them are the identity on the model's index, and cost what Xen's do. */
@@ -127,7 +128,6 @@ struct pa_heap {
 
     struct pai_list *lists;            /* [node][zone][order] */
     uint64_t *avail;                   /* [node][zone] */
-    uint64_t node_avail[PA_MAX_NODES];
     uint64_t total_avail;
     uint64_t node_need_scrub[PA_MAX_NODES]; /* dirty free pages (Xen's) */
     uint32_t tlbflush_clock;           /* Xen's tlbflush_clock (fixed here) */
@@ -306,20 +306,29 @@ void pai_list_add(struct pa_heap *h, pa_pdx_t pdx, unsigned node,
                   unsigned zone, unsigned order);
 void pai_list_del(struct pa_heap *h, pa_pdx_t pdx, unsigned node,
                   unsigned zone, unsigned order);
-/* The one place the three counters move, together, with underflow checks
+/* The one place the two counters (Xen's avail[node][zone] and
+ * total_avail_pages) move, together, with underflow checks
  * (defined below, inline as Xen's updates are). */
 static inline void pai_avail_adjust(struct pa_heap *h, unsigned node,
                                     unsigned zone, int64_t delta);
 void pai_list_add_tail(struct pa_heap *h, pa_pdx_t pdx, unsigned node,
                        unsigned zone, unsigned order);
 /* Xen's free_heap_pages without the lock or checks: mark the pages free
- * (dirty if need_scrub) on their node (looked up) and merge. */
-void pai_free_block(struct pa_heap *h, uint64_t mfn, pa_pdx_t pdx,
-                    unsigned order, bool need_scrub);
-/* Xen's page_list_add_scrub: set the head's order; dirty blocks go to the
- * tail, so allocations find clean ones first. */
+ * (dirty if need_scrub) on their node (looked up) and merge.  One copy
+ * per way of looking nodes up (4.17, 4.18, pre-2010), chosen when the
+ * heap is made, as Xen's build fixes it: no test of the version or the
+ * mode per lookup.  Call it as h->free_block(...). */
+typedef void (*pai_free_fn)(struct pa_heap *h, uint64_t mfn, pa_pdx_t pdx,
+                            unsigned order, bool need_scrub);
+pai_free_fn pai_free_block_for(const struct pa_heap *h);
+/* Xen's page_list_add_scrub: set the head's order and first dirty page
+ * (PA_DIRTY_NONE: clean); dirty blocks go to the tail, so allocations
+ * find clean ones first. */
 void pai_list_add_scrub(struct pa_heap *h, pa_pdx_t pdx, unsigned node,
-                        unsigned zone, unsigned order);
+                        unsigned zone, unsigned order, uint32_t first_dirty);
+/* The same with the head's first_dirty already set. */
+void pai_list_add_scrub_head(struct pa_heap *h, pa_pdx_t pdx, unsigned node,
+                             unsigned zone, unsigned order);
 /* Xen's check_and_stop_scrub: a buddy being scrubbed is told to stop.
  * Nothing scrubs in the model, so only the read remains. */
 static inline void pai_stop_scrub(struct pa_page *b)
@@ -501,13 +510,11 @@ static inline void pai_avail_adjust(struct pa_heap *h, unsigned node,
     pai_touch_zone(h, node, zone);
     if (delta < 0) {
         uint64_t d = (uint64_t)-delta;
-        PAI_ASSERT(*nz >= d && h->node_avail[node] >= d && h->total_avail >= d);
+        PAI_ASSERT(*nz >= d && h->total_avail >= d);
         *nz -= d;
-        h->node_avail[node] -= d;
         h->total_avail -= d;
     } else {
         *nz += (uint64_t)delta;
-        h->node_avail[node] += (uint64_t)delta;
         h->total_avail += (uint64_t)delta;
     }
 }

@@ -57,8 +57,7 @@ void pai_reserve_offlined(struct pa_heap *h, pa_pdx_t head,
         }
         unsigned o = clean_order(h, head, end, cur, order);
         pa_pdx_t sz = (pa_pdx_t)1 << o;
-        h->ft[cur].first_dirty = sz > fd ? fd : PA_DIRTY_NONE;
-        pai_list_add_scrub(h, cur, node, zone, o);
+        pai_list_add_scrub(h, cur, node, zone, o, sz > fd ? fd : PA_DIRTY_NONE);
         if (fd != PA_DIRTY_NONE)
             fd = fd >= sz ? fd - (uint32_t)sz : 0;
         cur += sz;

@@ -4,7 +4,8 @@
 # a self-contained RUN_DIR/report.html (PNGs inlined as data: URIs, so it
 # opens from a mail attachment or a file manager without a server).
 # In the order a reader needs them: the verdict (`heapbench verdict`, from
-# the CSVs; the binary is $HEAPBENCH, which `make report` sets), the
+# the CSVs; the binary is $HEAPBENCH, which `make report` sets), the model
+# against Xen 4.17 (xen_fidelity.csv, or that no xen-check was run), the
 # figures, one table per family, the benchmarks skipped and why, and the
 # environment last.  What the folder holds is docs/results-format.md.
 # The families are the folder's <family>_summary.csv files, whatever they
@@ -138,6 +139,30 @@ verdict() {   # FMT: md or html
     else printf '## Verdict\n\nNot computed: %s.\n' "$why"; fi
 }
 
+# The model against real Xen (xen_fidelity.csv: the table of the latest
+# `make xen-check` in the tree that ran, copied by heapbench bench), or
+# that none was run.  Exact counts on both sides (QEMU -icount, callgrind).
+fidelity() {  # FMT
+    local f=$run/xen_fidelity.csv
+    if [ "$1" = html ]; then echo "<h2>The model against Xen 4.17</h2><p>"
+    else printf '## The model against Xen 4.17\n\n'; fi
+    if [ ! -r "$f" ] || [ "$(tail -n +2 "$f" | grep -c .)" -eq 0 ]; then
+        echo "No xen-check was run in the tree that ran this benchmark (\`make xen-check\` writes the table it would show)."
+    else
+        awk -F, 'NR > 1 && NF >= 8 {
+                n++; band += ($7 >= 0.90 && $7 <= 1.10); same += ($8 == 1)
+                if ($2 == "end_boot_allocator") { e++; x += $5; m += $6 }
+                else if (!($7 >= 0.90 && $7 <= 1.10) && o < 5)
+                    out[++o] = sprintf("%s %s order %s %s %.2fx (Xen %s, model %s)", $1, $2, $3, $4, $7, $5, $6) }
+            END {
+                if (e) printf "The model runs %.2fx Xen 4.17'"'"'s instructions per page in end_boot_allocator (Xen %.1f, model %.1f, exact; mean of %d layouts).\n", m / x, x / e, m / e, e
+                printf "%d of %d rows within 0.90-1.10; free blocks and allocated MFNs identical in %d of %d.", band, n, same, n
+                for (i = 1; i <= o; i++) printf "%s%s", (i == 1 ? " Outside: " : "; "), out[i]
+                printf "\n" }' "$f"
+    fi
+    if [ "$1" = html ]; then echo "</p>"; fi
+}
+
 # One table per family, numbered on across them as the ratio figure is.
 tables() {    # FMT
     local f fam start=0
@@ -163,6 +188,8 @@ write_md() {
     echo "# $title"
     echo
     verdict md
+    echo
+    fidelity md
     echo
     echo "## Figures"
     echo
@@ -217,6 +244,7 @@ figcaption { font-style: italic; }
 <h1>$title</h1>
 EOF
     verdict html
+    fidelity html
     echo "<h2>Figures</h2>"
     for entry in "${made[@]}"; do
         fig=${entry%%|*}

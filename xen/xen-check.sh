@@ -14,7 +14,8 @@
 #   LAYOUT as numa-test's NUMA (default "2x2G 1536M,2560M 4x1G").
 #   --csv: write the table there instead (make test: fidelity-test.csv).
 #   --blocks: a row passes on identical free blocks alone; the ratio band
-#   is printed, not asserted (make test, while some rows are out of band).
+#   is printed, not asserted (for a model or Xen build known to be out of
+#   band).
 #   XEN_RANDOM=N [SEED=S]: instead of the layouts, N random ones (1-4
 #   nodes of 128M steps up to 2G, memory-only nodes now and then), drawn
 #   from SEED (default 1) so that a run can be repeated; each layout that

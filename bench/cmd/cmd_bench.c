@@ -328,6 +328,8 @@ static int write_results(struct bench_run *r)
         rc = write_environment(r);
     if (!rc)
         write_topology(r->dir);  /* a record, not a result: best effort */
+    if (!rc)
+        bench_copy_fidelity(r->dir);  /* the same: xen_fidelity.csv */
     if (rc)
         hb_err("cannot write the results into %s: %s", r->dir,
                rc == -EPROTO ? "a measuring process sent a garbled line" : strerror(-rc));

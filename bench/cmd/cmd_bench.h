@@ -160,4 +160,9 @@ int bench_count(struct bench_run *r);
  * selected benchmarks once and writes their runs into o->count_child. */
 int bench_count_child(struct bench_run *r);
 
+/* cmd_bench_xen.c: copy $(dirname heapbench)/xen/fidelity.csv, when
+ * `make xen-check` wrote one, into dir as xen_fidelity.csv; 0 when there
+ * is none, -1 if the copy failed. */
+int bench_copy_fidelity(const char *dir);
+
 #endif

@@ -167,7 +167,8 @@ bool hb_abrun_is_family_csv(const char *name)
         return false;
     if (n >= 12 && !strcmp(name + n - 12, "_summary.csv"))
         return false;
-    return strcmp(name, "environment.csv") && strcmp(name, "skipped.csv");
+    return strcmp(name, "environment.csv") && strcmp(name, "skipped.csv") &&
+           strcmp(name, "xen_fidelity.csv");   /* make xen-check's table */
 }
 
 static int only_csv(const struct dirent *d)

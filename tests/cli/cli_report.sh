@@ -2,7 +2,8 @@
 # cli_report.sh - plots/report.sh on a copy of the fixture run
 # tests/data/run_a and tests/data/run_verdict (never on the fixtures
 # themselves): the report files and the figures appear, the sections come
-# in the reader's order (verdict, figures, tables, skipped, environment),
+# in the reader's order (verdict, Xen fidelity, figures, tables, skipped,
+# environment), the Xen section reads xen_fidelity.csv or says none ran,
 # table numbers never wrap from their units, skipped benchmarks are listed
 # with their reason, a run without one family still reports (the figures
 # of that family skipped with a note), a family no figure script knows gets
@@ -84,7 +85,7 @@ case_md() {
     local order
     order=$(grep -E '^## ' "$m" | sed 's/^## //' | tr '\n' '|')
     case $order in
-        "Verdict|Figures|Every benchmark, by family|Skipped benchmarks|"*"|Environment|") ;;
+        "Verdict|The model against Xen 4.17|Figures|Every benchmark, by family|Skipped benchmarks|"*"|Environment|") ;;
         *) fail md "sections out of order: $order"; return ;;
     esac
     grep -q 'without NDEBUG; it is not about heapbench' "$m" || { fail md "no note on the debug label"; return; }
@@ -159,6 +160,30 @@ case_bad_dir() {
     ok bad_dir
 }
 
+# Expect: without xen_fidelity.csv the report says no xen-check was run;
+# with one (two layouts, one row out of band) the end_boot_allocator line
+# is the mean of its rows (Xen 58.0, model 54.0: 0.93x), the rows in band
+# and with equal blocks are counted, and the row outside is named.
+case_fidelity() {
+    cp -r "$root/tests/data/run_a" "$tmp/fid"
+    rm -f "$tmp/fid/xen_fidelity.csv"
+    report "$tmp/fid" || { fail fidelity "exit $?"; return; }
+    grep -q '^No xen-check was run' "$tmp/fid/report.md" || { fail fidelity "no 'none run' line"; return; }
+    printf '%s\n' 'layout,path,order,where,xen_instructions,model_instructions,ratio,blocks_equal' \
+        '2x2G,end_boot_allocator,-,all,58.00,53.00,0.914,1' \
+        '4x1G,end_boot_allocator,-,all,58.00,55.00,0.948,1' \
+        '4x1G,alloc_heap_pages,18,node0-none,2453,2136,0.871,1' \
+        '4x1G,free_heap_pages,0,node0-away,249,271,1.088,0' >"$tmp/fid/xen_fidelity.csv"
+    report "$tmp/fid" || { fail fidelity "exit $?"; return; }
+    local m=$tmp/fid/report.md
+    grep -qF "The model runs 0.93x Xen 4.17's instructions per page in end_boot_allocator (Xen 58.0, model 54.0, exact; mean of 2 layouts)." "$m" \
+        || { fail fidelity "end_boot_allocator line: $(grep -m1 'model runs' "$m")"; return; }
+    grep -qF '3 of 4 rows within 0.90-1.10; free blocks and allocated MFNs identical in 3 of 4. Outside: 4x1G alloc_heap_pages order 18 node0-none 0.87x (Xen 2453, model 2136)' "$m" \
+        || { fail fidelity "rows line: $(grep -m1 'rows within' "$m")"; return; }
+    grep -q 'The model against Xen 4.17' "$tmp/fid/report.html" || { fail fidelity "not in the HTML"; return; }
+    ok fidelity
+}
+
 case_rerun_replaces() {
     report "$tmp/run" || { fail rerun "exit $?"; return; }
     [ "$(ls "$tmp/run"/figures/*.png | wc -l)" -eq 9 ] || { fail rerun "figures"; return; }
@@ -175,5 +200,6 @@ case_verdict_run
 case_new_family
 case_documented
 case_bad_dir
+case_fidelity
 case_rerun_replaces
 finish

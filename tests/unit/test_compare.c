@@ -472,6 +472,7 @@ TEST(compare_abrun_family_files_check)
     CHECK(hb_abrun_is_family_csv("init.csv"));
     CHECK(!hb_abrun_is_family_csv("init_summary.csv"));
     CHECK(!hb_abrun_is_family_csv("environment.csv"));
+    CHECK(!hb_abrun_is_family_csv("xen_fidelity.csv"));
     CHECK(!hb_abrun_is_family_csv("skipped.csv"));
     CHECK(!hb_abrun_is_family_csv(".init.csv"));
     CHECK(!hb_abrun_is_family_csv("gbench.json"));
