@@ -9,6 +9,7 @@
 #define HB_VERDICT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 
 enum hb_verdict_format {
@@ -27,5 +28,31 @@ bool hb_verdict_is_run(const char *dir);
  */
 int hb_verdict_write(FILE *f, const char *const dirs[], int nd,
                      enum hb_verdict_format fmt);
+
+/* A verdict number as its row of the CSV (HB_VERDICT_CSV) gives it. */
+struct hb_verdict_num {
+    double v, lo, hi;
+    const char *unit;       /* the CSV's unit: ns, x, +ns, blocks, ... */
+    const char *interval;   /* none, reps, boot, ci95 or exact */
+    double se, df;          /* NAN where the row has none */
+    bool logs;              /* se is of log v (scale "log") */
+};
+
+enum hb_verdict_change_kind {
+    HB_CHANGE_DETECTED,     /* its interval excludes no change */
+    HB_CHANGE_NOT_DETECTED, /* written "not detected (+/-X ...)" */
+    HB_CHANGE_UNCHANGED,    /* two equal exact counts */
+    HB_CHANGE_NO_INTERVAL,  /* a side without a standard error */
+};
+
+/*
+ * The change from base to now exactly as `heapbench verdict BASE NEW`
+ * computes and writes it (Welch's t, the runs independent): into b,
+ * "-20.0 % (-27.0 to -12.3)", "not detected (+/-X %)", "unchanged
+ * (exact)" or "-20.0 % (no interval)".  Returns which of those it is.
+ */
+enum hb_verdict_change_kind hb_verdict_change(char *b, size_t n,
+                                              const struct hb_verdict_num *base,
+                                              const struct hb_verdict_num *now);
 
 #endif

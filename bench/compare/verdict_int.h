@@ -19,6 +19,7 @@
 
 #include "bench/compare/csvread.h"
 #include "bench/compare/hstats.h"
+#include "bench/compare/verdict.h"
 
 /* ------------------------------------------------------------------------
  * Numbers, the run, the verdict
@@ -124,6 +125,12 @@ struct hbv_est hbv_pct(struct hbv_est ratio);
 struct hbv_est hbv_from_se(double v, double se, double df, bool logs, double procs);
 /* Whether e's interval leaves out x (a change of 0, a ratio of 1). */
 bool hbv_excludes(struct hbv_est e, double x);
+/* The change from x (in unit) to y, written into b as two runs' verdicts
+ * show it (hb_verdict_change, verdict.h). */
+enum hb_verdict_change_kind hbv_change(char *b, size_t n, struct hbv_est x,
+                                       const char *unit, struct hbv_est y);
+/* The names of enum hbv_est_kind, as the CSV's interval column has them. */
+extern const char *const hbv_kind_name[];
 
 /* ------------------------------------------------------------------------
  * Items and sentences (verdict_num.c)

@@ -110,13 +110,11 @@ static void csv_field(FILE *f, const char *s)
 
 void hbv_print_csv(FILE *f, const struct hbv_verdict *vd)
 {
-    static const char *const kind[] = { "none", "reps", "boot", "ci95", "exact" };
-
     fprintf(f, "key,value,lo,hi,unit,interval,se,scale,df,shown\n");
     for (size_t i = 0; i < vd->nitems; i++) {
         const struct hbv_item *it = &vd->item[i];
         fprintf(f, "%s,%.17g,%.17g,%.17g,%s,%s,", it->key, it->e.v, it->e.lo, it->e.hi,
-                it->unit, kind[it->e.kind]);
+                it->unit, hbv_kind_name[it->e.kind]);
         if (isfinite(it->e.se))
             fprintf(f, "%.17g,%s,%.17g,", it->e.se, it->e.logs ? "log" : "value", it->e.df);
         else
@@ -171,42 +169,6 @@ static void describe(char *b, size_t n, const char *key)
     snprintf(b, n, "%s", key);
 }
 
-/* The change from x to y with its interval (the runs are independent):
- * a ratio as a percentage when both intervals lie above zero, else a
- * difference in x's unit (a signed quantity, a count, or a number whose
- * interval reaches zero has no useful ratio). */
-static void change(char *b, size_t n, const struct hbv_item *x, const struct hbv_item *y)
-{
-    bool diff = x->unit[0] == '+' || !strcmp(x->unit, "blocks") || !(x->e.lo > 0) ||
-                !(y->e.lo > 0);
-    bool exact = x->e.kind == HBV_EST_EXACT && y->e.kind == HBV_EST_EXACT;
-    bool se = isfinite(x->e.se) && isfinite(y->e.se);
-    struct hbv_est c;
-    char unit[16];
-
-    if (exact && x->e.v == y->e.v) {
-        snprintf(b, n, "unchanged (exact)");
-        return;
-    }
-    if (diff) {
-        c = hbv_sub(y->e, x->e);
-        snprintf(unit, sizeof unit, "+%s", x->unit + (x->unit[0] == '+'));
-    } else {
-        c = hbv_pct(hbv_div(y->e, x->e));
-        snprintf(unit, sizeof unit, "+%%");
-    }
-    if (!se && !exact) {
-        char v[64];
-        c.lo = c.hi = c.v;
-        c.kind = HBV_EST_EXACT;
-        hbv_show(v, sizeof v, c, unit);
-        snprintf(b, n, "%.*s, no interval (one process, or an older summary)",
-                 (int)strcspn(v, "("), v);
-        return;
-    }
-    hbv_show(b, n, c, unit);
-}
-
 /* Two runs: every number of both, as a change with its interval. */
 void hbv_print_delta(FILE *f, const struct hbv_verdict *a, const struct hbv_verdict *b)
 {
@@ -225,7 +187,9 @@ void hbv_print_delta(FILE *f, const struct hbv_verdict *a, const struct hbv_verd
                 continue;
             char what[160], ch[200];
             describe(what, sizeof what, x->key);
-            change(ch, sizeof ch, x, y);
+            if (hbv_change(ch, sizeof ch, x->e, x->unit, y->e) == HB_CHANGE_NO_INTERVAL)
+                snprintf(ch + strcspn(ch, "("), sizeof ch - strcspn(ch, "("),
+                         "no interval (one process, or an older summary)");
             fprintf(f, "- %s: %s -> %s: %s\n", what, x->shown, y->shown, ch);
             n++;
         }
