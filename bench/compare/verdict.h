@@ -1,8 +1,9 @@
 /*
  * verdict.h - the verdict of a results folder, from its CSV files alone:
  * eager against lazy initialisation, frees at node boundaries, per-page
- * state scans, each a sentence with its numbers and intervals (how each
- * number is found: bench/compare/verdict.c).  Prints nothing on its own:
+ * state scans: the answers as sentences, then per question tables of its
+ * numbers with their intervals (how each number is found:
+ * bench/compare/verdict.c).  Prints nothing on its own:
  * the text goes to the stream the caller passes.
  */
 #ifndef HB_VERDICT_H
@@ -16,6 +17,7 @@ enum hb_verdict_format {
     HB_VERDICT_MD,          /* the report's Markdown */
     HB_VERDICT_HTML,        /* the same, as an HTML fragment */
     HB_VERDICT_CSV,         /* every number with its interval and text */
+    HB_VERDICT_TEXT,        /* plain text for a console of 80 columns */
 };
 
 /* Whether dir holds what a verdict reads: an init, free or state CSV. */

@@ -1,12 +1,14 @@
 /*
- * verdict_print.c - writing a built verdict: its sentences as Markdown or
- * an HTML fragment, its numbers as CSV (each with its interval and the
+ * verdict_print.c - writing a built verdict: its sentences and tables as
+ * Markdown, an HTML fragment or console text of 80 columns, its numbers
+ * as CSV (each with its interval and the
  * exact text the report shows, for tests), or the numbers of two runs as
  * changes.  Writes only to the stream it is given.
  */
 #include "bench/compare/verdict_int.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -35,22 +37,74 @@ static void html_text(FILE *f, const char *s)
     }
 }
 
+/* The tables of section sec placed before its line at (SIZE_MAX: all
+ * that are left), each once: done marks them. */
+static void tables(FILE *f, const struct hbv_verdict *vd, int sec, size_t at, bool *done,
+                   enum hb_verdict_format fmt)
+{
+    for (size_t t = 0; t < vd->ntables; t++) {
+        const struct hbv_table *tb = &vd->table[t];
+        if (done[t] || tb->section != sec || (at != SIZE_MAX && tb->at > at))
+            continue;
+        done[t] = true;
+        if (fmt == HB_VERDICT_HTML)
+            hbv_table_html(f, tb);
+        else if (fmt == HB_VERDICT_MD)
+            hbv_table_md(f, tb);
+        else
+            hbv_table_text(f, tb, 80);
+    }
+}
+
 void hbv_print_md(FILE *f, const struct hbv_verdict *vd)
 {
+    bool done[HBV_MAX_TABLES] = { false };
     int sec = -1;
+    size_t at = 0;
 
     fprintf(f, "## Verdict\n\n");
     for (size_t i = 0; i < vd->nlines; i++) {
         const struct hbv_line *l = &vd->line[i];
         if (l->section != sec) {
+            tables(f, vd, sec, SIZE_MAX, done, HB_VERDICT_MD);
             sec = l->section;
+            at = 0;
             if (sec >= 1 && sec <= 3)
                 fprintf(f, "\n### %d. %s\n\n", sec, section_title[sec]);
             else if (sec)
                 fprintf(f, "\n### %s\n\n", section_title[sec]);
         }
+        tables(f, vd, sec, at++, done, HB_VERDICT_MD);
         fprintf(f, "%s- %s\n", l->depth ? "  " : "", l->text);
     }
+    tables(f, vd, sec, SIZE_MAX, done, HB_VERDICT_MD);
+}
+
+/* The console: the same, wrapped at 80 columns, the tables in plain text. */
+void hbv_print_text(FILE *f, const struct hbv_verdict *vd)
+{
+    bool done[HBV_MAX_TABLES] = { false };
+    int sec = -1;
+    size_t at = 0;
+
+    fprintf(f, "Verdict\n");
+    for (size_t i = 0; i < vd->nlines; i++) {
+        const struct hbv_line *l = &vd->line[i];
+        if (l->section != sec) {
+            tables(f, vd, sec, SIZE_MAX, done, HB_VERDICT_TEXT);
+            sec = l->section;
+            at = 0;
+            if (sec >= 1 && sec <= 3)
+                fprintf(f, "\n%d. %s\n\n", sec, section_title[sec]);
+            else if (sec)
+                fprintf(f, "\n%s\n\n", section_title[sec]);
+            else
+                fputc('\n', f);
+        }
+        tables(f, vd, sec, at++, done, HB_VERDICT_TEXT);
+        hbv_wrap(f, l->depth ? "    - " : "  - ", l->text, 80);
+    }
+    tables(f, vd, sec, SIZE_MAX, done, HB_VERDICT_TEXT);
 }
 
 static void close_lists(FILE *f, int depth)
@@ -62,21 +116,32 @@ static void close_lists(FILE *f, int depth)
 
 void hbv_print_html(FILE *f, const struct hbv_verdict *vd)
 {
+    bool done[HBV_MAX_TABLES] = { false };
     int sec = -1, depth = -1;
+    size_t at = 0;
 
     fprintf(f, "<section id=\"verdict\"><h2>Verdict</h2>\n");
     for (size_t i = 0; i < vd->nlines; i++) {
         const struct hbv_line *l = &vd->line[i];
-        if (l->section != sec) {
+        bool table_next = false;
+        for (size_t t = 0; t < vd->ntables; t++)
+            table_next |= !done[t] && vd->table[t].section == l->section &&
+                          l->section == sec && vd->table[t].at <= at;
+        if (l->section != sec || table_next) {
             if (depth >= 0)
                 close_lists(f, depth);
             depth = -1;
+        }
+        if (l->section != sec) {
+            tables(f, vd, sec, SIZE_MAX, done, HB_VERDICT_HTML);
             sec = l->section;
+            at = 0;
             if (sec >= 1 && sec <= 3)
                 fprintf(f, "<h3>%d. %s</h3>\n", sec, section_title[sec]);
             else if (sec)
                 fprintf(f, "<h3>%s</h3>\n", section_title[sec]);
         }
+        tables(f, vd, sec, at++, done, HB_VERDICT_HTML);
         if (l->depth > depth)
             fprintf(f, "<ul class=\"s%d\"><li>", sec);
         else if (l->depth < depth)
@@ -89,6 +154,7 @@ void hbv_print_html(FILE *f, const struct hbv_verdict *vd)
     }
     if (depth >= 0)
         close_lists(f, depth);
+    tables(f, vd, sec, SIZE_MAX, done, HB_VERDICT_HTML);
     fprintf(f, "</section>\n");
 }
 
@@ -135,6 +201,7 @@ static void describe(char *b, size_t n, const char *key)
     static const struct { const char *suffix, *words; } w[] = {
         { ".boot_per_gib", "boot time per GiB" },
         { ".boot_1tib", "boot time at 1 TiB" },
+        { ".boot_largest", "boot time at the largest size measured" },
         { ".deferred_1tib", "work deferred after boot at 1 TiB" },
         { ".total_1tib", "all initialisation work at 1 TiB" },
         { ".ratio_fewer_merges", "free at boundary / away, fewer merges at it" },
