@@ -235,6 +235,7 @@ td, th { border: 1px solid #ccc; padding: 2px 8px; text-align: right; white-spac
 #verdict h2 { margin-top: 0.4em; } #verdict h3 { margin: 0.6em 0 0.2em; font-size: 1.05em; }
 #verdict ul { margin: 0.2em 0; padding-left: 1.4em; } #verdict li { margin: 0.15em 0; }
 #verdict p.intervals { font-size: 0.85em; color: #555; margin: 0.2em 0; }
+#verdict table { margin: 0.3em 0 0.6em; background: #fff; } #verdict tr th:first-child { text-align: left; }
 h1 { font-size: 1.4em; margin: 0.3em 0; }
 td.n, th.n { text-align: left; font-family: monospace; white-space: normal; }
 .scroll { overflow-x: auto; }

@@ -1,5 +1,5 @@
 /*
- * cmd_verdict.c - `heapbench verdict [--format md|html|csv] RUN_DIR
+ * cmd_verdict.c - `heapbench verdict [--format text|md|html|csv] RUN_DIR
  * [NEW_RUN_DIR]`: the verdict of a results folder on stdout, or every
  * verdict number of one folder against another (bench/compare/verdict.h).
  */
@@ -12,21 +12,22 @@
 
 static int usage(FILE *f)
 {
-    fprintf(f, "usage: heapbench verdict [--format md|html|csv] RUN_DIR [NEW_RUN_DIR]\n"
+    fprintf(f, "usage: heapbench verdict [--format text|md|html|csv] RUN_DIR [NEW_RUN_DIR]\n"
                "The verdict of a results folder, from its CSV files; with two folders,\n"
                "every verdict number of the first against the second (md only).\n"
-               "  --format F   md: the report's Markdown (default); html: the same as\n"
-               "               an HTML fragment; csv: every number with its interval\n"
+               "  --format F   text: for a console of 80 columns (default); md: the\n"
+               "               report's Markdown; html: the same as an HTML fragment;\n"
+               "               csv: every number with its interval\n"
                "For a block to paste into a cover letter: heapbench letter.\n");
     return f == stdout ? HB_EXIT_OK : HB_EXIT_USAGE;
 }
 
-/* "md", "html", "csv" -> *fmt; -1 for anything else. */
+/* "text", "md", "html", "csv" -> *fmt; -1 for anything else. */
 static int parse_format(const char *s, enum hb_verdict_format *fmt)
 {
-    static const char *const names[] = { "md", "html", "csv" };
-    static const enum hb_verdict_format v[] = { HB_VERDICT_MD, HB_VERDICT_HTML,
-                                                HB_VERDICT_CSV };
+    static const char *const names[] = { "text", "md", "html", "csv" };
+    static const enum hb_verdict_format v[] = { HB_VERDICT_TEXT, HB_VERDICT_MD,
+                                                HB_VERDICT_HTML, HB_VERDICT_CSV };
 
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (!strcmp(s, names[i])) {
@@ -38,7 +39,7 @@ static int parse_format(const char *s, enum hb_verdict_format *fmt)
 
 int hb_cmd_verdict(int argc, char **argv)
 {
-    const char *fmt_s = "md", *dirs[2];
+    const char *fmt_s = "text", *dirs[2];
     enum hb_verdict_format fmt;
     int nd = 0;
 
@@ -62,7 +63,7 @@ int hb_cmd_verdict(int argc, char **argv)
     if (!nd)
         return usage(stderr);
     if (parse_format(fmt_s, &fmt)) {
-        hb_err("verdict: --format must be md, html or csv: %s", fmt_s);
+        hb_err("verdict: --format must be text, md, html or csv: %s", fmt_s);
         return HB_EXIT_USAGE;
     }
     for (int i = 0; i < nd; i++)

@@ -6,9 +6,9 @@
  * An answer whose interval holds "no effect" (0 for a change, 1 for a
  * ratio) is written "not detected (+/-X %)": X is how large an effect the
  * interval still allows, so a reader sees what the run could resolve.  A
- * change between two runs takes its interval from the ends of the two
- * runs' intervals (new low over base high, new high over base low), the
- * conservative way the verdict itself uses for a number made of two.
+ * change between two runs is computed by the verdict's own function
+ * (hb_verdict_change: Welch's t on the standard errors the CSV carries),
+ * so it is the change `heapbench verdict BASE NEW` prints.
  */
 #define _GNU_SOURCE
 #include "bench/compare/letter.h"
@@ -44,6 +44,7 @@ struct lnum {
     double v, lo, hi;         /* lo, hi NAN if the CSV has none */
     const char *unit, *shown;
     bool range;               /* min-max of repetitions, not a 95 % interval */
+    struct hb_verdict_num m;  /* the row, for hb_verdict_change */
 };
 
 /* ------------------------------------------------------------------------
@@ -165,6 +166,12 @@ static bool num(const struct lrun *r, struct lnum *n, const char *fmt, ...)
     n->shown = lookup(&r->v, key, "shown");
     iv = lookup(&r->v, key, "interval");
     n->range = iv && !strcmp(iv, "reps");
+    n->m = (struct hb_verdict_num){ n->v, n->lo, n->hi, n->unit, iv, NAN, NAN, false };
+    if (!hb_csv_num(lookup(&r->v, key, "se"), &n->m.se) ||
+        !hb_csv_num(lookup(&r->v, key, "df"), &n->m.df))
+        n->m.se = n->m.df = NAN;
+    iv = lookup(&r->v, key, "scale");
+    n->m.logs = iv && !strcmp(iv, "log");
     return n->shown != NULL;
 }
 
@@ -415,39 +422,23 @@ static void intervals(FILE *f, const struct lrun *r)
  * Changes from a base run
  * ------------------------------------------------------------------------ */
 
-/* The change of a from base b in %, with an interval from the ends of the
- * two intervals: "+56 % (+40 to +231)" or "not detected (+/-X %)". */
-static void change(char *out, size_t len, const struct lnum *b, const struct lnum *a)
-{
-    double c = (a->v / b->v - 1) * 100;
-    double lo = (a->lo / b->hi - 1) * 100, hi = (a->hi / b->lo - 1) * 100;
-
-    if (!(b->v > 0) || !(a->v >= 0)) {
-        snprintf(out, len, "n/a (base %s)", b->v == 0 ? "0" : "< 0");
-        return;
-    }
-    if (!(b->lo > 0) || !isfinite(lo) || !isfinite(hi)) {
-        snprintf(out, len, "%+.0f %% (no interval)", c);
-        return;
-    }
-    if (undetected(out, len, lo, hi))
-        return;
-    snprintf(out, len, "%+.0f %% (%+.0f to %+.0f)", c, lo, hi);
-}
-
 /* One row if both runs have the number. */
 static void change_row(FILE *f, const struct lrun *base, const struct lrun *run,
                        const char *label, const char *key)
 {
     struct lnum b, a;
-    char vb[32], va[32], c[64];
+    char vb[32], va[32], c[96];
+    int col;
 
     if (!num(base, &b, "%s", key) || !num(run, &a, "%s", key))
         return;
     bare(vb, sizeof vb, b.shown);
     bare(va, sizeof va, a.shown);
-    change(c, sizeof c, &b, &a);
-    fprintf(f, "  %-20s %9s -> %-9s %s\n", label, vb, va, c);
+    hb_verdict_change(c, sizeof c, &b.m, &a.m);
+    col = fprintf(f, "  %-20s %9s -> %-9s", label, vb, va);
+    if (col + 1 + (int)strlen(c) > W)
+        fprintf(f, "\n%*s", W - (int)strlen(c) - 1, "");
+    fprintf(f, " %s\n", c);
 }
 
 static void changes(FILE *f, const struct lrun *base, const struct lrun *run)
@@ -457,9 +448,9 @@ static void changes(FILE *f, const struct lrun *base, const struct lrun *run)
     char text[1024], key[96], label[64];
 
     fprintf(f, "\n");
-    snprintf(text, sizeof text, "Changes from the base run (heapbench %s, %s) to this one; "
-             "an interval from the ends of the two runs' intervals (n.d.: not detected in that "
-             "run):",
+    snprintf(text, sizeof text, "Changes from the base run (heapbench %s, %s) to this one, "
+             "each with its 95 %% interval (Welch's t, the runs independent), as `heapbench "
+             "verdict BASE NEW` computes them (n.d.: not detected in that run):",
              env(base, "heapbench_commit") ? env(base, "heapbench_commit") : "?",
              env(base, "date_utc") ? env(base, "date_utc") : base->dir);
     para(f, text, 0);

@@ -251,6 +251,8 @@ int hb_verdict_write(FILE *f, const char *const dirs[], int nd,
         hbv_print_html(f, &vd[0]);
     else if (fmt == HB_VERDICT_CSV)
         hbv_print_csv(f, &vd[0]);
+    else if (fmt == HB_VERDICT_TEXT)
+        hbv_print_text(f, &vd[0]);
     else
         hbv_print_md(f, &vd[0]);
     for (int i = 0; i < nd; i++)

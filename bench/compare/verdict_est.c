@@ -5,11 +5,15 @@
  * a ratio on the logs, a sum or difference on the values (the delta
  * method turns a log standard error into one on the values).  Numbers
  * without a standard error (one process, an older summary) fall back to
- * the ends of their intervals, the conservative way.
+ * the ends of their intervals, the conservative way.  The change between
+ * two runs (hbv_change) is here too, public as hb_verdict_change so the
+ * letter writes the changes `verdict BASE NEW` does.
  */
 #include "bench/compare/verdict_int.h"
 
 #include <math.h>
+#include <stdio.h>
+#include <string.h>
 
 #include "bench/compare/hstats.h"
 
@@ -140,4 +144,63 @@ struct hbv_est hbv_pct(struct hbv_est ratio)
     r.se = 100 * ratio.v * se_logs(ratio);
     r.logs = false;
     return r;
+}
+
+/* ------------------------------------------------------------------------
+ * The change between two runs
+ * ------------------------------------------------------------------------ */
+
+const char *const hbv_kind_name[] = { "none", "reps", "boot", "ci95", "exact" };
+
+/* The change from x to y with its interval (the runs are independent):
+ * a ratio as a percentage when both intervals lie above zero, else a
+ * difference in x's unit (a signed quantity, a count, or a number whose
+ * interval reaches zero has no useful ratio). */
+enum hb_verdict_change_kind hbv_change(char *b, size_t n, struct hbv_est x,
+                                       const char *unit, struct hbv_est y)
+{
+    bool diff = unit[0] == '+' || !strcmp(unit, "blocks") || !(x.lo > 0) || !(y.lo > 0);
+    bool exact = x.kind == HBV_EST_EXACT && y.kind == HBV_EST_EXACT;
+    struct hbv_est c;
+    char u[16];
+
+    if (exact && x.v == y.v) {
+        snprintf(b, n, "unchanged (exact)");
+        return HB_CHANGE_UNCHANGED;
+    }
+    if (diff) {
+        c = hbv_sub(y, x);
+        snprintf(u, sizeof u, "+%s", unit + (unit[0] == '+'));
+    } else {
+        c = hbv_pct(hbv_div(y, x));
+        snprintf(u, sizeof u, "+%%");
+    }
+    if (!both_se(x, y) && !exact) {
+        char v[64];
+        c.lo = c.hi = c.v;
+        c.kind = HBV_EST_EXACT;
+        hbv_show(v, sizeof v, c, u);
+        snprintf(b, n, "%.*s(no interval)", (int)strcspn(v, "("), v);
+        return HB_CHANGE_NO_INTERVAL;
+    }
+    hbv_show(b, n, c, u);           /* "not detected" where c holds 0 */
+    return c.kind != HBV_EST_EXACT && !hbv_excludes(c, 0) ? HB_CHANGE_NOT_DETECTED
+                                                           : HB_CHANGE_DETECTED;
+}
+
+static struct hbv_est from_num(const struct hb_verdict_num *m)
+{
+    struct hbv_est e = { m->v, m->lo, m->hi, HBV_EST_NONE, m->se, m->logs, m->df, 0 };
+
+    for (int k = HBV_EST_NONE; k <= HBV_EST_EXACT; k++)
+        if (m->interval && !strcmp(m->interval, hbv_kind_name[k]))
+            e.kind = (enum hbv_est_kind)k;
+    return e;
+}
+
+enum hb_verdict_change_kind hb_verdict_change(char *b, size_t n,
+                                              const struct hb_verdict_num *base,
+                                              const struct hb_verdict_num *now)
+{
+    return hbv_change(b, n, from_num(base), base->unit ? base->unit : "", from_num(now));
 }

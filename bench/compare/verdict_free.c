@@ -33,59 +33,45 @@ static bool block_free(struct hbv_verdict *vd, const char *kind, unsigned o, con
     return true;
 }
 
-/* One order at one boundary kind: the ratio at/away as the same free
- * (equal merges: away, else away_capped) into same; a ratio against a free
- * away that merges more, as a separate line, into other. */
-static void boundary_order(struct hbv_verdict *vd, const char *kind, unsigned o,
-                           char *same, size_t *sl, char *other, size_t *ol)
+/* A boundary kind in words. */
+static const char *kind_words(const char *kind)
+{
+    return !strcmp(kind, "natural") ? "1 GiB-aligned" : !strcmp(kind, "order9") ?
+           "order-9 aligned" : kind;
+}
+
+/* One order at one boundary kind, a row of table t: the merges at it, the
+ * ratio at/away as the same free (equal merges: away, else away_capped),
+ * the merges away, and a ratio against a free away that merges more. */
+static void boundary_order(struct hbv_verdict *vd, const char *kind, unsigned o, int t)
 {
     struct hbv_est b, a, mb, ma, c, mc;
     bool hb, ha, hc = false;
-    char k[96];
+    char k[96], row[64], m[32];
 
     if (!block_free(vd, kind, o, "boundary", &b, &mb, &hb) ||
         !block_free(vd, kind, o, "away", &a, &ma, &ha))
         return;
+    snprintf(row, sizeof row, "%s, order %u", kind_words(kind), o);
+    snprintf(m, sizeof m, hb ? "%g" : "?", mb.v);
+    hbv_cell(vd, t, row, 0, m);
+    snprintf(m, sizeof m, ha ? "%g" : "?", ma.v);
+    hbv_cell(vd, t, row, 2, m);
     bool equal = hb && ha && fabs(mb.v - ma.v) < 0.5;
     bool capped = !equal && hb && block_free(vd, kind, o, "away_capped", &c, &mc, &hc) && hc &&
                   fabs(mb.v - mc.v) < 0.5;
     if (equal || capped) {
         snprintf(k, sizeof k, "free.%s.order%u.ratio", kind, o);
-        *sl += (size_t)snprintf(same + *sl, 1000 - *sl, "%sorder %u (%g merges): %s",
-                                *sl ? "; " : "", o, mb.v,
-                                hbv_num(vd, k, hbv_div(b, capped ? c : a), "x"));
+        hbv_cell(vd, t, row, 1, hbv_num(vd, k, hbv_div(b, capped ? c : a), "x"));
     }
     if (equal)
         return;
     snprintf(k, sizeof k, "free.%s.order%u.ratio_fewer_merges", kind, o);
-    const char *r = hbv_num(vd, k, hbv_div(b, a), "x");
-    if (hb && ha)
-        *ol += (size_t)snprintf(other + *ol, 1000 - *ol, "%sorder %u: %s (%g merges at it, %g "
-                                "away)", *ol ? "; " : "", o, r, mb.v, ma.v);
-    else
-        *ol += (size_t)snprintf(other + *ol, 1000 - *ol, "%sorder %u: %s (merges not recorded)",
-                                *ol ? "; " : "", o, r);
-}
-
-static void boundary_ratios(struct hbv_verdict *vd, const char *kind)
-{
-    char same[1000] = "", other[1000] = "";
-    size_t sl = 0, ol = 0;
-
-    for (unsigned o = 0; o <= 18; o += 9)
-        boundary_order(vd, kind, o, same, &sl, other, &ol);
-    if (sl)
-        hbv_say(vd, 2, 0, "%s boundary, a free next to it over the same free, merging as often, "
-            "away from it: %s.", kind, same);
-    if (ol)
-        hbv_say(vd, 2, sl ? 1 : 0, "%s boundary, not the same work (fewer merges next to it), a "
-            "free next to it over the free of that order away from it: %s.", kind, other);
-    if (!sl && !ol)
-        hbv_say(vd, 2, 0, "%s boundary: no block frees at and away from it in this run.", kind);
+    hbv_cell(vd, t, row, 3, hbv_num(vd, k, hbv_div(b, a), "x"));
 }
 
 static void boundary_frag(struct hbv_verdict *vd, const char *kind, const char *maxo,
-                          struct hbv_est *nat)
+                          struct hbv_est *nat, int t)
 {
     struct hbv_est l, r;
     char w[256], k[96];
@@ -100,36 +86,58 @@ static void boundary_frag(struct hbv_verdict *vd, const char *kind, const char *
         *nat = n;
     if (nat->kind == HBV_EST_NONE || !strcmp(kind, "natural")) {
         snprintf(k, sizeof k, "free.%s.maxorder_blocks", kind);
-        hbv_say(vd, 2, 1, "After a full init, the two nodes hold %s free order-%s blocks.",
-            hbv_num(vd, k, n, "blocks"), maxo);
+        hbv_cell(vd, t, kind_words(kind), 0, hbv_num(vd, k, n, "blocks"));
         return;
     }
     snprintf(k, sizeof k, "free.%s.maxorder_lost", kind);
-    hbv_say(vd, 2, 1, "Fragmentation: %s free blocks of order %s lost to the boundary, against "
-        "a 1 GiB-aligned one.",
-        hbv_num(vd, k, hbv_sub(*nat, n), "blocks"), maxo);
+    hbv_cell(vd, t, kind_words(kind), 1, hbv_num(vd, k, hbv_sub(*nat, n), "blocks"));
 }
 
-static void boundary_range(struct hbv_verdict *vd, const char *kind, const char *maxr)
+static void boundary_range(struct hbv_verdict *vd, const char *kind, const char *maxr, int t)
 {
     struct hbv_est lz, eg;
-    char w[256], k[96], a[160];
+    char w[256], k[96];
 
     snprintf(w, sizeof w, "what=range;boundary=%s;order=%s;path=lazy", kind, maxr);
     if (!hbv_get(vd->r, HBV_F_FREE, w, "ns_per_page", &lz))
         return;
-    snprintf(w, sizeof w, "what=range;boundary=%s;order=%s;path=eager", kind, maxr);
     snprintf(k, sizeof k, "free.%s.range_lazy_per_page", kind);
-    snprintf(a, sizeof a, "%s", hbv_num(vd, k, lz, "ns"));
-    if (!hbv_get(vd->r, HBV_F_FREE, w, "ns_per_page", &eg)) {
-        hbv_say(vd, 2, 1, "A free of 2^%s never-initialised pages across it costs %s per page.",
-            maxr, a);
+    hbv_cell(vd, t, kind_words(kind), 2, hbv_num(vd, k, lz, "ns"));
+    snprintf(w, sizeof w, "what=range;boundary=%s;order=%s;path=eager", kind, maxr);
+    if (!hbv_get(vd->r, HBV_F_FREE, w, "ns_per_page", &eg))
         return;
-    }
     snprintf(k, sizeof k, "free.%s.range_eager_per_page", kind);
-    hbv_say(vd, 2, 1, "A free of 2^%s pages across it costs %s per page through free_heap_pages "
-        "on uninitialised pages (lazy), %s through init_heap_pages (eager).", maxr, a,
-        hbv_num(vd, k, eg, "ns"));
+    hbv_cell(vd, t, kind_words(kind), 3, hbv_num(vd, k, eg, "ns"));
+}
+
+/* The section's opening sentence and its two tables: *t the ratios, *t2
+ * (-1 if the run has neither) the max-order blocks and range frees. */
+static void free_tables(struct hbv_verdict *vd, const struct hbv_vals *kinds,
+                        const struct hbv_vals *fo, const struct hbv_vals *ro, int *t, int *t2)
+{
+    static const char *const head[] = { "merges\nat it", "at / away,\nsame work",
+                                        "merges\naway", "at / away, not\nthe same work" };
+    static const char *const head2[] = { "max-order\nblocks free", "lost against\naligned",
+                                         "range free per\npage, lazy",
+                                         "range free per\npage, eager" };
+    char kw[256] = "", title[400];
+
+    for (size_t i = 0, l = 0; i < kinds->n && l < sizeof kw; i++)
+        l += (size_t)snprintf(kw + l, sizeof kw - l, "%s%s", i ? ", " : "",
+                              kind_words(kinds->v[i]));
+    hbv_say(vd, 2, 0, "Boundaries between two nodes measured: %s (unaligned is a page off an "
+        "order-9 boundary); a free is free_heap_pages with its node check, in the legacy "
+        "encoding.", kinds->n ? kw : "none");
+    *t = hbv_table(vd, 2, "A free next to a node boundary over a free away from it: the "
+                   "same work (merging as often, the merge stopped at the same order "
+                   "away), and where the free away merges more, not the same work (fewer "
+                   "merges next to it):", 4, head);
+    snprintf(title, sizeof title, "After a full init, the free blocks of the largest order "
+             "(%s) the two nodes hold, and those a boundary loses against a 1 GiB-aligned "
+             "one; a free of 2^%s pages across the boundary, per page, through "
+             "free_heap_pages on uninitialised pages (lazy) and init_heap_pages (eager):",
+             fo->n ? fo->v[fo->n - 1] : "?", ro->n ? ro->v[ro->n - 1] : "?");
+    *t2 = fo->n || ro->n ? hbv_table(vd, 2, title, 4, head2) : -1;
 }
 
 void hbv_section_free(struct hbv_verdict *vd)
@@ -137,6 +145,7 @@ void hbv_section_free(struct hbv_verdict *vd)
     const struct hb_csv *c = hbv_rows(vd->r, HBV_F_FREE);
     struct hbv_vals kinds, fo, ro;
     struct hbv_est nat = { .kind = HBV_EST_NONE };
+    int t, t2;
 
     if (!c) {
         hbv_say(vd, 2, 0, "No free rows in this run: nothing to say about node boundaries.");
@@ -145,15 +154,17 @@ void hbv_section_free(struct hbv_verdict *vd)
     hbv_distinct(c, "boundary", "what=block", &kinds, false);
     hbv_distinct(c, "order", "what=frag", &fo, true);
     hbv_distinct(c, "order", "what=range", &ro, true);
+    free_tables(vd, &kinds, &fo, &ro, &t, &t2);
     /* natural first: the others' losses are counted against it */
     for (int pass = 0; pass < 2; pass++)
         for (size_t i = 0; i < kinds.n; i++) {
             if ((pass == 0) != !strcmp(kinds.v[i], "natural"))
                 continue;
-            boundary_ratios(vd, kinds.v[i]);
+            for (unsigned o = 0; o <= 18; o += 9)
+                boundary_order(vd, kinds.v[i], o, t);
             if (fo.n)
-                boundary_frag(vd, kinds.v[i], fo.v[fo.n - 1], &nat);
+                boundary_frag(vd, kinds.v[i], fo.v[fo.n - 1], &nat, t2);
             if (ro.n)
-                boundary_range(vd, kinds.v[i], ro.v[ro.n - 1]);
+                boundary_range(vd, kinds.v[i], ro.v[ro.n - 1], t2);
         }
 }

@@ -246,21 +246,6 @@ static bool fit_metric(struct hbv_run *run, const char *key, const char *s, cons
     lf->max_gib = x[n - 1];
     return true;
 }
-static const char *strategy_what(const char *s)
-{
-    if (!strcmp(s, "pagewise"))
-        return "pagewise (every page freed at order 0, Xen up to 4.16)";
-    if (!strcmp(s, "chunked"))
-        return "chunked (largest aligned blocks, Xen 4.17)";
-    if (!strcmp(s, "lazy"))
-        return "lazy (pages initialised on first use)";
-    if (!strcmp(s, "deferred"))
-        return "deferred (lazy plus background threads)";
-    if (!strcmp(s, "patch"))
-        return "patch (the patch as posted)";
-    return s;
-}
-
 /* "measured 1 to 64 GiB, extrapolated x16" */
 static void span(char *b, size_t n, const struct line_fit *lf)
 {
@@ -277,44 +262,42 @@ struct strat {               /* what the section compares, per strategy */
     double worst_gib;
 };
 
-/* One strategy's lines: boot time, work after boot, all its work, the
- * worst call after boot. */
+/* One strategy's row of table t (boot per GiB, at the largest size, at
+ * 1 TiB, work after boot, the worst call) and of table tt (all its work). */
 static bool init_strategy(struct hbv_verdict *vd, const char *key, const char *s,
-                          struct strat *st)
+                          struct strat *st, int t, int tt)
 {
     struct line_fit bf, df, tf, wf;
     struct hbv_est bmax, dmax, tmax, worst;
-    char k[96], a[160], b[160], sp[96];
+    char k[96], sp[96];
 
     if (!fit_metric(vd->r, key, s, "boot_ns", &bf, &bmax))
         return false;
     snprintf(k, sizeof k, "init.%s.boot_per_gib", s);
-    snprintf(a, sizeof a, "%s", hbv_num(vd, k, bf.per_gib, "ns"));
+    hbv_cell(vd, t, s, 0, hbv_num(vd, k, bf.per_gib, "ns"));
+    snprintf(k, sizeof k, "init.%s.boot_largest", s);
+    hbv_cell(vd, t, s, 1, hbv_num(vd, k, bmax, "ns"));
     snprintf(k, sizeof k, "init.%s.boot_1tib", s);
-    snprintf(b, sizeof b, "%s", hbv_num(vd, k, bf.at_tib, "ns"));
+    hbv_cell(vd, t, s, 2, hbv_num(vd, k, bf.at_tib, "ns"));
     span(sp, sizeof sp, &bf);
     snprintf(vd->span, sizeof vd->span, "%s", sp);
     vd->max_gib = fmax(vd->max_gib, bf.max_gib);
     st->boot = bf.at_tib, st->has_boot = true;
-    hbv_say(vd, 1, 0, "%s: end_boot_allocator takes %s per GiB, so %s at 1 TiB (a straight "
-        "line, %s).", strategy_what(s), a, b, sp);
     if (fit_metric(vd->r, key, s, "deferred_ns", &df, &dmax)) {
         snprintf(k, sizeof k, "init.%s.deferred_1tib", s);
-        hbv_say(vd, 1, 1, "Work left for after boot at 1 TiB: %s.", hbv_num(vd, k, df.at_tib, "ns"));
+        hbv_cell(vd, t, s, 3, hbv_num(vd, k, df.at_tib, "ns"));
     }
     if (fit_metric(vd->r, key, s, "total_ns", &tf, &tmax)) {
         snprintf(k, sizeof k, "init.%s.total_1tib", s);
         st->total = tf.at_tib, st->has_total = true;
-        hbv_say(vd, 1, 1, "All its initialisation work at 1 TiB, at boot and after: %s.",
-            hbv_num(vd, k, tf.at_tib, "ns"));
+        hbv_cell(vd, tt, s, 0, hbv_num(vd, k, tf.at_tib, "ns"));
     }
     if (fit_metric(vd->r, key, s, "worst_ns", &wf, &worst)) {
         snprintf(k, sizeof k, "init.%s.worst", s);
         st->worst_gib = wf.max_gib;
         if (!strcmp(s, "lazy"))
             vd->worst_gib = wf.max_gib;
-        hbv_say(vd, 1, 1, "The worst single allocation or free after boot waits %s, measured "
-            "at %g GiB (not extrapolated).", hbv_num(vd, k, worst, "ns"), wf.max_gib);
+        hbv_cell(vd, t, s, 4, hbv_num(vd, k, worst, "ns"));
     }
     return true;
 }
@@ -327,43 +310,39 @@ static bool init_strategy(struct hbv_verdict *vd, const char *key, const char *s
  * order-0 free away from a boundary goes to *cost0. */
 static bool hot_path(struct hbv_verdict *vd, struct hbv_est *cost0)
 {
-    bool any = false;
     static const char *const wh[] = { "away", "boundary" };
+    static const char *const head[] = { "away, per\nfree", "away,\nrelative",
+                                        "at boundary,\nper free", "at boundary,\nrelative" };
+    int t = -1;
 
     for (unsigned o = 0; o <= 18; o += 9) {
-        char txt[2][480];
-        int got = 0;
+        char row[32];
+        snprintf(row, sizeof row, "order %u", o);
         for (int w = 0; w < 2; w++) {
             struct hbv_est l, u;
-            char where[256], k[96], add[200], pc[200], wl[256], wu[256];
+            char where[256], k[96], wl[256], wu[256];
             snprintf(where, sizeof where,
                      "what=block;boundary=natural;order=%u;where=%s;variant=node_check;%%s",
                      o, wh[w]);
             snprintf(wl, sizeof wl, where, "encoding=legacy");
             snprintf(wu, sizeof wu, where, "encoding=uninit");
-            txt[w][0] = 0;
             if (!hbv_get(vd->r, HBV_F_FREE, wl, "real_ns", &l) ||
                 !hbv_get(vd->r, HBV_F_FREE, wu, "real_ns", &u))
                 continue;
             struct hbv_est d = hbv_sub(u, l), pct = hbv_pct(hbv_div(u, l));
+            if (t < 0)
+                t = hbv_table(vd, 1, "The uninit encoding's cost in free_heap_pages, against "
+                              "legacy on the same block and heap, per free and relative "
+                              "(allocations are not measured separately):", 4, head);
             snprintf(k, sizeof k, "free.encoding.order%u.%s.ns", o, wh[w]);
-            snprintf(add, sizeof add, "%s", hbv_num(vd, k, d, "+ns"));
+            hbv_cell(vd, t, row, 2 * w, hbv_num(vd, k, d, "+ns"));
             snprintf(k, sizeof k, "free.encoding.order%u.%s.pct", o, wh[w]);
-            snprintf(pc, sizeof pc, "%s", hbv_num(vd, k, pct, "+%"));
-            snprintf(txt[w], sizeof txt[w], "%s per free %s (relative: %s)", add,
-                     w ? "at a boundary" : "away from a boundary", pc);
+            hbv_cell(vd, t, row, 2 * w + 1, hbv_num(vd, k, pct, "+%"));
             if (o == 0 && w == 0)
                 *cost0 = d;
-            got++;
         }
-        if (!got)
-            continue;
-        hbv_say(vd, 1, 1, "Order %u: the uninit encoding's cost in free_heap_pages, against "
-            "legacy on the same block and heap: %s%s%s.", o, txt[0],
-            *txt[0] && *txt[1] ? "; " : "", txt[1]);
-        any = true;
     }
-    return any;
+    return t >= 0;
 }
 
 /* Only a cost whose interval lies above zero gives a break-even. */
@@ -391,27 +370,84 @@ static void break_even(struct hbv_verdict *vd, const char *s, struct hbv_est sav
  * The section
  * ------------------------------------------------------------------------ */
 
-/* What each strategy moves out of boot against the reference, and the
- * work it then does in all beside the reference's. */
+/* What each strategy moves out of boot against the reference, in table
+ * tt beside all the work it then does. */
 static void savings(struct hbv_verdict *vd, const struct hbv_vals *st, const struct strat *x,
-                    size_t ref)
+                    size_t ref, int tt)
 {
     for (size_t i = 0; i < st->n; i++) {
         if (i == ref || !x[i].has_boot || x[i].boot.v >= x[ref].boot.v)
             continue;
-        char k[96], a[200], ti[96], tr[96];
+        char k[96];
         snprintf(k, sizeof k, "init.%s.saving_1tib", st->v[i]);
-        snprintf(a, sizeof a, "%s", hbv_num(vd, k, hbv_sub(x[ref].boot, x[i].boot), "+ns"));
-        snprintf(ti, sizeof ti, "init.%s.total_1tib", st->v[i]);
-        snprintf(tr, sizeof tr, "init.%s.total_1tib", st->v[ref]);
-        if (x[i].has_total && x[ref].has_total)
-            hbv_say(vd, 1, 0, "Boot time %s saves at 1 TiB against %s: %s; in all it then does %s "
-                "of initialisation work, at boot and after, against %s for %s.",
-                st->v[i], st->v[ref], a, hbv_shown(vd, ti), hbv_shown(vd, tr), st->v[ref]);
-        else
-            hbv_say(vd, 1, 0, "Boot time %s saves at 1 TiB against %s: %s.", st->v[i], st->v[ref],
-                a);
+        hbv_cell(vd, tt, st->v[i], 1, hbv_num(vd, k, hbv_sub(x[ref].boot, x[i].boot), "+ns"));
     }
+}
+
+/* The series in words: "what=heap;layout=synthetic;nodes=1;aligned=yes;
+ * boot_alloc_mib=0" -> "a synthetic memory layout, 1 node, ...". */
+static void series_words(char *b, size_t n, const char *key)
+{
+    char kv[512], *save = NULL;
+    size_t l = 0;
+
+    snprintf(kv, sizeof kv, "%s", key);
+    b[0] = 0;
+    for (char *t = strtok_r(kv, ";", &save); t; t = strtok_r(NULL, ";", &save)) {
+        char *v = strchr(t, '=');
+        if (!v || !strcmp(t, "what=heap"))
+            continue;
+        *v++ = 0;
+        const char *sep = l ? ", " : "";
+        if (!strcmp(t, "layout"))
+            l += (size_t)snprintf(b + l, n - l, "%sthe %s memory layout", sep, v);
+        else if (!strcmp(t, "nodes"))
+            l += (size_t)snprintf(b + l, n - l, "%s%s NUMA node%s", sep, v, strcmp(v, "1") ? "s" : "");
+        else if (!strcmp(t, "aligned"))
+            l += (size_t)snprintf(b + l, n - l, "%s%s", sep, strcmp(v, "yes") ?
+                                  "regions not aligned" : "regions aligned");
+        else if (!strcmp(t, "boot_alloc_mib"))
+            l += (size_t)snprintf(b + l, n - l, "%s%s%s taken by the boot allocator", sep,
+                                  strcmp(v, "0") ? v : "nothing", strcmp(v, "0") ? " MiB" : "");
+        else {
+            for (char *q = t; *q; q++)
+                *q = *q == '_' ? ' ' : *q;
+            l += (size_t)snprintf(b + l, n - l, "%s%s %s", sep, t, v);
+        }
+        if (l >= n)
+            return;
+    }
+}
+
+/* The section's opening sentence and its two init tables (t, tt). */
+static void init_tables(struct hbv_verdict *vd, const char *key, int *t, int *tt)
+{
+    static const char *const head[] = { "boot\nper GiB", "boot at\nlargest size",
+                                        "at 1 TiB,\nextrapolated",
+                                        "work after\nboot, 1 TiB", "worst call\nafter boot" };
+    static const char *const head2[] = { "all work at\n1 TiB", "boot time saved\nvs chunked" };
+    char words[600];
+
+    series_words(words, sizeof words, key);
+    hbv_say(vd, 1, 0, "Measured on %s.  Strategies: pagewise frees every page at order 0 (Xen "
+        "up to 4.16); chunked, the largest aligned blocks (Xen 4.17); patch, the patch as "
+        "posted; lazy initialises pages on first use; deferred is lazy plus background "
+        "threads.", words);
+    *t = hbv_table(vd, 1, "", 5, head);
+    *tt = hbv_table(vd, 1, "All initialisation work at 1 TiB, at boot and after, and the "
+                    "boot time saved against chunked:", 2, head2);
+}
+
+/* Table t's head and title, once the sizes are known. */
+static void init_title(struct hbv_verdict *vd, int t)
+{
+    if (t < 0)
+        return;
+    snprintf(vd->table[t].head[1], sizeof vd->table[t].head[1], "boot at\n%g GiB", vd->max_gib);
+    snprintf(vd->table[t].title, sizeof vd->table[t].title, "end_boot_allocator's time (a "
+             "line through the sizes, %s), the work left for after boot and the worst single "
+             "allocation or free after boot (measured at %g GiB, not extrapolated):", vd->span,
+             vd->max_gib);
 }
 
 void hbv_section_init(struct hbv_verdict *vd)
@@ -422,24 +458,25 @@ void hbv_section_init(struct hbv_verdict *vd)
     struct strat x[64];
     struct hbv_est cost0 = { 0 };
     size_t ref = SIZE_MAX;
+    int t, tt;
 
     if (!c || !main_series(c, key, sizeof key)) {
         hbv_say(vd, 1, 0, "No init rows in this run: nothing to say about boot time.");
         return;
     }
     hbv_distinct(c, "strategy", key, &st, false);
-    hbv_say(vd, 1, 0, "Series measured: %s (init rows).", key);
+    init_tables(vd, key, &t, &tt);
     for (size_t i = 0; i < st.n; i++) {
         memset(&x[i], 0, sizeof x[i]);
-        if (init_strategy(vd, key, st.v[i], &x[i]) &&
+        if (init_strategy(vd, key, st.v[i], &x[i], t, tt) &&
             (ref == SIZE_MAX || !strcmp(st.v[i], "chunked")))
             ref = i;
     }
+    init_title(vd, t);
     if (ref != SIZE_MAX)
-        savings(vd, &st, x, ref);
-    hbv_say(vd, 1, 0, "The cost on the hot path (allocations are not measured separately):");
+        savings(vd, &st, x, ref, tt);
     if (!hot_path(vd, &cost0)) {
-        hbv_say(vd, 1, 1, "No encoding:legacy/uninit pairs of block frees in this run.");
+        hbv_say(vd, 1, 0, "No encoding:legacy/uninit pairs of block frees in this run.");
         return;
     }
     for (size_t i = 0; ref != SIZE_MAX && i < st.n; i++)

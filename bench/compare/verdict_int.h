@@ -6,8 +6,10 @@
  * verdict_free.c, verdict_state.c: one per question) read numbers from the
  * run (verdict_read.c), record each as an item with its interval and the
  * text shown for it, and write sentences that quote those texts
- * (verdict_num.c).  verdict.c puts the sentences in the reader's order and
- * verdict_print.c writes them, or the items, as Markdown, HTML or CSV.
+ * (verdict_num.c) and tables that line them up (verdict_table.c).
+ * verdict.c puts the sentences in the reader's order and verdict_print.c
+ * writes them with the tables, or the items, as text, Markdown, HTML or
+ * CSV.
  */
 #ifndef HB_VERDICT_INT_H
 #define HB_VERDICT_INT_H
@@ -19,6 +21,7 @@
 
 #include "bench/compare/csvread.h"
 #include "bench/compare/hstats.h"
+#include "bench/compare/verdict.h"
 
 /* ------------------------------------------------------------------------
  * Numbers, the run, the verdict
@@ -66,6 +69,21 @@ struct hbv_line {
     char text[1200];
 };
 
+#define HBV_MAX_TABLES 10
+#define HBV_TCOLS 6
+#define HBV_TROWS 16
+
+struct hbv_table {          /* numbers of a kind, lined up */
+    int section;
+    size_t at;              /* printed before the section's line at */
+    char title[400];
+    int ncol;
+    char head[HBV_TCOLS][64];      /* '\n' splits it over two lines in text */
+    size_t nrows;
+    char label[HBV_TROWS][64];
+    char cell[HBV_TROWS][HBV_TCOLS][160];
+};
+
 struct hbv_verdict {
     struct hbv_run *r;
     double max_gib, worst_gib;     /* init: largest size measured, of the worst */
@@ -76,6 +94,8 @@ struct hbv_verdict {
     size_t nitems;
     struct hbv_line line[HBV_MAX_LINES];
     size_t nlines;
+    struct hbv_table table[HBV_MAX_TABLES];
+    size_t ntables;
 };
 
 struct hbv_vals {           /* distinct values of a column */
@@ -124,6 +144,12 @@ struct hbv_est hbv_pct(struct hbv_est ratio);
 struct hbv_est hbv_from_se(double v, double se, double df, bool logs, double procs);
 /* Whether e's interval leaves out x (a change of 0, a ratio of 1). */
 bool hbv_excludes(struct hbv_est e, double x);
+/* The change from x (in unit) to y, written into b as two runs' verdicts
+ * show it (hb_verdict_change, verdict.h). */
+enum hb_verdict_change_kind hbv_change(char *b, size_t n, struct hbv_est x,
+                                       const char *unit, struct hbv_est y);
+/* The names of enum hbv_est_kind, as the CSV's interval column has them. */
+extern const char *const hbv_kind_name[];
 
 /* ------------------------------------------------------------------------
  * Items and sentences (verdict_num.c)
@@ -139,6 +165,24 @@ void hbv_show(char *b, size_t n, struct hbv_est e, const char *unit);
 /* Add a sentence to a section (1..3 the questions) at depth 0 or 1. */
 void hbv_say(struct hbv_verdict *vd, int section, int depth, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+
+/* ------------------------------------------------------------------------
+ * Tables (verdict_table.c)
+ * ------------------------------------------------------------------------ */
+
+/* A new table in section, after the sentences said so far, with ncol
+ * columns besides the row labels (heads[0..ncol-1]); its index, -1 if full. */
+int hbv_table(struct hbv_verdict *vd, int section, const char *title, int ncol,
+              const char *const heads[]);
+/* Set the cell of row (added if new) and column col of table t to text. */
+void hbv_cell(struct hbv_verdict *vd, int t, const char *row, int col, const char *text);
+void hbv_table_md(FILE *f, const struct hbv_table *t);
+void hbv_table_html(FILE *f, const struct hbv_table *t);
+/* Plain text of at most width columns: each cell's value over its interval. */
+void hbv_table_text(FILE *f, const struct hbv_table *t, int width);
+/* text as lines of at most width columns, the first after lead, the
+ * others indented as far. */
+void hbv_wrap(FILE *f, const char *lead, const char *text, int width);
 
 /* ------------------------------------------------------------------------
  * The questions, one file each
@@ -157,6 +201,7 @@ void hbv_section_count(struct hbv_verdict *vd);
 void hbv_print_md(FILE *f, const struct hbv_verdict *vd);
 void hbv_print_html(FILE *f, const struct hbv_verdict *vd);
 void hbv_print_csv(FILE *f, const struct hbv_verdict *vd);
+void hbv_print_text(FILE *f, const struct hbv_verdict *vd);     /* 80 columns */
 /* Two runs: every number both have, as a change. */
 void hbv_print_delta(FILE *f, const struct hbv_verdict *a, const struct hbv_verdict *b);
 

@@ -1,12 +1,14 @@
 /*
- * verdict_print.c - writing a built verdict: its sentences as Markdown or
- * an HTML fragment, its numbers as CSV (each with its interval and the
+ * verdict_print.c - writing a built verdict: its sentences and tables as
+ * Markdown, an HTML fragment or console text of 80 columns, its numbers
+ * as CSV (each with its interval and the
  * exact text the report shows, for tests), or the numbers of two runs as
  * changes.  Writes only to the stream it is given.
  */
 #include "bench/compare/verdict_int.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -35,22 +37,74 @@ static void html_text(FILE *f, const char *s)
     }
 }
 
+/* The tables of section sec placed before its line at (SIZE_MAX: all
+ * that are left), each once: done marks them. */
+static void tables(FILE *f, const struct hbv_verdict *vd, int sec, size_t at, bool *done,
+                   enum hb_verdict_format fmt)
+{
+    for (size_t t = 0; t < vd->ntables; t++) {
+        const struct hbv_table *tb = &vd->table[t];
+        if (done[t] || tb->section != sec || (at != SIZE_MAX && tb->at > at))
+            continue;
+        done[t] = true;
+        if (fmt == HB_VERDICT_HTML)
+            hbv_table_html(f, tb);
+        else if (fmt == HB_VERDICT_MD)
+            hbv_table_md(f, tb);
+        else
+            hbv_table_text(f, tb, 80);
+    }
+}
+
 void hbv_print_md(FILE *f, const struct hbv_verdict *vd)
 {
+    bool done[HBV_MAX_TABLES] = { false };
     int sec = -1;
+    size_t at = 0;
 
     fprintf(f, "## Verdict\n\n");
     for (size_t i = 0; i < vd->nlines; i++) {
         const struct hbv_line *l = &vd->line[i];
         if (l->section != sec) {
+            tables(f, vd, sec, SIZE_MAX, done, HB_VERDICT_MD);
             sec = l->section;
+            at = 0;
             if (sec >= 1 && sec <= 3)
                 fprintf(f, "\n### %d. %s\n\n", sec, section_title[sec]);
             else if (sec)
                 fprintf(f, "\n### %s\n\n", section_title[sec]);
         }
+        tables(f, vd, sec, at++, done, HB_VERDICT_MD);
         fprintf(f, "%s- %s\n", l->depth ? "  " : "", l->text);
     }
+    tables(f, vd, sec, SIZE_MAX, done, HB_VERDICT_MD);
+}
+
+/* The console: the same, wrapped at 80 columns, the tables in plain text. */
+void hbv_print_text(FILE *f, const struct hbv_verdict *vd)
+{
+    bool done[HBV_MAX_TABLES] = { false };
+    int sec = -1;
+    size_t at = 0;
+
+    fprintf(f, "Verdict\n");
+    for (size_t i = 0; i < vd->nlines; i++) {
+        const struct hbv_line *l = &vd->line[i];
+        if (l->section != sec) {
+            tables(f, vd, sec, SIZE_MAX, done, HB_VERDICT_TEXT);
+            sec = l->section;
+            at = 0;
+            if (sec >= 1 && sec <= 3)
+                fprintf(f, "\n%d. %s\n\n", sec, section_title[sec]);
+            else if (sec)
+                fprintf(f, "\n%s\n\n", section_title[sec]);
+            else
+                fputc('\n', f);
+        }
+        tables(f, vd, sec, at++, done, HB_VERDICT_TEXT);
+        hbv_wrap(f, l->depth ? "    - " : "  - ", l->text, 80);
+    }
+    tables(f, vd, sec, SIZE_MAX, done, HB_VERDICT_TEXT);
 }
 
 static void close_lists(FILE *f, int depth)
@@ -62,21 +116,32 @@ static void close_lists(FILE *f, int depth)
 
 void hbv_print_html(FILE *f, const struct hbv_verdict *vd)
 {
+    bool done[HBV_MAX_TABLES] = { false };
     int sec = -1, depth = -1;
+    size_t at = 0;
 
     fprintf(f, "<section id=\"verdict\"><h2>Verdict</h2>\n");
     for (size_t i = 0; i < vd->nlines; i++) {
         const struct hbv_line *l = &vd->line[i];
-        if (l->section != sec) {
+        bool table_next = false;
+        for (size_t t = 0; t < vd->ntables; t++)
+            table_next |= !done[t] && vd->table[t].section == l->section &&
+                          l->section == sec && vd->table[t].at <= at;
+        if (l->section != sec || table_next) {
             if (depth >= 0)
                 close_lists(f, depth);
             depth = -1;
+        }
+        if (l->section != sec) {
+            tables(f, vd, sec, SIZE_MAX, done, HB_VERDICT_HTML);
             sec = l->section;
+            at = 0;
             if (sec >= 1 && sec <= 3)
                 fprintf(f, "<h3>%d. %s</h3>\n", sec, section_title[sec]);
             else if (sec)
                 fprintf(f, "<h3>%s</h3>\n", section_title[sec]);
         }
+        tables(f, vd, sec, at++, done, HB_VERDICT_HTML);
         if (l->depth > depth)
             fprintf(f, "<ul class=\"s%d\"><li>", sec);
         else if (l->depth < depth)
@@ -89,6 +154,7 @@ void hbv_print_html(FILE *f, const struct hbv_verdict *vd)
     }
     if (depth >= 0)
         close_lists(f, depth);
+    tables(f, vd, sec, SIZE_MAX, done, HB_VERDICT_HTML);
     fprintf(f, "</section>\n");
 }
 
@@ -110,13 +176,11 @@ static void csv_field(FILE *f, const char *s)
 
 void hbv_print_csv(FILE *f, const struct hbv_verdict *vd)
 {
-    static const char *const kind[] = { "none", "reps", "boot", "ci95", "exact" };
-
     fprintf(f, "key,value,lo,hi,unit,interval,se,scale,df,shown\n");
     for (size_t i = 0; i < vd->nitems; i++) {
         const struct hbv_item *it = &vd->item[i];
         fprintf(f, "%s,%.17g,%.17g,%.17g,%s,%s,", it->key, it->e.v, it->e.lo, it->e.hi,
-                it->unit, kind[it->e.kind]);
+                it->unit, hbv_kind_name[it->e.kind]);
         if (isfinite(it->e.se))
             fprintf(f, "%.17g,%s,%.17g,", it->e.se, it->e.logs ? "log" : "value", it->e.df);
         else
@@ -137,6 +201,7 @@ static void describe(char *b, size_t n, const char *key)
     static const struct { const char *suffix, *words; } w[] = {
         { ".boot_per_gib", "boot time per GiB" },
         { ".boot_1tib", "boot time at 1 TiB" },
+        { ".boot_largest", "boot time at the largest size measured" },
         { ".deferred_1tib", "work deferred after boot at 1 TiB" },
         { ".total_1tib", "all initialisation work at 1 TiB" },
         { ".ratio_fewer_merges", "free at boundary / away, fewer merges at it" },
@@ -171,42 +236,6 @@ static void describe(char *b, size_t n, const char *key)
     snprintf(b, n, "%s", key);
 }
 
-/* The change from x to y with its interval (the runs are independent):
- * a ratio as a percentage when both intervals lie above zero, else a
- * difference in x's unit (a signed quantity, a count, or a number whose
- * interval reaches zero has no useful ratio). */
-static void change(char *b, size_t n, const struct hbv_item *x, const struct hbv_item *y)
-{
-    bool diff = x->unit[0] == '+' || !strcmp(x->unit, "blocks") || !(x->e.lo > 0) ||
-                !(y->e.lo > 0);
-    bool exact = x->e.kind == HBV_EST_EXACT && y->e.kind == HBV_EST_EXACT;
-    bool se = isfinite(x->e.se) && isfinite(y->e.se);
-    struct hbv_est c;
-    char unit[16];
-
-    if (exact && x->e.v == y->e.v) {
-        snprintf(b, n, "unchanged (exact)");
-        return;
-    }
-    if (diff) {
-        c = hbv_sub(y->e, x->e);
-        snprintf(unit, sizeof unit, "+%s", x->unit + (x->unit[0] == '+'));
-    } else {
-        c = hbv_pct(hbv_div(y->e, x->e));
-        snprintf(unit, sizeof unit, "+%%");
-    }
-    if (!se && !exact) {
-        char v[64];
-        c.lo = c.hi = c.v;
-        c.kind = HBV_EST_EXACT;
-        hbv_show(v, sizeof v, c, unit);
-        snprintf(b, n, "%.*s, no interval (one process, or an older summary)",
-                 (int)strcspn(v, "("), v);
-        return;
-    }
-    hbv_show(b, n, c, unit);
-}
-
 /* Two runs: every number of both, as a change with its interval. */
 void hbv_print_delta(FILE *f, const struct hbv_verdict *a, const struct hbv_verdict *b)
 {
@@ -225,7 +254,9 @@ void hbv_print_delta(FILE *f, const struct hbv_verdict *a, const struct hbv_verd
                 continue;
             char what[160], ch[200];
             describe(what, sizeof what, x->key);
-            change(ch, sizeof ch, x, y);
+            if (hbv_change(ch, sizeof ch, x->e, x->unit, y->e) == HB_CHANGE_NO_INTERVAL)
+                snprintf(ch + strcspn(ch, "("), sizeof ch - strcspn(ch, "("),
+                         "no interval (one process, or an older summary)");
             fprintf(f, "- %s: %s -> %s: %s\n", what, x->shown, y->shown, ch);
             n++;
         }

@@ -84,6 +84,43 @@ case_base() {
     ok "base ($n init changes)"
 }
 
+# Expect: tests/data/run_a -> run_b (chunked's init 20 % faster, nothing
+# else changed): every chunked change holds -20 % in its interval, every
+# other change is not detected; each change is the text `verdict BASE NEW`
+# prints for the same number (the same function); 72 columns.
+case_pair() {
+    local row label c words want
+    "$hb" letter "$data/run_b" "$data/run_a" >"$tmp/lp" 2>"$tmp/err" \
+        || { fail pair "exit $?: $(cat "$tmp/err")"; return; }
+    [ -z "$(awk 'length($0) > 72' "$tmp/lp")" ] || { fail pair "wider than 72 columns"; return; }
+    "$hb" verdict "$data/run_a" "$data/run_b" >"$tmp/vd" || { fail pair "verdict BASE NEW failed"; return; }
+    grep -qE '^  chunked .* -> ' "$tmp/lp" || { fail pair "no chunked change"; return; }
+    while IFS= read -r row; do
+        label=$(awk -F'  +' '{ print $2 }' <<<"$row")
+        c=$(sed -E 's/.* -> +[^ ]+( [a-z]+)? +//' <<<"$row")
+        case $label in
+        chunked*)
+            awk -v c="$c" 'BEGIN {
+                if (match(c, /^not detected \(\+\/-[0-9.]+ %\)$/)) { split(c, p, "-"); exit !(p[2] + 0 >= 20) }
+                if (c ~ /^not detected/) exit 0       # a difference: no % to compare
+                if (!match(c, /^-[0-9.]+ % \(-[0-9.]+ to [-+][0-9.]+\)$/)) exit 1
+                gsub(/[()%]/, "", c); split(c, p, " ")
+                exit !(p[2] + 0 <= -20 && p[4] + 0 >= -20) }' \
+                || { fail pair "chunked: -20 % not in the interval: $row"; return; } ;;
+        *)
+            case $c in "not detected"*|"unchanged"*) ;;
+            *) fail pair "a change detected where none was made: $row"; return ;; esac ;;
+        esac
+    done < <(grep -E '^  [a-z].* -> ' "$tmp/lp")
+    for label in "chunked worst|chunked: worst call after boot" "lazy boot/GiB|lazy: boot time per GiB"; do
+        words=${label#*|}; label=${label%|*}
+        c=$(grep -E "^  $label " "$tmp/lp" | sed -E 's/.* -> +[^ ]+( [a-z]+)? +//')
+        want=$(grep -F -- "- $words: " "$tmp/vd" | sed 's/.*): //')
+        [ -n "$c" ] && [ "$c" = "$want" ] || { fail pair "$label: letter '$c', verdict '$want'"; return; }
+    done
+    ok "pair ($(grep -c ' -> ' "$tmp/lp") changes; chunked worst: $(grep -E '^  chunked worst' "$tmp/lp" | sed -E 's/.* -> +[^ ]+( [a-z]+)? +//'))"
+}
+
 case_bad() {
     local rc
     "$hb" letter "$tmp" >"$tmp/out" 2>"$tmp/err"; rc=$?
@@ -97,5 +134,6 @@ case_bad() {
 case_answers
 case_not_detected
 case_base
+case_pair
 case_bad
 finish

@@ -127,7 +127,7 @@ case_delta_injected() {
 # 3 processes are called approximate; a change not detected is not stated
 # as an effect, and no break-even is derived from it.
 case_wording() {
-    "$hb" verdict "$data" >"$tmp/w" 2>"$tmp/err" || { fail wording "exit $?"; return; }
+    "$hb" verdict --format md "$data" >"$tmp/w" 2>"$tmp/err" || { fail wording "exit $?"; return; }
     sed -n 3p "$tmp/w" | grep -q "^- Measured: heapbench's user-space model of Xen's heap (not Xen itself), on .*NUMA node.*init measured up to 2 GiB" \
         || { fail wording "first line: $(sed -n 3p "$tmp/w")"; return; }
     grep -q '^- 3 processes: interval approximate' "$tmp/w" || { fail wording "3 processes not approximate"; return; }
@@ -137,6 +137,38 @@ case_wording() {
     grep -q 'measured at 2 GiB' "$tmp/w" || { fail wording "worst call without its size"; return; }
     grep -q 'not the same work (fewer merges next to it)' "$tmp/w" || { fail wording "unequal merges not set apart"; return; }
     ok wording
+}
+
+# Expect: below the sentences, one table per question in which each row
+# holds one strategy's (boundary's, scan's) numbers in the heads' order:
+# init's boot per GiB, at the largest size, at 1 TiB, work after boot and
+# worst call, each the verdict's own text; no raw key (col=value;...) in
+# the Markdown or on the console; the console within 80 columns.
+case_tables() {
+    local s row want k
+    "$hb" verdict --format md "$data" >"$tmp/t.md" 2>"$tmp/err" || { fail tables "exit $?"; return; }
+    grep -qF '| | boot per GiB | boot at 2 GiB | at 1 TiB, extrapolated | work after boot, 1 TiB | worst call after boot |' "$tmp/t.md" \
+        || { fail tables "no init table head: $(grep -m1 '^| |' "$tmp/t.md")"; return; }
+    for s in chunked lazy; do
+        want="| $s |"
+        for k in boot_per_gib boot_largest boot_1tib deferred_1tib worst; do
+            want="$want $(csvawk 'NR == 1 { csv_header($0); next }
+                { csv_split($0, f) } csv_col(f, "key") == k { print csv_col(f, "shown") }' -v k="init.$s.$k" "$tmp/v.csv") |"
+        done
+        grep -qxF -- "$want" "$tmp/t.md" || { fail tables "no row: $want"; return; }
+    done
+    for row in '| | away, per free | away, relative | at boundary, per free | at boundary, relative |' \
+               '| | merges at it | at / away, same work | merges away | at / away, not the same work |' \
+               '| | fastest kernel | table read from | pages per ns | % of read roofline | scan of 1 TiB |'; do
+        grep -qxF -- "$row" "$tmp/t.md" || { fail tables "no table: $row"; return; }
+    done
+    "$hb" verdict "$data" >"$tmp/t.txt" 2>"$tmp/err" || { fail tables "console exit $?"; return; }
+    "$hb" verdict --format html "$data" >"$tmp/t.html" 2>"$tmp/err" || { fail tables "html exit $?"; return; }
+    [ -z "$(awk 'length($0) > 80' "$tmp/t.txt")" ] || { fail tables "console wider than 80: $(awk 'length($0) > 80' "$tmp/t.txt" | head -n 1)"; return; }
+    ! grep -E '[a-z_]+=[a-z0-9_]+;' "$tmp/t.md" "$tmp/t.txt" "$tmp/t.html" \
+        || { fail tables "raw keys shown"; return; }
+    [ "$(grep -c '<table' "$tmp/t.html")" -ge 4 ] || { fail tables "html: fewer than 4 tables"; return; }
+    ok "tables ($(grep -c '^| | ' "$tmp/t.md") tables; console $(wc -l <"$tmp/t.txt") lines)"
 }
 
 # Expect: exit 2 and one line naming the bad value.
@@ -160,5 +192,6 @@ case_report_agrees
 case_delta
 case_delta_injected
 case_wording
+case_tables
 case_bad_input
 finish

@@ -10,6 +10,7 @@
 #   per GiB, at 1 TiB: per process a least-squares line through its
 #     per-size medians; the mean of the processes' lines with its t
 #     interval; a time is never below 0 (value and ends clipped);
+#   at the largest size (boot_largest, worst): the metric there, not a line;
 #   a free at a boundary over the same free away: only if both merge as
 #     often (else against where=away_capped, which does; the ratio against
 #     a free away that merges more is the key ..._fewer_merges);
@@ -186,8 +187,9 @@ function recompute(key,    p, n, o, w, m, e, l, tb, best, bi, r, kk) {
         if (!boot1tib("chunked") || !boot1tib(p[2])) return 0
         wsum("chunked", p[2], -1); return 1
     }
-    if (p[1] == "init" && p[3] == "worst") {
-        if (!initfit(p[2], "worst_ns") || !get("init", SERIES ";strategy=" p[2] ";ram_gib=" W_SZ, "worst_ns")) return 0
+    if (p[1] == "init" && (p[3] == "worst" || p[3] == "boot_largest")) {   # at the largest size
+        m = p[3] == "worst" ? "worst_ns" : "boot_ns"
+        if (!initfit(p[2], m) || !get("init", SERIES ";strategy=" p[2] ";ram_gib=" W_SZ, m)) return 0
         X_V = V; X_SE = SE; X_DF = DF; X_LOGS = LOGS; return 1
     }
     if (p[1] == "init") {
