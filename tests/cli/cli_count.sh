@@ -59,7 +59,7 @@ case_repeatable() {
     ok repeatable
     # The verdict of a counted run: boot work per page of each strategy.
     local v
-    v=$("$hb" verdict "$a")
+    v=$("$hb" verdict --format md "$a")
     for s in chunked lazy; do
         grep -q "^  - $s: [0-9.]* instructions per page at boot, [0-9.]* after it (1 GiB; exact)" <<<"$v" ||
             { fail verdict_boot_work "$s: $(grep -i 'per page' <<<"$v")"; return; }

@@ -89,7 +89,7 @@ case_verdict() {
             for p in 0 1 2; do echo "alloc/block/o0/$e,block,0,ready,$e,$p,5$p,1761"; done
         done
     } >"$d/alloc.csv"
-    out=$("$hb" verdict "$d" 2>&1)
+    out=$("$hb" verdict --format md "$d" 2>&1)
     grep -q 'adds +18 instructions to an order-0 free away from a boundary .*(2029 -> 2047; exact; time: ' <<<"$out" ||
         { fail verdict "free: $out"; return; }
     grep -q 'adds no instruction to an order-0 allocation' <<<"$out" || { fail verdict "alloc: $out"; return; }
