@@ -349,6 +349,13 @@ static bool hot_path(struct hbv_verdict *vd, struct hbv_est *cost0)
 static void break_even(struct hbv_verdict *vd, const char *s, struct hbv_est saving,
                        struct hbv_est cost)
 {
+    bool no_interval = cost.kind != HBV_EST_EXACT && cost.lo == cost.hi;
+
+    if (no_interval) {      /* one measurement: it bounds nothing */
+        hbv_say(vd, 1, 0, "Break-even: no bound at this precision: one measurement of "
+            "the uninit encoding's cost per order-0 free, no interval.");
+        return;
+    }
     if (cost.hi < 0) {
         hbv_say(vd, 1, 0, "Break-even: none: the uninit encoding makes an order-0 free faster "
             "(its whole interval is below zero), so %s's boot saving is never used up.", s);

@@ -109,8 +109,12 @@ static void show(char *b, size_t n, struct hbv_est e, const char *unit)
     fmt_signed(v, sizeof v, e.v / div, count, sign);
     fmt_signed(lo, sizeof lo, e.lo / div, count, sign);
     fmt_signed(hi, sizeof hi, e.hi / div, count, sign);
-    if (e.kind == HBV_EST_EXACT || (e.lo == e.hi && e.lo == e.v && e.kind != HBV_EST_CI))
+    if (e.kind == HBV_EST_EXACT)
         snprintf(b, n, "%s%s%s (exact)", v, *u && strcmp(u, "x") ? " " : "", u);
+    else if (e.lo == e.hi && e.lo == e.v && e.kind != HBV_EST_CI)
+        /* one measurement, not a count: no spread to show, nor exactness */
+        snprintf(b, n, "%s%s%s (one measurement: no interval)", v,
+                 *u && strcmp(u, "x") ? " " : "", u);
     else
         snprintf(b, n, "%s%s%s (%s to %s)", v, *u && strcmp(u, "x") ? " " : "", u, lo, hi);
 }
