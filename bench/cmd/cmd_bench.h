@@ -99,6 +99,9 @@ struct bench_run {
 /* Google Benchmark's flags for the run: ours first, the user's (after --)
  * last so that they win.  NULL if out of memory. */
 char **bench_gb_flags(const struct bench_opts *o, int *argc);
+/* Run suite s (its callbacks and paths set) with o's flags: the number of
+ * benchmark runs, or -1 with the reason printed. */
+long bench_run_suite(struct hb_gb_suite *s, const struct bench_opts *o);
 /* Family fam (registry index) in a fresh process, the k-th chunk of the
  * run; every repetition goes to bench_took.  0, or the exit status to
  * return (128 + a signal caught). */

@@ -121,6 +121,24 @@ static void take_line(struct bench_run *r, char *line)
  * The measuring child: one family in one process
  * ------------------------------------------------------------------------ */
 
+long bench_run_suite(struct hb_gb_suite *s, const struct bench_opts *o)
+{
+    char bad[256] = "";
+    long n;
+
+    s->argv = bench_gb_flags(o, &s->argc);
+    if (!s->argv) {
+        hb_err("out of memory");
+        return -1;
+    }
+    n = hb_gb_run_suite(s, bad, sizeof bad);
+    if (n < 0) {
+        hb_err("google-benchmark could not run: %s", *bad ? bad : strerror((int)-n));
+        return -1;
+    }
+    return n;
+}
+
 char **bench_gb_flags(const struct bench_opts *o, int *argc)
 {
     char **v = calloc((size_t)o->gb_argc + 5, sizeof *v);
@@ -179,7 +197,7 @@ static int check_json(const struct bench_run *r, const char *json, long n)
 
 static int child_main(struct bench_run *r, int fam, long k, int fd)
 {
-    char json[PATH_MAX], console[PATH_MAX], bad[256] = "";
+    char json[PATH_MAX], console[PATH_MAX];
     struct hb_gb_suite s;
     FILE *out = fdopen(fd, "w");
     long n;
@@ -192,16 +210,8 @@ static int child_main(struct bench_run *r, int fam, long k, int fd)
     snprintf(console, sizeof console, "%s/console.log", r->dir);
     s = (struct hb_gb_suite){ .json_path = json, .on_run = bench_put_run, .arg = out,
                               .console_path = console, .console_echo = r->o->verbose };
-    s.argv = bench_gb_flags(r->o, &s.argc);
-    if (!s.argv) {
-        hb_err("out of memory");
+    if ((n = bench_run_suite(&s, r->o)) < 0)
         return HB_EXIT_FAIL;
-    }
-    n = hb_gb_run_suite(&s, bad, sizeof bad);
-    if (n < 0) {
-        hb_err("google-benchmark could not run: %s", *bad ? bad : strerror((int)-n));
-        return HB_EXIT_FAIL;
-    }
     if (check_json(r, json, n))
         return HB_EXIT_FAIL;
     return fclose(out) ? HB_EXIT_FAIL : HB_EXIT_OK;

@@ -41,10 +41,8 @@
 int bench_count_child(struct bench_run *r)
 {
     struct bench_opts one = *r->o;
-    char bad[256] = "";
     FILE *out = fopen(r->o->count_child, "w");
     struct hb_gb_suite s;
-    long n;
 
     if (!out) {
         hb_err("--count-child: cannot write %s: %s", r->o->count_child, strerror(errno));
@@ -57,16 +55,8 @@ int bench_count_child(struct bench_run *r)
         hb_family_get(f)->reg(&r->ctx);
     s = (struct hb_gb_suite){ .json_path = "/dev/null", .on_run = bench_put_run,
                               .arg = out, .console_path = "/dev/null", .count = true };
-    s.argv = bench_gb_flags(&one, &s.argc);
-    if (!s.argv) {
-        hb_err("out of memory");
+    if (bench_run_suite(&s, &one) < 0)
         return HB_EXIT_FAIL;
-    }
-    n = hb_gb_run_suite(&s, bad, sizeof bad);
-    if (n < 0) {
-        hb_err("google-benchmark could not run: %s", *bad ? bad : strerror((int)-n));
-        return HB_EXIT_FAIL;
-    }
     return fclose(out) ? HB_EXIT_FAIL : HB_EXIT_OK;
 }
 
