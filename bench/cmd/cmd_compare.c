@@ -300,8 +300,7 @@ static void set_side(struct run *r, const char *const *dirs, int n)
 
 static int load_side(struct run *r, const struct opts *o)
 {
-    struct hb_abrun_query q = { .metric = o->metric, .filter = o->filter ? &o->re : NULL,
-                                .zero_ok = hb_exact_metric(o->metric) };
+    struct hb_abrun_query q = { .metric = o->metric, .filter = o->filter ? &o->re : NULL };
     char why[PATH_MAX + 256];
     int rc = hb_abrun_load(&r->data, r->dirs, r->ndirs, &q, why, sizeof why);
 

@@ -52,7 +52,6 @@ struct hb_abrun_query {
     const char *metric;    /* the column read; a file without it is left
                               out, except that real_ns is required */
     const regex_t *filter; /* only benchmark names it matches; NULL: all */
-    bool zero_ok;          /* 0 is a value (a count), not a bad cell */
 };
 
 /* Load the folders dirs[0..ndirs) as one side into r (zeroed first).  An
