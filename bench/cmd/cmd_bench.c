@@ -21,7 +21,7 @@
  *   topology.xml          the machine as hwloc sees it (--topology xml:...)
  *   progress.log          elapsed seconds, work done, and the ETA given
  *
- * Processes are the unit of sampling (bench/compare/hstats.h): each family
+ * Processes are the unit of sampling (bench/stats/hstats.h): each family
  * (bench/families/family.h, in its registered order) is run in N fresh
  * processes in turn, family by family (baseline in processes 0..N-1, then
  * shim, ...), so a slow minute of the machine falls on one process of a

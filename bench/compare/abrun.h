@@ -12,7 +12,7 @@
  * hb_abrun_load() gathers one metric column of every family CSV of a side
  * into one sample per benchmark name, remembering which (folder, process)
  * measured each value, because the process is the unit of sampling
- * (bench/compare/hstats.h).  hb_abrun_match() pairs the two sides' samples
+ * (bench/stats/hstats.h).  hb_abrun_match() pairs the two sides' samples
  * by name.  Nothing here prints: errors come back as -EINVAL (bad input)
  * or -ENOMEM, with one line naming the bad folder, file or value in the
  * caller's buffer, worded as the compare command shows it.

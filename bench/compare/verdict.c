@@ -17,7 +17,7 @@
  *
  * Where a number comes from (verdict_read.c): one estimator whatever the
  * file, the geometric mean of per-process medians with its t interval over
- * processes (bench/compare/hstats.h), from the summary or computed the same
+ * processes (bench/stats/hstats.h), from the summary or computed the same
  * way from the tidy rows; a line (per GiB, at 1 TiB) is the mean of each
  * process's least-squares line, with its t interval, never below zero for
  * a time, its extrapolation stated; a number computed from two has

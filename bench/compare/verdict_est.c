@@ -15,7 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "bench/compare/hstats.h"
+#include "bench/stats/hstats.h"
 
 static enum hbv_est_kind kind2(struct hbv_est a, struct hbv_est b)
 {

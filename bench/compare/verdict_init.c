@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bench/compare/abstats.h"
+#include "bench/stats/abstats.h"
 
 /* ------------------------------------------------------------------------
  * A line through the measured sizes

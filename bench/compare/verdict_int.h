@@ -20,7 +20,7 @@
 #include <stdio.h>
 
 #include "bench/compare/csvread.h"
-#include "bench/compare/hstats.h"
+#include "bench/stats/hstats.h"
 #include "bench/compare/verdict.h"
 
 /* ------------------------------------------------------------------------

@@ -19,9 +19,9 @@
 #include <string.h>
 
 #include "bench/compare/abrun.h"
-#include "bench/compare/abstats.h"
+#include "bench/stats/abstats.h"
 #include "bench/compare/csvread.h"
-#include "bench/compare/hstats.h"
+#include "bench/stats/hstats.h"
 
 static const char *const fam_name[HBV_NFAM] = { "init", "free", "state", "alloc" };
 

@@ -67,7 +67,7 @@
 
 #include "bench/base/clock.h"
 #include "bench/base/vec.h"
-#include "bench/compare/hstats.h"
+#include "bench/stats/hstats.h"
 #include "bench/families/fixture.h"
 #include "bench/instrument/gbench.h"
 #include "bench/instrument/icount.h"

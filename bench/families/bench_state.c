@@ -257,7 +257,7 @@ static const char *const layout_names[] = { "entries", "bytearray", "bitmap" };
 static const char *const method_names[] = { "first", "whole", "watermark" };
 
 /* Seconds per repetition, by profile (quick, default, full): a scan is
- * steady, the spread that matters is between processes (bench/compare/hstats.h). */
+ * steady, the spread that matters is between processes (bench/stats/hstats.h). */
 static const double min_times[] = { 0.02, 0.05, 0.1 };
 static double min_time = 0.1;
 

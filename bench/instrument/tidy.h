@@ -3,7 +3,7 @@
  * per benchmark, parameters as columns, derived per-page and bandwidth
  * figures, the ratio to the same run's baseline, and one summary row per
  * benchmark with statistics of every numeric column: quartiles over every
- * repetition, and over processes (bench/compare/hstats.h) the median of
+ * repetition, and over processes (bench/stats/hstats.h) the median of
  * per-process medians, its two-level bootstrap interval, the between- and
  * within-process CVs and the minimum detectable effect.
  *
@@ -34,7 +34,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "bench/compare/hstats.h"
+#include "bench/stats/hstats.h"
 #include "bench/instrument/gbench.h"
 #include "bench/instrument/perfctr.h"
 

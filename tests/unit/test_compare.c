@@ -1,11 +1,11 @@
 /*
  * test_compare.c - unit tests for what `heapbench compare` computes with:
  * the CSV reader (bench/compare/csvread.h), the loader of results folders
- * (bench/compare/abrun.h) and the A/B statistics (bench/compare/abstats.h).  Expected values are worked out by hand in each
+ * (bench/compare/abrun.h) and the A/B statistics (bench/stats/abstats.h).  Expected values are worked out by hand in each
  * test's comment, so a failure can be judged without running anything.
  */
 #include "bench/compare/abrun.h"
-#include "bench/compare/abstats.h"
+#include "bench/stats/abstats.h"
 #include "bench/compare/csvread.h"
 #include "tests/unit/check.h"
 

@@ -10,7 +10,7 @@
 #include "tests/unit/check.h"
 
 #include "bench/instrument/perfctr.h"
-#include "bench/compare/hstats.h"
+#include "bench/stats/hstats.h"
 #include "bench/instrument/tidy.h"
 
 #include <errno.h>

@@ -1,5 +1,5 @@
 /*
- * test_stats.c - the statistics of bench/compare/hstats.h on data with a known
+ * test_stats.c - the statistics of bench/stats/hstats.h on data with a known
  * truth: hand-checked summaries, and simulated A/B pairs of runs drawn
  * from the model the benchmarks follow on a shared VM,
  *
@@ -12,8 +12,8 @@
  * (one process a side, 5 repetitions, Mann-Whitney p < 0.05 each).  Seeds are
  * fixed: the tables below print the same on every run.
  */
-#include "bench/compare/abstats.h"
-#include "bench/compare/hstats.h"
+#include "bench/stats/abstats.h"
+#include "bench/stats/hstats.h"
 #include "tests/unit/check.h"
 
 #include <math.h>

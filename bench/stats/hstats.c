@@ -16,8 +16,8 @@
  * says.  Where a value can be zero (counts) the logs do not exist and
  * the same is done on the values: a difference, not a ratio.
  */
-#include "bench/compare/hstats.h"
-#include "bench/compare/abstats.h"
+#include "bench/stats/hstats.h"
+#include "bench/stats/abstats.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -5,7 +5,7 @@
  * [na + nb choose na]_q, built as a product of (1 - q^(nb+i)) / (1 - q^i):
  * a few lines of polynomial arithmetic instead of a table or a recursion.
  */
-#include "bench/compare/abstats.h"
+#include "bench/stats/abstats.h"
 
 #include <math.h>
 #include <stdlib.h>
