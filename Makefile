@@ -79,7 +79,8 @@ TCFLAGS    := -O1 -g $(SAN) -DPA_DEBUG=3
 ALLOC_SRC  := $(wildcard alloc/*.c)
 # bench/ by part: cmd/ (the command line), source/ (where a machine comes
 # from), families/ (what is measured), instrument/ (how it is measured),
-# compare/ (how runs are compared), base/ (helpers every part uses).
+# stats/ (the statistics), compare/ (how runs are compared), base/
+# (helpers every part uses).
 # cmd/main.c is the program, families/bench_*.c the benchmark families, the
 # .cc file the only C++ (the shim).  Everything else is a library that the
 # tests link too.

@@ -5,9 +5,9 @@
 #
 #   alloc_alone        alloc/ (*.c, *.h) includes nothing from bench/: the
 #                      model knows nothing of the benchmarks around it.
-#   lib_not_cmd        bench/{source,families,instrument,compare,base}
-#                      include nothing from bench/cmd/: lower parts never
-#                      reach up into the commands.
+#   lib_not_cmd        bench/{source,families,instrument,stats,compare,
+#                      base} include nothing from bench/cmd/: lower parts
+#                      never reach up into the commands.
 #   base_alone         bench/base/ includes nothing from another part of
 #                      bench/ (only bench/base/ and system headers): every
 #                      part may use it, so it may use none of them.
@@ -16,8 +16,15 @@
 #                      base/: where a machine comes from knows nothing of
 #                      how it is measured (instrument/ may use source/, not
 #                      the reverse), of families, compare or cmd.
+#   stats_alone        bench/stats/ includes, of the project, only
+#                      bench/stats/ and bench/base/: the statistics know
+#                      numbers, not runs, families or comparisons.
+#   measure_not_compare
+#                      bench/{instrument,families} include nothing from
+#                      bench/compare/: a run's statistics come from stats/;
+#                      comparing runs is a reader's job.
 #   compare_csv_only   bench/compare/ includes, of the project, only
-#                      bench/compare/ (the CSV reader, the statistics) and
+#                      bench/compare/ (the CSV reader), bench/stats/ and
 #                      bench/base/: nothing of families/, instrument/,
 #                      source/, cmd/ or alloc/ (the run-time side), and no
 #                      "json" in its code: a comparison reads a run folder's
@@ -32,7 +39,7 @@
 #                      (a command kept in a variable).  heapbench_commit
 #                      and the like are environment keys, not calls.  plots/*.sh (report.sh, the report's
 #                      driver, runs `heapbench verdict`) is not checked.
-#   lib_never_prints   bench/{source,families,instrument,compare} (*.c, *.h,
+#   lib_never_prints   bench/{source,families,instrument,stats,compare} (*.c, *.h,
 #                      *.cc), comments and string contents left out: no
 #                      stderr, stdout, STDERR_FILENO, STDOUT_FILENO,
 #                      std::cerr, std::cout, std::clog, printf(, vprintf(,
@@ -149,8 +156,8 @@ includes "${f[@]}" | awk -F: '$3 ~ /^bench\//' >"$tmp/bad"
 verdict alloc_alone "$tmp/bad"
 
 # lib_not_cmd
-mapfile -t f < <(files bench/source bench/families bench/instrument bench/compare bench/base \
-                       '*.c' '*.h' '*.cc')
+mapfile -t f < <(files bench/source bench/families bench/instrument bench/stats bench/compare \
+                       bench/base '*.c' '*.h' '*.cc')
 includes "${f[@]}" | awk -F: '$3 ~ /^bench\/cmd\//' >"$tmp/bad"
 [ ${#f[@]} -gt 0 ] || echo "no sources under bench/" >"$tmp/bad"
 verdict lib_not_cmd "$tmp/bad"
@@ -167,11 +174,24 @@ includes "${f[@]}" | awk -F: '$3 ~ /^bench\// && $3 !~ /^bench\/(source|base)\//
 [ ${#f[@]} -gt 0 ] || echo "no sources under bench/source/" >"$tmp/bad"
 verdict source_below_instrument "$tmp/bad"
 
+# stats_alone
+mapfile -t f < <(files bench/stats '*.c' '*.h')
+includes "${f[@]}" | awk -F: '($3 ~ /^(bench|alloc|tests)\//) &&
+                              $3 !~ /^bench\/(stats|base)\//' >"$tmp/bad"
+[ ${#f[@]} -gt 0 ] || echo "no sources under bench/stats/" >"$tmp/bad"
+verdict stats_alone "$tmp/bad"
+
+# measure_not_compare
+mapfile -t f < <(files bench/instrument bench/families '*.c' '*.h' '*.cc')
+includes "${f[@]}" | awk -F: '$3 ~ /^bench\/compare\//' >"$tmp/bad"
+[ ${#f[@]} -gt 0 ] || echo "no sources under bench/instrument/ or bench/families/" >"$tmp/bad"
+verdict measure_not_compare "$tmp/bad"
+
 # compare_csv_only
 mapfile -t f < <(files bench/compare '*.c' '*.h' '*.cc')
 {
     includes "${f[@]}" | awk -F: '($3 ~ /^(bench|alloc|tests)\//) &&
-                                  $3 !~ /^bench\/(compare|base)\//'
+                                  $3 !~ /^bench\/(compare|stats|base)\//'
     STRINGS=keep strip c "${f[@]}" | grep -i 'json' | sed 's/$/   (json)/'
 } >"$tmp/bad"
 [ ${#f[@]} -gt 0 ] || echo "no sources under bench/compare/" >"$tmp/bad"
@@ -216,8 +236,8 @@ print_re+='|std::(cerr|cout|clog)'
 print_re+='|(^|[^A-Za-z0-9_.>])(printf|vprintf|puts|putchar|perror|hb_err|warnx?|errx?)[ \t]*\('
 
 # lib_never_prints
-mapfile -t f < <(files bench/source bench/families bench/instrument bench/compare \
-                       '*.c' '*.h' '*.cc')
+mapfile -t f < <(files bench/source bench/families bench/instrument bench/stats \
+                       bench/compare '*.c' '*.h' '*.cc')
 STRINGS=drop strip c "${f[@]}" | grep -E "$print_re" >"$tmp/hits"
 for a in "${ALLOW[@]}"; do
     file=${a%% *} re=${a#* }
@@ -239,7 +259,10 @@ PLANTS=(
     'lib_not_cmd bench/families/family.c #include "bench/cmd/cli.h"'
     'base_alone bench/base/err.c #include "bench/source/layout.h"'
     'source_below_instrument bench/source/layout.c #include "bench/instrument/topo.h"'
-    'compare_csv_only bench/compare/hstats.c #include "bench/instrument/tidy.h"'
+    'stats_alone bench/stats/pair.c #include "bench/compare/abrun.h"'
+    'measure_not_compare bench/instrument/tidy.h #include "bench/compare/csvread.h"'
+    'measure_not_compare bench/families/bench_free.c #include "bench/compare/abrun.h"'
+    'compare_csv_only bench/compare/abrun.c #include "bench/instrument/tidy.h"'
     'plots_csv_only plots/common.gp plot "< heapbench verdict x" using 1:2'
     'lib_never_prints bench/compare/csvread.c static void hb_planted(void) { puts("x"); }'
 )
@@ -260,9 +283,9 @@ if [ -z "${HB_TREE_COPY:-}" ]; then
                on && /^       / { if (index($0, f)) hit = 1; next }
                { on = 0 }
                END { exit !hit }' "$tmp/planted"; then
-            ok "planted_$rule"
+            ok "planted_$rule ($file)"
         else
-            fail "planted_$rule" "the rule did not catch a violation planted in $file"
+            fail "planted_$rule ($file)" "the rule did not catch a violation planted in $file"
         fi
     done
 fi
