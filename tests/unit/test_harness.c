@@ -450,7 +450,7 @@ static void check_set_documented(const char *doc, const struct hb_column *c, siz
 }
 
 /*
- * Every column of the two column sets of tidy.c, and every statistic of a
+ * Every column of the two column sets of tidy_csv.c, and every statistic of a
  * summary, has its row in docs/results-format.md with the same unit.
  * Expect: adding a column without documenting it fails here.
  */
