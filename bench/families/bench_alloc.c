@@ -2,23 +2,13 @@
  * bench_alloc.c - family "alloc": alloc_heap_pages under both page-state
  * encodings, and lazy's allocation that has to initialise memory first.
  *
- * Layout: one node of 2 GiB from 1 MiB up (the free family's block frees
- * are the other half of the same question: what the uninit encoding adds
- * to the hot paths).
- *   block  state:ready: the heap is booted whole (chunked, untimed, once
- *          per repetition, then one untimed allocation freed back); each
- *          iteration allocates 2^order pages on node 0 (timed) and frees
- *          them back (untimed), so every allocation starts from the same
- *          heap: a max-order block split down to the order.  encoding:
- *          legacy (Xen's) or uninit (the patch's).
- *   block  state:lazy: each iteration boots the heap lazily (untimed: the
- *          runs are recorded, no page is initialised) and times the first
- *          allocation, which initialises a chunk of the node (up to a
- *          max-order boundary) before it can take its block.
- *          initialised_pages counts what it initialised.
- * Each allocation is timed on its own (clock_gettime around the call) and
- * the times summed: the figure is the mean allocation.  Under bench
- * --count the same calls are counted.
+ * One node of 2 GiB.  state:ready allocates 2^order pages from a heap
+ * booted whole, freed back untimed so every allocation splits the same
+ * max-order block; state:lazy times the first allocation after a lazy
+ * boot, which initialises a chunk first (initialised_pages).  Each
+ * allocation is timed on its own; the figure is the mean.  The free
+ * family's block frees are the other half of the same question: what the
+ * uninit encoding adds to the hot paths (docs/model.md, "The families").
  */
 #include <stdio.h>
 #include <stdlib.h>

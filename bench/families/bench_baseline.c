@@ -2,24 +2,13 @@
  * bench_baseline.c - the baseline family: the physical limit, measured in
  * the same run as everything it is compared with.
  *
- *   baseline/memset/bytes:N/threads:T  memset of N bytes (glibc's memset:
- *       it switches to non-temporal stores for large sizes, so this is the
- *       best write bandwidth the machine offers, not what plain stores get);
- *   baseline/read/bytes:N/threads:T    one 8-byte load per 32-byte entry,
- *       summed: what a scan of N bytes of frame table must at least cost.
- *
- * Sizes run from cache-resident (256 KiB) to well above the last-level
- * cache; T is 1 and one thread per core.  With T threads each thread works
- * on its own 1/T of the buffer, pinned to its own core, and the counters
- * pages (= bytes/32, the frame-table entries) and bytes are per thread
- * iteration (bench/instrument/gbench.h: hb_gb_set_work), so bytes / real_ns is the
- * bandwidth of all threads together.
- *
- * One buffer, the largest size, serves every benchmark (each uses a prefix).
- * It is created by the first baseline benchmark that runs, outside its timed
- * loop, pre-faulted with MADV_POPULATE_WRITE (transparent huge pages first
- * where allowed), and kept until the process exits, as the library keeps
- * its registrations.
+ * baseline/memset/bytes:N/threads:T is glibc's memset of N bytes (the
+ * best write bandwidth the machine offers); baseline/read is one 8-byte
+ * load per 32-byte entry (what a scan of N bytes of frame table must at
+ * least cost).  Sizes run from cache-resident to well above the last-level
+ * cache, on one thread and one per core, each thread on its own share.
+ * One pre-faulted buffer of the largest size serves every benchmark and
+ * lives until the process exits (docs/model.md, "The families").
  */
 #define _GNU_SOURCE
 #include "bench/instrument/gbench.h"

@@ -2,63 +2,15 @@
  * bench_free.c - family "free": high-order frees next to and across NUMA
  * node boundaries, against the same frees away from any boundary.
  *
- * Layout: two nodes of equal size; the boundary B is aligned to 1 GiB
- * ("natural"), to 2 MiB (order 9) or to nothing (one page past).
- *   block  an order-k block is taken out of a fully initialised heap
- *          (pa_claim_block, untimed) and freed (timed): "away" in the middle
- *          of node 0, "boundary" the aligned block that ends nearest below
- *          B.  Away, the free merges up to max_order; at the boundary the
- *          merge stops where the buddy lies on node 1.  merges counts the
- *          merge steps per free.  "away_capped": away, with the buddy at
- *          the order where the boundary free stops merging held (claimed
- *          untimed, once per repetition), so it merges as often as the
- *          boundary free: the same work, at and away from the boundary.
- *          Typical frees, away: "buddy_used" keeps the block's buddy in use
- *          (claimed, untimed, for the repetition: no merge), "one_merge"
- *          keeps the buddy of the merged pair in use (exactly one merge),
- *          orders 0 and 9, both encodings.
- *   range  a range of 2^k pages centred on B that the heap never received
- *          is freed: "lazy" through free_heap_pages of uninitialised pages
- *          (the PGC_state_uninitialised path: split at the node boundary,
- *          then chunked), "eager" through init_heap_pages (Xen's path for a
- *          boot module).  Set-up rebuilds a small heap per iteration.
- *   frag   free blocks of each order on each side of B after a full init:
- *          how much the boundary fragments the heap (left/right_blocks); its
- *          time is the walk of the two lists that counts them.
- * variant:reserve_page models Xen before 2010 (commit e7187a2e01): merges
- * did not compare nodes; the page at an unaligned boundary was kept out
- * instead (lost_pages counts it).  The block is then claimed and freed
- * the same way, so the two variants differ only in that.
- * encoding: the same block frees on a heap whose states use the uninit
- * encoding (state 0 = uninitialised, lazy's) against legacy (Xen's today):
- * both heaps are fully initialised, so the difference is what the encoding
- * adds to free_heap_pages on its hot path (orders 0, 9 and 18, natural
- * boundary, at and away from it).  Range frees use the encoding of their
- * path (lazy: uninit, eager: legacy); frag counts are the legacy heap's.
- *
- * Set-up and restore.  Block and frag benchmarks share one booted heap per
- * (boundary, variant, encoding): the fixture cache keeps it tagged "booted,
- * nothing claimed" across repetitions and benchmarks, so the 8 GiB boot is
- * paid once per heap, not per repetition.  Each timed free is preceded by
- * an untimed claim of the same block (pa_claim_block, same order), and the
- * free merges it back: after a repetition the heap is what it was.  That is
- * checked, untimed, after every repetition: the set of free blocks (MFN,
- * order, node) and the free-page counters per node must equal those before
- * it, else the benchmark fails with an error and the heap is rebooted.
- *
- * Timing: median of batches.  Each free is timed on its own with
- * clock_gettime (about 25 ns of timer cost on this VM is in every figure,
- * the same near and away); the claims between frees are not timed.  The timed frees
- * are summed in batches of 64 >> order operations (64 at order 0, 1 from
- * order 6 up, where one free already touches 64 pages), and the figure of
- * a repetition is the median batch time per free: Google Benchmark's
- * manual time is that median times the iterations.  Why the median: on a
- * shared VM one preemption of a few ms inside a repetition of ~80 ns frees
- * inflates their mean by orders of magnitude; the median of many batches
- * ignores it.  What it means: the figures are a typical free, not the mean
- * including rare slow paths (the tail is measured elsewhere).  The counters
- * batches (how many) and batch_iqr_pct (interquartile range of the batch
- * times per free, in % of their median) say how well a repetition held.
+ * Two nodes of equal size, their boundary aligned to 1 GiB, to 2 MiB or
+ * to nothing.  "block" frees an order-k block at the boundary, away from
+ * it, and away merging as often ("away_capped"); "range" frees memory the
+ * heap never received, lazily or through init_heap_pages; "frag" counts
+ * the free blocks on each side.  variant:reserve_page is Xen before 2010;
+ * encoding compares legacy and uninit on the same frees.  Block and frag
+ * share one booted heap per key, restored and checked after every
+ * repetition; each figure is the median of timed batches.  What each
+ * benchmark does and why the median: docs/model.md, "The families".
  */
 #include <errno.h>
 #include <stdio.h>

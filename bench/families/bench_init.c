@@ -2,31 +2,13 @@
  * bench_init.c - family "init": eager versus lazy heap initialisation.
  *
  * One iteration boots a heap the way a hypervisor does and brings it to
- * "fully initialised":
- *   1. (untimed) zero the pre-faulted frame table, fill the boot allocator,
- *      take the boot allocations (one per node, the patch's boot modules);
- *   2. boot: end_boot_allocator with the strategy (deferred: and start the
- *      node threads)                                           -> boot_ns
- *   3. after boot, the same work for every strategy: 64 single-page
- *      allocations spread over the nodes (first allocations), the boot
- *      allocations freed, then lazy's finishing call or the wait for the
- *      deferred threads                                        -> deferred_ns
- * The iteration's time is boot + deferred (manual timing, so step 1 is not
- * counted).  Step 1 also writes a non-zero byte over this very frame table
- * twice and keeps the faster: memset_ns, and vs_memset = (boot + deferred) / memset, the
- * ratio to writing the same bytes in the same iteration (the harness's
- * ratio column uses the baseline family's buffer nearest in size).  Not
- * zeroes: init writes non-zero states, and this CPU zeroes memory about
- * 1.7 times faster than it writes data.  worst_ns is the slowest single allocation or free of step 3:
- * the tail a guest sees when its allocation triggers initialisation.
- * timed_faults: page faults of the whole process (node threads included)
- * inside steps 2 and 3, per iteration; the harness's faults column counts
- * the benchmark thread only.  Deferred's node threads run on stacks the
- * model pre-faults when the strategy is set, yet thread creation itself
- * (clone3) can still fault: timed_faults shows it.
- * Eager strategies (pagewise, chunked, patch) do all their work in step 2;
- * lazy and deferred move it to step 3.  patch returns the boot allocations
- * through free_heap_pages (uninit encoding), which sends them to init.
+ * "fully initialised": an untimed set-up (frame table zeroed, boot
+ * allocations taken), the boot itself (boot_ns), then the same work after
+ * boot for every strategy (first allocations, boot allocations freed, lazy
+ * finished or deferred threads waited for: deferred_ns).  Eager strategies
+ * do their work at boot, lazy and deferred after it.  memset_ns,
+ * vs_memset, worst_ns and timed_faults are explained, with the steps, in
+ * docs/model.md, "The families".
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -2,31 +2,14 @@
  * bench_state.c - family "state": per-page state checks on large frame
  * tables, under both encodings.
  *
- *   scan        count the pages in each state over the first table_bytes
- *               of the frame table (layout:entries), or over a separate
- *               one-byte-per-page state array (layout:bytearray).
- *   any_uninit  "is any page of this range uninitialised?" (uninit encoding
- *               only: in the legacy encoding a never-initialised entry reads
- *               as in use, so the question has no answer; that benchmark says
- *               so instead of printing a figure).  method:first checks the
- *               range's first page only (what the PGC_state_uninitialised
- *               patch does), method:whole every page (entries, byte array or
- *               a bitmap of initialised pages), method:watermark compares the
- *               range with a per-node "initialised below here" mark, as
- *               Linux's deferred struct-page init keeps.
- *   check       the assertion on the free and share paths: every page of
- *               the range is in use (legacy: raw state 0; uninit: raw 1).
- * The table holds a live-update heap: every page in use, none free, so the
- * checks scan the whole range (their worst case).  Scans report the bytes
- * they stream, so the harness sets them against the same run's read
- * bandwidth (label baseline=read).
- *
- * One encoding's table at a time: building one releases the other (at the
- * full profile each is 4 GiB of frame table and 1 GiB of M2P, and with the
- * legacy one kept cached while the uninit one was built, every uninit
- * benchmark was skipped under an 8 GiB cgroup).  A table, its M2P and its
- * side arrays are held in the memory budget as one "state" buffer that the
- * next family's size check may release.
+ * scan counts the pages in each state (in the frame table or a separate
+ * byte array); any_uninit asks whether a range holds an uninitialised
+ * page (first page only, as the patch; every page; or a per-node
+ * watermark, as Linux); check is the assertion of the free and share
+ * paths.  The table holds a live-update heap, every page in use, so each
+ * check scans its whole range; scans are set against the same run's read
+ * bandwidth.  One encoding's table is held at a time (docs/model.md, "The
+ * families").
  */
 #include <stdio.h>
 #include <stdlib.h>

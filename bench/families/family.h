@@ -6,22 +6,12 @@
  *   void hb_family_free_register(const struct hb_bench_ctx *ctx) { ... }
  *   HB_FAMILY(free, 30, hb_family_free_register, 0.024, 0.0073, 0.024);
  *
- * The line builds the family's entry and adds it to the registry from a
- * constructor, before main (as tests/unit/check.h's TEST does), so no list
- * elsewhere names the families.
- *
- * Order: families run in increasing `order`, never in link order.  The
- * baseline goes first (order 0): every other family's ratio column compares
- * with the same run's baseline bandwidth (tidy.h).  Equal orders run by name.
- *
- * Priors: what one repetition of one of the family's benchmarks takes,
- * set-up included, in seconds, per profile (quick, default, full), on a
- * quiet 2-core VM.  They are the ETA's first guess until the run has
- * measured better.  Quick and default were measured on 2026-12-02 (commit
- * 68ea5ba: 38 s and 6 min 33 s), free's quick prior again on 2026-12-07
- * (its frees had grown to 0.024 s); full is scaled from the default.  A busy
- * machine runs 3-5x slower: the first guess is then low, and the
- * re-estimate catches up within the first tenth of the run.
+ * The line adds the family to the registry from a constructor, before
+ * main, so no list elsewhere names the families.  Families run in
+ * increasing order (baseline first: every ratio column needs it), equal
+ * orders by name.  The last three numbers are the priors of the ETA: one
+ * repetition's seconds per profile (quick, default, full), measured as
+ * docs/running.md says.
  */
 #ifndef HB_FAMILY_H
 #define HB_FAMILY_H

@@ -1,18 +1,13 @@
 /*
  * harness.h - what a benchmark family gets from `heapbench bench`.
  *
- * Families live in bench/families/bench_<family>.c, each announced by one
- * HB_FAMILY line (family.h), and register their benchmarks through the C
- * shim (bench/instrument/gbench.h).  Benchmark names carry their
- * parameters as path segments: "family/what/key:value/key:value", e.g.
- * "init/boot/strategy:chunked/ram_gib:16/nodes:1".  The tidy CSV writer
- * turns every key into a column of <family>.csv.
- *
- * Per-iteration counters every benchmark should set (through the shim):
- *   pages  pages of modelled RAM the work covers (for ns_per_page, ms_per_gib)
- *   bytes  frame-table bytes the work touches (for GB/s and the ratio to the
- *          same run's baseline bandwidth)
- * Other counters become extra columns.
+ * A family is bench/families/bench_<family>.c with one HB_FAMILY line
+ * (family.h); it registers its benchmarks through the C shim (gbench.h).
+ * Names carry parameters as path segments, "family/what/key:value/...",
+ * each key a column of <family>.csv.  Every benchmark sets two counters
+ * per iteration: pages (of modelled RAM the work covers: ns_per_page,
+ * ms_per_gib) and bytes (of frame table touched: GB/s and the ratio to
+ * the same run's baseline).  Other counters become extra columns.
  */
 #ifndef HB_HARNESS_H
 #define HB_HARNESS_H
