@@ -2,18 +2,14 @@
  * check.c - the invariant checker, whole and incremental, and the
  * corruption hooks tests use to prove the checker can fail.
  *
- * The checker walks every free list and then the whole frame table:
- *   - each free block is aligned to its order, lies inside one RAM range
- *     (so one node) of the list's node, in the list's zone, never holds
- *     MFN 0, its pages are free and carry its node, its head its order,
- *     and its list links agree both ways;
- *   - no two blocks overlap; counters equal a recount;
- *   - every RAM page is exactly one of free (then inside a block), in use,
- *     uninitialised, metadata or reserved; pending lazy runs are all
- *     uninitialised; a node has its full metadata or none; only MFN 0 is
- *     reserved (and, in the pre-2010 mode, unaligned node boundary pages).
- * It is O(pages) and allocates a bitmap: tests run it after every
- * operation (PA_DEBUG=3), benchmarks never.
+ * The checker walks every free list (each block aligned, inside one RAM
+ * range of its list's node and zone, never MFN 0, its pages free and
+ * carrying its node, its links agreeing both ways, no overlap, counters
+ * equal to a recount), then the whole frame table (every RAM page exactly
+ * one of free, in use, uninitialised, metadata or reserved; pending lazy
+ * runs uninitialised).  It is O(pages): tests run it after every
+ * operation (PA_DEBUG=3), benchmarks never; the incremental checker
+ * checks only what the operations since the last check touched.
  */
 #include <stdarg.h>
 #include <stdio.h>

@@ -1,27 +1,15 @@
 /*
  * lazy.c - lazy (PGC_state_uninitialised) and deferred (per-node threads)
- * heap initialisation.
+ * heap initialisation, this project's extensions of the patch (which
+ * keeps end_boot_allocator eager: strategy "patch", init.c).
  *
- * end_boot_allocator records the runs it would have initialised and
- * touches no frame-table entry: every page stays in state 0, which the
- * uninit encoding reads as "uninitialised".  Memory then enters the heap in
- * three ways: a free of uninitialised pages goes through the init path
- * (buddy.c); an allocation initialises, a chunk (up to a max_order
- * boundary) at a time, the pending memory an eager heap would have served
- * it from: the highest zone of the node holding an aligned block of the
- * order, above what the lists can serve now; pa_lazy_finish initialises
- * what is left.  Deferred heaps add one thread per node doing the same
- * chunk by chunk in the background, each run from its bottom.
- *
- * Lazy and deferred are this project's extensions of the
- * PGC_state_uninitialised patch, not the patch: the patch as posted keeps
- * end_boot_allocator eager (strategy "patch", init.c).
- *
- * Locking: one heap lock, as Xen's heap_lock, taken per chunk by the
- * threads and per call by alloc and free.  A chunk of 2^max_order pages is
- * a few milliseconds of work at most, so that bounds how long an
- * allocation waits.  Threads of different nodes serialise on the lock: the
- * gain of deferral is boot latency, not throughput.
+ * end_boot_allocator records the runs and touches no frame-table entry:
+ * every page stays in state 0, "uninitialised" in the uninit encoding.
+ * Memory then enters the heap by a free of uninitialised pages (buddy.c),
+ * by an allocation that initialises, a chunk at a time, what an eager heap
+ * would have served it from, by pa_lazy_finish, and on deferred heaps by
+ * one thread per node.  One heap lock, taken per chunk by the threads:
+ * docs/model.md, "The strategies", says what that bounds.
  */
 #include <string.h>
 #include <sys/mman.h>

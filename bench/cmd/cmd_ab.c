@@ -2,21 +2,12 @@
  * cmd_ab.c - `heapbench ab`: an interleaved A/B run of two builds of the
  * suite, or of two settings of one.
  *
- *   heapbench ab --base BIN --new BIN [--processes N] [--filter REGEX]
- *                [--profile P] [--repetitions R] [--out DIR]
- *                [-- more bench options for both sides]
- *
- * --processes means what it means in bench: each benchmark is measured in
- * N fresh processes a side.  Here each is one invocation of BIN bench
- * --processes 1, base then new, N times over (ABAB...), so that a drift of the machine (another job starting, the
- * host throttling) falls on both sides alike instead of on whichever ran
- * second (Kalibera and Jones, ISMM 2013).  Each invocation is a fresh
- * process and a results folder of its own:
- *   <out>/ab-<UTC stamp>/base/<run>/   N run folders of the base binary
- *   <out>/ab-<UTC stamp>/new/<run>/    N of the new one
- *   <out>/ab-<UTC stamp>/<side>-<i>.log  each invocation's console
- * `heapbench compare <ab>/base -- <ab>/new` reads the two folders: each run
- * folder in them is one process of its side.
+ * Each of N processes a side is one invocation of BIN bench --processes 1,
+ * base then new, N times over (ABAB...), so that a drift of the machine
+ * falls on both sides alike (Kalibera and Jones, ISMM 2013).  Each writes
+ * a run folder of its own under <out>/ab-<UTC stamp>/base/ or .../new/,
+ * and `heapbench compare <ab>/base -- <ab>/new` reads them, each run
+ * folder one process of its side (docs/running.md, "Comparing runs").
  */
 #define _GNU_SOURCE
 #include "bench/cmd/cli.h"

@@ -1,38 +1,12 @@
 /*
  * cmd_bench.c - `heapbench bench`: run the benchmark suite into a results
- * folder.
- *
- *   heapbench bench [--profile quick|default|full] [--filter REGEX]
- *                   [--out DIR] [--processes N] [--repetitions N]
- *                   [--verbose] [layout options] [-- google-benchmark flags]
- *
- * The results go to <out>/<UTC YYYYmmddTHHMMSSZ>-<host>/, written under
- * <out>/.tmp-... and renamed into place only when complete
- * (bench/instrument/rundir.h):
- *   gbench.json           Google Benchmark's JSON (every process's
- *                         "benchmarks" arrays joined, the first context)
- *   console.log           Google Benchmark's console table, every process
- *   <family>.csv          one row per repetition per process per benchmark
- *   <family>_summary.csv  one row per benchmark, over processes (tidy.h)
- *   skipped.csv           benchmark,reason: what could not run here (only
- *                         if there is any)
- *   environment.csv       key,value: the machine, the build, the run
- *                         (bench/instrument/envrecord.h)
- *   topology.xml          the machine as hwloc sees it (--topology xml:...)
- *   progress.log          elapsed seconds, work done, and the ETA given
+ * folder, <out>/<UTC stamp>-<host>/, complete or absent (rundir.h); its
+ * files are docs/results-format.md's.
  *
  * Processes are the unit of sampling (bench/stats/hstats.h): each family
- * (bench/families/family.h, in its registered order) is run in N fresh
- * processes in turn, family by family (baseline in processes 0..N-1, then
- * shim, ...), so a slow minute of the machine falls on one process of a
- * family, not on one benchmark of every process.
- *
- * Interrupting a run must leave no half-written folder, whatever the
- * benchmark is doing at the time, and Google Benchmark cannot be stopped
- * cooperatively.  So each chunk (one family in one process) is measured in
- * a child (cmd_bench_chunk.c) that writes into the temporary folder; the
- * parent waits, forwards SIGINT/SIGTERM to the child, and either renames
- * the folder (every child succeeded) or removes it.
+ * runs in N fresh processes in turn, and each chunk (one family in one
+ * process) is measured in a child (cmd_bench_chunk.c), so that an
+ * interrupted run leaves no half-written folder (docs/running.md).
  *
  * This file: the options, the plan (every benchmark selected, by family),
  * the progress line and its ETA, and the run from start to published

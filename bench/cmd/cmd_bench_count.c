@@ -2,18 +2,11 @@
  * cmd_bench_count.c - `heapbench bench --count`: after the timed chunks,
  * every selected benchmark runs once more, in one process under valgrind's
  * callgrind (bench/instrument/icount.h), with fixed iterations and
- * collection on only inside its timed region (gbench.h: hb_gb_counting).
- * The counted process (`bench --count-child FILE`, exec'd by valgrind)
- * writes its runs into FILE, one line each as a chunk does; callgrind
- * writes one part per benchmark.  The parent joins the two by name,
- * subtracts the brackets' own cost (an empty region, measured first) and
- * puts the counts per iteration into every row of the benchmark.
- *
- * Instructions are exact and repeatable for single-threaded code: the same
- * binary gives the same numbers.  Threads other than the benchmark's own
- * (deferred's node threads) are not collected (callgrind switches
- * collection per thread), and benchmarks of several threads count their
- * waits at the library's barrier: their rows say so.
+ * collection on only inside its timed region.  The counted process
+ * (`bench --count-child FILE`) writes its runs into FILE; the parent joins
+ * them with callgrind's parts by name, subtracts the brackets' own cost
+ * and puts the counts per iteration into every row of the benchmark.
+ * What is exact and what is not: docs/running.md, "Exact counts".
  */
 #define _GNU_SOURCE
 #include "bench/cmd/cmd_bench.h"

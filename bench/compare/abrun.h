@@ -2,20 +2,14 @@
  * abrun.h - the runs that `heapbench compare` and `heapbench verdict` read:
  * results folders, found and read from their CSV files alone.
  *
- * A results folder (docs/results-format.md) holds one tidy CSV per family
- * (<family>.csv: one row per repetition of each benchmark), its summary
- * (<family>_summary.csv), environment.csv and maybe skipped.csv.  A side
- * of a comparison is one or more such folders (the processes of one run,
- * runs on several days, a fleet of machines); a folder holding run folders,
- * as `heapbench ab` writes, stands for all of them.
- *
+ * A side of a comparison is one or more results folders (a folder holding
+ * run folders, as `heapbench ab` writes, stands for all of them).
  * hb_abrun_load() gathers one metric column of every family CSV of a side
  * into one sample per benchmark name, remembering which (folder, process)
- * measured each value, because the process is the unit of sampling
- * (bench/stats/hstats.h).  hb_abrun_match() pairs the two sides' samples
- * by name.  Nothing here prints: errors come back as -EINVAL (bad input)
- * or -ENOMEM, with one line naming the bad folder, file or value in the
- * caller's buffer, worded as the compare command shows it.
+ * measured each value: the process is the unit of sampling.
+ * hb_abrun_match() pairs the two sides' samples by name.  Errors are
+ * -EINVAL (bad input) or -ENOMEM, with one line naming the bad folder,
+ * file or value in the caller's buffer.
  */
 #ifndef HB_ABRUN_H
 #define HB_ABRUN_H

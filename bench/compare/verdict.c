@@ -1,40 +1,16 @@
 /*
- * verdict.c - the verdict of a results folder: the three questions heapbench
- * exists to answer, each as a sentence with its numbers and their
- * intervals, computed from the results folder's CSV files alone (so a
- * report can be redrawn, and a test can recompute every number, without
- * the benchmarks):
+ * verdict.c - the verdict of a results folder: the three questions
+ * heapbench exists to answer (eager or lazy initialisation, frees at node
+ * boundaries, per-page state scans), each as a sentence with its numbers
+ * and their intervals, from the folder's CSV files alone, so a report can
+ * be redrawn and a test can recompute every number.  How each number is
+ * estimated: docs/statistics.md, "The verdict's numbers".
  *
- *   1. eager against lazy initialisation: boot time per GiB and at 1 TiB
- *      (lines through the measured sizes), the work deferred and in all,
- *      the worst single call after boot, what the uninit encoding adds to
- *      free_heap_pages, and after how many frees that cost eats the saving;
- *   2. frees at node boundaries: cost at the boundary over the same free,
- *      merging as often, away from it; max-order blocks lost; the range
- *      free per page;
- *   3. per-page state scans: pages per ns beyond the cache, the share of the
- *      read roofline, and a full scan of a 1 TiB machine's frame table.
- *
- * Where a number comes from (verdict_read.c): one estimator whatever the
- * file, the geometric mean of per-process medians with its t interval over
- * processes (bench/stats/hstats.h), from the summary or computed the same
- * way from the tidy rows; a line (per GiB, at 1 TiB) is the mean of each
- * process's least-squares line, with its t interval, never below zero for
- * a time, its extrapolation stated; a number computed from two has
- * Welch's interval (verdict_est.c).  A change whose interval includes none
- * is written "not detected (+/-X)"; a break-even needs a cost above zero.
- * --format csv prints every number with its interval, standard error and
- * the exact text the report shows, for tests.
- *
- * With two folders (BASE NEW), the same numbers as changes, each with its
- * interval (the runs independent).  The command,
- * `heapbench verdict`, is bench/cmd/cmd_verdict.c.
- *
- * This file puts the verdict together: the three sections (one file each:
- * verdict_init.c, verdict_free.c, verdict_state.c), then the answers in
- * short and how to read the intervals.  Reading the run is verdict_read.c,
- * the numbers' text verdict_num.c, writing it verdict_print.c; what they
- * share is verdict_int.h.
+ * This file puts the verdict together: the three sections (verdict_init.c,
+ * verdict_free.c, verdict_state.c), then the answers in short and how to
+ * read the intervals.  Reading the run is verdict_read.c, the numbers'
+ * text verdict_num.c, writing it verdict_print.c; what they share is
+ * verdict_int.h; the command is bench/cmd/cmd_verdict.c.
  */
 #include "bench/compare/verdict.h"
 

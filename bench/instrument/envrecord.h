@@ -1,22 +1,8 @@
 /*
  * envrecord.h - the environment record of a run: environment.csv, a
  * key,value table of the machine, the build and the run, so that a result
- * can be read (and two runs compared) knowing where it came from.
- *
- * Keys, in the order written:
- *   machine  host, cpu_model, the topology's keys (topo.h), kernel,
- *            thp_setting, thp_used, cpu_governor, mem_available_bytes,
- *            max_table_bytes, mem_budget_bytes and mem_budget (if a budget)
- *   build    heapbench_dirty, heapbench_commit, compiler, cflags,
- *            cxx_compiler, libbenchmark_version, libbenchmark_build_type,
- *            libbenchmark_build_note
- *   perf     perf_<counter> for every counter of perfctr.h,
- *            page_faults_policy, counter_<column> (what filled each
- *            counted column: perf, callgrind or why neither),
- *            count_bracket_instructions
- *   run      date_utc, command_line, profile, processes, repetitions,
- *            filter, layout, pinning, timing, shim_overhead_c_batch_ns,
- *            shim_overhead_c_single_ns
+ * can be read (and two runs compared) knowing where it came from.  Its
+ * keys, in the order written, are docs/results-format.md's.
  *
  * This module reads what the machine says about itself (/proc, /sys,
  * uname, git); what only the command knows comes in struct hb_env.

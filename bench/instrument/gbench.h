@@ -1,34 +1,15 @@
 /*
  * gbench.h - a small C interface to Google Benchmark (libbenchmark 1.7).
  *
- * Benchmarks are written in C; the library is C++ and has no C API, so
- * bench/instrument/gbench.cc (the project's only C++ file) wraps the part we use:
- * registration by name with a C function, its arguments, the run loop,
- * counters, labels, manual timing, skip-with-error, threads, repetitions,
- * and running the suite with a per-run callback so that C writes the tidy
- * CSV while the library's own JSON is written untouched.
- *
- * The run loop is batched: hb_gb_keep_running_batch() says how many
- * iterations to do in C before asking again, so the crossing into C++
- * costs nothing per page.  It never hands out more iterations than the
- * library asked for (KeepRunningBatch() alone may overshoot by a batch).
- *
- *     static void bm(hb_gb_state *st, void *arg)
- *     {
- *         ... set up, outside the timed region ...
- *         uint64_t n;
- *         while ((n = hb_gb_keep_running_batch(st, 4096)))
- *             for (uint64_t i = 0; i < n; i++)
- *                 work(arg);
- *         hb_gb_set_work(st, pages_per_iteration, bytes_per_iteration);
- *     }
- *
- * Every benchmark loop is measured with bench/instrument/perfctr.h: page faults (and
- * the hardware counters where the machine has them) are read just before
- * the timer starts and just after it stops, and added as per-iteration
- * counters named faults, cycles, instructions, cache_misses, dtlb_misses.
- * The window is the whole loop: with manual timing it includes the untimed
- * per-iteration set-up, so faults there show up too.
+ * Benchmarks are written in C and the library has no C API, so gbench.cc
+ * (the project's only C++ file) wraps what we use: registration of a C
+ * function by name, arguments, counters, labels, manual timing, skips,
+ * threads, repetitions, and the suite run with a per-run callback, so that
+ * C writes the tidy CSV while the library's JSON is written untouched.
+ * The run loop is batched (hb_gb_keep_running_batch: no C++ crossing per
+ * page, never more iterations than the library asked for), and every loop
+ * is bracketed by perfctr.h's counters.  A benchmark's skeleton is in
+ * docs/development.md, "Writing a benchmark".
  */
 #ifndef HB_GBENCH_H
 #define HB_GBENCH_H

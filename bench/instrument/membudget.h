@@ -1,22 +1,14 @@
 /*
  * membudget.h - how much memory a benchmark run may have live at once.
  *
- * The budget is fixed when the run starts: the memory it could take then
- * (MemAvailable, and the headroom of its own memory cgroup: memory.max
- * minus memory.current under v2, memory.limit_in_bytes minus
- * memory.usage_in_bytes under v1, the tightest level of the hierarchy),
- * minus a margin (default: leave 25 %), or a size given with --mem-budget.
- * Every big buffer (a cached fixture's frame table, the baseline buffer)
- * is held in a ledger; before one is built, the size check counts what
- * is held plus the new one against the budget, and against what is still
- * available at that moment minus the same margin, so that another job
- * growing meanwhile is noticed too.  A holder of another family is
- * released first (its release function frees the buffer): a family's
- * buffers go as soon as the next family needs memory.
- *
- * The parsing functions read from a folder given as argument (/proc and
- * /sys/fs/cgroup on a real run), so tests feed them fake trees.  Nothing
- * here prints; errors come back as a negative errno.
+ * The budget is fixed when the run starts (MemAvailable and the memory
+ * cgroup's headroom, less a margin, or --mem-budget); every big buffer is
+ * held in a ledger, and before one is built the size check counts it
+ * against the budget and against what is still available then.  A holder
+ * of another family is released first.  docs/running.md, "Memory never
+ * runs out", says how.  The parsers read from a folder given as argument
+ * (/proc and /sys/fs/cgroup on a real run), so tests feed them fake trees.
+ * Nothing here prints; errors come back as a negative errno.
  */
 #ifndef HB_MEMBUDGET_H
 #define HB_MEMBUDGET_H

@@ -2,20 +2,12 @@
  * rundir.h - the results folder of a run: complete or absent.
  *
  * A run writes into <out>/.tmp-<stamp>-<host>-<pid>/ and, only when every
- * file is in, renames it to <out>/<stamp>-<host>/ (-2, -3... if that name
- * is taken).  A rename within one folder is atomic, so a reader of <out>
- * sees a whole run or none; the dot keeps the temporary folder out of
- * globs such as results/2026*.  If the run fails or is interrupted, the
- * temporary folder is removed, and so is <out> if the run created it.
- *
- * Interrupting must not leave a half-written folder, whatever the
- * benchmark is doing, and Google Benchmark cannot be stopped cooperatively:
- * the command measures in a child process.  The signal handler here only
- * notes SIGINT/SIGTERM and passes it to that child; the command then sees
- * hb_rundir_signal() and discards the folder.  The signal state is the one
- * global of this module, because a handler has no other way to reach it.
- *
- * Nothing here prints: failures are a negative errno.
+ * file is in, renames it to <out>/<stamp>-<host>/ (-2, -3... if taken): a
+ * reader of <out> sees a whole run or none.  A failed or interrupted run
+ * removes the temporary folder, and <out> if it made it.  The signal
+ * handler only notes SIGINT/SIGTERM and passes it to the measuring child;
+ * that state is the module's one global, since a handler has no other way
+ * to reach it.  Nothing here prints: failures are a negative errno.
  */
 #ifndef HB_RUNDIR_H
 #define HB_RUNDIR_H

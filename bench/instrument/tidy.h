@@ -1,30 +1,15 @@
 /*
- * tidy.h - from Google Benchmark's runs to tidy CSV: one row per repetition
- * per benchmark, parameters as columns, derived per-page and bandwidth
- * figures, the ratio to the same run's baseline, and one summary row per
- * benchmark with statistics of every numeric column: quartiles over every
- * repetition, and over processes (bench/stats/hstats.h) the median of
- * per-process medians, its two-level bootstrap interval, the between- and
- * within-process CVs and the minimum detectable effect.
+ * tidy.h - from Google Benchmark's runs to tidy CSV: one row per
+ * repetition per benchmark, parameters as columns, derived per-page and
+ * bandwidth figures, the ratio to the same run's baseline, and one summary
+ * row per benchmark with the statistics of every numeric column
+ * (bench/stats/hstats.h).
  *
- * Each CSV's columns come from one table (struct hb_column) that gives
- * name, unit and how to compute the cell; header, rows and summary are
- * written from it.  docs/results-format.md is the written contract, and a
- * unit test checks that it lists every column of the tables.
- *
- * Names carry parameters (bench/families/harness.h): "family/what/key:value/...".
- * A segment without a colon is a bare argument ("arg0", "arg1", ...), except
- * Google Benchmark's "real_time" / "manual_time", which become time:real /
- * time:manual.  A key that is also a fixed column ("bytes", "iterations")
- * becomes "param_<key>".
- *
- * Baseline convention: a benchmark is compared with the same run's memset
- * baseline unless its label contains the word "baseline=read" (scans), in
- * which case the read baseline is used.  The baseline row chosen has the
- * benchmark's thread count (its "threads" parameter, 1 if none; threads:1
- * if the baseline has no such row) and the smallest buffer holding what the
- * benchmark touched (bytes x threads), or the largest buffer.  Baseline rows
- * compare with their own median.
+ * Each CSV's columns come from one table (struct hb_column: name, unit,
+ * how to compute the cell) from which header, rows and summary are
+ * written.  docs/results-format.md is the written contract (how names
+ * become columns, which baseline a row is compared with), and a unit test
+ * checks that it lists every column of the tables.
  */
 #ifndef HB_TIDY_H
 #define HB_TIDY_H

@@ -1,24 +1,13 @@
 /*
  * topo.c - the host as hwloc sees it, and binding to it.
  *
- * Nodes are named by their OS index (Linux's node number), the same number
- * a layout uses, so model node N binds to host node N when the host has
- * it.  Every binding function reports whether it bound: -ENODEV means "the
- * host has no such node, nothing was done", and callers print that rather
- * than claim a placement.  hwloc allows binding calls on one topology from
- * several threads at once (they do not modify it), which the deferred
- * initialisation threads rely on; everything else they read (each node's
- * CPUs, which node a thread runs on) is worked out once, when the topology
- * is opened, so no binding call reads a file.
- *
- * A node's CPUs are the ones Linux lists for it (nodeN/cpumap), not hwloc's
- * cpuset: hwloc gives a memory-only node (CXL, HBM) the cpuset of the
- * object it chose to attach it to, by its own heuristics (in a QEMU guest
- * with distances: the nearest node's cache; without locality information
- * it can be the whole machine).  Here the rule is explicit and does not
- * depend on them: such a node's thread runs on the CPUs of the nearest
- * node that has some, by the firmware's distances (ties: the lower node
- * number).
+ * Nodes are named by their OS index, the number a layout uses, so model
+ * node N binds to host node N when the host has it; -ENODEV means "no
+ * such node, nothing was done".  Everything a binding needs is worked out
+ * when the topology is opened, so the deferred threads may bind at once
+ * without reading a file.  A node's CPUs are the ones Linux lists for it
+ * (nodeN/cpumap), not hwloc's cpuset; a memory-only node's thread runs on
+ * the nearest node with CPUs (docs/machines.md).
  */
 #include "bench/instrument/topo.h"
 

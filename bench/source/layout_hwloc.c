@@ -2,20 +2,12 @@
  * layout_hwloc.c - layouts from hwloc: this host, a synthetic string or an
  * XML topology file.
  *
- * hwloc knows how much memory each NUMA node has but not where it sits in
- * the physical address space.  For this host, sysfs memory blocks say where
- * (each /sys/devices/system/node/nodeN/memoryM is block M, of
- * block_size_bytes, on node N; blocks are coarse, so a block that is only
- * partly RAM counts whole).  Otherwise nodes are placed like a PC's: in node
- * order from address 0, one after the other with no gap, except that RAM
- * below 4 GiB stops at 2 GiB and resumes at 4 GiB (the MMIO hole firmware
- * leaves for PCI).  Node boundaries therefore fall wherever the sizes put
- * them, often off any power of two, as on real machines.
- *
- * --mem scales the per-node sizes to a total, keeping each node's share,
- * in 2 MiB units per node (the granule of a large page, so a share never
- * shrinks to a ragged tail), and then places them as above: a scaled host
- * layout gives up the host's real addresses.
+ * hwloc knows how much memory each NUMA node has but not where it sits.
+ * For this host, sysfs memory blocks say where; otherwise nodes are placed
+ * like a PC's, one after the other from address 0 with the MMIO hole
+ * below 4 GiB, so node boundaries fall off any power of two, as on real
+ * machines.  --mem scales the per-node sizes, shares kept, in 2 MiB units
+ * (docs/machines.md).
  */
 #include "bench/source/layout.h"
 #include "bench/base/parse.h"

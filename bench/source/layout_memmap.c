@@ -1,22 +1,11 @@
 /*
  * layout_memmap.c - --memmap FILE: a plain memory map or a boot log.
  *
- * The plain format has one RAM range a line, "START END NODE" (bytes, END
- * exclusive, '#' comments).  A boot log is recognised by its lines (dmesg
- * timestamps, "(XEN)", e820 or SRAT lines) and read for:
- *   Linux  "BIOS-e820: [mem 0xS-0xE] usable"            (E inclusive)
- *          "ACPI: SRAT: Node N PXM P [mem 0xS-0xE]"     (E inclusive)
- *   Xen    "(XEN)  S - E (usable)" or "[S, E] (usable)" after a
- *          "Xen-e820 RAM map:" line                   (exclusive / inclusive)
- *          "(XEN) SRAT: Node N PXM P S-E"               (E exclusive)
- *          "(XEN) SRAT: Node N PXM P [S, E]"            (E inclusive)
- * with an optional hotplug flag on SRAT lines; whatever precedes the marker
- * (timestamps, dates, "(XEN)") is ignored.  RAM is the usable e820 ranges
- * intersected with the SRAT ranges when both are present (as a kernel only
- * uses memory that both the firmware map and the SRAT describe); the SRAT
- * ranges without hotplug ones when there is no e820 (hotplug ranges are
- * possible, not present, memory); the usable e820 ranges on node 0 when
- * there is no SRAT.  Partial pages at either end of a range are dropped.
+ * The plain format has one RAM range a line, "START END NODE".  A boot
+ * log is recognised by its lines (dmesg timestamps, "(XEN)", e820 or SRAT
+ * lines) and read for Linux's and Xen's e820 and SRAT lines; RAM is the
+ * usable e820 ranges intersected with the SRAT ranges, as a kernel uses
+ * it.  The lines read and the rules are docs/machines.md's.
  */
 #include "bench/source/memmap_int.h"
 #include "bench/base/parse.h"

@@ -1,20 +1,7 @@
 /*
  * hstats.c - order statistics, process-level summaries and A/B decisions
- * (see hstats.h).
- *
- * Variance components follow the one-way random-effects model: a value
- * is mu * (1 + b_p + e_pr) with b_p the process's effect and e_pr the
- * repetition's noise.  The within variance is the pooled variance of the
- * repetitions about their process's mean; the between variance is the
- * variance of process means less the part the within noise explains
- * (s_w^2 / r), floored at zero.
- *
- * The estimate is the mean of the per-process medians (on the logs: a
- * time's process effects multiply), its interval Student's t over
- * processes: exact for normal log per-process medians at any number of
- * processes, where a bootstrap of 3 processes covers far less than it
- * says.  Where a value can be zero (counts) the logs do not exist and
- * the same is done on the values: a difference, not a ratio.
+ * (see hstats.h).  The variance components follow the one-way
+ * random-effects model described in docs/statistics.md.
  */
 #include "bench/stats/hstats.h"
 #include "bench/stats/abstats.h"

@@ -2,26 +2,14 @@
  * hstats.h - statistics with the process as the unit of sampling (Kalibera
  * and Jones, "Rigorous Benchmarking in Reasonable Time", ISMM 2013).
  *
- * A run of `heapbench bench --processes N` measures every benchmark in N
- * fresh processes, each doing R repetitions.  Repetitions inside one
- * process share its fixture, its placement in memory and the machine's
- * state at that time, so they are not independent samples: the spread
- * between processes is what a second run would see.  Hence:
- *   - one estimator: the mean of the per-process medians (geometric; the
- *     arithmetic mean where one of them is zero or negative), with a
- *     t interval over processes (on the logs, or on the values), whose
- *     coverage is exact for normal (log-normal) process effects and
- *     checked by simulation in tests/unit/test_stats.c; the between- and
- *     within-process coefficients of variation, and the minimum
- *     detectable effect of a comparison of two such runs;
- *   - comparisons of two such estimates: Welch's t (on the logs: a ratio
- *     new/base; on the values where one can be zero: a difference), and
- *     a flagging rule whose practical threshold is the null hypothesis of
- *     each test (|change| <= threshold), then Benjamini-Hochberg, so its
- *     false-discovery guarantee holds; the threshold is per benchmark.
- * Also here, so that statistics have one home: the order statistics of
- * one sample (median, quartiles, min, max), which the summaries give
- * beside the process-level ones, and Student's t quantiles.
+ * Repetitions inside one process share its fixture, its placement and the
+ * machine's state, so the spread between processes is what a second run
+ * would see.  Here: the order statistics of one sample; the estimate (the
+ * geometric mean of per-process medians, arithmetic where one is zero)
+ * with its t interval over processes, the between- and within-process CVs
+ * and the minimum detectable effect; Welch's t on two such estimates; and
+ * the flagging rule (a threshold test, then Benjamini-Hochberg).  Why each
+ * choice: docs/statistics.md.
  */
 #ifndef HB_HSTATS_H
 #define HB_HSTATS_H
