@@ -1,18 +1,15 @@
 # common.gp - loaded first by every figure script.  Inputs, set with
 # gnuplot -e "run='results/...'; out='DIR/name'": the run folder and the
-# output path without extension.  Figures read <family>_summary.csv, whose
-# columns docs/results-format.md lists: every statistic is computed there,
-# by heapbench, and none here.  Provides:
-#   sel(file, where)     a data source: file's header and the rows matching
-#                        "col=val;col=val" (plots/select.awk)
+# output path without extension.  Figures read <family>_summary.csv: every
+# statistic is computed there, by heapbench, and none here.  Provides:
+#   sel(file, where)     file's header and the rows matching "col=val;..."
 #   distinct(file, cols, where)  the series: space-separated "col=val;..."
 #   pairs(file, by, num, den, m, where)  ratios of metric m between rows
 #                        whose column by is num and den (plots/pairs.awk)
 #   params(file, except) the parameter columns but those named, "a;b"
 #   hascol(file, col)    whether the CSV has that column
 #   need(file)           exit with status 3 ("skipped: no data") if absent
-#   @SVG, @PNG           switch to the SVG / PNG terminal on out.'.svg|.png'
-#   @CINOTE              "bars: 95 % confidence interval over processes"
+#   @SVG, @PNG, @CINOTE  the SVG / PNG terminal on out; the intervals' note
 # and a caption line at the top: host, date, commit from environment.csv.
 if (!exists("run") || !exists("out")) {
     print "usage: gnuplot -e \"run='RUN_DIR'; out='OUT_BASENAME'\" plots/FIGURE.gp"

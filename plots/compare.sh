@@ -1,19 +1,13 @@
 #!/usr/bin/env bash
 # compare.sh DIR - the figures of a comparison: every plots/compare_*.gp,
-# drawn from two CSV files in DIR, into DIR/<figure>.svg and .png.
-#   compare.csv         one row a benchmark and a geomean row (the columns
-#                       of `heapbench compare --csv`)
-#   compare_params.csv  key,value: base and new (each side's first run
-#                       folder; the titles show its last name), alpha (the
-#                       intervals are at level 1 - alpha)
-# `heapbench compare --plots DIR` writes both and runs this; drawing is
-# plots/' job, as plots/report.sh draws a run's figures, so the binary
-# knows nothing of gnuplot.  Adding a figure is adding a compare_*.gp that
-# takes the variables csv, out, base, new and alpha.
-# The figures are drawn in a temporary folder inside DIR and moved into
-# place when every one is whole.  On a failure DIR keeps none of them, not
-# even an earlier comparison's, which would no longer match compare.csv:
-# the caller removes its CSVs and DIR holds nothing of the comparison.
+# drawn from DIR/compare.csv (the columns of `heapbench compare --csv`) and
+# DIR/compare_params.csv (key,value: base, new, alpha) into
+# DIR/<figure>.svg and .png.  `heapbench compare --plots DIR` writes both
+# and runs this, so the binary knows nothing of gnuplot; adding a figure is
+# adding a compare_*.gp that takes csv, out, base, new and alpha.  The
+# figures are drawn in a temporary folder and moved into place when every
+# one is whole; on a failure DIR keeps none of them, not even an earlier
+# comparison's, and the caller removes its CSVs.
 # Exit: 0 done, nothing printed; 2 bad DIR or CSV; 1 gnuplot missing or
 # failed, or the disk full; one line on stderr either way.
 set -u

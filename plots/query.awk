@@ -1,24 +1,18 @@
 # query.awk - small look-ups the gnuplot scripts make (after csv.awk):
-#   -v mode=get -v key=K          value of K in a key,value CSV (environment.csv)
-#   -v mode=distinct -v cols=a;b  distinct combinations of columns a and b,
-#                                 in order of appearance, as "a=x;b=y" words
-#                                 (a select.awk filter for each series);
-#                                 columns with one value in every row are
-#                                 left out: they need no filter or legend
-#   -v mode=params -v except=a;b  the parameter columns (between "what" and
-#                                 "reps" or "repetition") but a, b and the
-#                                 harness's own (param_iterations, time,
-#                                 min_time), joined by ";"
-#   -v mode=hascol -v col=C       1 if the header has column C, else 0
-#   -v mode=env -v fmt=md|html    the key,value rows as a Markdown or HTML table
-#   -v mode=label -v s=WORD       a legend entry for a distinct word, in
-#                                 words: "where=away;nodes=1" -> "away from a
-#                                 boundary, 1 NUMA node"
-#   -v mode=ratio                 over several <family>_summary.csv files:
-#                                 family,idx,benchmark,ratio_median,ratio_ci_lo,
-#                                 ratio_ci_hi for each row that has a ratio
-#                                 (add -v fam=F for one family's rows;
-#                                 idx counts every row of the files)
+#   mode=get key=K          the value of K in a key,value CSV
+#   mode=distinct cols=a;b  the distinct combinations of columns a and b, in
+#                           order of appearance, as "a=x;b=y" words (one
+#                           select.awk filter per series); columns with one
+#                           value in every row are left out
+#   mode=params except=a;b  the parameter columns (between "what" and "reps"
+#                           or "repetition") but a, b and the harness's own
+#   mode=hascol col=C       1 if the header has column C, else 0
+#   mode=env fmt=md|html    the key,value rows as a Markdown or HTML table
+#   mode=label s=WORD       a legend entry in words: "where=away;nodes=1" ->
+#                           "away from a boundary, 1 NUMA node"
+#   mode=ratio [fam=F]      over <family>_summary.csv files: family,idx,
+#                           benchmark,ratio_median,ratio_ci_lo,ratio_ci_hi
+# (each a -v variable: awk -v mode=get -v key=K ...)
 { sub(/\r$/, "") }
 FNR == 1 {
     nh = csv_split($0, h)

@@ -1,19 +1,14 @@
 #!/usr/bin/env bash
 # report.sh RUN_DIR - the report of one results folder: every figure of
 # plots/*.gp into RUN_DIR/figures (SVG and PNG), then RUN_DIR/report.md and
-# a self-contained RUN_DIR/report.html (PNGs inlined as data: URIs, so it
-# opens from a mail attachment or a file manager without a server).
-# In the order a reader needs them: the verdict (`heapbench verdict`, from
-# the CSVs; the binary is $HEAPBENCH, which `make report` sets), the model
-# against Xen 4.17 (xen_fidelity.csv, or that no xen-check was run), the
-# figures, one table per family, the benchmarks skipped and why, and the
-# environment last.  What the folder holds is docs/results-format.md.
-# The families are the folder's <family>_summary.csv files, whatever they
-# are; a figure script names its family in a "# report:" line, so adding a
-# figure is adding one plots/*.gp.  A figure whose family was not run is
-# skipped with a note in the report, not an error; a family without a
-# figure gets its table and a note.  Everything is built in a temporary folder inside RUN_DIR
-# and renamed into place at the end: an interrupted run leaves the
+# a self-contained RUN_DIR/report.html (PNGs inlined as data: URIs).
+# In the order a reader needs them: the verdict (`heapbench verdict`; the
+# binary is $HEAPBENCH, which `make report` sets), the model against Xen
+# 4.17 (xen_fidelity.csv, if any), the figures, one table per family, the
+# benchmarks skipped and the environment.  The families are the folder's
+# <family>_summary.csv files; a figure script names its family in a
+# "# report:" line, so adding a figure is adding one plots/*.gp.  Built in
+# a temporary folder and renamed into place: an interrupted run leaves the
 # previous report, never half of a new one.
 # Exit: 0 done; 2 bad RUN_DIR (one line on stderr); 1 a tool failed.
 set -u

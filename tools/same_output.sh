@@ -1,17 +1,12 @@
 #!/usr/bin/env bash
 # same_output.sh - do two builds of heapbench give the same outputs?  For a
-# restructuring that must change no result: everything read from files or
-# computed from a fixed input must be byte-identical, and a fresh run may
-# differ in its timings only.
-#
-#   1. OLD runs `bench --profile quick --filter FILTER` twice, NEW once.  A
-#      column of a CSV is fixed if OLD's two runs agree on it; its values
-#      in NEW's run must then be OLD's.  Headers and the benchmark column
-#      must be identical; environment.csv keys too.
-#   2. compare, verdict (every format) and letter, run by both binaries on
-#      the same folders (OLD's two runs, tests/data/run_*): byte-identical.
+# restructuring that must change no result:
+#   1. OLD runs `bench --profile quick --filter FILTER` twice, NEW once; a
+#      CSV column on which OLD's two runs agree is fixed, and NEW's values
+#      in it must be OLD's (headers, rows, environment keys identical too);
+#   2. compare, verdict (every format) and letter by both binaries on the
+#      same folders (OLD's runs, tests/data/run_*): byte-identical;
 #   3. layout and heap on the maps of tests/data: byte-identical.
-#
 # Usage: tools/same_output.sh OLD_BIN NEW_BIN [FILTER]   (FILTER: a regex,
 # default '^(alloc|shim|baseline)/').  One ok/DIFF line per check, then
 # "same_output: N same, N different"; exit 1 if any differ.

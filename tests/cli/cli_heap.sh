@@ -2,20 +2,16 @@
 # cli_heap.sh - `heapbench heap` from the outside, on the maps in
 # tests/data/heap_*.memmap (holes, MFN 0 in RAM, node boundaries that are
 # not 1 GiB aligned, a node surrounded by another, interleaved nodes).
-#
-#   equiv_*    --dump-blocks prints the same bytes for pagewise, chunked, patch,
-#              lazy --finish and deferred, also with boot allocations
-#   blocks_*   the blocks, checked by awk against the map itself: aligned,
+#   equiv_*    --dump-blocks the same for every strategy, with boot allocations
+#   blocks_*   the blocks checked by awk against the map itself: aligned,
 #              inside one range of their node, never MFN 0, zone = bit
-#              width, maximally merged (no free buddy of the same order)
-#   summary_*  the five state columns add up to ram_pages, ram_pages adds
-#              up to the map's pages, free_pages to the dumped blocks
-#   no_branch_harden  --no-branch-harden (mfn_valid without its fence)
-#              prints the same blocks as the default, for every strategy
+#              width, maximally merged
+#   summary_*  the state columns add up to ram_pages, ram_pages to the
+#              map's pages, free_pages to the dumped blocks
+#   no_branch_harden  the same blocks as the default, for every strategy
 #   bad_*      bad input: exit 2, one line on stderr, nothing on stdout
 #   big64      a 64 GiB two-node map completes within 30 seconds
-# Prints ok/FAIL per case and one summary line; exits non-zero on failure.
-# Usage: tests/cli/cli_heap.sh HEAPBENCH
+# Usage: tests/cli/cli_heap.sh HEAPBENCH; ok/FAIL per case, one summary line.
 set -u
 . "$(dirname "$0")/lib.sh"
 data=$(cd "$(dirname "$0")/../data" && pwd)

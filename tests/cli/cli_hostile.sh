@@ -2,22 +2,13 @@
 # cli_hostile.sh - every subcommand (layout, heap, bench, compare, and
 # plots/report.sh) against hostile inputs: empty and binary files, huge,
 # negative and oddly suffixed sizes, overflowing addresses, a memory map
-# of a billion lines through a pipe, layouts whose frame table does not fit
-# (refused under a 4 GiB address-space limit, so before allocating), paths
-# that do not exist or are files, CSVs with missing columns, bad options,
-# and output on a full disk (small tmpfs mounts; skipped when not root).
-#
-# The table below has one case a line:
-#   NAME | EXIT | SECONDS | NEEDLE | COMMAND
-# EXIT is the status expected (2 bad input, 1 run-time failure); SECONDS
-# the time limit (more is a hang); NEEDLE a string the message must contain
-# (the bad value; "-" for none); COMMAND is run by bash with $hb (the
-# binary), $report, $in (inputs), $out (a path that does not exist),
-# $full (a full tmpfs) and $nomem (a 4 GiB address-space limit) set.
-# Every case must give exactly that status, exactly one line on stderr
-# starting "heapbench:" (bench may add Google Benchmark's context lines),
-# no sanitizer report, and leave the watched folder as it found it: no
-# results folder, no .tmp-* folder, no half-written file.
+# of a billion lines through a pipe, frame tables that do not fit (under a
+# 4 GiB address-space limit), missing paths, CSVs without their columns,
+# bad options, and a full disk (small tmpfs mounts; skipped when not root).
+# One case a line in the table below (its format is described above it).
+# Every case must give exactly its exit status, exactly one line on stderr
+# starting "heapbench:", no sanitizer report, and leave the watched folder
+# as it found it: no results folder, no .tmp-* folder, no half-written file.
 # Usage: tests/cli/cli_hostile.sh HEAPBENCH
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -88,7 +79,14 @@ fi
 export filled=$tmp/w/filled
 
 # ------------------------------------------------------------------------
-# The table
+# The table: one case a line, NAME | EXIT | SECONDS | NEEDLE | COMMAND.
+# EXIT is the status expected (2 bad input, 1 run-time failure); SECONDS
+# the time limit (more is a hang); NEEDLE a string the message must contain
+# (the bad value; "-" for none); COMMAND is run by bash with $hb (the
+# binary), $report, $in (inputs), $out (a path that does not exist),
+# $full (a full tmpfs) and $nomem (a 4 GiB address-space limit) set.  A
+# frame table that does not fit is refused under $nomem, so before it is
+# allocated; bench may add Google Benchmark's context lines to its one.
 # ------------------------------------------------------------------------
 cases=$(cat <<'EOF'
 layout_memmap_empty        |2|10|empty          |$hb layout --memmap $in/empty

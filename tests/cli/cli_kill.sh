@@ -1,21 +1,13 @@
 #!/usr/bin/env bash
 # cli_kill.sh - `heapbench bench` killed early (while it prepares), in the
-# middle (after the first benchmark) and late (near the last one), by
-# SIGINT to its process group (Ctrl-C), SIGTERM to the parent alone (kill
-# PID) and SIGKILL to the whole process group (bench forks a measuring
-# child); and by SIGTERM once the last benchmark is done.  After each: the
-# earlier results are byte for byte the same, no new folder looks like a
-# run unless the run finished (exit 0), and no heapbench process is left.  Then a rerun works beside what the kills left.
-#
-# The design (bench/cmd/cmd_bench.c): a run is measured and written into
-# <out>/.tmp-<stamp>-<host>-<pid>/ and renamed to <out>/<stamp>-<host>/ only
-# once complete, so a folder without the leading ".tmp-" is always whole.
-# SIGINT and SIGTERM are caught, passed to the child, and the temporary
-# folder is removed.  SIGKILL cannot be caught: its .tmp-* folder stays.
-# It is hidden (a dot name), never read by `compare` (which takes the run
-# folders it is given), `make report` (which picks results/2*/) or the
-# next run (which makes a .tmp-* folder of its own, named by its pid).
-# Usage: tests/cli/cli_kill.sh HEAPBENCH
+# middle and late, by SIGINT to its process group (Ctrl-C), SIGTERM to the
+# parent alone and SIGKILL to the whole process group, and by SIGTERM once
+# the last benchmark is done.  After each: the earlier results are byte
+# for byte the same, no new folder looks like a run unless the run
+# finished (exit 0), and no heapbench process is left; then a rerun works
+# beside what the kills left.  The design under test: a run is written
+# under <out>/.tmp-* and renamed only once complete (rundir.h); SIGKILL's
+# .tmp-* folder stays, hidden and never read as a run.
 set -u
 . "$(dirname "$0")/lib.sh"
 # A private copy: a concurrent `make` may relink the original mid-run.

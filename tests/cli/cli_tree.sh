@@ -1,68 +1,16 @@
 #!/usr/bin/env bash
 # cli_tree.sh - the dependency rules of the tree, read from the sources (the
-# binary is not run).  One case per rule; each prints ok, or FAIL with every
-# offending file:line.
-#
-#   alloc_alone        alloc/ (*.c, *.h) includes nothing from bench/: the
-#                      model knows nothing of the benchmarks around it.
-#   lib_not_cmd        bench/{source,families,instrument,stats,compare,
-#                      base} include nothing from bench/cmd/: lower parts
-#                      never reach up into the commands.
-#   base_alone         bench/base/ includes nothing from another part of
-#                      bench/ (only bench/base/ and system headers): every
-#                      part may use it, so it may use none of them.
-#   source_below_instrument
-#                      bench/source/ includes, of bench/, only source/ and
-#                      base/: where a machine comes from knows nothing of
-#                      how it is measured (instrument/ may use source/, not
-#                      the reverse), of families, compare or cmd.
-#   stats_alone        bench/stats/ includes, of the project, only
-#                      bench/stats/ and bench/base/: the statistics know
-#                      numbers, not runs, families or comparisons.
-#   measure_not_compare
-#                      bench/{instrument,families} include nothing from
-#                      bench/compare/: a run's statistics come from stats/;
-#                      comparing runs is a reader's job.
-#   compare_csv_only   bench/compare/ includes, of the project, only
-#                      bench/compare/ (the CSV reader), bench/stats/ and
-#                      bench/base/: nothing of families/, instrument/,
-#                      source/, cmd/ or alloc/ (the run-time side), and no
-#                      "json" in its code: a comparison reads a run folder's
-#                      CSV files and nothing else.
-#   plots_csv_only     plots/*.gp and plots/*.awk, comments left out: no
-#                      "json" anywhere (they read the CSV files), and no
-#                      call of heapbench: no line that runs a command
-#                      (system(, a "<" data source, a backquote, getline,
-#                      popen, "| " into a command) and names heapbench or
-#                      $HEAPBENCH, no "heapbench SUBCOMMAND" text at all,
-#                      and no string that starts with the word heapbench
-#                      (a command kept in a variable).  heapbench_commit
-#                      and the like are environment keys, not calls.  plots/*.sh (report.sh, the report's
-#                      driver, runs `heapbench verdict`) is not checked.
-#   lib_never_prints   bench/{source,families,instrument,stats,compare} (*.c, *.h,
-#                      *.cc), comments and string contents left out: no
-#                      stderr, stdout, STDERR_FILENO, STDOUT_FILENO,
-#                      std::cerr, std::cout, std::clog, printf(, vprintf(,
-#                      puts(, putchar(, perror(, hb_err(, warn(, warnx(,
-#                      err(, errx(.  A library part writes its one-line error
-#                      into a buffer its caller passes (as hb_layout_load
-#                      does), and its output into a FILE * the caller passes
-#                      (fprintf(f, ...)); the commands print.  bench/base/
-#                      is not checked: err.c is hb_err, the commands' printer.
-#                      The allow-list (ALLOW below) names each exception
-#                      and why.
-#
-# Includes are read from preprocessor lines (#include "x" and <x>, comments
-# left out) with paths as the Makefile's -I. gives them: "bench/cmd/cli.h";
-# a bare or ./ ../ quoted name is resolved against the including file's
-# folder.
+# binary is not run): one case per rule, each ok or FAIL with every
+# offending file:line.  The rules are docs/development.md's; each is
+# described above its case below.  Includes are read from preprocessor
+# lines with paths as the Makefile's -I. gives them; a bare or ./ ../
+# quoted name is resolved against the including file's folder.
 #
 # Usage: tests/cli/cli_tree.sh [HEAPBENCH] [ROOT]
 #   ROOT (or $HB_TREE_ROOT): the tree to check; default: this script's tree.
 #   Checking this tree, the suite then copies it, plants one violation of
-#   each rule in the copy and checks that each rule fails on it, naming the
-#   planted file (planted_<rule>).
-# Ends with "cli_tree: N passed, N failed"; exits non-zero on failure.
+#   each rule in the copy and checks that each rule catches it
+#   (planted_<rule>).  Ends with "cli_tree: N passed, N failed".
 set -u
 . "$(dirname "$0")/lib.sh"
 here=$(cd "$(dirname "$0")" && pwd)
@@ -149,45 +97,65 @@ verdict() {
 # Includes
 # ---------------------------------------------------------------------------
 
-# alloc_alone
+# alloc_alone:
+#   alloc/ (*.c, *.h) includes nothing from bench/: the model knows nothing
+#   of the benchmarks around it.
 mapfile -t f < <(files alloc '*.c' '*.h')
 includes "${f[@]}" | awk -F: '$3 ~ /^bench\//' >"$tmp/bad"
 [ ${#f[@]} -gt 0 ] || echo "no sources under alloc/" >"$tmp/bad"
 verdict alloc_alone "$tmp/bad"
 
-# lib_not_cmd
+# lib_not_cmd:
+#   bench/{source,families,instrument,stats,compare,base} include nothing
+#   from bench/cmd/: lower parts never reach up into the commands.
 mapfile -t f < <(files bench/source bench/families bench/instrument bench/stats bench/compare \
                        bench/base '*.c' '*.h' '*.cc')
 includes "${f[@]}" | awk -F: '$3 ~ /^bench\/cmd\//' >"$tmp/bad"
 [ ${#f[@]} -gt 0 ] || echo "no sources under bench/" >"$tmp/bad"
 verdict lib_not_cmd "$tmp/bad"
 
-# base_alone
+# base_alone:
+#   bench/base/ includes nothing from another part of bench/ (only
+#   bench/base/ and system headers): every part may use it, so it may use
+#   none of them.
 mapfile -t f < <(files bench/base '*.c' '*.h')
 includes "${f[@]}" | awk -F: '$3 ~ /^bench\// && $3 !~ /^bench\/base\//' >"$tmp/bad"
 [ ${#f[@]} -gt 0 ] || echo "no sources under bench/base/" >"$tmp/bad"
 verdict base_alone "$tmp/bad"
 
-# source_below_instrument
+# source_below_instrument:
+#   bench/source/ includes, of bench/, only source/ and base/: where a
+#   machine comes from knows nothing of how it is measured (instrument/ may
+#   use source/, not the reverse), of families, compare or cmd.
 mapfile -t f < <(files bench/source '*.c' '*.h')
 includes "${f[@]}" | awk -F: '$3 ~ /^bench\// && $3 !~ /^bench\/(source|base)\//' >"$tmp/bad"
 [ ${#f[@]} -gt 0 ] || echo "no sources under bench/source/" >"$tmp/bad"
 verdict source_below_instrument "$tmp/bad"
 
-# stats_alone
+# stats_alone:
+#   bench/stats/ includes, of the project, only bench/stats/ and
+#   bench/base/: the statistics know numbers, not runs, families or
+#   comparisons.
 mapfile -t f < <(files bench/stats '*.c' '*.h')
 includes "${f[@]}" | awk -F: '($3 ~ /^(bench|alloc|tests)\//) &&
                               $3 !~ /^bench\/(stats|base)\//' >"$tmp/bad"
 [ ${#f[@]} -gt 0 ] || echo "no sources under bench/stats/" >"$tmp/bad"
 verdict stats_alone "$tmp/bad"
 
-# measure_not_compare
+# measure_not_compare:
+#   bench/{instrument,families} include nothing from bench/compare/: a run's
+#   statistics come from stats/; comparing runs is a reader's job.
 mapfile -t f < <(files bench/instrument bench/families '*.c' '*.h' '*.cc')
 includes "${f[@]}" | awk -F: '$3 ~ /^bench\/compare\//' >"$tmp/bad"
 [ ${#f[@]} -gt 0 ] || echo "no sources under bench/instrument/ or bench/families/" >"$tmp/bad"
 verdict measure_not_compare "$tmp/bad"
 
-# compare_csv_only
+# compare_csv_only:
+#   bench/compare/ includes, of the project, only bench/compare/ (the CSV
+#   reader), bench/stats/ and bench/base/: nothing of families/,
+#   instrument/, source/, cmd/ or alloc/ (the run-time side), and no "json"
+#   in its code: a comparison reads a run folder's CSV files and nothing
+#   else.
 mapfile -t f < <(files bench/compare '*.c' '*.h' '*.cc')
 {
     includes "${f[@]}" | awk -F: '($3 ~ /^(bench|alloc|tests)\//) &&
@@ -201,7 +169,15 @@ verdict compare_csv_only "$tmp/bad"
 # Plots
 # ---------------------------------------------------------------------------
 
-# plots_csv_only
+# plots_csv_only:
+#   plots/*.gp and plots/*.awk, comments left out: no "json" anywhere (they
+#   read the CSV files), and no call of heapbench: no line that runs a
+#   command (system(, a "<" data source, a backquote, getline, popen, "| "
+#   into a command) and names heapbench or $HEAPBENCH, no "heapbench
+#   SUBCOMMAND" text at all, and no string that starts with the word
+#   heapbench (a command kept in a variable).  heapbench_commit and the like
+#   are environment keys, not calls.  plots/*.sh (report.sh, the report's
+#   driver, runs `heapbench verdict`) is not checked.
 mapfile -t f < <(files plots '*.gp' '*.awk')
 {
     strip hash "${f[@]}" | grep -i 'json' | sed 's/$/   (json)/'
@@ -235,7 +211,16 @@ print_re='(^|[^A-Za-z0-9_])(stderr|stdout|STDERR_FILENO|STDOUT_FILENO)([^A-Za-z0
 print_re+='|std::(cerr|cout|clog)'
 print_re+='|(^|[^A-Za-z0-9_.>])(printf|vprintf|puts|putchar|perror|hb_err|warnx?|errx?)[ \t]*\('
 
-# lib_never_prints
+# lib_never_prints:
+#   bench/{source,families,instrument,stats,compare} (*.c, *.h, *.cc),
+#   comments and string contents left out: no stderr, stdout, STDERR_FILENO,
+#   STDOUT_FILENO, std::cerr, std::cout, std::clog, printf(, vprintf(,
+#   puts(, putchar(, perror(, hb_err(, warn(, warnx(, err(, errx(.  A
+#   library part writes its one-line error into a buffer its caller passes
+#   (as hb_layout_load does), and its output into a FILE * the caller passes
+#   (fprintf(f, ...)); the commands print.  bench/base/ is not checked:
+#   err.c is hb_err, the commands' printer. The allow-list (ALLOW below)
+#   names each exception and why.
 mapfile -t f < <(files bench/source bench/families bench/instrument bench/stats \
                        bench/compare '*.c' '*.h' '*.cc')
 STRINGS=drop strip c "${f[@]}" | grep -E "$print_re" >"$tmp/hits"

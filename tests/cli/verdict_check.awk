@@ -2,21 +2,12 @@
 # csv` from the CSV rows of a results folder, independently of verdict*.c,
 # and print "ok KEY" or "FAIL KEY: expected ..., seen ..." per number.
 #   awk -f plots/csv.awk -f tests/cli/verdict_check.awk -v run=DIR verdict.csv
-# The definitions (the spec the report must agree with):
-#   a metric M of one benchmark: the geometric mean of its per-process
-#     medians (arithmetic if one is <= 0) with Student's t interval over
-#     processes; from the summary (M_mean, M_ci_lo, M_ci_hi, processes) or
-#     the same from the tidy rows; every value equal: exact;
-#   per GiB, at 1 TiB: per process a least-squares line through its
-#     per-size medians; the mean of the processes' lines with its t
-#     interval; a time is never below 0 (value and ends clipped);
-#   at the largest size (boot_largest, worst): the metric there, not a line;
-#   a free at a boundary over the same free away: only if both merge as
-#     often (else against where=away_capped, which does; the ratio against
-#     a free away that merges more is the key ..._fewer_merges);
-#   a ratio a/b: Welch on the logs (standard errors of the logs add, the
-#     Welch-Satterthwaite df); a difference or sum: Welch on the values
-#     (a log standard error times the value); a % change: (ratio - 1) x 100.
+# The definitions it follows are docs/statistics.md's ("The verdict's
+# numbers"): a metric is the geometric mean of per-process medians with
+# its t interval; per GiB and at 1 TiB, the mean of each process's
+# least-squares line; a free at a boundary is set against a free away that
+# merges as often (where=away_capped; against one that merges more, the
+# key ..._fewer_merges); ratios and differences get Welch's interval.
 # The value and the standard error are recomputed here; for an interval
 # with a fractional df the t the verdict used is checked against the
 # table's neighbours (t falls as df grows) and its ends for symmetry.

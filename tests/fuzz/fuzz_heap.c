@@ -1,27 +1,16 @@
 /*
  * fuzz_heap.c - a libFuzzer target for the heap model.
  *
- * The input is read as a small program: a layout (1-4 nodes, 1-8 ranges with
- * holes, MFN 0 in RAM or not, unaligned node boundaries, nodes interleaved,
- * at most FZ_MAX_RAM pages), an encoding, a strategy and a max_order (3..12
- * by default, see FZ_ORDERS), boot
- * allocations, end_boot_allocator, then up to FZ_MAX_OPS operations: alloc,
- * free of what the harness holds, release of boot allocations, live-update
- * init in use, claims, lazy finishing, deferred threads, and deliberate
- * misuse that a debug build must refuse with a negative errno.  The harness
- * keeps its own record of what it holds (never asking the heap), checks each
- * answer against it, and checks the heap after every operation: the
- * incremental checker (what the operation touched), the full checker every
- * FZ_CHECK_EVERY operations (environment; default 128; 1 = the full checker
- * after every operation and every step, as CI runs a sample) and at the
- * end.  At the end
- * everything goes back, lazy init finishes, and the free blocks must equal
- * those of a heap built eagerly (pagewise or chunked) from the same layout
- * with the same boot allocations released in the same order.
- *
- * Any broken expectation prints one line to stderr and aborts, which
- * libFuzzer records as a crash.  FZ_TRACE=1 in the environment prints every
- * decoded step, which turns a crash file into a readable reproduction.
+ * The input is read as a small program: a layout (1-4 nodes, 1-8 ranges
+ * with holes, at most FZ_MAX_RAM pages), an encoding, a strategy and a
+ * max_order, boot allocations, end_boot_allocator, then up to FZ_MAX_OPS
+ * operations, deliberate misuse among them.  The harness keeps its own
+ * record of what it holds, checks each answer against it and the heap
+ * after every operation (incremental checker; the full one every
+ * FZ_CHECK_EVERY operations and at the end), and at the end requires the
+ * free blocks of an eager heap given the same boot allocations back.  A
+ * broken expectation prints one line and aborts (a libFuzzer crash);
+ * FZ_TRACE=1 prints every decoded step.  docs/running.md says more.
  */
 #include <errno.h>
 #include <pthread.h>

@@ -5,20 +5,7 @@
 # fuzz_heap.c reads it, followed by a deterministic pseudo-random tail of
 # operations (awk's rand with a fixed seed), so that every strategy,
 # encoding and layout shape is covered from the first second of a run.
-#
-# Header: C MAXORD BOOTNODE FLAGS NRANGES-1 [BASE], then per range SEL LEN
-# [GAP] NODE, then NBOOT and per allocation SEL PAGES ALIGN NODE+1.
-#   MAXORD: max_order 3 + MO%10.  RAM stops at 4096 pages (fuzz_heap.c:
-#   FZ_MAX_RAM, FZ_ORDERS, FZ_HIGH_BITS).
-#   C = nodes-1 | strategy<<2 (0 pagewise, 4 chunked, 8 lazy, c deferred)
-#       | 0x10 uninit encoding (eager only) | 0x20 chunked reference
-#   FLAGS: 1 MFN 0 is RAM, 2 high MFNs, e0 (all three bits) deferred
-#   node jobs on threads of the heap's own, not the fuzzer's pool.  BASE: with 2, two bytes (2^(20+E%4)
-#   plus an offset); with neither, one byte (first MFN 1 + B%32).
-#   SEL: LEN is below 2^(SEL%13) (SEL >= 0xf0: 2^(SEL%17)), one byte when
-#   that is <= 256, else two (little-endian); range length LEN+1.  GAP (from the second range on):
-#   <0x70 none, <0xe0 1..64, <0xff a multiple of 4099, 0xff a new chunk.
-#   PAGES likewise below 2^(SEL%11), ALIGN 2^(A%6).
+# The header's bytes are described above the seeds below.
 # Usage: tests/fuzz/make_corpus.sh   (rewrites the corpus in place)
 set -eu
 dir=$(cd "$(dirname "$0")" && pwd)/corpus
@@ -43,6 +30,20 @@ seed() {
     printf '%b' "$esc$(tail_ops "$s" "$n" "$bias")" >"$dir/$name"
 }
 
+# Header: C MAXORD BOOTNODE FLAGS NRANGES-1 [BASE], then per range SEL LEN
+# [GAP] NODE, then NBOOT and per allocation SEL PAGES ALIGN NODE+1.
+#   MAXORD: max_order 3 + MO%10.  RAM stops at 4096 pages (fuzz_heap.c:
+#   FZ_MAX_RAM, FZ_ORDERS, FZ_HIGH_BITS).
+#   C = nodes-1 | strategy<<2 (0 pagewise, 4 chunked, 8 lazy, c deferred)
+#       | 0x10 uninit encoding (eager only) | 0x20 chunked reference
+#   FLAGS: 1 MFN 0 is RAM, 2 high MFNs, e0 (all three bits) deferred
+#   node jobs on threads of the heap's own, not the fuzzer's pool.  BASE: with 2, two bytes (2^(20+E%4)
+#   plus an offset); with neither, one byte (first MFN 1 + B%32).
+#   SEL: LEN is below 2^(SEL%13) (SEL >= 0xf0: 2^(SEL%17)), one byte when
+#   that is <= 256, else two (little-endian); range length LEN+1.  GAP (from the second range on):
+#   <0x70 none, <0xe0 1..64, <0xff a multiple of 4099, 0xff a new chunk.
+#   PAGES likewise below 2^(SEL%11), ALIGN 2^(A%6).
+#
 #      name              C  MO BN FL NR [BASE] ranges...           boot...
 seed pagewise-mfn0        "00 00 00 01 00  08 c7 00                         02 06 20 00 00 04 03 02 01" 1 300
 seed chunked-2node        "25 05 01 00 02 05  0a 10 02 00  09 30 01 00 01  08 40 00 00   01 05 10 01 02" 2 400

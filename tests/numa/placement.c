@@ -1,23 +1,14 @@
 /*
  * placement.c - run inside a multi-node guest (tests/numa/guest.sh): does
- * heapbench put things where it says it does?
- *
- *   frame table   a heap on the host layout, built as the benchmarks build
- *                 it (each node's span bound with hb_bind_area before
- *                 first touch, transparent huge pages allowed); then, for
- *                 every node, a sample of the table's 4 KiB pages holding
- *                 that node's entries is asked where it lives
- *                 (move_pages(2) with no target nodes: a query);
- *   threads       the same heap booted with the deferred strategy, threads
- *                 bound with hb_bind_thread; each records sched_getcpu
- *                 and its affinity, compared with the CPUs Linux lists for
- *                 the node (nodeN/cpulist) or, for a memory-only node, for
- *                 the nearest node with CPUs by nodeN/distance.
- *
- * The expectations are read from sysfs here, not from hb_topo, so that a
- * mistake in topo.c cannot agree with itself.  Output: two tables, then
- * one "@numa ok NAME" or "@numa FAIL NAME: why" line per check, which the
- * guest script counts.  Exit status 1 if any check failed.
+ * heapbench put things where it says it does?  The frame table of a heap
+ * on the host layout, built as the benchmarks build it: a sample of each
+ * node's slice is asked where it lives (move_pages(2), a query).  The
+ * deferred threads: each records sched_getcpu and its affinity, compared
+ * with the CPUs Linux lists for its node (or, for a memory-only node, the
+ * nearest node with CPUs).  The expectations are read from sysfs, not
+ * from hb_topo, so that a mistake in topo.c cannot agree with itself.
+ * Output: two tables, then one "@numa ok NAME" or "@numa FAIL NAME: why"
+ * line per check; exit status 1 if any check failed.
  */
 #define _GNU_SOURCE
 #include <errno.h>

@@ -4,25 +4,16 @@
 # "numa: N passed, N failed", counted like every other suite.
 #
 # Usage: tests/numa/run.sh [--if-possible] BUILD [SPEC...]
-#   BUILD  the build folder: BUILD/heapbench, BUILD/test/run_tests and
-#          BUILD/tests/numa/placement are copied into the guest
+#   BUILD  the build folder: its heapbench, test/run_tests and
+#          tests/numa/placement are copied into the guest
 #   SPEC   one guest: node sizes separated by commas, "NxSIZE" for N equal
-#          nodes, ":nocpu" after a size for a memory-only node; sizes in M or
-#          G, multiples of 128M (Linux's memory block, so that every node
-#          boundary is a block boundary).  Several SPECs, or one argument
-#          holding several separated by spaces, boot several guests.
-#          Default: "2x2G" and "1536M,1536M,2G,1G:nocpu".
+#          nodes, ":nocpu" after a size for a memory-only node; sizes in M
+#          or G, multiples of 128M.  Default: "2x2G" and
+#          "1536M,1536M,2G,1G:nocpu".
 #   --if-possible  when QEMU, a kernel or busybox is missing, say why in one
 #          line ("numa guest: skipped (...)") and pass, instead of failing.
-#
-# Each CPU node gets one vCPU.  Distances: 10 local, 16 + 5 x |i - j| apart
-# (21, 26, 31: a memory-only node is nearest to its neighbours, not to node
-# 0).  The guest runs under TCG emulation; KVM is used only when /dev/kvm
-# works and a probe guest boots with it (the result is kept in
-# BUILD/numa/kvm-probe), never required: on nested virtual machines KVM
-# guests can hang after the kernel starts.  NUMA_ACCEL=tcg|kvm forces one.
-# NUMA_TIMEOUT (seconds per guest, default 300).  NUMA_KEEP=1 keeps
-# BUILD/numa/ (console logs: BUILD/numa/<n>.log are always kept).
+# Distances, TCG or KVM, NUMA_ACCEL, NUMA_TIMEOUT and NUMA_KEEP:
+# docs/machines.md, "NUMA: on a real server, and in a guest".
 set -u
 shopt -s extglob
 here=$(cd "$(dirname "$0")" && pwd)

@@ -1,29 +1,14 @@
 /*
  * soak.c - a long random run of the heap model: tens of millions of
- * allocations and frees on a multi-GiB lazy heap, with the full checker
- * every few million operations and an equivalence check at the end.
- *
- * The layout is about 8.3 GiB on two nodes whose boundary is not aligned to
- * any block size, with low memory below 640 KiB (MFN 0 in RAM), a hole
- * below 8 GiB and RAM above it.  The heap is deferred (uninit encoding):
- * for the first quarter of the run it is lazy, and most memory enters it
- * through allocations that find a node short; then the node threads start
- * and initialise the rest while allocations and frees go on, until the
- * half-way point joins them.  Boot allocations, some on a given node, are returned in
- * pieces all along (about a hundred: before, during and after the threads).
- * Pages are offlined all along too (Xen's offline_page): a page the soak
- * holds must become "offlining" and be offlined when its block is freed
- * (the merged block split around it, as reserve_offlined_page), a free
- * page is offlined at once, and an uninitialised, metadata or reserved
- * page is refused; no allocation may hand out an offlined page again.
- * The soak keeps its own bitmap of the pages it holds and checks every block
- * the heap hands out against it; it is built at PA_DEBUG=1 (misuse checks
- * on, no autocheck) and -O2 so that the operation count can be large, and
- * tries a double free now and then, which must be refused.
- *
- * At the end everything goes back, lazy init finishes, and the free blocks
- * must equal those of a chunked heap of the same layout that got the same
- * boot allocations back in the same order and the same pages offlined.
+ * allocations and frees on a multi-GiB deferred heap (lazy for the first
+ * quarter, then node threads initialising while allocations and frees go
+ * on), with boot allocations returned and pages offlined all along, the
+ * full checker every few million operations, and at the end the free
+ * blocks compared with a chunked heap given the same boot allocations back
+ * and the same pages offlined.  Its own bitmap of the pages it holds
+ * checks every block handed out; a double free now and then must be
+ * refused.  Built at PA_DEBUG=1 and -O2 so the count can be large.  The
+ * layout and each phase: docs/running.md, "Fuzzing, soaking, profiling".
  *
  * Usage: soak [OPS] [CHECK_EVERY]   (defaults: 20 million, OPS/4)
  * Last line: "soak: N passed, N failed".

@@ -1,21 +1,17 @@
 /*
- * test_checker.c - the invariant checker catches corruption.
- *
- * A checker that never fails proves nothing.  Each test builds a clean
- * heap, proves it checks clean, corrupts one thing through a test hook or
- * by writing the frame table, and requires pa_heap_check to return -EFAULT
- * with a reason that names the problem.  Autocheck is off for the heap
- * being corrupted, except in the last test, which shows the hook firing.
+ * test_checker.c - the invariant checker catches corruption.  Each test
+ * builds a clean heap, proves it checks clean, corrupts one thing (a test
+ * hook or a write to the frame table) and requires pa_heap_check to return
+ * -EFAULT naming the problem; autocheck is off except in the last test.
  *
  *   0x100      0x180   0x1c0           0x300  0x400     0x43c 0x440
  *   |##########|######|################|      |#####mmmm|BBBB|
  *   node 0             node 1 (boundary at 0x1c0, not aligned)
- * max_order 8, boot node 0.  Node 0, handed RAM first, keeps its metadata
- * in static storage (as Xen); node 1's first run is its highest region
- * (end_boot_allocator goes from the highest down), which starts aligned,
- * so the metadata is its tail, 0x438..0x43b (Xen's use_tail); a boot
- * allocation B holds 0x43c..0x43f.  Node 0 ends with 0x180/6, node 1
- * starts with 0x1c0/6: buddies at order 6 across the node boundary.
+ * max_order 8, boot node 0.  Node 0 keeps its metadata in static storage
+ * (as Xen); node 1's first run is its highest region, aligned, so its
+ * metadata is the tail 0x438..0x43b (Xen's use_tail); a boot allocation B
+ * holds 0x43c..0x43f.  Node 0 ends with 0x180/6, node 1 starts with
+ * 0x1c0/6: buddies at order 6 across the node boundary.
  */
 #include <errno.h>
 #include <string.h>

@@ -1,11 +1,9 @@
 /*
- * test_checker_incr.c - the incremental checker: what an operation touched.
- *
- * The same heap as test_checker.c.  The incremental checker
- * (pa_heap_check_touched, and the autocheck with pa_heap_set_check_every)
- * must pass on every clean operation, catch a corruption in what the last
- * operations touched, miss one elsewhere (that is the full checker's job,
- * every N calls), and always catch counters that do not add up.
+ * test_checker_incr.c - the incremental checker (pa_heap_check_touched,
+ * and the autocheck of pa_heap_set_check_every) must pass every clean
+ * operation, catch a corruption in what the last operations touched, miss
+ * one elsewhere (the full checker's job), and always catch counters that
+ * do not add up.  The same heap as test_checker.c:
  *
  *   0x100      0x180   0x1c0           0x300  0x400     0x43c 0x440
  *   |mmmm######|######|################|      |mmmm#####|BBBB|
