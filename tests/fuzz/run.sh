@@ -35,7 +35,7 @@ cov="-fsanitize=fuzzer-no-link -fno-sanitize-coverage=trace-cmp"
 build() {
     mkdir -p "$out/obj" || return 1
     local objs="" src o
-    for src in tests/fuzz/fuzz_heap.c alloc/*.c; do
+    for src in tests/fuzz/*.c alloc/*.c; do
         o=$out/obj/$(basename "$src" .c).o
         if [ "$src" = alloc/check.c ]; then
             clang $cflags $san -c "$src" -o "$o" || return 1
