@@ -63,15 +63,18 @@ struct hbv_item {           /* one number of the verdict */
     char shown[160];
 };
 
+/* Sections beyond the questions: how to read the intervals, real Xen. */
+enum { HBV_SECTION_INTERVALS = 4, HBV_SECTION_XEN = 5 };
+
 struct hbv_line {
-    int section;            /* 0 preface, 1..3 the questions, 4 intervals */
+    int section;            /* 0 preface, 1..3 the questions, 4 intervals, 5 real Xen */
     int depth;              /* 0 bullet, 1 sub-bullet */
     char text[1200];
 };
 
-#define HBV_MAX_TABLES 10
+#define HBV_MAX_TABLES 14
 #define HBV_TCOLS 6
-#define HBV_TROWS 16
+#define HBV_TROWS 24
 
 struct hbv_table {          /* numbers of a kind, lined up */
     int section;
@@ -193,6 +196,10 @@ void hbv_section_free(struct hbv_verdict *vd);      /* verdict_free.c */
 void hbv_section_state(struct hbv_verdict *vd);     /* verdict_state.c */
 /* Exact counts (bench --count): opens question 1 (verdict_count.c). */
 void hbv_section_count(struct hbv_verdict *vd);
+/* Real Xen 4.17 (xen_fidelity.csv, xen_variants*.csv; verdict_xen.c), and
+ * its sentence in short (after the section, from its numbers). */
+void hbv_section_xen(struct hbv_verdict *vd);
+void hbv_xen_short(struct hbv_verdict *vd);
 
 /* ------------------------------------------------------------------------
  * Writing (verdict_print.c)
