@@ -449,6 +449,7 @@ static void xen_encoding(FILE *f, const struct lrun *r)
     static const char *const op[] = { "free.o0.away", "free.o9.away", "free.o0.boot" };
     static const char *const what[] = { "to an order-0 free", "at order 9",
                                         "to the first free of a never-initialised page" };
+    static const char *const brief[] = { "", "at order 9", "at that first free" };
     char text[1024], model[256] = "";
     size_t n = 0, m = 0;
     struct lnum x, y;
@@ -461,14 +462,17 @@ static void xen_encoding(FILE *f, const struct lrun *r)
                                  : strchr(text, '(') ? ", " : " (",
                               x.shown, !i ? "instructions " : "", what[i]);
         if (num(r, &y, "xen.model.encoding.%s", op[i]))
-            m += (size_t)snprintf(model + m, m < sizeof model ? sizeof model - m : 0, "%s%s",
-                                  m ? ", " : "", y.shown);
+            m += (size_t)snprintf(model + m, m < sizeof model ? sizeof model - m : 0,
+                                  "%s%s%s%s", m ? "; " : "", y.shown, i ? " " : "",
+                                  i ? brief[i] : "");
     }
     if (!n)
         return;
     if (n < sizeof text)
-        snprintf(text + n, sizeof text - n, "%s%s%s.", strchr(text, '(') ? ")" : "",
-                 m ? "; the model, the same operations: " : "", model);
+        snprintf(text + n, sizeof text - n, "%s%s%s%s.", strchr(text, '(') ? ")" : "",
+                 m ? "; the model: " : "", model,
+                 m && !strstr(model, brief[2]) && strstr(text, what[2]) ? " (no model figure "
+                 "for the never-initialised page)" : "");
     para(f, text, 0);
 }
 
