@@ -6,7 +6,8 @@
 # again after a figure of the fixture is changed; without the tables, the
 # sentence that no Xen check was run and the command that runs one;
 # `heapbench bench` copies the tables beside its binary and notes them in
-# environment.csv.  Letter lines stay within 72 columns.
+# environment.csv; the report's variants part is the fixture's too.
+# Letter lines stay within 72 columns.
 # Usage: tests/cli/cli_xenparts.sh HEAPBENCH
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -176,9 +177,39 @@ case_bench_copies() {
     ok bench_copies
 }
 
+# Expect: the report's variants part has the fixture's encoding cost and
+# page-wise over stock, and follows a change; without tables, one sentence.
+case_report() {
+    local e want
+    run rep
+    for pass in 1 2; do
+        e=$(encoding_expect "$tmp/rep/xen_variants.csv")
+        want=$(csvawk 'NR == 1 { csv_header($0); next } { csv_split($0, f) }
+            csv_col(f, "path") == "end_boot_allocator" { v = csv_col(f, "variant"); s[v] += csv_col(f, "per_page"); n[v]++ }
+            END { printf "pagewise %.1f (%.2fx stock)\n", s["pagewise"] / n["pagewise"], (s["pagewise"] / n["pagewise"]) / (s["stock"] / n["stock"]) }' \
+            "$tmp/rep/xen_variants.csv")
+        HEAPBENCH=$hb bash "$root/plots/report.sh" "$tmp/rep" >/dev/null 2>"$tmp/err" ||
+            { fail report "report.sh: $(cat "$tmp/err")"; return; }
+        sed -n "/^### Real Xen 4.17's variants/,/^## /p" "$tmp/rep/report.md" >"$tmp/part"
+        grep -qF "order 0 away: Xen $e" "$tmp/part" && grep -qF "$want" "$tmp/part" ||
+            { fail report "pass $pass: no 'Xen $e' or '$want': $(cat "$tmp/part")"; return; }
+        sed -i -e 's/^patch,4x1G,free_heap_pages,0,node3-away,248,/patch,4x1G,free_heap_pages,0,node3-away,250,/' \
+            -e 's/^pagewise,2x2G,end_boot_allocator,-,all,409900000,391.00/pagewise,2x2G,end_boot_allocator,-,all,419000000,400.00/' \
+            "$tmp/rep/xen_variants.csv"
+    done
+    grep -qF "(they disagree)" "$tmp/part" || { fail report "no disagreement said: $(cat "$tmp/part")"; return; }
+    rm -f "$tmp/rep"/xen_*.csv
+    HEAPBENCH=$hb bash "$root/plots/report.sh" "$tmp/rep" >/dev/null 2>"$tmp/err" ||
+        { fail report "report.sh: $(cat "$tmp/err")"; return; }
+    grep -q '^No variant of Xen was counted' "$tmp/rep/report.md" ||
+        { fail report "no 'no variant' sentence"; return; }
+    ok report
+}
+
 case_none
 case_fidelity
 case_variants
 case_disagree
 case_bench_copies
+case_report
 finish
