@@ -16,8 +16,9 @@ static int usage(FILE *f)
                "The verdict of a results folder as plain text of at most %d columns,\n"
                "for a cover letter: what was measured (model, CPU, VM or not, nodes,\n"
                "sizes, the command), then each answer with its interval, or \"not\n"
-               "detected (+/-X %%)\" where the interval allows no effect.  With\n"
-               "BASE_RUN_DIR, the changes from that run too.\n",
+               "detected (+/-X %%)\" where the interval allows no effect; then what\n"
+               "real Xen 4.17 counted (make xen-check, make xen-bench), or that no\n"
+               "Xen check was run.  With BASE_RUN_DIR, the changes from that run too.\n",
             HB_LETTER_WIDTH);
     return f == stdout ? HB_EXIT_OK : HB_EXIT_USAGE;
 }

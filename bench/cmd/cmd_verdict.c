@@ -13,7 +13,8 @@
 static int usage(FILE *f)
 {
     fprintf(f, "usage: heapbench verdict [--format text|md|html|csv] RUN_DIR [NEW_RUN_DIR]\n"
-               "The verdict of a results folder, from its CSV files; with two folders,\n"
+               "The verdict of a results folder, from its CSV files (real Xen's too:\n"
+               "xen_fidelity.csv, xen_variants*.csv); with two folders,\n"
                "every verdict number of the first against the second (md only).\n"
                "  --format F   text: for a console of 80 columns (default); md: the\n"
                "               report's Markdown; html: the same as an HTML fragment;\n"
