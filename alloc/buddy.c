@@ -490,8 +490,10 @@ int pa_free_range(struct pa_heap *h, uint64_t mfn, uint64_t nr)
 /* The allocated pages, as 4.17's alloc_heap_pages under the lock: each
  * must be free (else BUG()); it becomes in use keeping PGC_need_scrub for
  * the pass after the lock; the TLB-flush need is gathered (Xen's
- * accumulate_tlbflush; the flush itself is not modelled); the owner is
- * set (Xen's type_info and owner stores: one word here). */
+ * accumulate_tlbflush; the flush itself is not modelled); then Xen's two
+ * stores: type_info = 0 in u (the model's owner word: the owner tag) and
+ * page_set_owner(pg, NULL) in v (which overlays v.free.order: the order
+ * field, cleared). */
 PAI_INLINE void mark_pages_inuse(struct pa_heap *h, pa_pdx_t pdx, unsigned order,
                                  uint64_t owner, enum pa_encoding e)
 {
@@ -506,6 +508,7 @@ PAI_INLINE void mark_pages_inuse(struct pa_heap *h, pa_pdx_t pdx, unsigned order
         if (pg->need_tlbflush && pg->tlbflush_timestamp > flush_stamp)
             flush_stamp = pg->tlbflush_timestamp;
         pg->owner = owner;
+        pg->order = 0;
     }
     h->last_flush_stamp = flush_stamp;
 }
