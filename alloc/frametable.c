@@ -443,9 +443,11 @@ static int copy_layout(struct pa_heap *h, const struct pa_heap_config *cfg)
     if (n < 0)
         return n;
     h->nr_ranges = (size_t)n;
-    for (size_t i = 0; i < h->nr_ranges; i++)
+    for (size_t i = 0; i < h->nr_ranges; i++) {
         if (h->ranges[i].node + 1 > h->nr_nodes)
             h->nr_nodes = h->ranges[i].node + 1;
+        h->node_online |= 1ULL << h->ranges[i].node;
+    }
     return 0;
 }
 
@@ -554,7 +556,7 @@ void pa_heap_reset(struct pa_heap *h)
     memset(h->node_meta, 0, sizeof h->node_meta);
     memset(h->meta_decided, 0, sizeof h->meta_decided);
     h->first_node = -1;
-    memset(h->node_init, 0, sizeof h->node_init);
+    memset(h->node_avail, 0, sizeof h->node_avail);
     memset(&h->work, 0, sizeof h->work);
     memset(h->run_cursor, 0, sizeof h->run_cursor);
     memset(h->inflight_used, 0, sizeof h->inflight_used);

@@ -149,7 +149,7 @@ static struct pai_run *pending_run(struct pa_heap *h, unsigned node)
 
 void pai_node_touch(struct pa_heap *h, unsigned node, uint64_t *mfn, uint64_t *nr)
 {
-    h->node_init[node] = true;
+    h->node_avail[node] = &h->avail[(size_t)node * PA_NR_ZONES];
     if (h->mfn0_pending && pa_mfn_to_node(h, 0) == (int)node) {
         mark_pages(h, 0, 1, h->raw[PA_STATE_INUSE] | PA_PGC_RESERVED);
         h->mfn0_pending = false;
@@ -198,7 +198,7 @@ static void init_pagewise(struct pa_heap *h, uint64_t mfn, uint64_t nr,
     pa_pdx_t pdx = pai_mfn_to_pdx(h, mfn);
 
     for (uint64_t i = 0; i < nr; i++, pdx++) {
-        if (!h->node_init[node])
+        if (!h->node_avail[node])
             abort();                /* the run's node was touched above */
         /* Xen <= 4.16: free_heap_pages per page, the lock taken per call.
          * The lock is let go between pages, never between setting a page

@@ -133,7 +133,10 @@ struct pa_heap {
     uint32_t tlbflush_clock;           /* Xen's tlbflush_clock (fixed here) */
     uint32_t last_flush_stamp;         /* the last allocation's flush need */
     bool booting;                      /* until end_boot_allocator returns */
-    bool node_init[PA_MAX_NODES];      /* heap structures exist (Xen: avail[node]) */
+    /* Xen's avail[node]: the node's row of avail, NULL until its heap
+     * structures exist (init_node_heap); tested as Xen tests it. */
+    uint64_t *node_avail[PA_MAX_NODES];
+    uint64_t node_online;              /* Xen's node_online_map: nodes with RAM */
     bool node_meta[PA_MAX_NODES];      /* metadata pages taken */
     bool meta_decided[PA_MAX_NODES];   /* where its metadata lives is known */
     int first_node;                    /* first node handed RAM (-1: none) */

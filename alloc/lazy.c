@@ -213,7 +213,7 @@ bool pai_lazy_grow_for(struct pa_heap *h, unsigned node, unsigned order,
     best = best_run(h, node, order, &b);
     if (!best || (int)pa_mfn_zone(b) <= fit_zone)
         return false;
-    if (!h->meta_decided[node] || !h->node_init[node]) {
+    if (!h->meta_decided[node] || !h->node_avail[node]) {
         /* The node's heap first (its metadata may shorten a run). */
         pai_node_touch(h, node, NULL, NULL);
         best = best_run(h, node, order, &b);
