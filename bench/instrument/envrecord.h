@@ -15,7 +15,7 @@
  *            counted column: perf, callgrind or why neither),
  *            count_bracket_instructions
  *   run      date_utc, command_line, profile, processes, repetitions,
- *            filter, layout, pinning, timing, shim_overhead_c_batch_ns,
+ *            filter, layout, pinning, xen_version, timing, shim_overhead_c_batch_ns,
  *            shim_overhead_c_single_ns
  *
  * This module reads what the machine says about itself (/proc, /sys,
@@ -55,6 +55,7 @@ struct hb_env {
     int argc;                         /* the command line after "heapbench" */
     char **argv;
     const char *profile, *filter, *layout, *pinning;
+    const char *xen;                  /* the model's Xen version: "4.17" */
     int processes, repetitions;
     /* Median real_ns of shim/direct_cxx, shim/c_batch, shim/c_single
      * (NAN if not run): what calling through the C shim adds */
