@@ -471,8 +471,8 @@ int pa_free_range(struct pa_heap *h, uint64_t mfn, uint64_t nr)
  * the pass after the lock; the TLB-flush need is gathered (Xen's
  * accumulate_tlbflush; the flush itself is not modelled); the owner is
  * set (Xen's type_info and owner stores: one word here). */
-static void mark_pages_inuse(struct pa_heap *h, pa_pdx_t pdx, unsigned order,
-                             uint64_t owner)
+void pai_mark_pages_inuse(struct pa_heap *h, pa_pdx_t pdx, unsigned order,
+                          uint64_t owner)
 {
     uint64_t inuse = h->raw[PA_STATE_INUSE], free_raw = h->raw[PA_STATE_FREE];
     uint32_t flush_stamp = 0;
@@ -494,8 +494,8 @@ static void mark_pages_inuse(struct pa_heap *h, pa_pdx_t pdx, unsigned order,
  * PGC_need_scrub cleared with an atomic test-and-clear (the model has no
  * contents to scrub, as MEMF_no_scrub), and the node's count of dirty
  * pages lowered under the lock if any were (alloc_heap_pages, 4.17). */
-static void clear_need_scrub(struct pa_heap *h, pa_pdx_t pdx, unsigned order,
-                             unsigned node)
+void pai_clear_need_scrub(struct pa_heap *h, pa_pdx_t pdx, unsigned order,
+                          unsigned node)
 {
     uint64_t dirty = 0;
 
@@ -651,7 +651,7 @@ static uint64_t alloc_found(struct pa_heap *h, pa_pdx_t pdx, unsigned order,
         h->work.splits++;
     }
     pai_avail_adjust(h, node, zone, -(int64_t)(1ULL << order));
-    mark_pages_inuse(h, pdx, order, owner);
+    pai_mark_pages_inuse(h, pdx, order, owner);
     *got = (struct pai_got){ pdx, node, fd != PA_DIRTY_NONE };
     return pai_pdx_to_mfn(h, pdx);
 }
@@ -680,65 +680,6 @@ uint64_t pa_alloc_heap_pages(struct pa_heap *h, unsigned order, int node,
     pai_autocheck(h);
     pai_unlock(h);
     if (got.dirty)
-        clear_need_scrub(h, got.pdx, order, got.node);
+        pai_clear_need_scrub(h, got.pdx, order, got.node);
     return mfn;
-}
-
-/* ------------------------------------------------------------------------
- * Claiming a given block (benchmark set-up)
- * ------------------------------------------------------------------------ */
-
-/* The free block holding mfn, found by walking the lists of its zone. */
-static bool find_holder(struct pa_heap *h, uint64_t mfn, unsigned node,
-                        unsigned from, pa_pdx_t *pdx, unsigned *order)
-{
-    unsigned zone = pa_mfn_zone(mfn);
-
-    for (unsigned k = from; k <= h->max_order; k++) {
-        pa_pdx_t want = pai_mfn_to_pdx(h, mfn & ~pai_mask(k));
-        for (pa_pdx_t p = pai_list(h, node, zone, k)->head; p != PA_PDX_NONE;
-             p = h->ft[p].next)
-            if (p == want) {
-                *pdx = p;
-                *order = k;
-                return true;
-            }
-    }
-    return false;
-}
-
-int pa_claim_block(struct pa_heap *h, uint64_t mfn, unsigned order, uint64_t owner)
-{
-    int node = pa_mfn_to_node(h, mfn);
-    unsigned zone = pa_mfn_zone(mfn), k;
-    pa_pdx_t pdx, target = pai_mfn_to_pdx(h, mfn);
-    uint32_t fd = PA_DIRTY_NONE;
-    int rc = 0;
-
-    if (node < 0 || order > h->max_order || (mfn & pai_mask(order)))
-        return -EINVAL;
-    pai_lock(h);
-    if (!find_holder(h, mfn, (unsigned)node, order, &pdx, &k)) {
-        rc = -ENOENT;
-    } else {
-        fd = h->ft[pdx].first_dirty;
-
-        pai_list_del(h, pdx, (unsigned)node, zone, k);
-        while (k > order) {     /* keep the half without the target free */
-            pa_pdx_t half = (pa_pdx_t)1 << --k;
-            pa_pdx_t other = (target & half) ? pdx : pdx + half;
-            /* Either half may hold dirty pages: mark both from 0. */
-            fd = fd == PA_DIRTY_NONE ? fd : 0;
-            pai_list_add_scrub(h, other, (unsigned)node, zone, k, fd);
-            pdx = (target & half) ? pdx + half : pdx;
-            h->work.splits++;
-        }
-        pai_avail_adjust(h, (unsigned)node, zone, -(int64_t)(1ULL << order));
-        mark_pages_inuse(h, pdx, order, owner);
-    }
-    pai_autocheck(h);
-    pai_unlock(h);
-    if (!rc && fd != PA_DIRTY_NONE)
-        clear_need_scrub(h, pdx, order, (unsigned)node);
-    return rc;
 }

@@ -408,6 +408,13 @@ bool pai_lazy_grow(struct pa_heap *h, unsigned node);
  * the lists can serve from now, -1: none); false if nothing to grow. */
 bool pai_lazy_grow_for(struct pa_heap *h, unsigned node, unsigned order,
                        int fit_zone);
+/* alloc_heap_pages' steps after the split (buddy.c), shared with
+ * pa_claim_block (claim.c): the pages marked in use, and after the lock
+ * the need_scrub pass over a block that had dirty pages. */
+void pai_mark_pages_inuse(struct pa_heap *h, pa_pdx_t pdx, unsigned order,
+                          uint64_t owner);
+void pai_clear_need_scrub(struct pa_heap *h, pa_pdx_t pdx, unsigned order,
+                          unsigned node);
 bool pai_overlaps_pending(const struct pa_heap *h, uint64_t mfn, uint64_t nr);
 
 /* ------------------------------------------------------------------------
