@@ -556,8 +556,9 @@ static inline unsigned node_from(uint64_t mask, unsigned from)
  * Lazy heaps first grow the node's pending memory an eager heap would
  * serve from. */
 __attribute__((noinline, noipa))
-static pa_pdx_t get_free_buddy(struct pa_heap *h, unsigned zone_lo, unsigned zone_hi,
-                           unsigned order, unsigned memflags, int req_node)
+static pa_pdx_t get_free_buddy(struct pa_heap *h, unsigned zone_lo,
+                               unsigned zone_hi, unsigned order,
+                               unsigned memflags, int req_node)
 {
     uint64_t mask = h->node_online;
     bool use_unscrubbed = memflags & PAI_MEMF_NO_SCRUB;
