@@ -443,11 +443,13 @@ static int copy_layout(struct pa_heap *h, const struct pa_heap_config *cfg)
     if (n < 0)
         return n;
     h->nr_ranges = (size_t)n;
-    for (size_t i = 0; i < h->nr_ranges; i++) {
+    for (size_t i = 0; i < h->nr_ranges; i++)
         if (h->ranges[i].node + 1 > h->nr_nodes)
             h->nr_nodes = h->ranges[i].node + 1;
-        h->node_online |= 1ULL << h->ranges[i].node;
-    }
+    /* Xen 4.17 sets online every node SRAT gives memory or CPUs
+     * (srat.c, setup_node_bootmem): the model takes a node below the
+     * highest with RAM to have CPUs. */
+    h->node_online = h->nr_nodes == 64 ? ~0ULL : (1ULL << h->nr_nodes) - 1;
     return 0;
 }
 

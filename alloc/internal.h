@@ -136,7 +136,7 @@ struct pa_heap {
     /* Xen's avail[node]: the node's row of avail, NULL until its heap
      * structures exist (init_node_heap); tested as Xen tests it. */
     uint64_t *node_avail[PA_MAX_NODES];
-    uint64_t node_online;              /* Xen's node_online_map: nodes with RAM */
+    uint64_t node_online;              /* Xen's node_online_map: 0..nr_nodes-1 */
     bool node_meta[PA_MAX_NODES];      /* metadata pages taken */
     bool meta_decided[PA_MAX_NODES];   /* where its metadata lives is known */
     int first_node;                    /* first node handed RAM (-1: none) */
