@@ -31,6 +31,12 @@ int hb_cmd_letter(int argc, char **argv);   /* bench/cmd/cmd_letter.c */
 struct hb_layout_opts;
 int hb_layout_parse_opt(struct hb_layout_opts *o, int argc, char **argv, int *i);
 
+/* --xen V: whose arithmetic the model pays (alloc/heap.h's
+ * pa_xen_version: 4.17, the default, or 4.18, x86 without PDX
+ * compression).  The version, or -1 with the one-line error printed.
+ * In bench/cmd/cmd_heap.c. */
+int hb_xen_parse(const char *v);
+
 /* hb_layout_load against this machine: a layout whose frame table would
  * not fit in MemAvailable is refused (the check is the command's choice;
  * the library reads no machine state).  In bench/cmd/cmd_layout.c. */

@@ -44,6 +44,8 @@ void bench_usage(FILE *f, const int procs[3], const int reps[3])
             "  --mem-budget SIZE what the run may hold at once, e.g. 8GiB (default:\n"
             "                    75 %% of what MemAvailable and the memory cgroup leave);\n"
             "                    what does not fit is skipped, never attempted\n"
+            "  --xen V           whose node lookups the model pays: 4.17 (default) or\n"
+            "                    4.18 (x86 without PDX compression)\n"
             "  --verbose         Google Benchmark's own table on the screen too (it is\n"
             "                    always in console.log in the run folder)\n"
             "  --count           also run every selected benchmark once under\n"

@@ -40,6 +40,7 @@ struct heap_opts {
     unsigned nr_boot;
     bool free_boot, finish, dump, summary, timing;
     bool no_branch_harden;    /* Xen's spec-ctrl=no-branch-harden */
+    int xen;                  /* enum pa_xen_version */
 };
 
 /* ------------------------------------------------------------------------
@@ -68,6 +69,8 @@ static void usage(FILE *f)
         "  --summary          print the pages of each node by state (free, in use...)\n"
         "  --time             the time of each step, on stderr\n"
         "  --no-branch-harden model Xen's spec-ctrl=no-branch-harden\n"
+        "  --xen V            whose node lookups the model pays: 4.17 (default) or\n"
+        "                     4.18 (x86 without PDX compression)\n"
         "Without --dump-blocks or --summary: one line, the pages free and pending.\n"
         "The invariant checker runs on the heap before anything is printed.\n",
         PA_MAX_ORDER_LIMIT, PA_MAX_ORDER_DEFAULT);
@@ -125,6 +128,15 @@ static int check_boot_allocs(const struct heap_opts *o, const struct hb_layout *
     return 0;
 }
 
+int hb_xen_parse(const char *v)
+{
+    int x = pa_xen_version_parse(v);
+
+    if (x < 0)
+        hb_err("--xen: expected 4.17 or 4.18: %s", v);
+    return x < 0 ? -1 : x;
+}
+
 static int parse_value(struct heap_opts *o, const char *opt, const char *val)
 {
     uint64_t v;
@@ -139,6 +151,9 @@ static int parse_value(struct heap_opts *o, const char *opt, const char *val)
         if (hb_parse_u64(val, &v) || v < 1 || v > PA_MAX_ORDER_LIMIT)
             return hb_err("--max-order must be 1 to %d: %s", PA_MAX_ORDER_LIMIT, val), -1;
         o->max_order = (unsigned)v;
+    } else if (!strcmp(opt, "--xen")) {
+        if ((o->xen = hb_xen_parse(val)) < 0)
+            return -1;
     } else if (!strcmp(opt, "--boot-alloc")) {
         return parse_boot_alloc(o, val);
     } else {
@@ -327,7 +342,7 @@ static int run(struct heap_opts *o, const struct hb_layout *l, struct hb_topo *t
         .ranges = l->ranges, .nr_ranges = l->nr,
         .encoding = (enum pa_encoding)o->encoding, .max_order = o->max_order,
         .hugepages = true, .bind = hb_bind_area, .bind_arg = &bc,
-        .no_branch_harden = o->no_branch_harden,
+        .no_branch_harden = o->no_branch_harden, .xen = (enum pa_xen_version)o->xen,
     };
     struct pa_heap *h;
     char why[256];
