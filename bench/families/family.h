@@ -11,12 +11,16 @@
  * increasing order (baseline first: every ratio column needs it), equal
  * orders by name.  The last three numbers are the priors of the ETA: one
  * repetition's seconds per profile (quick, default, full), measured as
- * docs/running.md says.
+ * docs/running.md says.  What follows them, if anything, is what the
+ * family tells the CSV writer (struct hb_tidy_family, tidy.h), e.g.
+ *   HB_FAMILY(baseline, 0, reg, 0.03, 0.07, 0.2, .reference = true, ...);
  */
 #ifndef HB_FAMILY_H
 #define HB_FAMILY_H
 
 #include <stddef.h>
+
+#include "bench/instrument/tidy.h"
 
 struct hb_bench_ctx;                  /* bench/families/harness.h */
 
@@ -25,6 +29,7 @@ struct hb_family {
     int order;                        /* run order: lower first */
     void (*reg)(const struct hb_bench_ctx *ctx);  /* registers its benchmarks */
     double prior_s[3];                /* by enum hb_profile */
+    struct hb_tidy_family tidy;       /* what the CSV writer asks of it */
     struct hb_family *next;           /* the registry's, in run order */
 };
 
@@ -40,7 +45,7 @@ int hb_family_of(const char *bench_name);
 
 /* The entry is declared first so that the constructor can name it, and
  * defined last so that the line ends with the caller's semicolon. */
-#define HB_FAMILY(name_, order_, reg_, quick_s, default_s, full_s)          \
+#define HB_FAMILY(name_, order_, reg_, quick_s, default_s, full_s, ...)     \
     static struct hb_family hb_family_##name_##_entry;                      \
     __attribute__((constructor)) static void hb_family_##name_##_add(void)  \
     {                                                                       \
@@ -49,6 +54,7 @@ int hb_family_of(const char *bench_name);
     static struct hb_family hb_family_##name_##_entry = {                   \
         .name = #name_, .order = (order_), .reg = (reg_),                   \
         .prior_s = { (quick_s), (default_s), (full_s) },                    \
+        .tidy = { .name = #name_, __VA_ARGS__ },                            \
     }
 
 #endif

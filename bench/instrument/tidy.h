@@ -37,6 +37,31 @@ struct hb_name {
     unsigned nr;
 };
 
+/* ------------------------------------------------------------------------
+ * What a family tells the writer
+ *
+ * Each family's declaration (bench/families/family.h, one HB_FAMILY line
+ * in its own file) carries one of these, handed over as it registers, so
+ * that the writer names no family.  A reference family's rows are what
+ * every other row's `ratio` is to: its `what` names the kind of access
+ * ("memset", "read"); ref_kinds lists them, the default first, and a
+ * label word "<family>=<kind>" on another row picks one of them; ref_size
+ * is its parameter column holding the buffer size.
+ * ------------------------------------------------------------------------ */
+
+struct hb_tidy_family {
+    const char *name;
+    bool reference;
+    const char *ref_kinds;            /* reference: "memset read", default first */
+    const char *ref_size;             /* reference: its buffer-size column */
+};
+
+/* Declare a family (again: ignored).  0, or -ENOSPC past HB_MAX_FAMILIES. */
+#define HB_MAX_FAMILIES 32
+int hb_tidy_declare(const struct hb_tidy_family *f);
+/* The reference family declared, NULL if none. */
+const struct hb_tidy_family *hb_tidy_reference(void);
+
 /* Split a benchmark name; -EINVAL if empty or a piece does not fit. */
 int hb_name_parse(const char *name, struct hb_name *out);
 /* Value of a parameter (by its column name), NULL if absent. */
@@ -68,7 +93,7 @@ struct hb_row {
     double perf[HB_PERF_NR];          /* per iteration; NAN if not counted */
     double exact[HB_EXACT_NR];        /* bench --count, per iteration; NAN */
     char *count_note;                 /* why not counted, or how (NULL) */
-    bool read_baseline;
+    char ref_kind[24];                /* label "<reference>=<kind>"; "": default */
     struct hb_counter_kv *other;      /* every other counter */
     size_t nr_other, cap_other;
     /* Derived by hb_results_derive (NAN / NULL: not applicable). */
