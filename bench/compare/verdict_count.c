@@ -109,8 +109,8 @@ static bool frees(struct hbv_verdict *vd, double *cost0)
             char where[256], what[160], key[96];
             if (o > wh[w].max)
                 continue;
-            snprintf(where, sizeof where, "what=block;boundary=natural;order=%u;where=%s;"
-                     "variant=node_check;encoding=%%s", o, wh[w].where);
+            snprintf(where, sizeof where, "series=block_%%s;boundary=natural;order=%u;"
+                     "where=%s", o, wh[w].where);
             snprintf(what, sizeof what, "an order-%u free %s", o, wh[w].words);
             snprintf(key, sizeof key, "count.free.order%u.%s", o, wh[w].where);
             any |= pair_line(vd, HBV_F_FREE, where, what, key,
@@ -235,10 +235,10 @@ static void in_short(struct hbv_verdict *vd)
 {
     double f0, f0n, a0;
     char a[64], b[64], c[64];
-    bool hf = pair_diff(vd, HBV_F_FREE, "what=block;boundary=natural;order=0;where=away;"
-                        "variant=node_check;encoding=%s", &f0);
-    bool hn = pair_diff(vd, HBV_F_FREE, "what=block;boundary=natural;order=0;"
-                        "where=buddy_used;variant=node_check;encoding=%s", &f0n);
+    bool hf = pair_diff(vd, HBV_F_FREE, "series=block_%s;boundary=natural;order=0;where=away",
+                        &f0);
+    bool hn = pair_diff(vd, HBV_F_FREE, "series=block_%s;boundary=natural;order=0;"
+                        "where=buddy_used", &f0n);
     bool ha = pair_diff(vd, HBV_F_ALLOC, "what=block;order=0;state=ready;encoding=%s", &a0);
 
     if (!hf)

@@ -143,6 +143,14 @@ const struct hb_tidy_family *hb_tidy_reference(void)
     return NULL;
 }
 
+const struct hb_tidy_family *hb_tidy_family_named(const char *name)
+{
+    for (size_t i = 0; i < nr_declared; i++)
+        if (!strcmp(declared[i]->name, name))
+            return declared[i];
+    return NULL;
+}
+
 /* Whether kind (n bytes) is one of the space-separated words of list. */
 static bool in_words(const char *list, const char *kind, size_t n)
 {
@@ -232,6 +240,7 @@ static void row_free(struct hb_row *row)
 {
     free(row->name);
     free(row->count_note);
+    free(row->series);
     for (size_t i = 0; i < row->nr_other; i++)
         free(row->other[i].name);
     free(row->other);
@@ -479,6 +488,44 @@ static void derive_row(struct hb_results *r, struct hb_row *row)
     row->ratio = row->real_ns / (bytes / gbps);
 }
 
+/* Whether a row matches a series' filter "col=value;...": every column
+ * present with that value ("what" is the second segment of the name). */
+static bool in_series(const struct hb_row *row, const char *filter)
+{
+    for (const char *t = filter; *t; t += *t == ';') {
+        size_t n = strcspn(t, ";"), k = strcspn(t, "=");
+        char col[48];
+        const char *v;
+
+        if (k >= n || k >= sizeof col)
+            return false;
+        snprintf(col, sizeof col, "%.*s", (int)k, t);
+        v = strcmp(col, "what") ? hb_name_param(&row->n, col) : row->n.what;
+        if (!v || strlen(v) != n - k - 1 || memcmp(v, t + k + 1, n - k - 1))
+            return false;
+        t += n;
+    }
+    return true;
+}
+
+/* The names of the declared series a row is in, "a b" (NULL: none). */
+static int derive_series(struct hb_row *row)
+{
+    const struct hb_tidy_family *fam = hb_tidy_family_named(row->n.family);
+    char buf[512] = "";
+    size_t at = 0;
+
+    free(row->series);
+    row->series = NULL;
+    for (const struct hb_tidy_series *s = fam ? fam->series : NULL; s && s->name; s++)
+        if (in_series(row, s->filter) && at < sizeof buf)
+            at += (size_t)snprintf(buf + at, sizeof buf - at, "%s%s", at ? " " : "", s->name);
+    if (!at)
+        return 0;
+    row->series = strdup(buf);
+    return row->series ? 0 : -ENOMEM;
+}
+
 /* Two passes: the baseline rows' own gbps first, then everything else. */
 void hb_results_derive(struct hb_results *r)
 {
@@ -486,8 +533,10 @@ void hb_results_derive(struct hb_results *r)
         struct hb_row *row = &r->rows[i];
         row->gbps = positive(row->bytes) / row->real_ns;
     }
-    for (size_t i = 0; i < r->nr; i++)
+    for (size_t i = 0; i < r->nr; i++) {
         derive_row(r, &r->rows[i]);
+        derive_series(&r->rows[i]);
+    }
 }
 
 size_t hb_results_families(const struct hb_results *r, const char **fam, size_t max)
