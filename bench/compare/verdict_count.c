@@ -125,11 +125,11 @@ static void allocs(struct hbv_verdict *vd)
     for (unsigned o = 0; o <= 9; o += 9) {
         char where[160], what[96], key[64];
         struct hbv_est li, ip, t;
-        snprintf(where, sizeof where, "what=block;order=%u;state=ready;encoding=%%s", o);
+        snprintf(where, sizeof where, "series=ready_%%s;order=%u", o);
         snprintf(what, sizeof what, "an order-%u allocation (alloc_heap_pages)", o);
         snprintf(key, sizeof key, "count.alloc.order%u", o);
         pair_line(vd, HBV_F_ALLOC, where, what, key, NULL);
-        snprintf(where, sizeof where, "what=block;order=%u;state=lazy;encoding=uninit", o);
+        snprintf(where, sizeof where, "series=lazy_uninit;order=%u", o);
         if (!hbv_get(vd->r, HBV_F_ALLOC, where, "instructions", &li) ||
             !hbv_get(vd->r, HBV_F_ALLOC, where, "initialised_pages", &ip) || ip.v <= 0)
             continue;
@@ -239,7 +239,7 @@ static void in_short(struct hbv_verdict *vd)
                         &f0);
     bool hn = pair_diff(vd, HBV_F_FREE, "series=block_%s;boundary=natural;order=0;"
                         "where=buddy_used", &f0n);
-    bool ha = pair_diff(vd, HBV_F_ALLOC, "what=block;order=0;state=ready;encoding=%s", &a0);
+    bool ha = pair_diff(vd, HBV_F_ALLOC, "series=ready_%s;order=0", &a0);
 
     if (!hf)
         return;

@@ -82,6 +82,10 @@ static const struct { const char *name, *filter; } before_series[] = {
     { "frag", "what=frag;variant=node_check;encoding=legacy" },
     { "range_lazy", "what=range;path=lazy" },
     { "range_eager", "what=range;path=eager" },
+    { "scan", "what=scan" },
+    { "ready_legacy", "what=block;state=ready;encoding=legacy" },
+    { "ready_uninit", "what=block;state=ready;encoding=uninit" },
+    { "lazy_uninit", "what=block;state=lazy;encoding=uninit" },
 };
 
 static bool row_matches(const struct hb_csv *c, size_t r, const char *where);
