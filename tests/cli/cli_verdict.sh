@@ -4,7 +4,8 @@
 # verdict is recomputed from the CSV rows by tests/cli/verdict_check.awk, an
 # independent implementation of the same definitions, and must agree; the
 # report shows the verdict first, with the same text; the checker does
-# catch a wrong number; bad input is refused with one line.
+# catch a wrong number; bad input is refused with one line; on a fresh run
+# it finds free's rows by their declared series, not by parameter names.
 # Usage: tests/cli/cli_verdict.sh HEAPBENCH
 set -u
 . "$(dirname "$0")/lib.sh"
