@@ -3,17 +3,15 @@
  * the families themselves: adding a family is one file,
  * bench/families/bench_<name>.c, with one HB_FAMILY line in it.
  *
- *   void hb_family_free_register(const struct hb_bench_ctx *ctx) { ... }
- *   HB_FAMILY(free, 30, hb_family_free_register, 0.024, 0.0073, 0.024);
+ *   HB_FAMILY(free, 30, hb_family_free_register, 0.024, 0.0073, 0.024,
+ *             .series = free_series);
  *
  * The line adds the family to the registry from a constructor, before
  * main, so no list elsewhere names the families.  Families run in
  * increasing order (baseline first: every ratio column needs it), equal
- * orders by name.  The last three numbers are the priors of the ETA: one
- * repetition's seconds per profile (quick, default, full), measured as
- * docs/running.md says.  What follows them, if anything, is what the
- * family tells the CSV writer (struct hb_tidy_family, tidy.h), e.g.
- *   HB_FAMILY(baseline, 0, reg, 0.03, 0.07, 0.2, .reference = true, ...);
+ * orders by name.  The three numbers are the ETA's priors: one
+ * repetition's seconds per profile (quick, default, full; docs/running.md).
+ * What follows is what the CSV writer asks of it (struct hb_tidy_family).
  */
 #ifndef HB_FAMILY_H
 #define HB_FAMILY_H
