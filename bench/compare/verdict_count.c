@@ -153,13 +153,13 @@ static size_t boot_work(struct hbv_verdict *vd, struct hbv_vals *st, double *boo
 
     if (!c)
         return 0;
-    hbv_distinct(c, "strategy", "layout=synthetic;nodes=1;boot_alloc_mib=0", st, false);
+    hbv_distinct(c, "strategy", "series=synthetic_1node", st, false);
     for (size_t i = 0; i < st->n; i++) {
         struct hbv_vals gib;
         struct hbv_est b, d, p;
         char w[256], key[96], base[160];
         boot_ipp[i] = -1;
-        snprintf(base, sizeof base, "layout=synthetic;nodes=1;boot_alloc_mib=0;strategy=%s",
+        snprintf(base, sizeof base, "series=synthetic_1node;strategy=%s",
                  st->v[i]);
         hbv_distinct(c, "ram_gib", base, &gib, true);
         for (size_t g = gib.n; g-- > 0;) {

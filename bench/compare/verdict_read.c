@@ -83,6 +83,7 @@ static const struct { const char *name, *filter; } before_series[] = {
     { "range_lazy", "what=range;path=lazy" },
     { "range_eager", "what=range;path=eager" },
     { "scan", "what=scan" },
+    { "synthetic_1node", "layout=synthetic;nodes=1;boot_alloc_mib=0" },
     { "ready_legacy", "what=block;state=ready;encoding=legacy" },
     { "ready_uninit", "what=block;state=ready;encoding=uninit" },
     { "lazy_uninit", "what=block;state=lazy;encoding=uninit" },
