@@ -56,6 +56,16 @@ struct hb_env {
     char **argv;
     const char *profile, *filter, *layout, *pinning;
     int processes, repetitions;
+    /* The sampling rule (sampling.h) and how it went */
+    const char *sampling_rule;        /* in words */
+    int min_processes, floor_processes;
+    double target_pct, budget_s;      /* 0: none */
+    double heavy_s;                   /* one repetition from this; 0 never */
+    long runs;                        /* benchmark-process runs */
+    int procs_min, procs_median, procs_max;  /* per benchmark measured */
+    long stopped_narrow, stopped_at_max, stopped_by_budget;
+    double wall_s;                    /* the timed run's wall time */
+    double eta_at[3];                 /* predicted wall time at 1, 5, 20 min */
     /* Median real_ns of shim/direct_cxx, shim/c_batch, shim/c_single
      * (NAN if not run): what calling through the C shim adds */
     double shim_direct_ns, shim_c_batch_ns, shim_c_single_ns;
