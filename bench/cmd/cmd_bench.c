@@ -22,10 +22,11 @@
  *   progress.log          elapsed seconds, work done, and the ETA given
  *
  * Processes are the unit of sampling (bench/compare/hstats.h): each family
- * (bench/families/family.h, in its registered order) is run in N fresh
- * processes in turn, family by family (baseline in processes 0..N-1, then
- * shim, ...), so a slow minute of the machine falls on one process of a
- * family, not on one benchmark of every process.
+ * (bench/families/family.h, in its registered order) is run in up to N
+ * fresh processes in turn (bench/instrument/sampling.h: how many), family
+ * by family (baseline in processes 0..N-1, then shim, ...), so a slow
+ * minute of the machine falls on one process of a family, not on one
+ * benchmark of every process.
  *
  * Interrupting a run must leave no half-written folder, whatever the
  * benchmark is doing at the time, and Google Benchmark cannot be stopped
@@ -34,9 +35,9 @@
  * parent waits, forwards SIGINT/SIGTERM to the child, and either renames
  * the folder (every child succeeded) or removes it.
  *
- * This file: the options, the plan (every benchmark selected, by family),
- * the progress line and its ETA, and the run from start to published
- * folder.
+ * This file: the options, the files of the folder, and the run from start
+ * to published folder; the plan, the scheduler and the ETA are in
+ * cmd_bench_sched.c.
  */
 #define _GNU_SOURCE
 #include "bench/cmd/cmd_bench.h"

@@ -1,8 +1,9 @@
 /*
- * cmd_bench.h - what the two files of `heapbench bench` share (private to
+ * cmd_bench.h - what the files of `heapbench bench` share (private to
  * them): the options, the run's state, and the calls between the command
- * (cmd_bench.c: options, plan, progress, the run from start to published
- * folder) and the chunk runner (cmd_bench_chunk.c: one family measured in
+ * (cmd_bench.c: options, the run from start to published folder), the
+ * scheduler (cmd_bench_sched.c: plan, processes, progress) and the chunk
+ * runner (cmd_bench_chunk.c: one family measured in
  * one fresh process, its repetitions sent back through a pipe, the
  * processes' JSON joined at the end).
  */
@@ -56,6 +57,9 @@ struct plan_bench {
     double *rep;              /* this process's repetitions (o->reps) */
     int nrep;
     long reps_seen;           /* repetitions over every process */
+    int cur_reps;             /* repetitions in the process running it now */
+    double last_s;            /* its last process: seconds, repetitions */
+    int last_reps;
     bool heavy;               /* one repetition takes heavy_s or more */
     int expect;               /* processes it will likely get */
     bool active;              /* still sampled */

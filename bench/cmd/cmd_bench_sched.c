@@ -184,8 +184,19 @@ void bench_fmt_duration(char *buf, size_t len, double s)
         snprintf(buf, len, "%.0f min %02.0f s", floor(s / 60), fmod(floor(s), 60));
 }
 
-/* Per family: the mean time of each benchmark measured so far, summed, and
- * the same benchmarks' priors; *all_s and *all_p: over every family. */
+/* What one more process of a measured benchmark costs: its last process's
+ * time, per repetition times the repetitions it will run (the latest
+ * process follows a changing load, and a family's first process, which
+ * may populate memory the others reuse, is not taken as typical). */
+static double measured_cost(const struct bench_run *r, const struct plan_bench *b)
+{
+    if (!b->last_reps)
+        return b->last_s;
+    return b->last_s / b->last_reps * (b->heavy ? 1 : r->o->reps);
+}
+
+/* Per family: the cost of each benchmark measured so far, summed, and the
+ * same benchmarks' priors; *all_s and *all_p: over every family. */
 static void eta_tally(struct bench_run *r, double *all_s, double *all_p)
 {
     double reps = r->o->reps;
@@ -199,7 +210,7 @@ static void eta_tally(struct bench_run *r, double *all_s, double *all_p)
 
         if (!pf || !b->procs_done)
             continue;
-        pf->seen_s += b->seen_s / b->procs_done;
+        pf->seen_s += measured_cost(r, b);
         pf->nseen++;
         pf->prior_s += pf->def->prior_s[pr] * reps;
     }
@@ -209,13 +220,15 @@ static void eta_tally(struct bench_run *r, double *all_s, double *all_p)
 }
 
 /*
- * One process of a benchmark costs what it took on average in the
- * processes that ran it, else its family's prior scaled by how the run's
- * measured benchmarks compare with their priors: the family's own ratio if
- * it has one, else the square root of the whole run's (a load that slows
- * the threaded memory baseline 3-5x slows the single-threaded families
- * less; replayed on three quick runs, the mean error from 5 % of the run
- * on fell from 29 % to 21 %).
+ * One process of a benchmark costs what its last process took, else its
+ * family's prior scaled by how the run's measured benchmarks compare with
+ * their priors: the family's own ratio if it has one, else the whole
+ * run's to the power 0.75.  The power shrinks the other families' ratio
+ * towards the prior: a load that slows the threaded memory baseline 3-5x
+ * slows the single-threaded families less (the square root did best on
+ * three quick runs at loads 1.6 to 9), but on a quick run at load 13
+ * every family slowed 4-9x, baseline 9x, and the square root predicted
+ * half the time left at the first minute.
  */
 static double bench_cost(struct bench_run *r, const struct plan_bench *b, double all_s,
                          double all_p)
@@ -225,12 +238,10 @@ static double bench_cost(struct bench_run *r, const struct plan_bench *b, double
      * fixtures): a family's own scale waits for a tenth of it. */
     bool own = pf->nseen >= 5 && pf->nseen * 10 >= pf->planned;
     double scale = own && pf->prior_s > 0 ? pf->seen_s / pf->prior_s
-                   : all_p > 0 ? sqrt(all_s / all_p) : 1;
+                   : all_p > 0 ? pow(all_s / all_p, 0.75) : 1;
 
-    if (b->procs_done && b->reps_seen)
-        return b->seen_s / b->reps_seen * (b->heavy ? 1 : r->o->reps);
     if (b->procs_done)
-        return b->seen_s / b->procs_done;
+        return measured_cost(r, b);
     return pf->def->prior_s[r->o->profile] * r->o->reps * scale;
 }
 
@@ -416,13 +427,16 @@ static void took(void *arg, const struct hb_gb_run *from_child)
     if (b && !run.error && b->nrep < r->o->reps && isfinite(run.real_ns))
         b->rep[b->nrep++] = run.real_ns;
     if (b)
-        b->reps_seen++;
+        b->reps_seen++, b->cur_reps++;
     if (!run.last)
         return;
     /* A benchmark's last repetition moves the progress on. */
     now = hb_now_s() - r->t0;
     if (b) {       /* a skip is told at the end, with the others of its reason */
         b->seen_s += now - r->bench_t0;
+        b->last_s = now - r->bench_t0;
+        b->last_reps = b->cur_reps;
+        b->cur_reps = 0;
         bench_sampled(r, b);
     }
     r->bench_t0 = now;
