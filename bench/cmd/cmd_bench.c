@@ -321,8 +321,8 @@ static void env_sampling(const struct bench_run *r, struct hb_env *e, char *rule
                  "every benchmark in %d processes; then it stops once the 95 %% t "
                  "interval of its geometric mean of per-process medians of real_ns is "
                  "within +/-target %%, or at %d; a family starts another process only "
-                 "if it and as many of every later family fit the budget (%d always "
-                 "run); after its first process, a benchmark whose repetition took "
+                 "if it and as many of every later family fit the budget, at one "
+                 "repetition a benchmark if only so (%d always run); after its first process, a benchmark whose repetition took "
                  "sampling_one_repetition_from_s or more runs one repetition a process",
                  s->min_procs, s->max_procs, s->floor_procs);
     e->sampling_rule = rule;
@@ -333,6 +333,7 @@ static void env_sampling(const struct bench_run *r, struct hb_env *e, char *rule
     e->procs_min = c.min, e->procs_median = c.median, e->procs_max = c.max;
     e->stopped_narrow = (long)c.narrow, e->stopped_at_max = (long)c.at_max;
     e->stopped_by_budget = (long)c.cut;
+    e->one_rep_procs = r->one_rep_procs;
     e->wall_s = r->wall_s;
     for (int i = 0; i < 3; i++)
         e->eta_at[i] = r->eta_at[i] > 0 ? r->eta_at[i] : NAN;
@@ -520,6 +521,7 @@ static void free_run(struct bench_run *r)
 {
     free(r->samples);
     free(r->eta_cost);
+    free(r->eta_cost1);
     free(r->eta_expect);
     free(r->eta_done);
     free(r->eta_fam);

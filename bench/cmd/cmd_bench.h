@@ -95,6 +95,9 @@ struct bench_run {
     double heavy_s;           /* a repetition this long: 1 a process; 0 off */
     double *samples;          /* the plan's med and rep arrays, one block */
     double *eta_cost;         /* the ETA's scratch, by family (nb each) */
+    double *eta_cost1;        /* the same at one repetition */
+    bool one_rep;             /* the process running is at one repetition */
+    long one_rep_procs;       /* family processes the budget cut to one */
     int *eta_expect, *eta_done;
     struct hb_sampling_fam *eta_fam;
     double eta_at[3];         /* predicted wall time at 1, 5, 20 min */

@@ -121,10 +121,11 @@ static int plan_alloc(struct bench_run *r)
 
     r->samples = calloc(r->nb * per, sizeof *r->samples);
     r->eta_cost = calloc(r->nb, sizeof *r->eta_cost);
+    r->eta_cost1 = calloc(r->nb, sizeof *r->eta_cost1);
     r->eta_expect = calloc(r->nb, sizeof *r->eta_expect);
     r->eta_done = calloc(r->nb, sizeof *r->eta_done);
     r->eta_fam = calloc(r->nfam, sizeof *r->eta_fam);
-    if (!r->samples || !r->eta_cost || !r->eta_expect || !r->eta_done || !r->eta_fam)
+    if (!r->samples || !r->eta_cost || !r->eta_cost1 || !r->eta_expect || !r->eta_done || !r->eta_fam)
         return -ENOMEM;
     for (size_t i = 0; i < r->nb; i++) {
         r->b[i].med = r->samples + i * per;
@@ -188,11 +189,11 @@ void bench_fmt_duration(char *buf, size_t len, double s)
  * time, per repetition times the repetitions it will run (the latest
  * process follows a changing load, and a family's first process, which
  * may populate memory the others reuse, is not taken as typical). */
-static double measured_cost(const struct bench_run *r, const struct plan_bench *b)
+static double measured_cost(const struct bench_run *r, const struct plan_bench *b, bool one)
 {
     if (!b->last_reps)
         return b->last_s;
-    return b->last_s / b->last_reps * (b->heavy ? 1 : r->o->reps);
+    return b->last_s / b->last_reps * (b->heavy || one ? 1 : r->o->reps);
 }
 
 /* Per family: the cost of each benchmark measured so far, summed, and the
@@ -210,7 +211,7 @@ static void eta_tally(struct bench_run *r, double *all_s, double *all_p)
 
         if (!pf || !b->procs_done)
             continue;
-        pf->seen_s += measured_cost(r, b);
+        pf->seen_s += measured_cost(r, b, false);
         pf->nseen++;
         pf->prior_s += pf->def->prior_s[pr] * reps;
     }
@@ -231,7 +232,7 @@ static void eta_tally(struct bench_run *r, double *all_s, double *all_p)
  * half the time left at the first minute.
  */
 static double bench_cost(struct bench_run *r, const struct plan_bench *b, double all_s,
-                         double all_p)
+                         double all_p, bool one)
 {
     const struct plan_family *pf = &r->fam[b->family < 0 ? 0 : b->family];
     /* A chunk's first benchmark carries the process's set-up (its
@@ -241,8 +242,8 @@ static double bench_cost(struct bench_run *r, const struct plan_bench *b, double
                    : all_p > 0 ? pow(all_s / all_p, 0.75) : 1;
 
     if (b->procs_done)
-        return measured_cost(r, b);
-    return pf->def->prior_s[r->o->profile] * r->o->reps * scale;
+        return measured_cost(r, b, one);
+    return pf->def->prior_s[r->o->profile] * (one ? 1 : r->o->reps) * scale;
 }
 
 /* Processes a benchmark without a spread yet will get: as many as the
@@ -273,15 +274,17 @@ static void eta_fill(struct bench_run *r, const int *fam_guess, int all_guess)
     for (size_t f = 0; f < r->nfam; f++) {
         struct hb_sampling_fam *ef = &r->eta_fam[f];
 
-        *ef = (struct hb_sampling_fam){ .cost_s = r->eta_cost + k,
-                                        .expect = r->eta_expect + k, .done = r->eta_done + k };
+        *ef = (struct hb_sampling_fam){ .cost_s = r->eta_cost + k, .cost1_s = r->eta_cost1 + k,
+                                        .expect = r->eta_expect + k, .done = r->eta_done + k,
+                                        .one_rep_now = r->one_rep && (int)f == r->chunk_family };
         for (size_t i = 0; i < r->nb; i++) {
             const struct plan_bench *b = &r->b[i];
             bool guess = b->active && b->procs_done < 2;
 
             if (b->family != (int)f)
                 continue;
-            r->eta_cost[k] = bench_cost(r, b, all_s, all_p);
+            r->eta_cost[k] = bench_cost(r, b, all_s, all_p, false);
+            r->eta_cost1[k] = bench_cost(r, b, all_s, all_p, true);
             r->eta_expect[k] = guess ? (fam_guess[f] ? fam_guess[f] : all_guess) : b->expect;
             if (r->eta_expect[k] <= b->procs_done && b->active)
                 r->eta_expect[k] = b->procs_done + 1;
@@ -448,16 +451,19 @@ static void took(void *arg, const struct hb_gb_run *from_child)
  * The scheduler
  * ------------------------------------------------------------------------ */
 
-/* Whether benchmark b runs in family f's chunk of heavy ones or not. */
-static bool in_chunk(const struct plan_bench *b, size_t f, bool heavy)
+/* The chunks of a family's process: its light benchmarks, its heavy ones
+ * (one repetition each), or all of them. */
+enum chunk_part { PART_LIGHT, PART_HEAVY, PART_ALL };
+
+static bool in_chunk(const struct plan_bench *b, size_t f, enum chunk_part part)
 {
-    return b->family == (int)f && b->active && b->heavy == heavy;
+    return b->family == (int)f && b->active && (part == PART_ALL || b->heavy == (part == PART_HEAVY));
 }
 
-/* The benchmarks of family f's chunk (heavy or not) as one anchored regex
+/* The benchmarks of that part of family f's process as one anchored regex
  * into *re; NULL if that is every benchmark of f (the run's --filter then
  * selects them).  The number of benchmarks in the chunk. */
-static size_t chunk_filter(const struct bench_run *r, size_t f, bool heavy, char **re)
+static size_t chunk_filter(const struct bench_run *r, size_t f, enum chunk_part part, char **re)
 {
     size_t len = 8, all = 0, act = 0;
     char *p;
@@ -465,15 +471,15 @@ static size_t chunk_filter(const struct bench_run *r, size_t f, bool heavy, char
     for (size_t i = 0; i < r->nb; i++)
         if (r->b[i].family == (int)f) {
             all++;
-            act += in_chunk(&r->b[i], f, heavy);
-            len += in_chunk(&r->b[i], f, heavy) ? 2 * strlen(r->b[i].name) + 1 : 0;
+            act += in_chunk(&r->b[i], f, part);
+            len += in_chunk(&r->b[i], f, part) ? 2 * strlen(r->b[i].name) + 1 : 0;
         }
     *re = NULL;
     if (act == all || !act || !(*re = p = malloc(len)))
         return act;
     *p++ = '^', *p++ = '(';
     for (size_t i = 0; i < r->nb; i++) {
-        if (!in_chunk(&r->b[i], f, heavy))
+        if (!in_chunk(&r->b[i], f, part))
             continue;
         if (p[-1] != '(')
             *p++ = '|';
@@ -488,8 +494,8 @@ static size_t chunk_filter(const struct bench_run *r, size_t f, bool heavy, char
 }
 
 /* Seconds one process of family f costs, its active benchmarks (all: every
- * one), at the costs the ETA has just filled in. */
-static double chunk_cost(const struct bench_run *r, size_t f, bool all)
+ * one), at all their repetitions or one, at the costs the ETA filled in. */
+static double chunk_cost(const struct bench_run *r, size_t f, bool all, bool one)
 {
     const struct hb_sampling_fam *ef = &r->eta_fam[f];
     double c = 0;
@@ -498,45 +504,57 @@ static double chunk_cost(const struct bench_run *r, size_t f, bool all)
     for (size_t i = 0; i < r->nb; i++)
         if (r->b[i].family == (int)f) {
             if (all || r->b[i].active)
-                c += ef->cost_s[k];
+                c += one ? ef->cost1_s[k] : ef->cost_s[k];
             k++;
         }
     return c;
 }
 
-/* Whether family f runs process p: some benchmark wants it, and the
- * budget has room for it and as many processes of every later family. */
-static bool want_chunk(struct bench_run *r, size_t f, long p)
+/* How family f runs process p (sampling.h): not at all when no benchmark
+ * wants it or the budget has no room for it and as many processes of
+ * every later family. */
+static enum hb_sampling_mode want_chunk(struct bench_run *r, size_t f, long p)
 {
-    double later = 0, chunk;
+    struct hb_sampling_cost c = { 0 };
 
     bench_eta(r, NULL);      /* fills the costs */
-    chunk = chunk_cost(r, f, false);
-    for (size_t g = f + 1; g < r->nfam; g++)
-        later += chunk_cost(r, g, true);
-    if (chunk <= 0)
-        return false;
-    return hb_sampling_may_run(&r->rule, (int)p, hb_now_s() - r->t0, chunk, later);
+    c.chunk = chunk_cost(r, f, false, false);
+    c.one1 = chunk_cost(r, f, false, true);
+    for (size_t g = f + 1; g < r->nfam; g++) {
+        c.later += chunk_cost(r, g, true, false);
+        c.later1 += chunk_cost(r, g, true, true);
+    }
+    return hb_sampling_mode(&r->rule, (int)p, hb_now_s() - r->t0, &c);
 }
 
 /* Family f in process p: its benchmarks still sampled, in one chunk (one
- * fresh process), those with one repetition in another; *k counts them. */
-static int run_chunk(struct bench_run *r, size_t f, long p, long *k)
+ * fresh process), those with one repetition in another; all in one at one
+ * repetition when the budget says so.  *k counts the chunks. */
+static int run_chunk(struct bench_run *r, size_t f, long p, long *k, enum hb_sampling_mode m)
 {
+    static const enum chunk_part parts[2][2] = { { PART_LIGHT, PART_HEAVY },
+                                                 { PART_ALL, PART_ALL } };
     struct bench_reporter rep = { took, r };
+    bool one = m == HB_SAMPLING_ONE_REP;
     int rc = 0;
 
     r->chunk_family = (int)f;
     r->chunk_proc = p;
-    for (int heavy = 0; heavy < 2 && !rc; heavy++) {
+    r->one_rep = one;
+    for (int i = 0; i < (one ? 1 : 2) && !rc; i++) {
+        enum chunk_part part = parts[one][i];
         char *filter;
 
-        if (!chunk_filter(r, f, heavy, &filter))
+        if (!chunk_filter(r, f, part, &filter))
             continue;
         r->bench_t0 = hb_now_s() - r->t0;
-        rc = bench_run_chunk(r, (int)f, (*k)++, filter, heavy ? 1 : r->o->reps, &rep);
+        rc = bench_run_chunk(r, (int)f, (*k)++, filter,
+                             part == PART_LIGHT ? r->o->reps : 1, &rep);
         free(filter);
     }
+    if (one)
+        r->one_rep_procs++;
+    r->one_rep = false;
     if (!rc)
         progress(r, "", true);
     return rc;
@@ -558,8 +576,13 @@ int bench_run_chunks(struct bench_run *r)
             continue;
         r->chunk_family = (int)f;
         r->chunk_proc = 0;
-        for (long p = 0; p < r->o->procs && !rc && want_chunk(r, f, p); p++)
-            rc = run_chunk(r, f, p, &k);
+        for (long p = 0; p < r->o->procs && !rc; p++) {
+            enum hb_sampling_mode m = want_chunk(r, f, p);
+
+            if (m == HB_SAMPLING_STOP)
+                break;
+            rc = run_chunk(r, f, p, &k, m);
+        }
     }
     if (r->tty)
         putchar('\n');
@@ -616,4 +639,6 @@ void bench_print_sampling(const struct bench_run *r)
     printf("processes per benchmark: %d to %d, median %d; %zu stopped within "
            "+/-%g %%, %zu at %d, %zu cut by the budget\n", c.min, c.max, c.median,
            c.narrow, r->rule.target_pct, c.at_max, r->rule.max_procs, c.cut);
+    if (r->one_rep_procs)
+        printf("the budget ran %ld family processes at one repetition\n", r->one_rep_procs);
 }

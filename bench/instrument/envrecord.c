@@ -294,6 +294,7 @@ static void env_sampling(FILE *f, const struct hb_env *e)
     kv_num(f, "sampling_stopped_narrow", (double)e->stopped_narrow);
     kv_num(f, "sampling_stopped_at_max", (double)e->stopped_at_max);
     kv_num(f, "sampling_stopped_by_budget", (double)e->stopped_by_budget);
+    kv_num(f, "sampling_one_repetition_processes", (double)e->one_rep_procs);
     kv_num(f, "wall_s", e->wall_s);
     kv_num(f, "eta_total_s_at_60s", e->eta_at[0]);
     kv_num(f, "eta_total_s_at_300s", e->eta_at[1]);

@@ -64,6 +64,7 @@ struct hb_env {
     long runs;                        /* benchmark-process runs */
     int procs_min, procs_median, procs_max;  /* per benchmark measured */
     long stopped_narrow, stopped_at_max, stopped_by_budget;
+    long one_rep_procs;               /* family processes cut to one rep */
     double wall_s;                    /* the timed run's wall time */
     double eta_at[3];                 /* predicted wall time at 1, 5, 20 min */
     /* Median real_ns of shim/direct_cxx, shim/c_batch, shim/c_single

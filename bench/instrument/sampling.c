@@ -64,40 +64,35 @@ int hb_sampling_expect(const struct hb_sampling *s, const double *med, size_t n)
     return s->max_procs;
 }
 
-bool hb_sampling_may_run(const struct hb_sampling *s, int p, double elapsed_s,
-                         double chunk_s, double later_s)
+/* Whether this process and p + 1 processes of every later family fit. */
+static bool fits(const struct hb_sampling *s, int p, double t, double chunk, double later)
 {
-    if (p >= s->max_procs)
-        return false;
-    if (p < s->floor_procs || !(s->budget_s > 0))
-        return true;
-    /* This process, and p + 1 processes of every later family. */
-    return elapsed_s + chunk_s + later_s * (p + 1) <= s->budget_s;
+    return !(s->budget_s > 0) || t + chunk + later * (p + 1) <= s->budget_s;
+}
+
+enum hb_sampling_mode hb_sampling_mode(const struct hb_sampling *s, int p, double elapsed_s,
+                                       const struct hb_sampling_cost *c)
+{
+    if (p >= s->max_procs || !(c->chunk > 0))
+        return HB_SAMPLING_STOP;
+    if (fits(s, p, elapsed_s, c->chunk, c->later))
+        return HB_SAMPLING_FULL;
+    if (fits(s, p, elapsed_s, c->one1, c->later1) || p < s->floor_procs)
+        return HB_SAMPLING_ONE_REP;
+    return HB_SAMPLING_STOP;
 }
 
 /* One process of family f: what its benchmarks expected in process p cost
- * (every benchmark when p < 0). */
-static double fam_cost(const struct hb_sampling_fam *f, int p)
+ * (every benchmark when p < 0), at all their repetitions or at one. */
+static double fam_cost(const struct hb_sampling_fam *f, int p, bool one)
 {
-    double c = 0;
+    const double *c = one && f->cost1_s ? f->cost1_s : f->cost_s;
+    double sum = 0;
 
     for (size_t b = 0; b < f->nb; b++)
         if (p < 0 || f->expect[b] > p)
-            c += f->cost_s[b];
-    return c;
-}
-
-/* What is left of the process in progress: its benchmarks not done yet. */
-static double rest_of_chunk(const struct hb_sampling_fam *f, int p, long *runs)
-{
-    double c = 0;
-
-    for (size_t b = 0; b < f->nb; b++)
-        if (f->done[b] == p && f->expect[b] > p) {
-            c += f->cost_s[b];
-            ++*runs;
-        }
-    return c;
+            sum += c[b];
+    return sum;
 }
 
 /* Benchmarks of family f expected in process p (every one when p < 0). */
@@ -110,28 +105,45 @@ static long fam_runs(const struct hb_sampling_fam *f, int p)
     return k;
 }
 
+/* What is left of the process in progress: its benchmarks not done yet. */
+static double rest_of_chunk(const struct hb_sampling_fam *f, int p, long *runs)
+{
+    const double *cost = f->one_rep_now && f->cost1_s ? f->cost1_s : f->cost_s;
+    double c = 0;
+
+    for (size_t b = 0; b < f->nb; b++)
+        if (f->done[b] == p && f->expect[b] > p) {
+            c += cost[b];
+            ++*runs;
+        }
+    return c;
+}
+
 double hb_sampling_eta(const struct hb_sampling *s, const struct hb_sampling_fam *fam,
                        size_t nf, size_t cur, int proc, double elapsed_s, long *runs)
 {
-    double t = elapsed_s, later = 0;
+    double t = elapsed_s, later = 0, later1 = 0;
     long k = 0;
 
     for (size_t g = cur; g < nf; g++)
-        later += fam_cost(&fam[g], -1);
+        later += fam_cost(&fam[g], -1, false), later1 += fam_cost(&fam[g], -1, true);
     for (size_t g = cur; g < nf; g++) {
         int p = g == cur ? proc : 0;
 
-        later -= fam_cost(&fam[g], -1);
+        later -= fam_cost(&fam[g], -1, false);
+        later1 -= fam_cost(&fam[g], -1, true);
         if (g == cur && p >= 0) {
             t += rest_of_chunk(&fam[g], p, &k);
             p++;
         }
         for (; p < s->max_procs; p++) {
-            double c = fam_cost(&fam[g], p);
+            struct hb_sampling_cost c = { fam_cost(&fam[g], p, false),
+                                          fam_cost(&fam[g], p, true), later, later1 };
+            enum hb_sampling_mode m = hb_sampling_mode(s, p, t, &c);
 
-            if (c <= 0 || !hb_sampling_may_run(s, p, t, c, later))
+            if (m == HB_SAMPLING_STOP)
                 break;
-            t += c;
+            t += m == HB_SAMPLING_FULL ? c.chunk : c.one1;
             k += fam_runs(&fam[g], p);
         }
     }

@@ -8,8 +8,10 @@
  * per-process medians, t over processes) is narrower than target_pct, or
  * at max_procs.  A wall-clock budget caps the whole run: a family starts
  * another process only if it, and as many processes of every later family,
- * fit; floor_procs (2, so that an interval exists) always run.  The ETA
- * replays the same rule on the plan with the measured costs.  Pure
+ * fit; if they fit only at one repetition a benchmark, the process runs
+ * one; floor_procs (2, so that an interval exists) always run, at one
+ * repetition when over budget.  The ETA replays the same rule on the plan
+ * with the measured costs.  Pure
  * functions of their inputs: tests/unit/test_sampling.c.
  */
 #ifndef HB_SAMPLING_H
@@ -41,18 +43,30 @@ bool hb_sampling_done(const struct hb_sampling *s, const double *med, size_t n);
  * below 2 values). */
 int hb_sampling_expect(const struct hb_sampling *s, const double *med, size_t n);
 
-/* Whether process p (0-based) of a family may start at elapsed_s when it
- * costs chunk_s and one process of every later family costs later_s. */
-bool hb_sampling_may_run(const struct hb_sampling *s, int p, double elapsed_s,
-                         double chunk_s, double later_s);
+/* How process p of a family runs, from the seconds it costs (chunk, and
+ * one1 at one repetition a benchmark) and one process of every later
+ * family costs (later, later1). */
+enum hb_sampling_mode {
+    HB_SAMPLING_STOP,          /* not at all */
+    HB_SAMPLING_FULL,          /* every benchmark its repetitions */
+    HB_SAMPLING_ONE_REP,       /* one repetition a benchmark: the budget */
+};
+struct hb_sampling_cost {
+    double chunk, one1, later, later1;
+};
+enum hb_sampling_mode hb_sampling_mode(const struct hb_sampling *s, int p, double elapsed_s,
+                                       const struct hb_sampling_cost *c);
 
 /* A family's benchmarks for the ETA: per benchmark the seconds one process
- * of it costs, the processes it is expected to get, and those done. */
+ * of it costs (all its repetitions, and one), the processes it is
+ * expected to get, and those done. */
 struct hb_sampling_fam {
     size_t nb;
     const double *cost_s;
+    const double *cost1_s;
     const int *expect;
     const int *done;
+    bool one_rep_now;          /* the process in progress runs one each */
 };
 
 /* Seconds left when family cur is in process proc (its benchmarks with

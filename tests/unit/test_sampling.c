@@ -68,19 +68,27 @@ TEST(sampling_expect_check)
 }
 
 /* Budget 100 s, floor 2, at most 10.
- * Expect: processes 0 and 1 always; then this process and p + 1 of every
- * later family must fit; no budget: always, up to the maximum. */
-TEST(sampling_may_run_check)
+ * Expect: a process runs in full if it and p + 1 processes of every later
+ * family fit; at one repetition if only so they fit, or below the floor;
+ * else not at all; without a budget always in full, up to the maximum. */
+TEST(sampling_mode_check)
 {
     struct hb_sampling s = full;
+    struct hb_sampling_cost c = { .chunk = 10, .one1 = 5, .later = 10, .later1 = 5 };
 
     s.budget_s = 100;
-    CHECK(hb_sampling_may_run(&s, 1, 500, 10, 10));
-    CHECK(hb_sampling_may_run(&s, 2, 50, 20, 10));    /* 50 + 20 + 30 = 100 */
-    CHECK(!hb_sampling_may_run(&s, 2, 50, 21, 10));
-    CHECK(!hb_sampling_may_run(&s, 10, 0, 1, 0));
-    s.budget_s = 0;
-    CHECK(hb_sampling_may_run(&s, 9, 1e9, 1e9, 1e9));
+    CHECK_EQ(hb_sampling_mode(&s, 1, 500, &c), HB_SAMPLING_ONE_REP);   /* floor */
+    CHECK_EQ(hb_sampling_mode(&s, 2, 500, &c), HB_SAMPLING_STOP);
+    c.chunk = 20;
+    CHECK_EQ(hb_sampling_mode(&s, 2, 50, &c), HB_SAMPLING_FULL);   /* 50 + 20 + 30 */
+    c.chunk = 21, c.one1 = 10;
+    CHECK_EQ(hb_sampling_mode(&s, 2, 50, &c), HB_SAMPLING_ONE_REP);   /* 50 + 10 + 15 */
+    CHECK_EQ(hb_sampling_mode(&s, 2, 90, &c), HB_SAMPLING_STOP);      /* 90 + 10 + 15 */
+    CHECK_EQ(hb_sampling_mode(&s, 10, 0, &c), HB_SAMPLING_STOP);
+    c.chunk = 0;
+    CHECK_EQ(hb_sampling_mode(&s, 3, 0, &c), HB_SAMPLING_STOP);
+    s.budget_s = 0, c.chunk = 1e9;
+    CHECK_EQ(hb_sampling_mode(&s, 9, 1e9, &c), HB_SAMPLING_FULL);
 }
 
 /*
@@ -92,11 +100,14 @@ TEST(sampling_may_run_check)
  * Expect: no budget: 9 + 30 = 39 s, 9 runs; A's first benchmark done in
  * p0: 38 s; budget 25 s: A's p2 (6 + 3 + 3 x 10 > 25) and B's p2 are cut,
  * 26 s (floors run), 6 runs; A stopping its 2 s benchmark after one
- * process: 1 + 2 + 1 + 1 + 30 = 35 s.
+ * process: 1 + 2 + 1 + 1 + 30 = 35 s.  At one repetition A costs 0.5 and
+ * 1 s, B 4 s, budget 25 s: A p0 3 (in progress, full), p1 and p2 at one
+ * repetition (full would be 3 + 3 + 2 x 10 > 25), B p0 full (16), p1 and
+ * p2 at one (20, 24): 24 s, 9 runs.
  */
 TEST(sampling_eta_check)
 {
-    double ca[] = { 1, 2 }, cb[] = { 10 };
+    double ca[] = { 1, 2 }, cb[] = { 10 }, c1a[] = { 0.5, 1 }, c1b[] = { 4 };
     int ea[] = { 3, 3 }, eb[] = { 3 }, da[] = { 0, 0 }, db[] = { 0 };
     struct hb_sampling_fam fam[] = {
         { .nb = 2, .cost_s = ca, .expect = ea, .done = da },
@@ -116,4 +127,9 @@ TEST(sampling_eta_check)
     s.budget_s = 0;
     ea[1] = 1;
     CHECK(fabs(hb_sampling_eta(&s, fam, 2, 0, 0, 0, NULL) - 35) < 1e-9);
+    ea[1] = 3;
+    fam[0].cost1_s = c1a, fam[1].cost1_s = c1b;
+    s.budget_s = 25;
+    CHECK(fabs(hb_sampling_eta(&s, fam, 2, 0, 0, 0, &runs) - 24) < 1e-9);
+    CHECK_EQ(runs, 9);
 }
