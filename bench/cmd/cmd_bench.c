@@ -322,8 +322,9 @@ static void env_sampling(const struct bench_run *r, struct hb_env *e, char *rule
                  "interval of its geometric mean of per-process medians of real_ns is "
                  "within +/-target %%, or at %d; a family starts another process only "
                  "if it and as many of every later family fit the budget, at one "
-                 "repetition a benchmark if only so (%d always run); after its first process, a benchmark whose repetition took "
-                 "sampling_one_repetition_from_s or more runs one repetition a process",
+                 "repetition a benchmark if only so (%d always run); a family's first "
+                 "process runs one repetition a benchmark, later ones too for one whose "
+                 "repetition took sampling_one_repetition_from_s or more",
                  s->min_procs, s->max_procs, s->floor_procs);
     e->sampling_rule = rule;
     e->min_processes = s->min_procs, e->floor_processes = s->floor_procs;

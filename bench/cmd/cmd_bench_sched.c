@@ -30,8 +30,9 @@
 
 /* The rule by profile (quick, default, full): the minimum processes, the
  * interval half-width (%) to stop at, the budget (s), and the repetition
- * time from which a benchmark gets one repetition a process after its
- * first.  Quick and default keep a fixed count (their few processes are
+ * time from which a benchmark gets one repetition a process (with it, a
+ * family's first process runs one repetition of each: what one costs is
+ * unknown until then, and full's largest sizes take a minute for three).  Quick and default keep a fixed count (their few processes are
  * all needed for an interval); full stops a benchmark whose interval is
  * within 2 % after 3 processes and ends in 40 min (a 45-minute goal, less
  * one chunk's misestimate). */
@@ -54,6 +55,7 @@ struct hb_sampling bench_rule(const struct bench_opts *o)
     s.budget_s = o->budget_s >= 0 ? o->budget_s : profile_budget[o->profile];
     s.min_procs = min && min < o->procs && s.target_pct > 0 ? min : o->procs;
     s.floor_procs = s.budget_s > 0 ? (o->procs < 2 ? o->procs : 2) : o->procs;
+    s.first_one_rep = bench_heavy_s(o) > 0;
     return s;
 }
 

@@ -75,6 +75,8 @@ enum hb_sampling_mode hb_sampling_mode(const struct hb_sampling *s, int p, doubl
 {
     if (p >= s->max_procs || !(c->chunk > 0))
         return HB_SAMPLING_STOP;
+    if (p == 0 && s->first_one_rep)
+        return HB_SAMPLING_ONE_REP;
     if (fits(s, p, elapsed_s, c->chunk, c->later))
         return HB_SAMPLING_FULL;
     if (fits(s, p, elapsed_s, c->one1, c->later1) || p < s->floor_procs)

@@ -26,6 +26,8 @@ struct hb_sampling {
     int floor_procs;      /* the budget never cuts below this */
     double target_pct;    /* interval half-width to stop at; 0: never stop */
     double budget_s;      /* wall-clock budget of the run; 0: none */
+    bool first_one_rep;   /* a family's first process: one repetition each
+                             (it learns what a repetition costs) */
 };
 
 /* Half-width of the 95 % interval of the geometric mean of med[0..n), in %

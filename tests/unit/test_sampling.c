@@ -89,6 +89,9 @@ TEST(sampling_mode_check)
     CHECK_EQ(hb_sampling_mode(&s, 3, 0, &c), HB_SAMPLING_STOP);
     s.budget_s = 0, c.chunk = 1e9;
     CHECK_EQ(hb_sampling_mode(&s, 9, 1e9, &c), HB_SAMPLING_FULL);
+    s.first_one_rep = true;      /* the first process learns the costs */
+    CHECK_EQ(hb_sampling_mode(&s, 0, 0, &c), HB_SAMPLING_ONE_REP);
+    CHECK_EQ(hb_sampling_mode(&s, 1, 0, &c), HB_SAMPLING_FULL);
 }
 
 /*
