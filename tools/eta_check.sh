@@ -3,7 +3,8 @@
 # seconds, runs done, runs planned, ETA in seconds, a line per benchmark
 # done), the ETA given at 1, 5 and 20 minutes against the time that was
 # actually left, and the worst error from the end of the first minute on.
-# The actual end is the log's last line (the timed run's end).
+# The actual end is the log's last line (the timed run's end); the load
+# averages at its start and end come from environment.csv.
 # Usage: tools/eta_check.sh RUN_DIR...   (exit 1 if a log is missing or
 # has no line past a minute; 2 for no argument)
 set -u
@@ -13,13 +14,14 @@ for dir in "$@"; do
     log=$dir/progress.log
     [ -s "$log" ] || { echo "eta_check: no progress log: $log" >&2; rc=1; continue; }
     profile=$(sed -n 's/^profile,//p' "$dir/environment.csv" 2>/dev/null)
-    awk -v run="${dir%/}" -v profile="${profile:-?}" '
+    load="$(sed -n 's/^loadavg_start,//p' "$dir/environment.csv" 2>/dev/null) -> $(sed -n 's/^loadavg_end,//p' "$dir/environment.csv" 2>/dev/null)"
+    awk -v run="${dir%/}" -v profile="${profile:-?}" -v load="$load" '
         /^#/ { next }
         { n++; t[n] = $1; eta[n] = $4 }
         END {
             if (!n) exit 1
             end = t[n]
-            printf "%s (%s): wall time %.0f s\n", run, profile, end
+            printf "%s (%s): wall time %.0f s; load averages %s\n", run, profile, end, load
             printf "  %8s %10s %10s %8s %12s\n", "at", "eta_s", "actual_s", "error", "total_error"
             split("60 300 1200", at, " ")
             for (k = 1; k <= 3; k++) {

@@ -336,6 +336,7 @@ static void env_sampling(const struct bench_run *r, struct hb_env *e, char *rule
     e->stopped_by_budget = (long)c.cut;
     e->one_rep_procs = r->one_rep_procs;
     e->wall_s = r->wall_s;
+    e->load_start = r->load_start, e->load_end = r->load_end;
     for (int i = 0; i < 3; i++)
         e->eta_at[i] = r->eta_at[i] > 0 ? r->eta_at[i] : NAN;
 }

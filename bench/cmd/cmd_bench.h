@@ -102,6 +102,7 @@ struct bench_run {
     struct hb_sampling_fam *eta_fam;
     double eta_at[3];         /* predicted wall time at 1, 5, 20 min */
     double wall_s;            /* the timed chunks' wall time */
+    char load_start[48], load_end[48];   /* /proc/loadavg's first three */
     char *chunk_filter;       /* the active benchmarks of the chunk, or NULL */
     long done, chunks;        /* benchmark-process runs done; chunks run */
     int chunk_family;         /* the chunk running now */

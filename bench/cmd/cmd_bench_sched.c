@@ -562,6 +562,19 @@ static int run_chunk(struct bench_run *r, size_t f, long p, long *k, enum hb_sam
     return rc;
 }
 
+/* The load averages (1, 5, 15 min) as /proc/loadavg has them, or "". */
+static void read_load(char *buf, size_t len)
+{
+    FILE *f = fopen("/proc/loadavg", "r");
+    double a, b, c;
+
+    buf[0] = '\0';
+    if (f && fscanf(f, "%lf %lf %lf", &a, &b, &c) == 3)
+        snprintf(buf, len, "%.2f %.2f %.2f", a, b, c);
+    if (f)
+        fclose(f);
+}
+
 int bench_run_chunks(struct bench_run *r)
 {
     long k = 0;
@@ -572,6 +585,7 @@ int bench_run_chunks(struct bench_run *r)
            "first estimate: about %.0f min (re-estimated as benchmarks finish)\n",
            r->o->profile_name, r->nb, r->o->procs, r->o->reps, ceil(bench_eta(r, NULL) / 60));
     fflush(stdout);
+    read_load(r->load_start, sizeof r->load_start);
     r->t0 = hb_now_s();
     for (size_t f = 0; f < r->nfam && !rc; f++) {
         if (!r->fam[f].planned)
@@ -589,6 +603,7 @@ int bench_run_chunks(struct bench_run *r)
     if (r->tty)
         putchar('\n');
     r->wall_s = hb_now_s() - r->t0;
+    read_load(r->load_end, sizeof r->load_end);
     r->chunks = k;
     return rc;
 }

@@ -296,6 +296,8 @@ static void env_sampling(FILE *f, const struct hb_env *e)
     kv_num(f, "sampling_stopped_by_budget", (double)e->stopped_by_budget);
     kv_num(f, "sampling_one_repetition_processes", (double)e->one_rep_procs);
     kv_num(f, "wall_s", e->wall_s);
+    kv(f, "loadavg_start", e->load_start);
+    kv(f, "loadavg_end", e->load_end);
     kv_num(f, "eta_total_s_at_60s", e->eta_at[0]);
     kv_num(f, "eta_total_s_at_300s", e->eta_at[1]);
     kv_num(f, "eta_total_s_at_1200s", e->eta_at[2]);

@@ -66,6 +66,7 @@ struct hb_env {
     long stopped_narrow, stopped_at_max, stopped_by_budget;
     long one_rep_procs;               /* family processes cut to one rep */
     double wall_s;                    /* the timed run's wall time */
+    const char *load_start, *load_end; /* load averages "1 5 15", or NULL */
     double eta_at[3];                 /* predicted wall time at 1, 5, 20 min */
     /* Median real_ns of shim/direct_cxx, shim/c_batch, shim/c_single
      * (NAN if not run): what calling through the C shim adds */
