@@ -225,8 +225,8 @@ static void eta_tally(struct bench_run *r, double *all_s, double *all_p)
 /*
  * One process of a benchmark costs what its last process took, else its
  * family's prior scaled by how the run's measured benchmarks compare with
- * their priors: the family's own ratio if it has one, else the whole
- * run's to the power 0.75.  The power shrinks the other families' ratio
+ * their priors: the family's own ratio as far as it is measured, the rest
+ * the whole run's to the power 0.75.  The power shrinks the other families' ratio
  * towards the prior: a load that slows the threaded memory baseline 3-5x
  * slows the single-threaded families less (the square root did best on
  * three quick runs at loads 1.6 to 9), but on a quick run at load 13
@@ -237,11 +237,14 @@ static double bench_cost(struct bench_run *r, const struct plan_bench *b, double
                          double all_p, bool one)
 {
     const struct plan_family *pf = &r->fam[b->family < 0 ? 0 : b->family];
-    /* A chunk's first benchmark carries the process's set-up (its
-     * fixtures): a family's own scale waits for a tenth of it. */
-    bool own = pf->nseen >= 5 && pf->nseen * 10 >= pf->planned;
-    double scale = own && pf->prior_s > 0 ? pf->seen_s / pf->prior_s
-                   : all_p > 0 ? pow(all_s / all_p, 0.75) : 1;
+    double run = all_p > 0 && all_s > 0 ? 0.75 * log(all_s / all_p) : 0;
+    /* A chunk's first benchmarks carry the process's set-up (its
+     * fixtures): a family's own ratio counts by the share of it measured
+     * (in logs; on a quick run at load 7 taking it whole after a tenth
+     * predicted +74 %, one benchmark's set-up spread over the family). */
+    double w = pf->planned ? (double)pf->nseen / (double)pf->planned : 0;
+    double own = pf->prior_s > 0 && pf->seen_s > 0 ? log(pf->seen_s / pf->prior_s) : run;
+    double scale = exp(w * own + (1 - w) * run);
 
     if (b->procs_done)
         return measured_cost(r, b, one);
