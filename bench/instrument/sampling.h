@@ -1,18 +1,15 @@
 /*
  * sampling.h - how many processes each benchmark gets, and how long the
- * rest of a run will take.
+ * rest of a run will take.  Pure functions (tests/unit/test_sampling.c).
  *
- * Processes are the samples (bench/compare/hstats.h).  A rule spends them
- * where they buy precision: every benchmark gets min_procs; after that it
- * stops once the 95 % interval of its estimate (geometric mean of
- * per-process medians, t over processes) is narrower than target_pct, or
- * at max_procs.  A wall-clock budget caps the whole run: a family starts
- * another process only if it, and as many processes of every later family,
- * fit; if they fit only at one repetition a benchmark, the process runs
- * one; floor_procs (2, so that an interval exists) always run, at one
- * repetition when over budget.  The ETA replays the same rule on the plan
- * with the measured costs.  Pure
- * functions of their inputs: tests/unit/test_sampling.c.
+ * Processes are the samples (bench/compare/hstats.h).  Every benchmark
+ * gets min_procs; then it stops once the 95 % interval of its estimate
+ * (geometric mean of per-process medians, t over processes) is narrower
+ * than target_pct, or at max_procs.  A wall-clock budget caps the run: a
+ * family starts another process only if it, and as many processes of
+ * every later family, fit; if they fit only at one repetition a
+ * benchmark, it runs one; floor_procs (2: an interval exists) always run.
+ * The ETA replays the same rule on the plan with the measured costs.
  */
 #ifndef HB_SAMPLING_H
 #define HB_SAMPLING_H
