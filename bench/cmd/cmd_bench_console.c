@@ -37,8 +37,16 @@ void bench_usage(FILE *f, const int procs[3], const int reps[3])
             "                    keeps those that do not); see --list\n"
             "  --list            print the benchmarks that would run and their count,\n"
             "                    with --profile and --filter; run nothing\n"
-            "  --processes N     measure each benchmark in N fresh processes (the\n"
-            "                    samples: each family runs in N processes in turn)\n"
+            "  --processes N     measure each benchmark in at most N fresh processes\n"
+            "                    (the samples: each family runs in process after process)\n"
+            "  --min-processes N  processes every benchmark gets before --target may\n"
+            "                    stop it (full: 3)\n"
+            "  --target PCT      stop sampling a benchmark once the 95 %% interval of\n"
+            "                    its estimate is within +/-PCT %% (full: 2; 0: never,\n"
+            "                    quick and default)\n"
+            "  --budget MIN      wall-clock budget of the timed run in minutes: a family\n"
+            "                    starts another process only if it and as many of every\n"
+            "                    later family fit; 2 always run (full: 40; 0: none)\n"
             "  --repetitions N   repetitions of each benchmark inside each process\n"
             "  --out DIR         where the run folder goes (default: results)\n"
             "  --mem-budget SIZE what the run may hold at once, e.g. 8GiB (default:\n"
@@ -263,7 +271,12 @@ void bench_print_plan(const struct bench_run *r, double eta_s)
     for (size_t f = 0, k = 0; f < r->nfam; f++)
         if (r->fam[f].planned)
             printf("%s %s %zu", k++ ? "," : "", r->fam[f].def->name, r->fam[f].planned);
-    printf("\nprofile %s: each in %d processes x %d repetitions, %ld benchmark runs;\n"
-           "about %.0f min on a quiet 2-core machine (the families' priors)\n",
-           o->profile_name, o->procs, o->reps, (long)r->nb * o->procs, ceil(eta_s / 60));
+    printf("\nprofile %s: each in %d processes x %d repetitions, %ld benchmark runs;\n",
+           o->profile_name, o->procs, o->reps, (long)r->nb * o->procs);
+    if (r->rule.min_procs < r->rule.max_procs || r->rule.budget_s > 0)
+        printf("rule: %d to %d processes, stop within +/-%g %%, budget %.0f min\n",
+               r->rule.min_procs, r->rule.max_procs, r->rule.target_pct,
+               r->rule.budget_s / 60);
+    printf("about %.0f min on a quiet 2-core machine (the families' priors)\n",
+           ceil(eta_s / 60));
 }
