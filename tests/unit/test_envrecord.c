@@ -28,8 +28,9 @@ static const char *const keys[] = {
     "sampling_target_pct", "sampling_budget_s", "sampling_one_repetition_from_s",
     "sampling_runs", "sampling_processes_min", "sampling_processes_median",
     "sampling_processes_max", "sampling_stopped_narrow", "sampling_stopped_at_max",
-    "sampling_stopped_by_budget", "sampling_one_repetition_processes", "wall_s", "loadavg_start", "loadavg_end", "eta_total_s_at_60s", "eta_total_s_at_300s",
-    "eta_total_s_at_1200s", "filter", "layout", "pinning", "timing", "shim_overhead_c_batch_ns",
+    "sampling_stopped_by_budget", "sampling_one_repetition_processes", "wall_s",
+    "loadavg_start", "loadavg_end", "eta_total_s_at_60s", "eta_total_s_at_300s",
+    "eta_total_s_at_1200s", "filter", "layout", "pinning", "xen_version", "timing", "shim_overhead_c_batch_ns",
     "shim_overhead_c_single_ns",
 };
 
