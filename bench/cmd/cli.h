@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 #include "bench/base/err.h"     /* hb_err, HB_EXIT_* */
+#include "bench/cmd/opts.h"     /* the option tables */
 
 int hb_cmd_layout(int argc, char **argv);   /* bench/cmd/cmd_layout.c */
 int hb_cmd_heap(int argc, char **argv);     /* bench/cmd/cmd_heap.c */
@@ -30,6 +31,26 @@ int hb_cmd_letter(int argc, char **argv);   /* bench/cmd/cmd_letter.c */
  */
 struct hb_layout_opts;
 int hb_layout_parse_opt(struct hb_layout_opts *o, int argc, char **argv, int *i);
+
+/*
+ * The layout options as entries of a command's option table (opts.h), for
+ * a struct hb_layout_opts at offset off of its options.  The setters are
+ * in bench/cmd/cmd_layout.c.
+ */
+int hb_layout_set_topology(void *lo, const char *v, char *why, size_t len);
+int hb_layout_set_memmap(void *lo, const char *v, char *why, size_t len);
+int hb_layout_set_mem(void *lo, const char *v, char *why, size_t len);
+#define HB_LAYOUT_OPTIONS(off)                                                 \
+    { NULL, NULL, "The machine modelled (default: --topology host):", NULL, 0, false }, \
+    { "--topology", "T", "host: this machine's NUMA nodes and RAM (hwloc and "  \
+      "sysfs); synthetic:STRING an hwloc synthetic machine, e.g. "              \
+      "'pack:2 [numa(memory=64GiB)] core:8 pu:2'; xml:FILE an hwloc XML file "  \
+      "(a run's topology.xml)", hb_layout_set_topology, off, false },          \
+    { "--memmap", "FILE", "RAM ranges from a plain map (START END NODE a "      \
+      "line) or a Linux or Xen boot log; not with --topology",                  \
+      hb_layout_set_memmap, off, false },                                      \
+    { "--mem", "SIZE", "scale the topology to SIZE of RAM (e.g. 16GiB), node " \
+      "shares kept; not with --memmap", hb_layout_set_mem, off, false }
 
 /* hb_layout_load against this machine: a layout whose frame table would
  * not fit in MemAvailable is refused (the check is the command's choice;

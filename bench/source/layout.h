@@ -40,6 +40,10 @@ struct hb_layout {
  */
 int hb_layout_opt(struct hb_layout_opts *o, int argc, char **argv, int *i,
                   char *err, size_t errlen);
+/* One layout option's value (name "--topology", "--memmap" or "--mem"):
+ * 0, or -EINVAL with the reason alone (no option, no value) in why. */
+int hb_layout_set(struct hb_layout_opts *o, const char *name, const char *v,
+                  char *why, size_t len);
 
 /*
  * Load the layout the options describe.  On error returns a negative errno
