@@ -52,6 +52,9 @@ int hb_layout_set_mem(void *lo, const char *v, char *why, size_t len);
     { "--mem", "SIZE", "scale the topology to SIZE of RAM (e.g. 16GiB), node " \
       "shares kept; not with --memmap", hb_layout_set_mem, off, false }
 
+/* --max-order N (an unsigned field): 1 to PA_MAX_ORDER_LIMIT. */
+int hb_opt_max_order(void *field, const char *v, char *why, size_t len);
+
 /* hb_layout_load against this machine: a layout whose frame table would
  * not fit in MemAvailable is refused (the check is the command's choice;
  * the library reads no machine state).  In bench/cmd/cmd_layout.c. */

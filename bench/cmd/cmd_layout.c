@@ -78,7 +78,7 @@ int hb_layout_set_mem(void *lo, const char *v, char *why, size_t len)
  * Options
  * ------------------------------------------------------------------------ */
 
-static int set_max_order(void *field, const char *v, char *why, size_t len)
+int hb_opt_max_order(void *field, const char *v, char *why, size_t len)
 {
     uint64_t n;
 
@@ -97,7 +97,7 @@ static int set_max_order(void *field, const char *v, char *why, size_t len)
 static const struct hb_opt layout_opts[] = {
     HB_LAYOUT_OPTIONS(offsetof(struct layout_args, lo)),
     { NULL, NULL, "Output:", NULL, 0, false },
-    { "--max-order", "N", MAX_ORDER_HELP(" for the alignment report"), set_max_order,
+    { "--max-order", "N", MAX_ORDER_HELP(" for the alignment report"), hb_opt_max_order,
       offsetof(struct layout_args, max_order), false },
     { "--csv", NULL, "print node,start,end,pages, one row per RAM range", NULL,
       offsetof(struct layout_args, csv), false },
