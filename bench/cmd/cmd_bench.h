@@ -163,9 +163,11 @@ int bench_count(struct bench_run *r);
  * selected benchmarks once and writes their runs into o->count_child. */
 int bench_count_child(struct bench_run *r);
 
-/* cmd_bench_xen.c: copy $(dirname heapbench)/xen/fidelity.csv, when
- * `make xen-check` wrote one, into dir as xen_fidelity.csv; 0 when there
- * is none, -1 if the copy failed. */
+/* cmd_bench_xen.c: copy $(dirname heapbench)/xen/fidelity.csv (make
+ * xen-check), variants.csv and variants-model.csv (make xen-bench), those
+ * there are, into dir as xen_fidelity.csv, xen_variants.csv and
+ * xen_variants_model.csv, each noted in environment.csv; 0 (also when
+ * there are none), -1 if a copy failed. */
 int bench_copy_fidelity(const char *dir);
 
 #endif

@@ -1,20 +1,24 @@
 /*
- * cmd_bench_xen.c - the machine's latest `make xen-check` table in a run
- * folder: the fidelity.csv that xen-check wrote next to this binary
- * ($(BUILD)/xen/fidelity.csv) is copied as xen_fidelity.csv, so that the
- * report can say how close the model's instruction counts were to Xen
- * 4.17's in the tree that was measured.  No table, no file: the report
- * then says that no xen-check was run.
+ * cmd_bench_xen.c - the machine's latest real-Xen tables in a run folder:
+ * what `make xen-check` and `make xen-bench` wrote next to this binary
+ * ($(BUILD)/xen/fidelity.csv, variants.csv, variants-model.csv) is copied
+ * as xen_fidelity.csv, xen_variants.csv and xen_variants_model.csv, so
+ * that the verdict, the letter and the report can say what real Xen 4.17
+ * counted in the tree that was measured.  environment.csv gains, per file
+ * copied, where it came from and its date, so a stale table shows.  No
+ * table, no file: the verdict then says that no Xen check was run.
  */
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "bench/cmd/cmd_bench.h"
 
-/* $(dirname /proc/self/exe)/xen/fidelity.csv, or -1. */
-static int fidelity_path(char *out, size_t len)
+/* $(dirname /proc/self/exe)/xen/NAME, or -1. */
+static int xen_path(char *out, size_t len, const char *name)
 {
     char exe[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
@@ -27,7 +31,7 @@ static int fidelity_path(char *out, size_t len)
     if (!slash)
         return -1;
     *slash = '\0';
-    return snprintf(out, len, "%s/xen/fidelity.csv", exe) < (int)len ? 0 : -1;
+    return snprintf(out, len, "%s/xen/%s", exe, name) < (int)len ? 0 : -1;
 }
 
 static int copy_file(const char *from, const char *to)
@@ -56,13 +60,61 @@ static int copy_file(const char *from, const char *to)
     return 0;
 }
 
+/* A CSV field: quoted when it holds a comma, a quote or a newline. */
+static void csv_field(FILE *f, const char *s)
+{
+    if (!strpbrk(s, ",\"\n")) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+/* environment.csv gains <stem>_from (the file copied) and <stem>_date
+ * (its modification time, UTC). */
+static int note_source(const char *dir, const char *stem, const char *from)
+{
+    char path[PATH_MAX], date[32] = "unknown";
+    struct stat st;
+    struct tm tm;
+    FILE *f;
+
+    if (!stat(from, &st) && gmtime_r(&st.st_mtime, &tm))
+        strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    if (snprintf(path, sizeof path, "%s/environment.csv", dir) >= (int)sizeof path ||
+        !(f = fopen(path, "a")))
+        return -1;
+    fprintf(f, "%s_from,", stem);
+    csv_field(f, from);
+    fprintf(f, "\n%s_date,%s\n", stem, date);
+    return fclose(f) ? -1 : 0;
+}
+
 int bench_copy_fidelity(const char *dir)
 {
-    char from[PATH_MAX], to[PATH_MAX];
+    static const struct {
+        const char *from, *stem;
+    } file[] = {
+        { "fidelity.csv", "xen_fidelity" },
+        { "variants.csv", "xen_variants" },
+        { "variants-model.csv", "xen_variants_model" },
+    };
+    int rc = 0;
 
-    if (fidelity_path(from, sizeof from) || access(from, R_OK))
-        return 0;           /* no xen-check was run here */
-    if (snprintf(to, sizeof to, "%s/xen_fidelity.csv", dir) >= (int)sizeof to)
-        return -1;
-    return copy_file(from, to);
+    for (size_t i = 0; i < sizeof file / sizeof file[0]; i++) {
+        char from[PATH_MAX], to[PATH_MAX];
+
+        if (xen_path(from, sizeof from, file[i].from) || access(from, R_OK))
+            continue;       /* that make target was not run here */
+        if (snprintf(to, sizeof to, "%s/%s.csv", dir, file[i].stem) >= (int)sizeof to ||
+            copy_file(from, to) || note_source(dir, file[i].stem, from))
+            rc = -1;
+    }
+    return rc;
 }

@@ -32,8 +32,9 @@ static const struct hb_opts_spec letter_spec = {
              HB_STR(HB_LETTER_WIDTH) " columns,\n"
              "for a cover letter: what was measured (model, CPU, VM or not, nodes,\n"
              "sizes, the command), then each answer with its interval, or \"not\n"
-             "detected (+/-X %)\" where the interval allows no effect.  With\n"
-             "BASE_RUN_DIR, the changes from that run too.\n",
+             "detected (+/-X %)\" where the interval allows no effect; then what\n"
+             "real Xen 4.17 counted (make xen-check, make xen-bench), or that no\n"
+             "Xen check was run.  With BASE_RUN_DIR, the changes from that run too.\n",
     .positional = add_dir,
 };
 

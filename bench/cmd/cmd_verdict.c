@@ -52,7 +52,8 @@ static const struct hb_opt verdict_opts[] = {
 static const struct hb_opts_spec verdict_spec = {
     .cmd = "verdict",
     .usage = "verdict [--format text|md|html|csv] RUN_DIR [NEW_RUN_DIR]",
-    .about = "The verdict of a results folder, from its CSV files; with two folders,\n"
+    .about = "The verdict of a results folder, from its CSV files (real Xen's too:\n"
+             "xen_fidelity.csv, xen_variants*.csv); with two folders,\n"
              "every verdict number of the first against the second (md only).\n",
     .opts = verdict_opts,
     .nopts = sizeof verdict_opts / sizeof verdict_opts[0],

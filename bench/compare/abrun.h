@@ -87,8 +87,8 @@ void hb_abrun_match_free(struct hb_abrun_match *m);
  * ------------------------------------------------------------------------ */
 
 /* Whether a file name is a family's tidy CSV: any *.csv but the
- * summaries, environment.csv, skipped.csv, xen_fidelity.csv (and hidden
- * files). */
+ * summaries, environment.csv, skipped.csv, real Xen's xen_*.csv (and
+ * hidden files). */
 bool hb_abrun_is_family_csv(const char *name);
 
 /* Load <dir>/<family>.csv, or <dir>/<family>_summary.csv if summary.

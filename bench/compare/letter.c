@@ -403,6 +403,121 @@ static void state_answers(FILE *f, const struct lrun *r)
         }
 }
 
+/* ------------------------------------------------------------------------
+ * Real Xen 4.17 (the verdict's xen.* numbers)
+ * ------------------------------------------------------------------------ */
+
+/* "0.91x (Xen 58.0, model 53.0, exact)" -> "0.91x" and " (Xen ...)". */
+static void split_paren(const char *shown, char *v, size_t vn, const char **paren)
+{
+    const char *p = strstr(shown, " (");
+
+    snprintf(v, vn, "%.*s", p ? (int)(p - shown) : (int)strlen(shown), shown);
+    *paren = p ? p : "";
+}
+
+static void xen_fidelity(FILE *f, const struct lrun *r)
+{
+    struct lnum band, eq, eba;
+    char text[1024], v[48], when[64] = "";
+    const char *paren, *d = env(r, "xen_fidelity_date");
+    size_t n = 0;
+
+    if (!num(r, &band, "xen.fidelity.in_band")) {
+        para(f, "No Xen check was run on this machine: the model was not held against "
+                "real Xen here (make xen-check counts Xen 4.17 exactly under QEMU; "
+                "heapbench bench then copies its table into the run).", 0);
+        return;
+    }
+    if (d)
+        snprintf(when, sizeof when, "; the check's table of %.10s", d);
+    if (num(r, &eba, "xen.fidelity.eba.ratio")) {
+        split_paren(eba.shown, v, sizeof v, &paren);
+        n += (size_t)snprintf(text, sizeof text, "The model runs %s Xen 4.17's instructions "
+                              "per page in end_boot_allocator%s; ", v, paren);
+    }
+    snprintf(text + n, sizeof text - n, "%s %s operations within 0.90-1.10 of Xen's "
+             "count%s%s%s.", n ? "" : "The model against Xen 4.17:", band.shown,
+             num(r, &eq, "xen.fidelity.blocks_equal") ? ", free blocks identical in " : "",
+             num(r, &eq, "xen.fidelity.blocks_equal") ? eq.shown : "", when);
+    para(f, text, 0);
+}
+
+/* The encoding's cost at the operations the verdict counts, Xen then model. */
+static void xen_encoding(FILE *f, const struct lrun *r)
+{
+    static const char *const op[] = { "free.o0.away", "free.o9.away", "free.o0.boot" };
+    static const char *const what[] = { "to an order-0 free", "at order 9",
+                                        "to the first free of a never-initialised page" };
+    static const char *const brief[] = { "", "at order 9", "at that first free" };
+    char text[1024], model[256] = "";
+    size_t n = 0, m = 0;
+    struct lnum x, y;
+
+    for (size_t i = 0; i < 3; i++) {
+        if (!num(r, &x, "xen.real.encoding.%s", op[i]))
+            continue;
+        n += (size_t)snprintf(text + n, n < sizeof text ? sizeof text - n : 0, "%s%s %s%s",
+                              !n ? "In real Xen 4.17 the uninit encoding adds "
+                                 : strchr(text, '(') ? ", " : " (",
+                              x.shown, !i ? "instructions " : "", what[i]);
+        if (num(r, &y, "xen.model.encoding.%s", op[i]))
+            m += (size_t)snprintf(model + m, m < sizeof model ? sizeof model - m : 0,
+                                  "%s%s%s%s", m ? "; " : "", y.shown, i ? " " : "",
+                                  i ? brief[i] : "");
+    }
+    if (!n)
+        return;
+    if (n < sizeof text)
+        snprintf(text + n, sizeof text - n, "%s%s%s%s.", strchr(text, '(') ? ")" : "",
+                 m ? "; the model: " : "", model,
+                 m && !strstr(model, brief[2]) && strstr(text, what[2]) ? " (no model figure "
+                 "for the never-initialised page)" : "");
+    para(f, text, 0);
+}
+
+/* The verdict's xen.disagree.* numbers: where the model and Xen differ. */
+static void xen_disagree(FILE *f, const struct lrun *r)
+{
+    int ck = hb_csv_col(&r->v, "key"), cs = hb_csv_col(&r->v, "shown");
+    bool head = false;
+    char text[300];
+
+    for (size_t i = 0; ck >= 0 && cs >= 0 && i < r->v.nrows; i++) {
+        if (strncmp(hb_csv_get(&r->v, i, ck), "xen.disagree.", 13))
+            continue;
+        if (!head)
+            para(f, "The model and real Xen disagree (more than 10 % apart) on:", 0);
+        head = true;
+        snprintf(text, sizeof text, "- %s", hb_csv_get(&r->v, i, cs));
+        para(f, text, 2);
+    }
+}
+
+static void xen_answers(FILE *f, const struct lrun *r)
+{
+    struct lnum x, y;
+    char text[512];
+
+    fprintf(f, "\nReal Xen 4.17, exact instructions (QEMU -icount):\n");
+    xen_fidelity(f, r);
+    if (!num(r, &x, "xen.real.init.pagewise_over_stock") &&
+        !num(r, &x, "xen.real.encoding.free.o0.away")) {
+        if (num(r, &y, "xen.fidelity.in_band"))
+            para(f, "No variant of Xen was counted on this machine (make xen-bench).", 0);
+        return;
+    }
+    if (num(r, &x, "xen.real.init.pagewise_over_stock")) {
+        bool m = num(r, &y, "xen.model.init.pagewise_over_stock");
+        snprintf(text, sizeof text, "Instructions per page of end_boot_allocator in real "
+                 "Xen 4.17, page-wise init (as up to 4.16) against chunked: %s%s%s.",
+                 x.shown, m ? "; the model: " : "", m ? y.shown : "");
+        para(f, text, 0);
+    }
+    xen_encoding(f, r);
+    xen_disagree(f, r);
+}
+
 /* Which intervals the numbers carry. */
 static void intervals(FILE *f, const struct lrun *r)
 {
@@ -489,6 +604,7 @@ int hb_letter_write(FILE *f, const char *run, const char *base, char *why, size_
     init_answers(f, &r);
     free_answers(f, &r);
     state_answers(f, &r);
+    xen_answers(f, &r);
     if (base)
         changes(f, &b, &r);
     intervals(f, &r);

@@ -104,6 +104,7 @@ static void in_short(struct hbv_verdict *vd)
             e ? " with 32-byte entries" : "", e && vd->state_cached[0] ? " (read from cache)" : "",
             e && b ? " and " : "", b ? b->shown : "", b ? " with a separate state array" : "",
             b && vd->state_cached[1] ? " (its array read from cache: not memory's speed)" : "");
+    hbv_xen_short(vd);
 }
 
 /* ------------------------------------------------------------------------
@@ -173,6 +174,7 @@ static void build(struct hbv_verdict *vd, struct hbv_run *r)
     hbv_section_init(vd);
     hbv_section_free(vd);
     hbv_section_state(vd);
+    hbv_section_xen(vd);
     preface(vd);                    /* needs the kinds the sections used */
     struct hbv_line *body = malloc(vd->nlines * sizeof *body);
     if (!body)

@@ -3,7 +3,8 @@
  * bench/compare/verdict*.c sees it.  The public interface is verdict.h.
  *
  * The verdict is built in two steps.  The sections (verdict_init.c,
- * verdict_free.c, verdict_state.c: one per question) read numbers from the
+ * verdict_free.c, verdict_state.c: one per question; verdict_xen*.c: real
+ * Xen 4.17's exact counts) read numbers from the
  * run (verdict_read.c), record each as an item with its interval and the
  * text shown for it, and write sentences that quote those texts
  * (verdict_num.c) and tables that line them up (verdict_table.c).
@@ -63,15 +64,18 @@ struct hbv_item {           /* one number of the verdict */
     char shown[160];
 };
 
+/* Sections beyond the questions: how to read the intervals, real Xen. */
+enum { HBV_SECTION_INTERVALS = 4, HBV_SECTION_XEN = 5 };
+
 struct hbv_line {
-    int section;            /* 0 preface, 1..3 the questions, 4 intervals */
+    int section;            /* 0 preface, 1..3 the questions, 4 intervals, 5 real Xen */
     int depth;              /* 0 bullet, 1 sub-bullet */
     char text[1200];
 };
 
-#define HBV_MAX_TABLES 10
+#define HBV_MAX_TABLES 14
 #define HBV_TCOLS 6
-#define HBV_TROWS 16
+#define HBV_TROWS 24
 
 struct hbv_table {          /* numbers of a kind, lined up */
     int section;
@@ -193,6 +197,55 @@ void hbv_section_free(struct hbv_verdict *vd);      /* verdict_free.c */
 void hbv_section_state(struct hbv_verdict *vd);     /* verdict_state.c */
 /* Exact counts (bench --count): opens question 1 (verdict_count.c). */
 void hbv_section_count(struct hbv_verdict *vd);
+/* Real Xen 4.17 (xen_fidelity.csv, xen_variants*.csv; verdict_xen.c), and
+ * its sentence in short (after the section, from its numbers). */
+void hbv_section_xen(struct hbv_verdict *vd);
+void hbv_xen_short(struct hbv_verdict *vd);
+
+/* ------------------------------------------------------------------------
+ * Real Xen's tables, shared by verdict_xen.c and verdict_xen_var.c: rows
+ * grouped by operation, the range of up to three figures in each
+ * ------------------------------------------------------------------------ */
+
+#define HBX_BAND_LO 0.90    /* the model agrees with Xen within this band */
+#define HBX_BAND_HI 1.10
+#define HBX_MAXG 32
+
+struct xgrp {
+    char key[96];
+    double lo[3], hi[3], sum[3];
+    int n, in_band, equal;
+    char outside[200];      /* the layouts outside the band */
+};
+
+struct xgroups {
+    struct xgrp g[HBX_MAXG];
+    size_t n;
+};
+
+struct xgrp *hbx_grp(struct xgroups *gs, const char *key);      /* NULL: full */
+void hbx_put(struct xgrp *g, int k, double x);
+bool hbx_in_band(double r);
+void hbx_fmt_n(char *b, size_t n, double x);                       /* "58.0" */
+/* "571 to 597" ("+4 to +6" if sign, three decimals if ratio). */
+void hbx_fmt_range(char *b, size_t n, double lo, double hi, bool sign, bool ratio);
+void hbx_tab_range(char *b, size_t n, double lo, double hi, bool ratio);   /* "571-597" */
+/* The run's table name (0 rows: false); a cell by column name; a number. */
+bool hbx_load(const struct hbv_run *r, const char *name, struct hb_csv *c);
+const char *hbx_cell(const struct hb_csv *c, size_t i, const char *name);
+double hbx_numc(const struct hb_csv *c, size_t i, const char *name);
+/* Row i's operation: "end_boot_allocator", "free o9 away". */
+void hbx_op_key(char *b, size_t n, const struct hb_csv *c, size_t i);
+/* An exact number and the text shown for it. */
+void hbx_item(struct hbv_verdict *vd, const char *key, double v, double lo, double hi,
+              const char *unit, const char *shown);
+/* "`make xen-bench` of DATE, N days before this run" from environment.csv. */
+void hbx_source_note(char *b, size_t n, const struct hbv_run *r, const char *stem,
+                     const char *what);
+/* The groups with rows outside the band, named with their figures. */
+void hbx_name_outside(char *b, size_t n, const struct xgroups *gs);
+/* Real Xen's variants (verdict_xen_var.c). */
+void hbv_xen_variants(struct hbv_verdict *vd);
 
 /* ------------------------------------------------------------------------
  * Writing (verdict_print.c)

@@ -17,10 +17,10 @@
  * ------------------------------------------------------------------------ */
 
 /* Sections: 0 the answers in short, 1..3 the questions, 4 how to read the
- * intervals. */
+ * intervals, 5 real Xen (printed before the intervals: said before them). */
 static const char *const section_title[] = {
     "In short", "Eager against lazy initialisation", "High-order frees at node boundaries",
-    "Per-page state checks", "Intervals",
+    "Per-page state checks", "Intervals", "Real Xen 4.17, exact instructions",
 };
 
 static void html_text(FILE *f, const char *s)

@@ -49,13 +49,17 @@ case_run() {
     case $(basename "$dir") in *[!A-Za-z0-9._-]*) fail run "folder name needs quoting: $dir"; return;; esac
     grep -q '^<!DOCTYPE topology\|<topology' "$dir/topology.xml" || { fail run "topology.xml is not hwloc XML"; return; }
     grep -q 'Benchmark  *Time' "$dir/console.log" || { fail run "console.log has no table"; return; }
-    # the latest make xen-check table beside the binary, copied; none, none
-    local fid; fid="$(dirname "$hb")/xen/fidelity.csv"
-    if [ -r "$fid" ]; then
-        cmp -s "$fid" "$dir/xen_fidelity.csv" || { fail run "xen_fidelity.csv is not $fid"; return; }
-    elif [ -e "$dir/xen_fidelity.csv" ]; then
-        fail run "xen_fidelity.csv without a fidelity.csv beside $hb"; return
-    fi
+    # the latest make xen-check and xen-bench tables beside the binary,
+    # copied; none, none
+    local fid pair
+    for pair in fidelity:xen_fidelity variants:xen_variants variants-model:xen_variants_model; do
+        fid="$(dirname "$hb")/xen/${pair%%:*}.csv"
+        if [ -r "$fid" ]; then
+            cmp -s "$fid" "$dir/${pair#*:}.csv" || { fail run "${pair#*:}.csv is not $fid"; return; }
+        elif [ -e "$dir/${pair#*:}.csv" ]; then
+            fail run "${pair#*:}.csv without a ${pair%%:*}.csv beside $hb"; return
+        fi
+    done
     ! grep -q 'Benchmark  *Time' "$tmp/run.out" || { fail run "table on the screen without --verbose"; return; }
     grep -q '^\[[0-9]*/[0-9]*\] baseline: .* left$' "$tmp/run.out" || { fail run "no progress lines"; return; }
     grep -Eq '^done: [0-9]+ run, 0 skipped; 2 processes x 2 repetitions; wall time ' \

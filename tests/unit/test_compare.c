@@ -473,6 +473,8 @@ TEST(compare_abrun_family_files_check)
     CHECK(!hb_abrun_is_family_csv("init_summary.csv"));
     CHECK(!hb_abrun_is_family_csv("environment.csv"));
     CHECK(!hb_abrun_is_family_csv("xen_fidelity.csv"));
+    CHECK(!hb_abrun_is_family_csv("xen_variants.csv"));
+    CHECK(!hb_abrun_is_family_csv("xen_variants_model.csv"));
     CHECK(!hb_abrun_is_family_csv("skipped.csv"));
     CHECK(!hb_abrun_is_family_csv(".init.csv"));
     CHECK(!hb_abrun_is_family_csv("gbench.json"));
