@@ -24,24 +24,14 @@ int hb_cmd_verdict(int argc, char **argv);  /* bench/cmd/cmd_verdict.c */
 int hb_cmd_letter(int argc, char **argv);   /* bench/cmd/cmd_letter.c */
 
 /*
- * The layout options every command takes (--topology, --memmap, --mem):
- * hb_layout_opt (bench/source/layout.h), with its error printed.  1: argv[*i]
- * and its value consumed; 0: not a layout option; -1: bad value, printed.
- * In bench/cmd/cmd_layout.c.
- */
-struct hb_layout_opts;
-int hb_layout_parse_opt(struct hb_layout_opts *o, int argc, char **argv, int *i);
-
-/*
  * The layout options as entries of a command's option table (opts.h), for
- * a struct hb_layout_opts at offset off of its options.  The setters are
- * in bench/cmd/cmd_layout.c.
+ * a struct hb_layout_opts at offset off of its options (the command puts
+ * a heading before them).  The setters are in bench/cmd/cmd_layout.c.
  */
 int hb_layout_set_topology(void *lo, const char *v, char *why, size_t len);
 int hb_layout_set_memmap(void *lo, const char *v, char *why, size_t len);
 int hb_layout_set_mem(void *lo, const char *v, char *why, size_t len);
 #define HB_LAYOUT_OPTIONS(off)                                                 \
-    { NULL, NULL, "The machine modelled (default: --topology host):", NULL, 0, false }, \
     { "--topology", "T", "host: this machine's NUMA nodes and RAM (hwloc and "  \
       "sysfs); synthetic:STRING an hwloc synthetic machine, e.g. "              \
       "'pack:2 [numa(memory=64GiB)] core:8 pu:2'; xml:FILE an hwloc XML file "  \
@@ -59,6 +49,7 @@ int hb_opt_max_order(void *field, const char *v, char *why, size_t len);
  * not fit in MemAvailable is refused (the check is the command's choice;
  * the library reads no machine state).  In bench/cmd/cmd_layout.c. */
 struct hb_layout;
+struct hb_layout_opts;
 int hb_layout_load_here(struct hb_layout_opts *o, struct hb_layout *l,
                         char *err, size_t errlen);
 

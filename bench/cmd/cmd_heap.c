@@ -89,6 +89,7 @@ static int set_encoding(void *field, const char *v, char *why, size_t len)
 
 #define OFF(f) offsetof(struct heap_opts, f)
 static const struct hb_opt heap_opts[] = {
+    { NULL, NULL, "The machine modelled (default: --topology host):", NULL, 0, false },
     HB_LAYOUT_OPTIONS(OFF(lo)),
     { NULL, NULL, "The heap:", NULL, 0, false },
     { "--strategy", "S", "how the boot RAM reaches the heap: pagewise (default), "

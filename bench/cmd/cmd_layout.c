@@ -40,25 +40,6 @@ int hb_layout_load_here(struct hb_layout_opts *o, struct hb_layout *l,
     return hb_layout_load(o, l, err, errlen);
 }
 
-int hb_layout_parse_opt(struct hb_layout_opts *o, int argc, char **argv, int *i)
-{
-    /* Room for the message and the whole bad value, however long: the
-     * line names it in full. */
-    size_t len = 160 + strlen(argv[*i]) + (*i + 1 < argc ? strlen(argv[*i + 1]) : 0);
-    char *err = malloc(len);
-    int rc;
-
-    if (!err) {
-        hb_err("out of memory");
-        return -1;
-    }
-    rc = hb_layout_opt(o, argc, argv, i, err, len);
-    if (rc < 0)
-        hb_err("%s", err);
-    free(err);
-    return rc < 0 ? -1 : rc;
-}
-
 int hb_layout_set_topology(void *lo, const char *v, char *why, size_t len)
 {
     return hb_layout_set(lo, "--topology", v, why, len) ? -1 : 0;
@@ -95,6 +76,7 @@ int hb_opt_max_order(void *field, const char *v, char *why, size_t len)
     HB_STR(PA_MAX_ORDER_DEFAULT) ")"
 
 static const struct hb_opt layout_opts[] = {
+    { NULL, NULL, "The machine modelled (default: --topology host):", NULL, 0, false },
     HB_LAYOUT_OPTIONS(offsetof(struct layout_args, lo)),
     { NULL, NULL, "Output:", NULL, 0, false },
     { "--max-order", "N", MAX_ORDER_HELP(" for the alignment report"), hb_opt_max_order,

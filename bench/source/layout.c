@@ -23,25 +23,6 @@
 
 /* "--name VALUE" or "--name=VALUE": the value, or NULL (not this option);
  * *missing is set when the option is there without a value. */
-static const char *opt_value(const char *name, int argc, char **argv, int *i,
-                             bool *missing)
-{
-    const char *a = argv[*i];
-    size_t n = strlen(name);
-
-    if (strncmp(a, name, n))
-        return NULL;
-    if (a[n] == '=')
-        return a + n + 1;
-    if (a[n])
-        return NULL;
-    if (*i + 1 >= argc) {
-        *missing = true;
-        return NULL;
-    }
-    return argv[++*i];
-}
-
 static bool topology_valid(const char *t)
 {
     if (!strcmp(t, "host"))
@@ -86,30 +67,6 @@ int hb_layout_set(struct hb_layout_opts *o, const char *name, const char *v,
     snprintf(why, len, "%s", !strcmp(name, "--topology")
              ? "expected host, synthetic:STRING or xml:FILE" : "not a layout option");
     return -EINVAL;
-}
-
-int hb_layout_opt(struct hb_layout_opts *o, int argc, char **argv, int *i,
-                  char *err, size_t errlen)
-{
-    static const char *const names[] = { "--topology", "--memmap", "--mem" };
-
-    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
-        bool missing = false;
-        const char *v = opt_value(names[k], argc, argv, i, &missing);
-        char why[128];
-
-        if (missing) {
-            snprintf(err, errlen, "%s: missing value", names[k]);
-            return -EINVAL;
-        }
-        if (!v)
-            continue;
-        if (!hb_layout_set(o, names[k], v, why, sizeof why))
-            return 1;
-        snprintf(err, errlen, "%s: %s: \"%s\"", names[k], why, v);
-        return -EINVAL;
-    }
-    return 0;
 }
 
 /* ------------------------------------------------------------------------
