@@ -165,6 +165,9 @@ int bench_count_child(struct bench_run *r);
  * repetitions where not given).  HB_OPTS_GO, or the exit status to return
  * (0 after --help, 2 after one error line). */
 int bench_parse_opts(struct bench_opts *o, int argc, char **argv);
+/* The entry of word ("--name" or "--name=VALUE") in bench's table, or NULL. */
+struct hb_opt;
+const struct hb_opt *bench_find_opt(const char *word);
 
 /* cmd_bench_xen.c: copy $(dirname heapbench)/xen/fidelity.csv (make
  * xen-check), variants.csv and variants-model.csv (make xen-bench), those

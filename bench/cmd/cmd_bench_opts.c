@@ -128,3 +128,8 @@ int bench_parse_opts(struct bench_opts *o, int argc, char **argv)
         o->procs = profile_procs[o->profile];
     return HB_OPTS_GO;
 }
+
+const struct hb_opt *bench_find_opt(const char *word)
+{
+    return hb_opts_find(&bench_spec, word);
+}

@@ -39,12 +39,19 @@ static const struct hb_opt *find(const struct hb_opts_spec *s, const char *a, si
     return NULL;
 }
 
+const struct hb_opt *hb_opts_find(const struct hb_opts_spec *s, const char *word)
+{
+    const char *eq = strchr(word, '=');
+
+    return find(s, word, eq ? (size_t)(eq - word) : strlen(word));
+}
+
 /* The option at argv[*i] (its value consumed too).  0 or -1 with why. */
 static int take(const struct hb_opts_spec *s, void *ctx, unsigned *seen, int argc,
                 char **argv, int *i, char *why, size_t len)
 {
     const char *a = argv[*i], *eq = strchr(a, '=');
-    const struct hb_opt *o = find(s, a, eq ? (size_t)(eq - a) : strlen(a));
+    const struct hb_opt *o = hb_opts_find(s, a);
     const char *v = eq ? eq + 1 : NULL;
     char reason[512];
 

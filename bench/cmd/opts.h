@@ -60,6 +60,9 @@ struct hb_opts_spec {
 int hb_opts_parse(const struct hb_opts_spec *s, void *ctx, int argc, char **argv,
                   int *rest, char *why, size_t len);
 
+/* The entry of word ("--name" or "--name=VALUE"), or NULL. */
+const struct hb_opt *hb_opts_find(const struct hb_opts_spec *s, const char *word);
+
 /* The help generated from the table: usage, about, every option with its
  * argument and meaning, footer. */
 void hb_opts_help(const struct hb_opts_spec *s, FILE *f);
