@@ -180,12 +180,13 @@ int free_node(const struct pa_heap *h, pa_pdx_t pdx, enum free_mode m)
 
 static inline __attribute__((always_inline))
 bool buddy_mergeable(const struct pa_heap *h, uint64_t bmfn, pa_pdx_t bpdx,
-                     unsigned order, unsigned node, enum free_mode m)
+                     unsigned order, unsigned node, enum free_mode m,
+                     enum pa_encoding e)
 {
     const struct pa_page *b = &h->ft[bpdx];
 
     return pai_mfn_valid(h, bmfn, bpdx) &&
-           (b->count_info & PA_PGC_STATE_MASK) == h->raw[PA_STATE_FREE] &&
+           (b->count_info & PA_PGC_STATE_MASK) == pai_raw(e, PA_STATE_FREE) &&
            b->order == order &&
            (m == FREE_PRE2010 || free_node(h, bpdx, m) == (int)node);
 }
@@ -197,23 +198,22 @@ bool buddy_mergeable(const struct pa_heap *h, uint64_t bmfn, pa_pdx_t bpdx,
  * free_heap_pages, need_scrub is its own read-modify-write of count_info
  * (xen/common/page_alloc.c, free_heap_pages, RELEASE-4.17.0). */
 PAI_INLINE bool mark_pages_free(struct pa_heap *h, pa_pdx_t pdx, uint64_t n,
-                            unsigned node, bool need_scrub)
+                                bool need_scrub, enum pa_encoding e)
 {
     bool offlined = false;
-    uint64_t inuse = h->raw[PA_STATE_INUSE];
-    uint64_t free_raw = h->raw[PA_STATE_FREE];
     uint32_t clock = h->tlbflush_clock;
 
     for (uint64_t i = 0; i < n; i++) {
         struct pa_page *pg = &h->ft[pdx + i];
         uint64_t owner = pg->owner;
 
-        if ((pg->count_info & PA_PGC_STATE_MASK) == inuse) {
+        if ((pg->count_info & PA_PGC_STATE_MASK) == pai_raw(e, PA_STATE_INUSE)) {
             if (pg->count_info & PA_PGC_BROKEN)
                 abort();    /* Xen: BUG_ON(pg->count_info & PGC_broken) */
-            pg->count_info = free_raw;
-        } else if ((pg->count_info & PA_PGC_STATE_MASK) == h->raw[PA_STATE_OFFLINING]) {
-            pg->count_info = h->raw[PA_STATE_OFFLINED];
+            pg->count_info = pai_raw(e, PA_STATE_FREE);
+        } else if ((pg->count_info & PA_PGC_STATE_MASK) ==
+                   pai_raw(e, PA_STATE_OFFLINING)) {
+            pg->count_info = pai_raw(e, PA_STATE_OFFLINED);
             offlined = true;
         } else {
             abort();        /* Xen: BUG() (misuse is refused before this) */
@@ -229,15 +229,24 @@ PAI_INLINE bool mark_pages_free(struct pa_heap *h, pa_pdx_t pdx, uint64_t n,
     return offlined;
 }
 
+static int free_uninit(struct pa_heap *h, uint64_t mfn, uint64_t nr,
+                       bool need_scrub);
+
 static inline __attribute__((always_inline))
-void free_block(struct pa_heap *h, uint64_t mfn, pa_pdx_t pdx,
-                unsigned order, bool need_scrub, enum free_mode m)
+int free_block(struct pa_heap *h, uint64_t mfn, pa_pdx_t pdx, unsigned order,
+               bool need_scrub, enum free_mode m, enum pa_encoding e)
 {
     uint64_t n = 1ULL << order;
+
+    /* The patch: a block the heap never saw goes through heap init. */
+    if (e == PA_ENC_UNINIT &&
+        __builtin_expect((h->ft[pdx].count_info & PA_PGC_STATE_MASK) ==
+                         pai_raw(e, PA_STATE_UNINIT), 0))    /* Xen: unlikely() */
+        return free_uninit(h, mfn, n, need_scrub);
+
     unsigned node = (unsigned)free_node(h, pdx, m);  /* free_heap_pages' own */
     unsigned zone = pai_zone(mfn);
-
-    bool offlined = mark_pages_free(h, pdx, n, node, need_scrub);
+    bool offlined = mark_pages_free(h, pdx, n, need_scrub, e);
     pai_avail_adjust(h, node, zone, (int64_t)n);
     if (need_scrub)
         h->node_need_scrub[node] += n;
@@ -247,7 +256,7 @@ void free_block(struct pa_heap *h, uint64_t mfn, pa_pdx_t pdx,
         pa_pdx_t bit = (pa_pdx_t)1 << order, bpdx = pdx ^ bit;
         struct pa_page *b = &h->ft[bpdx], *head = &h->ft[pdx];
 
-        if (!buddy_mergeable(h, mfn ^ bit, bpdx, order, node, m))
+        if (!buddy_mergeable(h, mfn ^ bit, bpdx, order, node, m, e))
             break;
         pai_stop_scrub(b);
         list_del(h, bpdx, node, zone, order);
@@ -261,36 +270,38 @@ void free_block(struct pa_heap *h, uint64_t mfn, pa_pdx_t pdx,
             head->first_dirty = bit + b->first_dirty;
         }
         order++;
-        h->work.merges++;
     }
     pai_list_add_scrub_head(h, pdx, node, zone, order);
     if (offlined)
         pai_reserve_offlined(h, pdx, order, node, zone);
+    return 0;
 }
 
-static void free_block_417(struct pa_heap *h, uint64_t mfn, pa_pdx_t pdx,
-                           unsigned order, bool need_scrub)
-{
-    free_block(h, mfn, pdx, order, need_scrub, FREE_417);
-}
-
-static void free_block_418(struct pa_heap *h, uint64_t mfn, pa_pdx_t pdx,
-                           unsigned order, bool need_scrub)
-{
-    free_block(h, mfn, pdx, order, need_scrub, FREE_418);
-}
-
-static void free_block_pre2010(struct pa_heap *h, uint64_t mfn, pa_pdx_t pdx,
-                               unsigned order, bool need_scrub)
-{
-    free_block(h, mfn, pdx, order, need_scrub, FREE_PRE2010);
-}
+/* One copy per encoding and way of looking nodes up, both constants in
+ * it (pai_free_fn). */
+#define FREE_COPY(name, m, e)                                               \
+    static int name(struct pa_heap *h, uint64_t mfn, pa_pdx_t pdx,          \
+                    unsigned order, bool need_scrub)                        \
+    {                                                                       \
+        return free_block(h, mfn, pdx, order, need_scrub, m, e);            \
+    }
+FREE_COPY(free_legacy_417, FREE_417, PA_ENC_LEGACY)
+FREE_COPY(free_legacy_418, FREE_418, PA_ENC_LEGACY)
+FREE_COPY(free_legacy_pre2010, FREE_PRE2010, PA_ENC_LEGACY)
+FREE_COPY(free_uninit_417, FREE_417, PA_ENC_UNINIT)
+FREE_COPY(free_uninit_418, FREE_418, PA_ENC_UNINIT)
+FREE_COPY(free_uninit_pre2010, FREE_PRE2010, PA_ENC_UNINIT)
 
 pai_free_fn pai_free_block_for(const struct pa_heap *h)
 {
-    if (h->reserve_boundary)
-        return free_block_pre2010;
-    return h->xen == PA_XEN_4_17 ? free_block_417 : free_block_418;
+    static const pai_free_fn copies[2][3] = {
+        { free_legacy_417, free_legacy_418, free_legacy_pre2010 },
+        { free_uninit_417, free_uninit_418, free_uninit_pre2010 },
+    };
+    enum free_mode m = h->reserve_boundary ? FREE_PRE2010
+                     : h->xen == PA_XEN_4_17 ? FREE_417 : FREE_418;
+
+    return copies[h->enc == PA_ENC_UNINIT][m];
 }
 
 /* The largest block that starts at mfn, is aligned and fits in nr pages. */
@@ -304,7 +315,9 @@ static unsigned chunk_order(const struct pa_heap *h, uint64_t mfn, uint64_t nr)
     return order < h->max_order ? order : h->max_order;
 }
 
-void pai_free_chunked(struct pa_heap *h, uint64_t mfn, uint64_t nr, bool scrub)
+static inline __attribute__((always_inline))
+void free_chunks(struct pa_heap *h, uint64_t mfn, uint64_t nr, bool scrub,
+                 enum pa_encoding e)
 {
     while (nr) {
         unsigned order = chunk_order(h, mfn, nr);
@@ -314,26 +327,43 @@ void pai_free_chunked(struct pa_heap *h, uint64_t mfn, uint64_t nr, bool scrub)
          * blocks, never between setting a block in use and freeing it
          * (a free of it in between would free it twice). */
         pai_call_boundary(h);
-        pai_set_inuse(h, pdx, 1ULL << order);
+        pai_set_inuse(&h->ft[pdx], 1ULL << order, e);
         h->free_block(h, mfn, pdx, order, scrub);
         mfn += 1ULL << order;
         nr -= 1ULL << order;
     }
 }
 
+void pai_free_chunked(struct pa_heap *h, uint64_t mfn, uint64_t nr, bool scrub)
+{
+    if (h->enc == PA_ENC_UNINIT)    /* once per run, as Xen's build fixes it */
+        free_chunks(h, mfn, nr, scrub, PA_ENC_UNINIT);
+    else
+        free_chunks(h, mfn, nr, scrub, PA_ENC_LEGACY);
+}
+
 /* ------------------------------------------------------------------------
  * free_heap_pages (policy and misuse checks)
  * ------------------------------------------------------------------------ */
 
+static bool block_uninit(const struct pa_heap *h, uint64_t mfn);
+
 /* Misuse a debug build refuses: bad order or alignment, pages that are not
- * RAM of one node, not in use (double free), metadata or reserved. */
+ * RAM of one node, not in use (double free), metadata or reserved; a node
+ * without heap structures (Xen: avail[node] is NULL, a crash).  Heap init
+ * checks an uninitialised block's pages. */
 #if PA_DEBUG >= 1
-static int check_free(struct pa_heap *h, uint64_t mfn, unsigned order, int node)
+static int check_free(struct pa_heap *h, uint64_t mfn, pa_pdx_t pdx, unsigned order)
 {
     uint64_t n = 1ULL << order;
+    int node = pai_pdx_node(h, pdx);
     long r;
 
-    if (order > h->max_order || (mfn & pai_mask(order)))
+    if (order > h->max_order)
+        return -EINVAL;
+    if (block_uninit(h, mfn))
+        return 0;
+    if (node == PAI_NODE_NONE || (mfn & pai_mask(order)))
         return -EINVAL;
     r = pai_range_of(h, mfn);
     if (r < 0 || mfn + n > h->ranges[r].end || (int)h->ranges[r].node != node)
@@ -345,7 +375,7 @@ static int check_free(struct pa_heap *h, uint64_t mfn, unsigned order, int node)
             (pg->count_info & (PA_PGC_META | PA_PGC_RESERVED)))
             return -EINVAL;
     }
-    return 0;
+    return h->node_init[node] ? 0 : -ENODEV;
 }
 #endif
 
@@ -359,7 +389,8 @@ static bool block_uninit(const struct pa_heap *h, uint64_t mfn)
 
 /* Uninitialised pages (boot allocations in the uninit encoding) go
  * through the init path, as in the PGC_state_uninitialised patch. */
-static int free_uninit(struct pa_heap *h, uint64_t mfn, uint64_t nr)
+static int free_uninit(struct pa_heap *h, uint64_t mfn, uint64_t nr,
+                       bool need_scrub)
 {
 #if PA_DEBUG >= 1
     for (uint64_t i = 0; i < nr; i++)
@@ -368,33 +399,23 @@ static int free_uninit(struct pa_heap *h, uint64_t mfn, uint64_t nr)
     if (pai_overlaps_pending(h, mfn, nr))
         return -EINVAL;     /* never allocated: still waiting for lazy init */
 #endif
-    /* The patch passes the freeing caller's need_scrub on to
-     * init_heap_pages; the model's frees are clean (need_scrub false). */
-    return pai_init_range(h, mfn, nr, false);
+    /* The patch passes the freeing caller's need_scrub on to heap init
+     * (the public frees are clean: need_scrub false). */
+    return pai_init_range(h, mfn, nr, need_scrub);
 }
 
-/* Misuse and a node without heap
- * structures (Xen: avail[node] is NULL, a crash) are refused in debug
- * builds, so a release build pays what Xen's free_heap_pages pays. */
+/* Misuse is refused in debug builds only, so a release build pays what
+ * Xen's free_heap_pages pays (Xen only ASSERTs the order). */
 static inline __attribute__((always_inline))
 int free_locked(struct pa_heap *h, uint64_t mfn, pa_pdx_t pdx, unsigned order)
 {
-    if (order > h->max_order)
-        return -EINVAL;
-    if (h->enc == PA_ENC_UNINIT && pa_page_state_is(h, &h->ft[pdx], PA_STATE_UNINIT))
-        return free_uninit(h, mfn, 1ULL << order);
 #if PA_DEBUG >= 1
-    int node = pai_pdx_node(h, pdx), rc;
-    if (node == PAI_NODE_NONE)
-        return -EINVAL;
-    rc = check_free(h, mfn, order, node);
+    int rc = check_free(h, mfn, pdx, order);
+
     if (rc)
         return rc;
-    if (!h->node_init[node])
-        return -ENODEV;
 #endif
-    h->free_block(h, mfn, pdx, order, false);
-    return 0;
+    return h->free_block(h, mfn, pdx, order, false);
 }
 
 int pa_free_heap_pages(struct pa_heap *h, uint64_t mfn, unsigned order)
@@ -454,7 +475,7 @@ int pa_free_range(struct pa_heap *h, uint64_t mfn, uint64_t nr)
 
     pai_lock(h);
     if (nr && block_uninit(h, mfn))
-        rc = free_uninit(h, mfn, nr);
+        rc = free_uninit(h, mfn, nr, false);
     else
         rc = pai_for_each_run(h, mfn, nr, free_run, NULL);
     pai_autocheck(h);
@@ -469,25 +490,37 @@ int pa_free_range(struct pa_heap *h, uint64_t mfn, uint64_t nr)
 /* The allocated pages, as 4.17's alloc_heap_pages under the lock: each
  * must be free (else BUG()); it becomes in use keeping PGC_need_scrub for
  * the pass after the lock; the TLB-flush need is gathered (Xen's
- * accumulate_tlbflush; the flush itself is not modelled); the owner is
- * set (Xen's type_info and owner stores: one word here). */
-static void mark_pages_inuse(struct pa_heap *h, pa_pdx_t pdx, unsigned order,
-                             uint64_t owner)
+ * accumulate_tlbflush; the flush itself is not modelled); then Xen's two
+ * stores: type_info = 0 in u (the model's owner word: the owner tag) and
+ * page_set_owner(pg, NULL) in v (which overlays v.free.order: the order
+ * field, cleared). */
+PAI_INLINE void mark_pages_inuse(struct pa_heap *h, pa_pdx_t pdx, unsigned order,
+                                 uint64_t owner, enum pa_encoding e)
 {
-    uint64_t inuse = h->raw[PA_STATE_INUSE], free_raw = h->raw[PA_STATE_FREE];
     uint32_t flush_stamp = 0;
 
     for (uint64_t i = 0; i < (1ULL << order); i++) {
         struct pa_page *pg = &h->ft[pdx + i];
         uint64_t ci = pg->count_info;
-        if ((ci & ~PA_PGC_NEED_SCRUB) != free_raw)
+        if ((ci & ~PA_PGC_NEED_SCRUB) != pai_raw(e, PA_STATE_FREE))
             abort();        /* Xen: BUG() */
-        pg->count_info = inuse | (ci & PA_PGC_NEED_SCRUB);
+        pg->count_info = pai_raw(e, PA_STATE_INUSE) | (ci & PA_PGC_NEED_SCRUB);
         if (pg->need_tlbflush && pg->tlbflush_timestamp > flush_stamp)
             flush_stamp = pg->tlbflush_timestamp;
         pg->owner = owner;
+        pg->order = 0;
     }
     h->last_flush_stamp = flush_stamp;
+}
+
+/* The encoding tested once per call, its constants in each copy. */
+PAI_INLINE void mark_inuse(struct pa_heap *h, pa_pdx_t pdx, unsigned order,
+                           uint64_t owner)
+{
+    if (h->enc == PA_ENC_UNINIT)
+        mark_pages_inuse(h, pdx, order, owner, PA_ENC_UNINIT);
+    else
+        mark_pages_inuse(h, pdx, order, owner, PA_ENC_LEGACY);
 }
 
 /* After the lock, when the block had dirty pages: each page's
@@ -508,6 +541,18 @@ static void clear_need_scrub(struct pa_heap *h, pa_pdx_t pdx, unsigned order,
         h->node_need_scrub[node] -= dirty;
         pai_unlock(h);
     }
+}
+
+/* The same two for claim.c. */
+void pai_mark_inuse(struct pa_heap *h, pa_pdx_t pdx, unsigned order, uint64_t owner)
+{
+    mark_inuse(h, pdx, order, owner);
+}
+
+void pai_clear_need_scrub(struct pa_heap *h, pa_pdx_t pdx, unsigned order,
+                          unsigned node)
+{
+    clear_need_scrub(h, pdx, order, node);
 }
 
 /* The zone get_free_buddy would serve from now, or -1 if none can. */
@@ -598,10 +643,9 @@ static uint64_t alloc_found(struct pa_heap *h, struct pai_found *f,
         pdx += half;
         if (fd != PA_DIRTY_NONE)
             fd = fd >= half ? fd - half : 0;
-        h->work.splits++;
     }
     pai_avail_adjust(h, node, zone, -(int64_t)(1ULL << order));
-    mark_pages_inuse(h, pdx, order, owner);
+    mark_inuse(h, pdx, order, owner);
     *got = (struct pai_got){ pdx, node, fd != PA_DIRTY_NONE };
     return pai_pdx_to_mfn(h, pdx);
 }
@@ -631,63 +675,4 @@ uint64_t pa_alloc_heap_pages(struct pa_heap *h, unsigned order, int node,
     if (got.dirty)
         clear_need_scrub(h, got.pdx, order, got.node);
     return mfn;
-}
-
-/* ------------------------------------------------------------------------
- * Claiming a given block (benchmark set-up)
- * ------------------------------------------------------------------------ */
-
-/* The free block holding mfn, found by walking the lists of its zone. */
-static bool find_holder(struct pa_heap *h, uint64_t mfn, unsigned node,
-                        unsigned from, pa_pdx_t *pdx, unsigned *order)
-{
-    unsigned zone = pa_mfn_zone(mfn);
-
-    for (unsigned k = from; k <= h->max_order; k++) {
-        pa_pdx_t want = pai_mfn_to_pdx(h, mfn & ~pai_mask(k));
-        for (pa_pdx_t p = pai_list(h, node, zone, k)->head; p != PA_PDX_NONE;
-             p = h->ft[p].next)
-            if (p == want) {
-                *pdx = p;
-                *order = k;
-                return true;
-            }
-    }
-    return false;
-}
-
-int pa_claim_block(struct pa_heap *h, uint64_t mfn, unsigned order, uint64_t owner)
-{
-    int node = pa_mfn_to_node(h, mfn);
-    unsigned zone = pa_mfn_zone(mfn), k;
-    pa_pdx_t pdx, target = pai_mfn_to_pdx(h, mfn);
-    uint32_t fd = PA_DIRTY_NONE;
-    int rc = 0;
-
-    if (node < 0 || order > h->max_order || (mfn & pai_mask(order)))
-        return -EINVAL;
-    pai_lock(h);
-    if (!find_holder(h, mfn, (unsigned)node, order, &pdx, &k)) {
-        rc = -ENOENT;
-    } else {
-        fd = h->ft[pdx].first_dirty;
-
-        pai_list_del(h, pdx, (unsigned)node, zone, k);
-        while (k > order) {     /* keep the half without the target free */
-            pa_pdx_t half = (pa_pdx_t)1 << --k;
-            pa_pdx_t other = (target & half) ? pdx : pdx + half;
-            /* Either half may hold dirty pages: mark both from 0. */
-            fd = fd == PA_DIRTY_NONE ? fd : 0;
-            pai_list_add_scrub(h, other, (unsigned)node, zone, k, fd);
-            pdx = (target & half) ? pdx + half : pdx;
-            h->work.splits++;
-        }
-        pai_avail_adjust(h, (unsigned)node, zone, -(int64_t)(1ULL << order));
-        mark_pages_inuse(h, pdx, order, owner);
-    }
-    pai_autocheck(h);
-    pai_unlock(h);
-    if (!rc && fd != PA_DIRTY_NONE)
-        clear_need_scrub(h, pdx, order, (unsigned)node);
-    return rc;
 }

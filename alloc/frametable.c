@@ -20,23 +20,15 @@
  * Page states and encodings
  * ------------------------------------------------------------------------ */
 
-/* Raw values of the 3-bit state field.  Legacy follows Xen (in use = 0);
- * uninit follows the PGC_state_uninitialised proposal (0 = uninitialised,
- * everything else moved up by one). */
-static const int8_t raw_states[2][PA_NR_STATES] = {
-    [PA_ENC_LEGACY] = { [PA_STATE_INUSE] = 0, [PA_STATE_OFFLINING] = 1,
-                        [PA_STATE_OFFLINED] = 2, [PA_STATE_FREE] = 3,
-                        [PA_STATE_UNINIT] = -1 },
-    [PA_ENC_UNINIT] = { [PA_STATE_UNINIT] = 0, [PA_STATE_INUSE] = 1,
-                        [PA_STATE_OFFLINING] = 2, [PA_STATE_OFFLINED] = 3,
-                        [PA_STATE_FREE] = 4 },
-};
-
+/* Raw values of the 3-bit state field (internal.h, pai_raw).  Legacy
+ * follows Xen (in use = 0); uninit follows the PGC_state_uninitialised
+ * proposal (0 = uninitialised, everything else moved up by one). */
 int pa_state_raw(enum pa_encoding enc, enum pa_state st)
 {
-    if ((unsigned)enc > PA_ENC_UNINIT || (unsigned)st >= PA_NR_STATES)
+    if ((unsigned)enc > PA_ENC_UNINIT || (unsigned)st >= PA_NR_STATES ||
+        (st == PA_STATE_UNINIT && enc != PA_ENC_UNINIT))
         return -1;
-    return raw_states[enc][st];
+    return (int)(pai_raw(enc, st) >> PA_PGC_STATE_SHIFT);
 }
 
 enum pa_state pa_state_of(enum pa_encoding enc, uint64_t count_info)
@@ -44,7 +36,7 @@ enum pa_state pa_state_of(enum pa_encoding enc, uint64_t count_info)
     uint64_t raw = pa_raw_field(count_info);
 
     for (int st = 0; st < PA_NR_STATES; st++)
-        if (raw_states[enc][st] == (int)raw)
+        if (pa_state_raw(enc, (enum pa_state)st) == (int)raw)
             return (enum pa_state)st;
     return PA_STATE_INUSE;  /* unreachable for values we write */
 }
@@ -555,7 +547,6 @@ void pa_heap_reset(struct pa_heap *h)
     memset(h->meta_decided, 0, sizeof h->meta_decided);
     h->first_node = -1;
     memset(h->node_init, 0, sizeof h->node_init);
-    memset(&h->work, 0, sizeof h->work);
     memset(h->run_cursor, 0, sizeof h->run_cursor);
     memset(h->inflight_used, 0, sizeof h->inflight_used);
     h->total_avail = 0;

@@ -439,9 +439,12 @@ int pa_node_stats(const struct pa_heap *h, unsigned node, struct pa_node_stats *
 uint64_t pa_avail(const struct pa_heap *h, int node, int zone); /* -1: all */
 /* Number of free blocks of an order on a node (-1: all nodes). */
 uint64_t pa_free_blocks(const struct pa_heap *h, int node, unsigned order);
-/* Work done so far: merges and splits (for the free benchmarks). */
-struct pa_work { uint64_t merges, splits; };
-void pa_heap_work(const struct pa_heap *h, struct pa_work *w);
+/* The free block that holds mfn: its first MFN and order; -ENOENT if
+ * mfn is not free, -EINVAL if not RAM.  Walks the lists of the MFN's zone
+ * (set-up speed): how the free benchmarks count a free's merges (the
+ * order it reached), which the heap does not count on its hot paths. */
+int pa_free_block_of(const struct pa_heap *h, uint64_t mfn, uint64_t *head,
+                     unsigned *order);
 
 /* Visit every free block, sorted by MFN.  Stops if fn returns non-zero. */
 typedef int (*pa_block_fn)(uint64_t mfn, unsigned order, unsigned node,

@@ -192,12 +192,14 @@ bool pai_boundary_page(const struct pa_heap *h, uint64_t mfn)
  * node lookup (here node_run's, which found this run), a check that the
  * node's heap exists, then one free_heap_pages call (with its own lookup);
  * the patch first sets an uninitialised page in use. */
-static void init_pagewise(struct pa_heap *h, uint64_t mfn, uint64_t nr,
-                          unsigned node, bool scrub)
+static inline __attribute__((always_inline))
+void init_pages(struct pa_heap *h, uint64_t mfn, uint64_t nr, unsigned node,
+                bool scrub, enum pa_encoding e)
 {
     pa_pdx_t pdx = pai_mfn_to_pdx(h, mfn);
+    struct pa_page *pg = &h->ft[pdx];   /* Xen's loop steps the page */
 
-    for (uint64_t i = 0; i < nr; i++, pdx++) {
+    for (uint64_t i = 0; i < nr; i++, pdx++, pg++) {
         if (!h->node_init[node])
             abort();                /* the run's node was touched above */
         /* Xen <= 4.16: free_heap_pages per page, the lock taken per call.
@@ -205,9 +207,18 @@ static void init_pagewise(struct pa_heap *h, uint64_t mfn, uint64_t nr,
          * in use and freeing it: a deferred thread (or a bogus free) seeing
          * that page "in use" in between would free it twice. */
         pai_call_boundary(h);
-        pai_set_inuse(h, pdx, 1);
+        pai_set_inuse(pg, 1, e);
         h->free_block(h, mfn + i, pdx, 0, scrub);
     }
+}
+
+static void init_pagewise(struct pa_heap *h, uint64_t mfn, uint64_t nr,
+                          unsigned node, bool scrub)
+{
+    if (h->enc == PA_ENC_UNINIT)    /* once per run, as Xen's build fixes it */
+        init_pages(h, mfn, nr, node, scrub, PA_ENC_UNINIT);
+    else
+        init_pages(h, mfn, nr, node, scrub, PA_ENC_LEGACY);
 }
 
 void pai_init_run(struct pa_heap *h, uint64_t mfn, uint64_t nr, unsigned node,

@@ -112,7 +112,7 @@ struct pa_heap {
     uint64_t pfn_hole_mask;            /* Xen's; 0 here (no pdx hole bits) */
     bool branch_harden;                /* Xen's opt_branch_harden (default on) */
     enum pa_xen_version xen;           /* whose pdx arithmetic is paid */
-    void (*free_block)(struct pa_heap *, uint64_t, pa_pdx_t, unsigned, bool);
+    int (*free_block)(struct pa_heap *, uint64_t, pa_pdx_t, unsigned, bool);
     /* Xen's pfn_pdx_bottom_mask, pfn_top_mask, pfn_pdx_hole_shift as it
      * sets them when no hole bits are compressed: conversions through
      * them are the identity on the model's index, and cost what Xen's do. */
@@ -137,7 +137,6 @@ struct pa_heap {
     bool node_meta[PA_MAX_NODES];      /* metadata pages taken */
     bool meta_decided[PA_MAX_NODES];   /* where its metadata lives is known */
     int first_node;                    /* first node handed RAM (-1: none) */
-    struct pa_work work;
 
     /* Lazy initialisation: runs recorded by end_boot_allocator. */
     struct pai_run *runs;
@@ -296,6 +295,24 @@ static inline enum pa_state pai_state(const struct pa_heap *h,
     return pa_state_of(h->enc, pg->count_info);
 }
 
+/*
+ * The raw state field (in count_info) of a state under an encoding: legacy
+ * in use 0, offlining 1, offlined 2, free 3; uninit the same plus one, 0
+ * being uninitialised.  The hot paths pass a constant encoding and get a
+ * constant, as Xen's PGC_state_* masks are; h->raw holds the same values
+ * for the paths that look the encoding up at run time.
+ */
+static inline __attribute__((always_inline))
+uint64_t pai_raw(enum pa_encoding e, enum pa_state st)
+{
+    uint64_t legacy = st == PA_STATE_INUSE ? 0 : st == PA_STATE_OFFLINING ? 1
+                    : st == PA_STATE_OFFLINED ? 2 : 3;
+
+    if (st == PA_STATE_UNINIT)
+        return 0;
+    return (legacy + (e == PA_ENC_UNINIT)) << PA_PGC_STATE_SHIFT;
+}
+
 /* ------------------------------------------------------------------------
  * Buddy mechanism (buddy.c)
  * ------------------------------------------------------------------------ */
@@ -313,13 +330,15 @@ static inline void pai_avail_adjust(struct pa_heap *h, unsigned node,
                                     unsigned zone, int64_t delta);
 void pai_list_add_tail(struct pa_heap *h, pa_pdx_t pdx, unsigned node,
                        unsigned zone, unsigned order);
-/* Xen's free_heap_pages without the lock or checks: mark the pages free
- * (dirty if need_scrub) on their node (looked up) and merge.  One copy
- * per way of looking nodes up (4.17, 4.18, pre-2010), chosen when the
- * heap is made, as Xen's build fixes it: no test of the version or the
- * mode per lookup.  Call it as h->free_block(...). */
-typedef void (*pai_free_fn)(struct pa_heap *h, uint64_t mfn, pa_pdx_t pdx,
-                            unsigned order, bool need_scrub);
+/* Xen's free_heap_pages without the lock or checks: in the uninit
+ * encoding, a block whose first page is uninitialised goes to heap init;
+ * otherwise mark the pages free (dirty if need_scrub) on their node
+ * (looked up) and merge.  One copy per encoding and way of looking nodes
+ * up (4.17, 4.18, pre-2010), chosen when the heap is made, as Xen's build
+ * fixes both: no test of the encoding, version or mode inside.  Call it
+ * as h->free_block(...); 0, or the heap init's error (debug builds). */
+typedef int (*pai_free_fn)(struct pa_heap *h, uint64_t mfn, pa_pdx_t pdx,
+                           unsigned order, bool need_scrub);
 pai_free_fn pai_free_block_for(const struct pa_heap *h);
 /* Xen's page_list_add_scrub: set the head's order and first dirty page
  * (PA_DIRTY_NONE: clean); dirty blocks go to the tail, so allocations
@@ -336,6 +355,11 @@ static inline void pai_stop_scrub(struct pa_page *b)
     if (b->scrub_state)
         b->scrub_state = 0;
 }
+/* alloc_heap_pages' marking of an allocated block's pages in use (owner
+ * set), and the pass after the lock that clears their need_scrub. */
+void pai_mark_inuse(struct pa_heap *h, pa_pdx_t pdx, unsigned order, uint64_t owner);
+void pai_clear_need_scrub(struct pa_heap *h, pa_pdx_t pdx, unsigned order,
+                          unsigned node);
 /* Xen's reserve_offlined_page on the free block at head (offline.c). */
 void pai_reserve_offlined(struct pa_heap *h, pa_pdx_t head, unsigned order,
                           unsigned node, unsigned zone);
@@ -349,14 +373,17 @@ static inline bool pai_init_scrub(const struct pa_heap *h)
     return h->booting;
 }
 
-/* The patch's init_heap_pages step: an uninitialised page is set in use
- * before it is freed (free_heap_pages accepts only pages in use). */
-static inline void pai_set_inuse(struct pa_heap *h, pa_pdx_t pdx, uint64_t n)
+/* The patch's init_heap_pages step, per page: an uninitialised page is
+ * set in use before it is freed (free_heap_pages frees pages in use).
+ * Nothing in the legacy encoding.  Callers pass a constant encoding. */
+static inline __attribute__((always_inline))
+void pai_set_inuse(struct pa_page *pg, uint64_t n, enum pa_encoding e)
 {
-    if (h->enc != PA_ENC_UNINIT)
+    if (e != PA_ENC_UNINIT)
         return;
-    for (uint64_t i = 0; i < n; i++)
-        h->ft[pdx + i].count_info = h->raw[PA_STATE_INUSE];
+    for (uint64_t i = 0; i < n; i++, pg++)
+        if ((pg->count_info & PA_PGC_STATE_MASK) == pai_raw(e, PA_STATE_UNINIT))
+            pg->count_info |= pai_raw(e, PA_STATE_INUSE);
 }
 
 /* ------------------------------------------------------------------------

@@ -74,11 +74,6 @@ uint64_t pa_free_blocks(const struct pa_heap *h, int node, unsigned order)
     return n;
 }
 
-void pa_heap_work(const struct pa_heap *h, struct pa_work *w)
-{
-    *w = h->work;
-}
-
 /* ------------------------------------------------------------------------
  * Visiting free blocks in MFN order
  * ------------------------------------------------------------------------ */

@@ -206,17 +206,16 @@ static const char *hold_buddy(struct block_rep *br, const struct free_case *c,
                               struct pa_heap *h)
 {
     struct free_case at = *c;
-    struct pa_work w0, w1;
+    uint64_t head;
     unsigned stop;
 
     at.near = W_BOUNDARY;
     uint64_t bm = block_mfn(&at);
     if (pa_claim_block(h, bm, c->order, 1))
         return "boundary block to count merges is not free";
-    pa_heap_work(h, &w0);
     pa_free_heap_pages(h, bm, c->order);
-    pa_heap_work(h, &w1);
-    stop = c->order + (unsigned)(w1.merges - w0.merges);
+    if (pa_free_block_of(h, bm, &head, &stop))   /* the order it reached */
+        return "boundary block is not free after its free";
     if (stop >= PA_MAX_ORDER_DEFAULT)
         return NULL;
     br->buddy = br->mfn ^ (1ULL << stop);
@@ -251,18 +250,17 @@ static const char *block_setup(struct block_rep *br, const struct free_case *c,
 static const char *block_batches(hb_gb_state *st, struct block_rep *br,
                                  const struct free_case *c, struct pa_heap *h)
 {
-    uint64_t mfn = br->mfn, bs = br->bs, merges = 0, iters = 0, n;
+    uint64_t mfn = br->mfn, bs = br->bs, iters = 0, n, head;
     uint64_t in_batch = 0, batch_ns = 0;
     size_t nb = 0, maxb = br->maxb;
     double *per_op = br->per_op;
-    struct pa_work w0, w1;
     bool cnt = hb_gb_counting(st);
+    unsigned reached;
 
     while ((n = hb_gb_keep_running_batch(st, bs - in_batch))) {
         for (uint64_t i = 0; i < n; i++) {
             if (pa_claim_block(h, mfn, c->order, 1))
                 return "block to free is not free in the heap";
-            pa_heap_work(h, &w0);
             uint64_t t0 = hb_now_ns();
             if (cnt)
                 hb_icount_on();
@@ -270,8 +268,6 @@ static const char *block_batches(hb_gb_state *st, struct block_rep *br,
             if (cnt)
                 hb_icount_off();
             uint64_t t1 = hb_now_ns();
-            pa_heap_work(h, &w1);
-            merges += w1.merges - w0.merges;
             batch_ns += t1 - t0;
         }
         iters += n;
@@ -283,7 +279,12 @@ static const char *block_batches(hb_gb_state *st, struct block_rep *br,
     }
     if (in_batch && nb < maxb)
         per_op[nb++] = (double)batch_ns / (double)in_batch;
-    br->merges = merges, br->iters = iters, br->nb = nb;
+    /* Each free undoes its claim, so every free merged as often as the
+     * last: up to the order of the free block it left. */
+    if (iters && pa_free_block_of(h, mfn, &head, &reached))
+        return "freed block is not free in the heap";
+    br->merges = iters ? (uint64_t)(reached - c->order) * iters : 0;
+    br->iters = iters, br->nb = nb;
     hb_gb_count_brackets(st, iters);
     return NULL;
 }

@@ -473,3 +473,32 @@ TEST(free_heap_pages_at_same_as_mfn_check)
     pa_heap_destroy(a);
     pa_heap_destroy(b);
 }
+
+/*
+ *   0x100  0x104  0x108          0x110
+ *   |####|####|........|      node 0, max_order 4; 0x200 is no RAM
+ * Expect: the two order-2 frees merge, so 0x100/3 holds 0x105 and 0x100;
+ * 0x108 (in use) is in no free block (-ENOENT), 0x200 not RAM (-EINVAL).
+ * The order reached is how the free benchmarks count a free's merges.
+ */
+TEST(free_block_of_merged_check)
+{
+    struct pa_range r[] = { { 0x100, 0x110, 0 } };
+    struct pa_heap *h = inuse_heap(r, 1, 4);
+    uint64_t head = 0;
+    unsigned order = 0;
+
+    if (!h)
+        return;
+    CHECK_EQ(pa_free_heap_pages(h, 0x100, 2), 0);
+    CHECK_EQ(pa_free_block_of(h, 0x103, &head, &order), 0);
+    CHECK_EQ(head, 0x100);
+    CHECK_EQ(order, 2);
+    CHECK_EQ(pa_free_heap_pages(h, 0x104, 2), 0);
+    CHECK_EQ(pa_free_block_of(h, 0x105, &head, &order), 0);
+    CHECK_EQ(head, 0x100);
+    CHECK_EQ(order, 3);
+    CHECK_EQ(pa_free_block_of(h, 0x108, &head, &order), -ENOENT);
+    CHECK_EQ(pa_free_block_of(h, 0x200, &head, &order), -EINVAL);
+    pa_heap_destroy(h);
+}
