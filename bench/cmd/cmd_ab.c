@@ -49,29 +49,6 @@ static long profile_procs(const char *profile)
     return 6;
 }
 
-/* bench options after "--" that ab sets itself: refused, not passed on
- * to be overridden or to override.  0, or an exit status after one line. */
-static int check_extra(const struct ab_opts *o)
-{
-    static const char *const own[] = { "--processes", "--profile", "--filter",
-                                       "--repetitions", "--out" };
-
-    for (int i = 0; i < o->extra_argc; i++) {
-        const char *a = o->extra_argv[i];
-
-        if (!strcmp(a, "--"))
-            break;                        /* Google Benchmark's from here */
-        for (size_t k = 0; k < sizeof own / sizeof own[0]; k++)
-            if (!strncmp(a, own[k], strlen(own[k])) &&
-                (!a[strlen(own[k])] || a[strlen(own[k])] == '=')) {
-                hb_err("ab: %s after '--' conflicts with ab's own option; give it "
-                       "before '--'", own[k]);
-                return HB_EXIT_USAGE;
-            }
-    }
-    return 0;
-}
-
 static bool executable(const char *path)
 {
     struct stat st;
@@ -137,6 +114,26 @@ static const struct hb_opts_spec ab_spec = {
               "Then: heapbench compare <DIR>/ab-<stamp>/base -- <DIR>/ab-<stamp>/new\n",
     .dashdash = HB_DASHDASH_REST,
 };
+
+/* bench options after "--" that ab sets itself (those of ab's table):
+ * refused, not passed on to be overridden or to override.  0, or an exit
+ * status after one line. */
+static int check_extra(const struct ab_opts *o)
+{
+    for (int i = 0; i < o->extra_argc; i++) {
+        const char *a = o->extra_argv[i];
+        const struct hb_opt *own = hb_opts_find(&ab_spec, a);
+
+        if (!strcmp(a, "--"))
+            break;                        /* Google Benchmark's from here */
+        if (own) {
+            hb_err("ab: %s after '--' conflicts with ab's own option; give it "
+                   "before '--'", own->name);
+            return HB_EXIT_USAGE;
+        }
+    }
+    return 0;
+}
 
 /* HB_OPTS_GO, or an exit status. */
 static int parse_args(struct ab_opts *o, int argc, char **argv)
