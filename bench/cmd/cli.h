@@ -3,6 +3,7 @@
  * its own file (cmd_*.c), each returning the process exit status.
  *
  * Conventions for every subcommand:
+ *   - its options are one table read by bench/cmd/opts.h (parsing, --help);
  *   - a bad input prints ONE line on stderr, "heapbench: <what>: <bad value>",
  *     and returns HB_EXIT_USAGE (2) before any large allocation;
  *   - a failure at run time (I/O, out of memory) returns HB_EXIT_FAIL (1);

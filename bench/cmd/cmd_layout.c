@@ -87,7 +87,7 @@ static const struct hb_opt layout_opts[] = {
 
 static const struct hb_opts_spec layout_spec = {
     .cmd = "layout",
-    .usage = "layout [--topology T | --memmap FILE] [--mem SIZE] [--max-order N] [--csv]",
+    .usage = "layout [--topology T | --memmap FILE] [--mem SIZE] [options]",
     .about = "The machine a layout models: RAM per node, ranges and holes, zones, node\n"
              "boundaries inside a MAX_ORDER block, the frame table's size, binding.\n",
     .opts = layout_opts,
