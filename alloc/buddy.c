@@ -375,7 +375,7 @@ static int check_free(struct pa_heap *h, uint64_t mfn, pa_pdx_t pdx, unsigned or
             (pg->count_info & (PA_PGC_META | PA_PGC_RESERVED)))
             return -EINVAL;
     }
-    return h->node_init[node] ? 0 : -ENODEV;
+    return h->node_avail[node] ? 0 : -ENODEV;
 }
 #endif
 
@@ -568,50 +568,101 @@ static int fit_zone(struct pa_heap *h, unsigned node, unsigned order)
     return -1;
 }
 
-/* What get_free_buddy found: the block's head, node, zone and order. */
-struct pai_found {
-    pa_pdx_t pdx;
-    unsigned node, zone, order;
-};
+/* get_free_buddy's memflags: Xen's MEMF_no_scrub and MEMF_exact_node. */
+#define PAI_MEMF_NO_SCRUB   1u
+#define PAI_MEMF_EXACT_NODE 2u
 
-/* Xen 4.17's get_free_buddy, out of line as in Xen's build: from the
- * requested node, wrapping, each zone from the highest whose node has
- * heap structures (Xen: avail[node] not NULL) and enough free pages, the
- * smallest order with a block, taken from the list's head.  A dirty
- * block is taken as it is (the model allocates as MEMF_no_scrub) after
- * check_and_stop_scrub.  Lazy heaps first grow the node's pending memory
- * an eager heap would serve from. */
-__attribute__((noinline))
-static bool get_free_buddy(struct pa_heap *h, unsigned first, unsigned order,
-                           struct pai_found *f)
+/* Xen's next_node()/first_node() over a one-word nodemask (MAX_NUMNODES
+ * is 64 on x86): the lowest set bit at or above from, or PA_MAX_NODES.
+ * Xen 4.17 xen/include/xen/nodemask.h (__next_node, __first_node) on x86's
+ * find_next_bit (asm/bitops.h: a shift and __scanbit's bsf/cmovz). */
+static inline unsigned node_from(uint64_t mask, unsigned from)
 {
-    unsigned node = first;
+    if (from >= PA_MAX_NODES)
+        return PA_MAX_NODES;
+    mask >>= from;
+    return mask ? from + (unsigned)__builtin_ctzll(mask) : PA_MAX_NODES;
+}
 
+/* Xen 4.17's get_free_buddy (xen/common/page_alloc.c, RELEASE-4.17.0
+ * lines 817-919), out of line as in Xen's build and called with the
+ * zone bounds as run-time arguments, as Xen's alloc_heap_pages passes
+ * them (noipa: no copy specialised on them).  Its steps, paid in order:
+ * a copy of node_online_map (no domain: no affinity to clamp it to);
+ * from the requested node (Xen: node >= MAX_NUMNODES fails), per zone
+ * from zone_hi down to zone_lo the test of avail[node] (a pointer, NULL
+ * without heap structures) and of avail[node][zone] against the request,
+ * the smallest order with a block, taken from the list's head; a dirty
+ * block is taken as it is (the model allocates as MEMF_no_scrub) after
+ * check_and_stop_scrub.  Then the next node: a node outside the mask
+ * restarts at the mask's first node, else next_node wrapping to
+ * first_node; back at the first node, one retry over the online nodes
+ * not in the mask (none here: the mask is all of them) before failing.
+ * Lazy heaps first grow the node's pending memory an eager heap would
+ * serve from. */
+__attribute__((noinline, noipa))
+static pa_pdx_t get_free_buddy(struct pa_heap *h, unsigned zone_lo,
+                               unsigned zone_hi, unsigned order,
+                               unsigned memflags, int req_node)
+{
+    uint64_t mask = h->node_online;
+    bool use_unscrubbed = memflags & PAI_MEMF_NO_SCRUB;
+    unsigned node = req_node < 0 ? 0 : (unsigned)req_node, first, retry = 0;
+
+    if (node >= PA_MAX_NODES)
+        return PA_PDX_NONE;
+    first = node;
     for (;;) {
-        unsigned zone = PA_NR_ZONES - 1;
+        unsigned zone = zone_hi;
 
         while (h->nr_runs && pai_lazy_grow_for(h, node, order, fit_zone(h, node, order)))
             ;
         do {
-            if (!h->node_init[node] ||
-                h->avail[(size_t)node * PA_NR_ZONES + zone] < (1ULL << order))
+            /* avail[node] read from memory per zone, as Xen's build does
+             * (-fno-strict-aliasing: the put-back path's list stores may
+             * alias it); a relaxed atomic load keeps it in the loop. */
+            const uint64_t *av = __atomic_load_n(&h->node_avail[node], __ATOMIC_RELAXED);
+
+            if (!av || av[zone] < (1ULL << order))
                 continue;
-            for (unsigned j = order; j <= h->max_order; j++) {
-                pa_pdx_t pdx = pai_list(h, node, zone, j)->head;
+            /* heap(node, zone, j) for j = order.. are adjacent lists. */
+            const struct pai_list *l = pai_list(h, node, zone, order);
+
+            for (unsigned j = order; j <= h->max_order; j++, l++) {
+                pa_pdx_t pdx = l->head;
 
                 if (pdx == PA_PDX_NONE)
                     continue;
                 list_del(h, pdx, node, zone, j);
-                if (h->ft[pdx].first_dirty != PA_DIRTY_NONE)
+                if (h->ft[pdx].first_dirty != PA_DIRTY_NONE) {
+                    /* Xen: a dirty block serves order 0 or MEMF_no_scrub,
+                     * else it goes back to the tail. */
+                    if (order && !use_unscrubbed) {
+                        list_add_tail(h, pdx, node, zone, j);
+                        continue;
+                    }
                     pai_stop_scrub(&h->ft[pdx]);
-                *f = (struct pai_found){ pdx, node, zone, j };
-                return true;
+                }
+                return pdx;
             }
-        } while (zone-- > 0);
-        if (++node == h->nr_nodes)
-            node = 0;
-        if (node == first)
-            return false;
+        } while (zone-- > zone_lo);
+        if ((memflags & PAI_MEMF_EXACT_NODE) && req_node >= 0)
+            return PA_PDX_NONE;
+        if (!(mask >> node & 1)) {
+            first = node = node_from(mask, 0);
+            if (node < PA_MAX_NODES)
+                continue;
+        } else if ((node = node_from(mask, node + 1)) >= PA_MAX_NODES) {
+            node = node_from(mask, 0);
+        }
+        if (node == first) {
+            if (retry++)
+                return PA_PDX_NONE;
+            mask = h->node_online & ~mask;
+            first = node = node_from(mask, 0);
+            if (node >= PA_MAX_NODES)
+                return PA_PDX_NONE;
+        }
     }
 }
 
@@ -625,12 +676,12 @@ struct pai_got {
 
 /* alloc_heap_pages after get_free_buddy: the node from the page, the
  * split, the counters and the pages marked in use. */
-static uint64_t alloc_found(struct pa_heap *h, struct pai_found *f,
-                            unsigned order, uint64_t owner, struct pai_got *got)
+static uint64_t alloc_found(struct pa_heap *h, pa_pdx_t pdx, unsigned order,
+                            uint64_t owner, struct pai_got *got)
 {
-    pa_pdx_t pdx = f->pdx;
-    unsigned zone = f->zone, j = f->order;
-    unsigned node = (unsigned)pai_page_node(h, pdx);  /* Xen's phys_to_nid(pg) */
+    /* As Xen, from the page: phys_to_nid, page_to_zone, PFN_ORDER. */
+    unsigned node = (unsigned)pai_page_node(h, pdx);
+    unsigned zone = pai_zone(pai_pdx_to_mfn(h, pdx)), j = h->ft[pdx].order;
     uint32_t fd = h->ft[pdx].first_dirty;
 
     /* Split as 4.17's alloc_heap_pages: keep the lower halves on the
@@ -656,7 +707,7 @@ uint64_t pa_alloc_heap_pages(struct pa_heap *h, unsigned order, int node,
     uint64_t mfn = PA_INVALID_MFN;
     unsigned first = node < 0 || (unsigned)node >= h->nr_nodes ? 0 : (unsigned)node;
     struct pai_got got = { 0, 0, false };
-    struct pai_found found;
+    pa_pdx_t found;
 
     if (order > h->max_order)
         return PA_INVALID_MFN;
@@ -668,8 +719,9 @@ uint64_t pa_alloc_heap_pages(struct pa_heap *h, unsigned order, int node,
         pai_unlock(h);
         return PA_INVALID_MFN;
     }
-    if (get_free_buddy(h, first, order, &found))
-        mfn = alloc_found(h, &found, order, owner, &got);
+    found = get_free_buddy(h, 0, PA_NR_ZONES - 1, order, PAI_MEMF_NO_SCRUB, (int)first);
+    if (found != PA_PDX_NONE)
+        mfn = alloc_found(h, found, order, owner, &got);
     pai_autocheck(h);
     pai_unlock(h);
     if (got.dirty)

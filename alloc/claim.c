@@ -4,6 +4,8 @@
  * benchmarks' set-up, which Xen's page offlining resembles; not hot
  * paths.  Both walk the lists of the page's zone.
  */
+#include <errno.h>
+
 #include "alloc/internal.h"
 
 /* The free block holding mfn, found by walking the lists of its zone. */

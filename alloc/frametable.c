@@ -438,6 +438,10 @@ static int copy_layout(struct pa_heap *h, const struct pa_heap_config *cfg)
     for (size_t i = 0; i < h->nr_ranges; i++)
         if (h->ranges[i].node + 1 > h->nr_nodes)
             h->nr_nodes = h->ranges[i].node + 1;
+    /* Xen 4.17 sets online every node SRAT gives memory or CPUs
+     * (srat.c, setup_node_bootmem): the model takes a node below the
+     * highest with RAM to have CPUs. */
+    h->node_online = h->nr_nodes == 64 ? ~0ULL : (1ULL << h->nr_nodes) - 1;
     return 0;
 }
 
@@ -546,7 +550,7 @@ void pa_heap_reset(struct pa_heap *h)
     memset(h->node_meta, 0, sizeof h->node_meta);
     memset(h->meta_decided, 0, sizeof h->meta_decided);
     h->first_node = -1;
-    memset(h->node_init, 0, sizeof h->node_init);
+    memset(h->node_avail, 0, sizeof h->node_avail);
     memset(h->run_cursor, 0, sizeof h->run_cursor);
     memset(h->inflight_used, 0, sizeof h->inflight_used);
     h->total_avail = 0;

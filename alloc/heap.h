@@ -343,14 +343,17 @@ bool pa_strategy_is_lazy(enum pa_strategy s);
  * and counted as reserved; the range is split at node boundaries; a node's
  * metadata is built the first time the heap sees the node.
  *
- * Metadata rule (the same for every strategy), Xen 4.17's init_node_heap:
- * the first node handed RAM keeps its metadata in static storage (no
- * pages); any other takes PA_NODE_META_PAGES pages from its first run (a
- * contiguous piece of one node, MFN 0 removed) in hand-off order: the
- * tail when the run starts on a max_order boundary and ends no less
- * aligned, else the head; none if that run is shorter.  Lazy heaps take
- * them from the run end_boot_allocator recorded first for that node, so
- * the pages are the same as eager's.
+ * Metadata rule, Xen 4.17's init_node_heap: the first node handed RAM
+ * keeps its metadata in static storage (no pages); any other takes
+ * PA_NODE_META_PAGES pages from its first run (a contiguous piece of one
+ * node, MFN 0 removed) in hand-off order: the tail when the run starts on
+ * a max_order boundary and ends no less aligned, else the head; none if
+ * that run is shorter.  Lazy heaps take them from the run end_boot_allocator
+ * recorded first for that node, so the pages are the same as eager's.
+ * Page-wise strategies (pagewise, patch) follow 4.16: the tail and the
+ * room are those of the rest of the range handed in, and the tail also
+ * needs the range's last page on the node; different pages only when a
+ * range spans nodes.
  */
 int pa_init_heap_pages(struct pa_heap *h, uint64_t mfn, uint64_t nr);
 

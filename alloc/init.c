@@ -3,13 +3,12 @@
  * Xen up to 4.16, or in aligned chunks as Xen 4.17), node metadata, MFN 0,
  * and the live-update "initialise as in use" path.
  *
- * Metadata rule, Xen 4.17's init_node_heap, the same for every strategy
- * so that they all leave the same free blocks: the first node handed RAM
- * uses static storage; any other takes PA_NODE_META_PAGES pages from the
- * tail or head of its first run in hand-off order (a run is a contiguous
- * piece of one node, MFN 0 removed), none if that run is too short.  Lazy
- * heaps look first at the runs that end_boot_allocator recorded, which
- * are what eager strategies receive first.
+ * Metadata rule, Xen's init_node_heap: the first node handed RAM uses
+ * static storage; any other takes PA_NODE_META_PAGES pages from the tail
+ * or head of its first run in hand-off order (a run is a contiguous piece
+ * of one node, MFN 0 removed), none if that run is too short; page-wise
+ * strategies judge tail or head on the whole range handed in, as 4.16.
+ * Lazy heaps look first at the runs that end_boot_allocator recorded.
  */
 #include <string.h>
 
@@ -117,15 +116,19 @@ static void take_meta(struct pa_heap *h, unsigned node, uint64_t mfn)
     h->node_meta[node] = true;
 }
 
-/* Xen 4.17's init_node_heap on the run [*s, *e) of a node other than the
- * first: use_tail as _init_heap_pages computes it (the start aligned to
- * MAX_ORDER, find_first_set_bit(e) <= find_first_set_bit(s)), the tail
- * or the head; too short a run takes nothing (xen/common/page_alloc.c,
- * init_node_heap and _init_heap_pages, RELEASE-4.17.0). */
+/* Xen's init_node_heap on [*s, *e) for a node other than the first:
+ * use_tail as its caller computes it (the start aligned to MAX_ORDER,
+ * find_first_set_bit(e) <= find_first_set_bit(s)), the tail or the head;
+ * too short a range takes nothing.  4.17 (_init_heap_pages, RELEASE-4.17.0
+ * lines 1797-1808) passes the node's run; 4.16 (init_heap_pages,
+ * RELEASE-4.16.0 lines 1816-1838) passes the rest of the range handed in,
+ * which may hold other nodes, and also asks that its last page be on the
+ * node (phys_to_nid(e - 1)): always true of a run. */
 static void place_meta(struct pa_heap *h, unsigned node, uint64_t *s, uint64_t *e)
 {
     bool use_tail = !(*s & pai_mask(h->max_order)) && *s &&
-                    __builtin_ctzll(*e) <= __builtin_ctzll(*s);
+                    __builtin_ctzll(*e) <= __builtin_ctzll(*s) &&
+                    pai_mfn_to_node(h, *e - 1) == (int)node;
 
     if (*e - *s < PA_NODE_META_PAGES)
         return;
@@ -147,9 +150,10 @@ static struct pai_run *pending_run(struct pa_heap *h, unsigned node)
     return NULL;
 }
 
-void pai_node_touch(struct pa_heap *h, unsigned node, uint64_t *mfn, uint64_t *nr)
+void pai_node_touch(struct pa_heap *h, unsigned node, uint64_t *mfn, uint64_t *nr,
+                    uint64_t *range_end)
 {
-    h->node_init[node] = true;
+    h->node_avail[node] = &h->avail[(size_t)node * PA_NR_ZONES];
     if (h->mfn0_pending && pa_mfn_to_node(h, 0) == (int)node) {
         mark_pages(h, 0, 1, h->raw[PA_STATE_INUSE] | PA_PGC_RESERVED);
         h->mfn0_pending = false;
@@ -167,9 +171,14 @@ void pai_node_touch(struct pa_heap *h, unsigned node, uint64_t *mfn, uint64_t *n
         place_meta(h, node, &r->start, &r->end);
         h->meta_decided[node] = true;
     } else {
-        uint64_t e = *mfn + *nr;
+        uint64_t stop = *mfn + *nr, e = range_end ? *range_end : stop;
+
         place_meta(h, node, mfn, &e);
-        *nr = e - *mfn;
+        if (range_end)
+            *range_end = e;
+        if (e < stop)
+            stop = e;
+        *nr = stop > *mfn ? stop - *mfn : 0;
         h->meta_decided[node] = true;
     }
 }
@@ -200,7 +209,7 @@ void init_pages(struct pa_heap *h, uint64_t mfn, uint64_t nr, unsigned node,
     struct pa_page *pg = &h->ft[pdx];   /* Xen's loop steps the page */
 
     for (uint64_t i = 0; i < nr; i++, pdx++, pg++) {
-        if (!h->node_init[node])
+        if (!h->node_avail[node])
             abort();                /* the run's node was touched above */
         /* Xen <= 4.16: free_heap_pages per page, the lock taken per call.
          * The lock is let go between pages, never between setting a page
@@ -221,9 +230,11 @@ static void init_pagewise(struct pa_heap *h, uint64_t mfn, uint64_t nr,
         init_pages(h, mfn, nr, node, scrub, PA_ENC_LEGACY);
 }
 
-void pai_init_run(struct pa_heap *h, uint64_t mfn, uint64_t nr, unsigned node,
-                  enum pa_strategy s, bool scrub)
+uint64_t pai_init_run(struct pa_heap *h, uint64_t mfn, uint64_t nr, unsigned node,
+                      enum pa_strategy s, bool scrub, uint64_t *range_end)
 {
+    uint64_t stop = mfn + nr;
+
     if (mfn == 0 && nr) {
         /* MFN 0 stays out: merging with it would cross zones. */
         mark_pages(h, 0, 1, h->raw[PA_STATE_INUSE] | PA_PGC_RESERVED);
@@ -237,11 +248,12 @@ void pai_init_run(struct pa_heap *h, uint64_t mfn, uint64_t nr, unsigned node,
         mfn++;
         nr--;
     }
-    pai_node_touch(h, node, &mfn, &nr);
+    pai_node_touch(h, node, &mfn, &nr, range_end);
     if (s == PA_STRAT_PAGEWISE || s == PA_STRAT_PATCH)
         init_pagewise(h, mfn, nr, node, scrub);
     else
         pai_free_chunked(h, mfn, nr, scrub);
+    return mfn > stop ? mfn : stop;
 }
 
 /* Debug: pages handed to init must not be in the heap or kept out of it. */
@@ -287,14 +299,17 @@ static uint64_t node_run(const struct pa_heap *h, pa_pdx_t pdx, uint64_t nr,
 
 void pai_init_scanned(struct pa_heap *h, uint64_t mfn, uint64_t nr, bool scrub)
 {
-    while (nr) {
+    /* Page-wise init is 4.16's: its metadata rule sees the whole range. */
+    bool whole = h->strategy == PA_STRAT_PAGEWISE || h->strategy == PA_STRAT_PATCH;
+    uint64_t end = mfn + nr;
+
+    while (mfn < end) {
         pa_pdx_t pdx = pai_mfn_to_pdx(h, mfn);
         int node = pai_page_node(h, pdx);
-        uint64_t len = node_run(h, pdx, nr, node);
+        uint64_t len = node_run(h, pdx, end - mfn, node);
 
-        pai_init_run(h, mfn, len, (unsigned)node, h->strategy, scrub);
-        mfn += len;
-        nr -= len;
+        mfn = pai_init_run(h, mfn, len, (unsigned)node, h->strategy, scrub,
+                           whole ? &end : NULL);
     }
 }
 
@@ -337,7 +352,7 @@ static int inuse_run_cb(struct pa_heap *h, uint64_t mfn, uint64_t nr,
         mfn++;
         nr--;
     }
-    pai_node_touch(h, node, NULL, NULL);
+    pai_node_touch(h, node, NULL, NULL, NULL);
     for (uint64_t i = 0; i < nr; i++) {
         struct pa_page *pg = &h->ft[pai_mfn_to_pdx(h, mfn + i)];
         pg->count_info = h->raw[PA_STATE_INUSE];

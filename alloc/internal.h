@@ -133,7 +133,10 @@ struct pa_heap {
     uint32_t tlbflush_clock;           /* Xen's tlbflush_clock (fixed here) */
     uint32_t last_flush_stamp;         /* the last allocation's flush need */
     bool booting;                      /* until end_boot_allocator returns */
-    bool node_init[PA_MAX_NODES];      /* heap structures exist (Xen: avail[node]) */
+    /* Xen's avail[node]: the node's row of avail, NULL until its heap
+     * structures exist (init_node_heap); tested as Xen tests it. */
+    uint64_t *node_avail[PA_MAX_NODES];
+    uint64_t node_online;              /* Xen's node_online_map: 0..nr_nodes-1 */
     bool node_meta[PA_MAX_NODES];      /* metadata pages taken */
     bool meta_decided[PA_MAX_NODES];   /* where its metadata lives is known */
     int first_node;                    /* first node handed RAM (-1: none) */
@@ -395,11 +398,19 @@ void pai_set_inuse(struct pa_page *pg, uint64_t n, enum pa_encoding e)
  * pages); any other takes PA_NODE_META_PAGES pages from its first run (its
  * first pending lazy run, else [*mfn, *mfn + *nr), shortened past them):
  * the tail when the run starts on a max_order boundary and ends no less
- * aligned, else the head; none (Xen's xmalloc) if the run is shorter. */
-void pai_node_touch(struct pa_heap *h, unsigned node, uint64_t *mfn, uint64_t *nr);
-/* Initialise a single-node run eagerly (meta, MFN 0, then free). */
-void pai_init_run(struct pa_heap *h, uint64_t mfn, uint64_t nr, unsigned node,
-                  enum pa_strategy s, bool scrub);
+ * aligned, else the head; none (Xen's xmalloc) if the run is shorter.
+ * With range_end (Xen 4.16's rule, page-wise strategies) the tail and
+ * the room are those of the range [*mfn, *range_end) the run is the
+ * start of, and the tail also needs the range's last page on the node:
+ * *range_end is lowered past a tail; a head may reach past the run
+ * (*mfn beyond it, *nr 0). */
+void pai_node_touch(struct pa_heap *h, unsigned node, uint64_t *mfn, uint64_t *nr,
+                    uint64_t *range_end);
+/* Initialise a single-node run eagerly (meta, MFN 0, then free); returns
+ * the MFN after what it took (past the run when 4.16's head metadata
+ * reaches beyond it).  range_end: as pai_node_touch. */
+uint64_t pai_init_run(struct pa_heap *h, uint64_t mfn, uint64_t nr, unsigned node,
+                      enum pa_strategy s, bool scrub, uint64_t *range_end);
 /* Pre-2010 mode: the first page of a node that starts off a max_order
  * boundary, right after another node's RAM. */
 bool pai_boundary_page(const struct pa_heap *h, uint64_t mfn);

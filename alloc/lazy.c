@@ -137,7 +137,7 @@ bool pai_lazy_grow(struct pa_heap *h, unsigned node)
 
     if (!pa_strategy_is_lazy(h->strategy))
         return false;
-    pai_node_touch(h, node, NULL, NULL);
+    pai_node_touch(h, node, NULL, NULL, NULL);
     r = next_run(h, node);
     if (!r || inflight_full(h))
         return false;
@@ -201,9 +201,9 @@ bool pai_lazy_grow_for(struct pa_heap *h, unsigned node, unsigned order,
     best = best_run(h, node, order, &b);
     if (!best || (int)pa_mfn_zone(b) <= fit_zone)
         return false;
-    if (!h->meta_decided[node] || !h->node_init[node]) {
+    if (!h->meta_decided[node] || !h->node_avail[node]) {
         /* The node's heap first (its metadata may shorten a run). */
-        pai_node_touch(h, node, NULL, NULL);
+        pai_node_touch(h, node, NULL, NULL, NULL);
         best = best_run(h, node, order, &b);
         if (!best || (int)pa_mfn_zone(b) <= fit_zone)
             return false;
@@ -225,7 +225,7 @@ int pa_lazy_finish(struct pa_heap *h, int node)
         if (node >= 0 && (unsigned)node != n)
             continue;
         if (pa_lazy_pending(h, (int)n))
-            pai_node_touch(h, n, NULL, NULL);
+            pai_node_touch(h, n, NULL, NULL, NULL);
         while (pai_lazy_grow(h, n))
             ;
     }

@@ -46,6 +46,13 @@ int hb_layout_set_mem(void *lo, const char *v, char *why, size_t len);
 /* --max-order N (an unsigned field): 1 to PA_MAX_ORDER_LIMIT. */
 int hb_opt_max_order(void *field, const char *v, char *why, size_t len);
 
+/* --xen V (an int field): whose arithmetic the model pays (alloc/heap.h's
+ * pa_xen_version: 4.17, the default, or 4.18, x86 without PDX
+ * compression).  In bench/cmd/cmd_heap.c. */
+int hb_opt_xen(void *field, const char *v, char *why, size_t len);
+#define HB_XEN_HELP "whose node lookups the model pays: 4.17 (default) or 4.18 " \
+                    "(x86 without PDX compression)"
+
 /* hb_layout_load against this machine: a layout whose frame table would
  * not fit in MemAvailable is refused (the check is the command's choice;
  * the library reads no machine state).  In bench/cmd/cmd_layout.c. */

@@ -105,7 +105,7 @@ static int write_environment(const struct bench_run *r)
         .date_utc = r->date, .argc = o->argc, .argv = o->argv,
         .profile = o->profile_name, .filter = o->filter,
         .layout = r->layout ? r->layout->source : "", .pinning = r->pinning,
-        .processes = o->procs, .repetitions = o->reps,
+        .processes = o->procs, .repetitions = o->reps, .xen = pa_xen_version_name(o->xen),
         .shim_direct_ns = hb_results_median_real_ns(&r->res, "shim/direct_cxx"),
         .shim_c_batch_ns = hb_results_median_real_ns(&r->res, "shim/c_batch"),
         .shim_c_single_ns = hb_results_median_real_ns(&r->res, "shim/c_single"),
@@ -535,6 +535,7 @@ static void make_ctx(struct bench_run *r)
     hb_env_thp(r->thp, sizeof r->thp);
     r->topo = hb_topo_open();
     r->ctx.profile = r->o->profile;
+    r->ctx.xen = r->o->xen;
     r->ctx.layout = r->layout;
     r->ctx.topo = r->topo;
     /* Room for the baseline buffer and the rest of the system. */

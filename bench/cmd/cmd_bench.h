@@ -33,6 +33,7 @@ struct bench_opts {
     bool count;               /* --count: also count under callgrind */
     const char *count_child;  /* --count-child FILE: be the counted process */
     uint64_t mem_budget;      /* --mem-budget; 0: leave 25 % (membudget.h) */
+    int xen;                  /* --xen: enum pa_xen_version (0: 4.17) */
     struct hb_layout_opts lopts;
     int gb_argc;              /* after "--" */
     char **gb_argv;

@@ -80,6 +80,7 @@ static const struct hb_opt bench_opts[] = {
     { "--mem-budget", "SIZE", "what the run may hold at once, e.g. 8GiB (default: 75 % "
       "of what MemAvailable and the memory cgroup leave); what does not fit is "
       "skipped, never attempted", set_mem_budget, OFF(mem_budget), false },
+    { "--xen", "V", HB_XEN_HELP, hb_opt_xen, OFF(xen), false },
     { "--verbose", NULL, "Google Benchmark's own table on the screen too (it is always "
       "in console.log in the run folder)", NULL, OFF(verbose), false },
     { "--count", NULL, "also run every selected benchmark once under valgrind's "

@@ -44,6 +44,7 @@ struct heap_opts {
     struct boot_reqs boot;
     bool free_boot, finish, dump, summary, timing;
     bool no_branch_harden;    /* Xen's spec-ctrl=no-branch-harden */
+    int xen;                  /* enum pa_xen_version */
 };
 
 /* ------------------------------------------------------------------------
@@ -80,6 +81,16 @@ static int set_strategy(void *field, const char *v, char *why, size_t len)
     return 0;
 }
 
+int hb_opt_xen(void *field, const char *v, char *why, size_t len)
+{
+    int x = pa_xen_version_parse(v);
+
+    if (x < 0)
+        return snprintf(why, len, "expected 4.17 or 4.18"), -1;
+    *(int *)field = x;
+    return 0;
+}
+
 static int set_encoding(void *field, const char *v, char *why, size_t len)
 {
     if ((*(int *)field = pa_encoding_parse(v)) < 0)
@@ -101,6 +112,7 @@ static const struct hb_opt heap_opts[] = {
     { "--boot-alloc", "SIZE[@NODE]", "allocate SIZE from the boot allocator before "
       "the hand-off (on NODE); up to " HB_STR(MAX_BOOT_ALLOCS) " times",
       set_boot_alloc, OFF(boot), true },
+    { "--xen", "V", HB_XEN_HELP, hb_opt_xen, OFF(xen), false },
     { "--free-boot", NULL, "free those boot allocations into the heap afterwards",
       NULL, OFF(free_boot), false },
     { "--no-branch-harden", NULL, "model Xen's spec-ctrl=no-branch-harden", NULL,
@@ -294,7 +306,7 @@ static int run(struct heap_opts *o, const struct hb_layout *l, struct hb_topo *t
         .ranges = l->ranges, .nr_ranges = l->nr,
         .encoding = (enum pa_encoding)o->encoding, .max_order = o->max_order,
         .hugepages = true, .bind = hb_bind_area, .bind_arg = &bc,
-        .no_branch_harden = o->no_branch_harden,
+        .no_branch_harden = o->no_branch_harden, .xen = (enum pa_xen_version)o->xen,
     };
     struct pa_heap *h;
     char why[256];

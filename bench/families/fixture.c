@@ -97,6 +97,7 @@ static struct pa_heap *build(struct hb_fixtures *f, const struct hb_fix_key *k,
             .ranges = r, .nr_ranges = nr, .encoding = k->enc, .max_order = k->max_order,
             .hugepages = f->ctx->hugepages, .reserve_boundary = k->reserve_boundary,
             .bind = hb_bind_area, .bind_arg = &f->bind,
+            .xen = (enum pa_xen_version)f->ctx->xen,
         };
         int rc = pa_heap_create(&cfg, &h);
         if (rc)

@@ -29,6 +29,7 @@ struct hb_bench_ctx {
     uint64_t max_table_bytes;         /* largest frame table that fits */
     bool hugepages;                   /* THP allowed for fixtures */
     struct hb_membudget *mem;         /* what may be live at once (or NULL) */
+    int xen;                          /* every heap's enum pa_xen_version */
 };
 
 /* Each family registers itself with one HB_FAMILY line (its run order

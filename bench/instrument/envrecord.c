@@ -288,6 +288,7 @@ static void env_run(FILE *f, const struct hb_env *e)
     kv(f, "filter", e->filter ? e->filter : "");
     kv(f, "layout", e->layout ? e->layout : "");
     kv(f, "pinning", e->pinning);
+    kv(f, "xen_version", e->xen ? e->xen : "4.17");
     kv(f, "timing", "real_ns: wall clock per iteration (threads: wall time / all "
                     "threads' iterations); cpu_ns: CPU time of all threads per iteration");
     kv_num(f, "shim_overhead_c_batch_ns", e->shim_c_batch_ns - e->shim_direct_ns);

@@ -41,6 +41,7 @@ struct hb_env {
     int argc;                         /* the command line after "heapbench" */
     char **argv;
     const char *profile, *filter, *layout, *pinning;
+    const char *xen;                  /* the model's Xen version: "4.17" */
     int processes, repetitions;
     /* Median real_ns of shim/direct_cxx, shim/c_batch, shim/c_single
      * (NAN if not run): what calling through the C shim adds */

@@ -17,7 +17,8 @@ header='benchmark,what,param_bytes,threads,repetition,process,iterations,real_ns
 env_keys='host cpu_model numa_nodes node0_memory_bytes cores pus llc_bytes kernel thp_setting
 thp_used cpu_governor compiler cflags libbenchmark_version libbenchmark_build_type
 libbenchmark_build_note heapbench_commit heapbench_dirty date_utc command_line pinning
-perf_cycles perf_instructions perf_cache_misses perf_dtlb_misses perf_faults page_faults_policy'
+perf_cycles perf_instructions perf_cache_misses perf_dtlb_misses perf_faults page_faults_policy
+xen_version'
 
 # A quick run of baseline + shim: the folder and what is in it.
 case_run() {
@@ -223,6 +224,7 @@ bad missing_value --profile
 bad regex --filter '(unclosed'
 bad no_match --filter 'no_such_benchmark_xyz'
 bad option --frobnicate
+bad xen --xen 4.16
 bad gbench_flag --filter shim -- --benchmark_nonsense=1
 case_bad_out
 case_help

@@ -9,6 +9,7 @@
 #   summary_*  the state columns add up to ram_pages, ram_pages to the
 #              map's pages, free_pages to the dumped blocks
 #   no_branch_harden  the same blocks as the default, for every strategy
+#   xen_418    --xen 4.18: the same blocks as the default, every strategy
 #   bad_*      bad input: exit 2, one line on stderr, nothing on stdout
 #   big64      a 64 GiB two-node map completes within 30 seconds
 # Usage: tests/cli/cli_heap.sh HEAPBENCH; ok/FAIL per case, one summary line.
@@ -215,6 +216,16 @@ for s in $strategies; do
     [ -s "$tmp/bh.dump" ] && cmp -s "$tmp/bh.dump" "$tmp/nbh.dump" || { nbh="$s: blocks differ"; break; }
 done
 [ "$nbh" = ok ] && ok no_branch_harden || fail no_branch_harden "$nbh"
+x18=ok
+for s in $strategies; do
+    if ! heap "$tmp/x18.dump" "$s" --memmap "$map" --dump-blocks --boot-alloc 8M@1 --free-boot --xen 4.18; then
+        x18="$s exited non-zero: $(head -n 1 "$tmp/err")"; break
+    fi
+    heap "$tmp/x17.dump" "$s" --memmap "$map" --dump-blocks --boot-alloc 8M@1 --free-boot
+    [ -s "$tmp/x17.dump" ] && cmp -s "$tmp/x17.dump" "$tmp/x18.dump" || { x18="$s: blocks differ"; break; }
+done
+[ "$x18" = ok ] && ok xen_418 || fail xen_418 "$x18"
+bad bad_xen --memmap "$map" --xen 4.19
 bad bad_strategy --memmap "$map" --strategy eager
 bad bad_encoding --memmap "$map" --encoding utf8
 bad bad_max_order --memmap "$map" --max-order 99

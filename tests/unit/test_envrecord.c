@@ -24,7 +24,7 @@ static const char *const keys[] = {
     "perf_instructions", "perf_cache_misses", "perf_dtlb_misses", "perf_faults",
     "page_faults_policy", "counter_instructions", "counter_data_reads",
     "counter_data_writes", "counter_cond_branches", "date_utc", "command_line", "profile", "processes",
-    "repetitions", "filter", "layout", "pinning", "timing", "shim_overhead_c_batch_ns",
+    "repetitions", "filter", "layout", "pinning", "xen_version", "timing", "shim_overhead_c_batch_ns",
     "shim_overhead_c_single_ns",
 };
 
@@ -56,7 +56,7 @@ static void write_record(char *path, size_t len, const struct hb_perfctr *probe)
         .cxx_compiler = "c++ 1", .libbenchmark_version = "1.7.1",
         .date_utc = "2026-12-02T01:02:03Z", .argc = 3, .argv = argv,
         .profile = "quick", .filter = NULL, .layout = "host", .pinning = "pinned, to 0",
-        .processes = 3, .repetitions = 2,
+        .processes = 3, .repetitions = 2, .xen = "4.18",
         .shim_direct_ns = 2.0, .shim_c_batch_ns = 2.5, .shim_c_single_ns = NAN,
     };
     int fd;
@@ -105,6 +105,7 @@ TEST(envrecord_values_check)
     static const struct { const char *key, *want; bool prefix; } want[] = {
         { "command_line", "heapbench bench --profile quick", false },
         { "pinning", "\"pinned, to 0\"", false },
+        { "xen_version", "4.18", false },
         { "filter", "", false },
         { "thp_used", "yes", true },
         { "mem_available_bytes", "1048576", false },

@@ -7,8 +7,9 @@
  * on a max_order boundary and ends no less aligned, else the head, none if
  * the run is too short; end_boot_allocator hands off the first region on
  * the boot node first, then the others from the highest down.  Every strategy
- * must pick the same pages (lazy and deferred after finishing), or their
- * free blocks could not be identical.  Expected pages are written by hand
+ * must pick the same pages (lazy and deferred after finishing) unless a
+ * region spans nodes, where page-wise ones judge on it as 4.16 did (last
+ * two tests).  Expected pages are written by hand
  * from the diagrams.  Digits: node of a range; 'B' a boot allocation.
  */
 #include "tests/unit/heaputil.h"
@@ -189,4 +190,101 @@ TEST(meta_skips_mfn0_check)
     c.meta[0] = PA_INVALID_MFN;
     c.meta[1] = 0x40;
     run_meta_case(&c);
+}
+
+/* Page-wise init is Xen 4.16's, whose init_heap_pages judges tail or
+ * head on the rest of the range handed in, asking also that the range end
+ * on the node; 4.17's (chunked, lazy, deferred) judges the node's run.
+ * One case: the layout, the boot regions as end_boot_allocator gets them
+ * (not split at nodes), and the first metadata page of nodes 1 and 2 by
+ * each rule. */
+struct rule_case {
+    const char *name;
+    struct pa_range r[4];
+    size_t nr;
+    uint64_t region[3][2];
+    size_t nregions;
+    uint64_t meta416[2], meta417[2];
+};
+
+static void run_rule_case(const struct rule_case *c)
+{
+    for (int s = 0; s < PA_NR_STRATEGIES; s++) {
+        bool page_wise = s == PA_STRAT_PAGEWISE || s == PA_STRAT_PATCH;
+        const uint64_t *want = page_wise ? c->meta416 : c->meta417;
+        uint64_t ram = 0, meta = 0;
+        struct pa_heap *h = hu_heap_strat(c->r, c->nr, 6, (enum pa_strategy)s);
+        struct pa_boot *b = h ? pa_boot_create(h) : NULL;
+
+        if (!b) {
+            hb_check_fail(__FILE__, __LINE__, "%s: no heap", c->name);
+            pa_heap_destroy(h);
+            continue;
+        }
+        for (size_t i = 0; i < c->nregions; i++)
+            CHECK_EQ(pa_boot_add(b, c->region[i][0], c->region[i][1]), 0);
+        CHECK_EQ(pa_end_boot_allocator(b, 0), 0);
+        if (s == PA_STRAT_DEFERRED)
+            CHECK_EQ(pa_deferred_start(h, NULL, NULL), 0);
+        CHECK_EQ(hu_finish(h), 0);
+        for (unsigned n = 1; n <= 2; n++) {
+            uint64_t got = meta_of(h, c->r, c->nr, n);
+            if (got != want[n - 1])
+                hb_check_fail(__FILE__, __LINE__, "%s, %s: node %u metadata at %#llx, expected %#llx",
+                              c->name, pa_strategy_name((enum pa_strategy)s), n,
+                              (unsigned long long)got, (unsigned long long)want[n - 1]);
+            meta += got != PA_INVALID_MFN ? PA_NODE_META_PAGES : 0;
+        }
+        for (size_t i = 0; i < c->nr; i++)
+            ram += c->r[i].end - c->r[i].start;
+        CHECK_EQ(pa_avail(h, -1, -1), ram - meta);     /* the rest is free */
+        CHECK_HEAP(h);
+        pa_boot_destroy(b);
+        pa_heap_destroy(h);
+    }
+}
+
+/*
+ *   0x100    0x140  0x200          0x300    0x380
+ *   |00000000|      |11111111111111|22222222|
+ *   region A        region B (one region over two nodes)
+ * Node 0 static (A, on the boot node, goes first); then B.
+ * Expect, node 1 (met at 0x200, max_order 6 aligned):
+ *   4.17: its run 0x200-0x300 ends no more aligned: the tail, 0x2fc;
+ *   4.16: B's last page is on node 2: the head, 0x200.
+ * Expect, node 2: 0x300-0x380 ends B and its node: the tail, 0x37c.
+ */
+TEST(meta_416_range_ends_on_other_node_check)
+{
+    struct rule_case c = {
+        "416 other node",
+        { { 0x100, 0x140, 0 }, { 0x200, 0x300, 1 }, { 0x300, 0x380, 2 } }, 3,
+        { { 0x100, 0x140 }, { 0x200, 0x380 } }, 2,
+        .meta416 = { 0x200, 0x37c }, .meta417 = { 0x2fc, 0x37c },
+    };
+    run_rule_case(&c);
+}
+
+/*
+ *   0x100    0x140  0x200    0x280    0x300  0x340
+ *   |00000000|      |11111111|22222222|111111|
+ *   region A        region B: nodes 1, 2, 1
+ * Expect, node 1 (met at 0x200):
+ *   4.17: its first run 0x200-0x280: the tail, 0x27c;
+ *   4.16: B ends on node 1, 0x340 no more aligned than 0x200: B's tail,
+ *         0x33c, in node 1's second run; B now ends at 0x33c.
+ * Expect, node 2 (met at 0x280, aligned to 64):
+ *   4.17: 0x280-0x300 ends more aligned than it starts: the head, 0x280;
+ *   4.16: B (now to 0x33c) ends on node 1: the head, 0x280.
+ */
+TEST(meta_416_tail_of_range_on_same_node_check)
+{
+    struct rule_case c = {
+        "416 same node",
+        { { 0x100, 0x140, 0 }, { 0x200, 0x280, 1 }, { 0x280, 0x300, 2 },
+          { 0x300, 0x340, 1 } }, 4,
+        { { 0x100, 0x140 }, { 0x200, 0x340 } }, 2,
+        .meta416 = { 0x33c, 0x280 }, .meta417 = { 0x27c, 0x280 },
+    };
+    run_rule_case(&c);
 }
