@@ -5,7 +5,7 @@
 #      CSV column on which OLD's two runs agree is fixed, and NEW's values
 #      in it must be OLD's (headers, rows, environment keys identical too);
 #   2. compare, verdict (every format) and letter by both binaries on the
-#      same folders (OLD's runs, tests/data/run_*): byte-identical;
+#      same folders (OLD's runs, NEW's, tests/data/run_*): byte-identical;
 #   3. layout and heap on the maps of tests/data: byte-identical.
 # Usage: tools/same_output.sh OLD_BIN NEW_BIN [FILTER]   (FILTER: a regex,
 # default '^(alloc|shim|baseline)/').  One ok/DIFF line per check, then
@@ -79,6 +79,7 @@ for r in run_verdict run_a run_b; do
     cmp_cmd "letter $r" letter "$data/$r" "$data/run_a"
 done
 cmp_cmd "verdict a1 md" verdict --format md "$a1"
+cmp_cmd "verdict b md (NEW's run)" verdict --format md "$b"
 for m in "$data"/*.memmap; do
     cmp_cmd "layout ${m##*/}" layout --memmap "$m" --csv
     cmp_cmd "heap ${m##*/}" heap --memmap "$m" --summary

@@ -1,8 +1,9 @@
 /*
- * cmd_bench.h - what the two files of `heapbench bench` share (private to
+ * cmd_bench.h - what the files of `heapbench bench` share (private to
  * them): the options, the run's state, and the calls between the command
- * (cmd_bench.c: options, plan, progress, the run from start to published
- * folder) and the chunk runner (cmd_bench_chunk.c: one family measured in
+ * (cmd_bench.c: options, the run from start to published folder), the
+ * scheduler (cmd_bench_sched.c: plan, processes, progress) and the chunk
+ * runner (cmd_bench_chunk.c: one family measured in
  * one fresh process, its repetitions sent back through a pipe, the
  * processes' JSON joined at the end).
  */
@@ -18,6 +19,7 @@
 #include "bench/instrument/gbench.h"
 #include "bench/instrument/membudget.h"
 #include "bench/instrument/perfctr.h"
+#include "bench/instrument/sampling.h"
 #include "bench/instrument/tidy.h"
 #include "bench/source/layout.h"
 
@@ -27,7 +29,10 @@ struct bench_opts {
     const char *filter;
     const char *out;
     int reps;
-    int procs;
+    int procs;                /* at most this many per benchmark */
+    int min_procs;            /* --min-processes: the rule's minimum */
+    double target_pct;        /* --target: stop at this half-width; 0 never */
+    double budget_s;          /* --budget: wall-clock budget; 0 none */
     bool verbose;
     bool list;                /* --list: print the plan, run nothing */
     bool count;               /* --count: also count under callgrind */
@@ -42,12 +47,23 @@ struct bench_opts {
 };
 
 /* A benchmark of the plan: how long it took in all the processes that ran
- * it so far, and in how many processes it is done. */
+ * it so far, in how many processes it is done, and its samples for the
+ * stopping rule (sampling.h). */
 struct plan_bench {
     char *name;
     int family;               /* index in the family registry, -1 unknown */
     double seen_s;
     int procs_done;
+    double *med;              /* per-process medians of real_ns (o->procs) */
+    double *rep;              /* this process's repetitions (o->reps) */
+    int nrep;
+    long reps_seen;           /* repetitions over every process */
+    int cur_reps;             /* repetitions in the process running it now */
+    double last_s;            /* its last process: seconds, repetitions */
+    int last_reps;
+    bool heavy;               /* one repetition takes heavy_s or more */
+    int expect;               /* processes it will likely get */
+    bool active;              /* still sampled */
 };
 
 /* Per family: its registry entry, benchmarks planned, and the ETA's
@@ -76,6 +92,19 @@ struct bench_run {
     size_t nb, cap, cursor;
     struct plan_family *fam;  /* by registry index (family.h) */
     size_t nfam;
+    struct hb_sampling rule;  /* processes per benchmark (sampling.h) */
+    double heavy_s;           /* a repetition this long: 1 a process; 0 off */
+    double *samples;          /* the plan's med and rep arrays, one block */
+    double *eta_cost;         /* the ETA's scratch, by family (nb each) */
+    double *eta_cost1;        /* the same at one repetition */
+    bool one_rep;             /* the process running is at one repetition */
+    long one_rep_procs;       /* family processes the budget cut to one */
+    int *eta_expect, *eta_done;
+    struct hb_sampling_fam *eta_fam;
+    double eta_at[3];         /* predicted wall time at 1, 5, 20 min */
+    double wall_s;            /* the timed chunks' wall time */
+    char load_start[48], load_end[48];   /* /proc/loadavg's first three */
+    char *chunk_filter;       /* the active benchmarks of the chunk, or NULL */
     long done, chunks;        /* benchmark-process runs done; chunks run */
     int chunk_family;         /* the chunk running now */
     long chunk_proc;
@@ -103,19 +132,51 @@ char **bench_gb_flags(const struct bench_opts *o, int *argc);
 /* Run suite s (its callbacks and paths set) with o's flags: the number of
  * benchmark runs, or -1 with the reason printed. */
 long bench_run_suite(struct hb_gb_suite *s, const struct bench_opts *o);
+/* Where a chunk's repetitions go, one call each, in order. */
+struct bench_reporter {
+    void (*took)(void *arg, const struct hb_gb_run *run);
+    void *arg;
+};
 /* Family fam (registry index) in a fresh process, the k-th chunk of the
- * run; every repetition goes to bench_took.  0, or the exit status to
- * return (128 + a signal caught). */
-int bench_run_chunk(struct bench_run *r, int fam, long k);
+ * run, its benchmarks those of filter (NULL: the run's --filter), reps
+ * repetitions each; every repetition goes to rep.  0, or the exit status
+ * to return (128 + a signal caught). */
+int bench_run_chunk(struct bench_run *r, int fam, long k, const char *filter, int reps,
+                    const struct bench_reporter *rep);
 /* gbench.json from the chunks' files (removed): 0 or -errno. */
 int bench_merge_json(const struct bench_run *r, long chunks);
 
 /* ------------------------------------------------------------------------
- * Back in the command (cmd_bench.c)
+ * The plan, the scheduler and the progress line (cmd_bench_sched.c)
  * ------------------------------------------------------------------------ */
 
-/* One repetition back from the measuring process. */
-void bench_took(struct bench_run *r, const struct hb_gb_run *run);
+/* The rule of profile/options o (sampling.h). */
+struct hb_sampling bench_rule(const struct bench_opts *o);
+/* A repetition from which a benchmark gets one repetition a process after
+ * its first (0: never). */
+double bench_heavy_s(const struct bench_opts *o);
+/* Every benchmark selected, by family: 0 or the exit status. */
+int bench_plan(struct bench_run *r);
+/* Seconds the rest of the run will take (the rule replayed, sampling.h);
+ * *runs (if not NULL): benchmark runs left. */
+double bench_eta(struct bench_run *r, long *runs);
+/* progress.log and the console line set up in r->dir. */
+void bench_console_setup(struct bench_run *r);
+/* The timed chunks: family by family, each in process after process while
+ * the rule and the budget want more.  0 or the exit status. */
+int bench_run_chunks(struct bench_run *r);
+/* How the processes went: benchmark runs, the spread of processes per
+ * benchmark measured (skips aside), and why each stopped. */
+struct bench_sampled {
+    long runs;
+    int min, median, max;
+    size_t narrow, at_max, cut;   /* within the target, at most, budget */
+};
+void bench_sampling_tally(const struct bench_run *r, struct bench_sampled *c);
+/* That, as one line on the console. */
+void bench_print_sampling(const struct bench_run *r);
+/* "12 s", "3 min 04 s" */
+void bench_fmt_duration(char *buf, size_t len, double s);
 
 /* ------------------------------------------------------------------------
  * The console (cmd_bench_console.c)

@@ -5,7 +5,7 @@
  * The parent forks; the child registers the family, runs Google Benchmark
  * into the temporary folder (.gbench-<k>.json, console.log) and writes one
  * line per repetition into a pipe; the parent reads the lines back and
- * hands each to the command (bench_took).  Signals caught meanwhile are
+ * hands each to the caller's reporter.  Signals caught meanwhile are
  * passed to the child (bench/instrument/rundir.h).  At the end the chunks'
  * JSON files are joined into gbench.json.
  */
@@ -103,8 +103,8 @@ int bench_parse_run(char *line, struct hb_gb_run *run, struct hb_gb_counter_valu
     return 0;
 }
 
-/* One repetition back from the child, to the command. */
-static void take_line(struct bench_run *r, char *line)
+/* One repetition back from the child, to the reporter. */
+static void take_line(struct bench_run *r, char *line, const struct bench_reporter *rep)
 {
     struct hb_gb_run run;
     struct hb_gb_counter_value cv[BENCH_MAX_COUNTERS];
@@ -114,7 +114,7 @@ static void take_line(struct bench_run *r, char *line)
             r->add_err = -EPROTO;
         return;
     }
-    bench_took(r, &run);
+    rep->took(rep->arg, &run);
 }
 
 /* ------------------------------------------------------------------------
@@ -195,10 +195,12 @@ static int check_json(const struct bench_run *r, const char *json, long n)
     return HB_EXIT_FAIL;
 }
 
-static int child_main(struct bench_run *r, int fam, long k, int fd)
+static int child_main(struct bench_run *r, int fam, long k, const char *filter, int reps,
+                      int fd)
 {
     char json[PATH_MAX], console[PATH_MAX];
     struct hb_gb_suite s;
+    struct bench_opts o = *r->o;
     FILE *out = fdopen(fd, "w");
     long n;
 
@@ -210,7 +212,10 @@ static int child_main(struct bench_run *r, int fam, long k, int fd)
     snprintf(console, sizeof console, "%s/console.log", r->dir);
     s = (struct hb_gb_suite){ .json_path = json, .on_run = bench_put_run, .arg = out,
                               .console_path = console, .console_echo = r->o->verbose };
-    if ((n = bench_run_suite(&s, r->o)) < 0)
+    if (filter)
+        o.filter = filter;
+    o.reps = reps;
+    if ((n = bench_run_suite(&s, &o)) < 0)
         return HB_EXIT_FAIL;
     if (check_json(r, json, n))
         return HB_EXIT_FAIL;
@@ -235,7 +240,7 @@ static int wait_child(pid_t pid)
 }
 
 /* Everything the child sends, until it closes the pipe. */
-static void read_child(struct bench_run *r, int fd)
+static void read_child(struct bench_run *r, int fd, const struct bench_reporter *rep)
 {
     FILE *in = fdopen(fd, "r");
     char *line = NULL;
@@ -248,7 +253,7 @@ static void read_child(struct bench_run *r, int fd)
     for (;;) {
         errno = 0;
         if (getline(&line, &cap, in) >= 0) {
-            take_line(r, line);
+            take_line(r, line, rep);
             continue;
         }
         if (errno == EINTR) {      /* a signal: passed on; keep reading */
@@ -263,7 +268,8 @@ static void read_child(struct bench_run *r, int fd)
 
 /* Fork the measuring child, signals held back (*old: the mask to go back
  * to); the parent gets the pipe's reading end in *fd. */
-static pid_t fork_child(struct bench_run *r, int fam, long k, const sigset_t *old, int *fd)
+static pid_t fork_child(struct bench_run *r, int fam, long k, const char *filter, int reps,
+                        const sigset_t *old, int *fd)
 {
     pid_t parent = getpid(), pid;
     int p[2];
@@ -279,7 +285,7 @@ static pid_t fork_child(struct bench_run *r, int fam, long k, const sigset_t *ol
 
         close(p[0]);
         if (!hb_rundir_child_signals(parent, old))
-            rc = child_main(r, fam, k, p[1]);
+            rc = child_main(r, fam, k, filter, reps, p[1]);
         fflush(NULL);
         _exit(rc);
     }
@@ -293,7 +299,8 @@ static pid_t fork_child(struct bench_run *r, int fam, long k, const sigset_t *ol
     return pid;
 }
 
-int bench_run_chunk(struct bench_run *r, int fam, long k)
+int bench_run_chunk(struct bench_run *r, int fam, long k, const char *filter, int reps,
+                    const struct bench_reporter *rep)
 {
     sigset_t old;
     pid_t pid;
@@ -304,13 +311,13 @@ int bench_run_chunk(struct bench_run *r, int fam, long k)
         sigprocmask(SIG_SETMASK, &old, NULL);
         return 128 + hb_rundir_signal();
     }
-    pid = fork_child(r, fam, k, &old, &fd);
+    pid = fork_child(r, fam, k, filter, reps, &old, &fd);
     if (pid > 0)
         hb_rundir_set_child(pid);
     sigprocmask(SIG_SETMASK, &old, NULL);
     if (pid < 0)
         return HB_EXIT_FAIL;
-    read_child(r, fd);
+    read_child(r, fd, rep);
     rc = wait_child(pid);
     hb_rundir_set_child(0);
     if (hb_rundir_signal() && !rc)

@@ -221,7 +221,12 @@ void bench_print_plan(const struct bench_run *r, double eta_s)
     for (size_t f = 0, k = 0; f < r->nfam; f++)
         if (r->fam[f].planned)
             printf("%s %s %zu", k++ ? "," : "", r->fam[f].def->name, r->fam[f].planned);
-    printf("\nprofile %s: each in %d processes x %d repetitions, %ld benchmark runs;\n"
-           "about %.0f min on a quiet 2-core machine (the families' priors)\n",
-           o->profile_name, o->procs, o->reps, (long)r->nb * o->procs, ceil(eta_s / 60));
+    printf("\nprofile %s: each in %d processes x %d repetitions, %ld benchmark runs;\n",
+           o->profile_name, o->procs, o->reps, (long)r->nb * o->procs);
+    if (r->rule.min_procs < r->rule.max_procs || r->rule.budget_s > 0)
+        printf("rule: %d to %d processes, stop within +/-%g %%, budget %.0f min\n",
+               r->rule.min_procs, r->rule.max_procs, r->rule.target_pct,
+               r->rule.budget_s / 60);
+    printf("about %.0f min on a quiet 2-core machine (the families' priors)\n",
+           ceil(eta_s / 60));
 }

@@ -9,6 +9,7 @@
 #include "bench/cmd/cli.h"
 
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Processes and repetitions per profile (quick, default, full).  The
@@ -61,6 +62,33 @@ static int set_mem_budget(void *field, const char *v, char *why, size_t len)
     return 0;
 }
 
+/* --target PCT: a number from 0 to 100 (0: never stop early). */
+static int set_target(void *field, const char *v, char *why, size_t len)
+{
+    char *end;
+    double x = strtod(v, &end);
+
+    if (!*v || *end || !(x >= 0 && x <= 100)) {
+        snprintf(why, len, "expected a percentage from 0 to 100");
+        return -1;
+    }
+    *(double *)field = x;
+    return 0;
+}
+
+/* --budget MIN: whole minutes, 0 for none. */
+static int set_budget(void *field, const char *v, char *why, size_t len)
+{
+    uint64_t n;
+
+    if (!*v || v[strspn(v, "0123456789")] || hb_parse_u64(v, &n) || n > 100000) {
+        snprintf(why, len, "expected whole minutes (0: none)");
+        return -1;
+    }
+    *(double *)field = (double)n * 60;
+    return 0;
+}
+
 #define OFF(f) offsetof(struct bench_opts, f)
 static const struct hb_opt bench_opts[] = {
     { "--profile", "P", "quick, default or full: the sizes measured and the samples "
@@ -71,8 +99,16 @@ static const struct hb_opt bench_opts[] = {
       "keeps those that do not); see --list", hb_opt_regex, OFF(filter), false },
     { "--list", NULL, "print the benchmarks that would run and their count, with "
       "--profile and --filter; run nothing", NULL, OFF(list), false },
-    { "--processes", "N", "measure each benchmark in N fresh processes (the samples: "
-      "each family runs in N processes in turn)", set_count, OFF(procs), false },
+    { "--processes", "N", "measure each benchmark in at most N fresh processes (the "
+      "samples: each family runs in process after process)", set_count, OFF(procs), false },
+    { "--min-processes", "N", "processes every benchmark gets before --target may stop "
+      "it (full: 3)", set_count, OFF(min_procs), false },
+    { "--target", "PCT", "stop sampling a benchmark once the 95 % interval of its "
+      "estimate is within +/-PCT % (full: 2; 0: never, quick and default)", set_target,
+      OFF(target_pct), false },
+    { "--budget", "MIN", "wall-clock budget of the timed run in minutes: a family "
+      "starts another process only if it and as many of every later family fit; 2 "
+      "always run (full: 40; 0: none)", set_budget, OFF(budget_s), false },
     { "--repetitions", "N", "repetitions of each benchmark inside each process",
       set_count, OFF(reps), false },
     { "--out", "DIR", "where the run folder goes (default: results)", hb_opt_nonempty,
@@ -111,6 +147,7 @@ int bench_parse_opts(struct bench_opts *o, int argc, char **argv)
     memset(o, 0, sizeof *o);
     o->profile_name = "default";
     o->out = "results";
+    o->target_pct = o->budget_s = -1;     /* the profile's */
     o->argc = argc;
     o->argv = argv;
     rc = hb_opts_run(&bench_spec, o, argc, argv, &rest);

@@ -109,8 +109,8 @@ static bool frees(struct hbv_verdict *vd, double *cost0)
             char where[256], what[160], key[96];
             if (o > wh[w].max)
                 continue;
-            snprintf(where, sizeof where, "what=block;boundary=natural;order=%u;where=%s;"
-                     "variant=node_check;encoding=%%s", o, wh[w].where);
+            snprintf(where, sizeof where, "series=block_%%s;boundary=natural;order=%u;"
+                     "where=%s", o, wh[w].where);
             snprintf(what, sizeof what, "an order-%u free %s", o, wh[w].words);
             snprintf(key, sizeof key, "count.free.order%u.%s", o, wh[w].where);
             any |= pair_line(vd, HBV_F_FREE, where, what, key,
@@ -125,11 +125,11 @@ static void allocs(struct hbv_verdict *vd)
     for (unsigned o = 0; o <= 9; o += 9) {
         char where[160], what[96], key[64];
         struct hbv_est li, ip, t;
-        snprintf(where, sizeof where, "what=block;order=%u;state=ready;encoding=%%s", o);
+        snprintf(where, sizeof where, "series=ready_%%s;order=%u", o);
         snprintf(what, sizeof what, "an order-%u allocation (alloc_heap_pages)", o);
         snprintf(key, sizeof key, "count.alloc.order%u", o);
         pair_line(vd, HBV_F_ALLOC, where, what, key, NULL);
-        snprintf(where, sizeof where, "what=block;order=%u;state=lazy;encoding=uninit", o);
+        snprintf(where, sizeof where, "series=lazy_uninit;order=%u", o);
         if (!hbv_get(vd->r, HBV_F_ALLOC, where, "instructions", &li) ||
             !hbv_get(vd->r, HBV_F_ALLOC, where, "initialised_pages", &ip) || ip.v <= 0)
             continue;
@@ -153,13 +153,13 @@ static size_t boot_work(struct hbv_verdict *vd, struct hbv_vals *st, double *boo
 
     if (!c)
         return 0;
-    hbv_distinct(c, "strategy", "layout=synthetic;nodes=1;boot_alloc_mib=0", st, false);
+    hbv_distinct(c, "strategy", "series=synthetic_1node", st, false);
     for (size_t i = 0; i < st->n; i++) {
         struct hbv_vals gib;
         struct hbv_est b, d, p;
         char w[256], key[96], base[160];
         boot_ipp[i] = -1;
-        snprintf(base, sizeof base, "layout=synthetic;nodes=1;boot_alloc_mib=0;strategy=%s",
+        snprintf(base, sizeof base, "series=synthetic_1node;strategy=%s",
                  st->v[i]);
         hbv_distinct(c, "ram_gib", base, &gib, true);
         for (size_t g = gib.n; g-- > 0;) {
@@ -235,11 +235,11 @@ static void in_short(struct hbv_verdict *vd)
 {
     double f0, f0n, a0;
     char a[64], b[64], c[64];
-    bool hf = pair_diff(vd, HBV_F_FREE, "what=block;boundary=natural;order=0;where=away;"
-                        "variant=node_check;encoding=%s", &f0);
-    bool hn = pair_diff(vd, HBV_F_FREE, "what=block;boundary=natural;order=0;"
-                        "where=buddy_used;variant=node_check;encoding=%s", &f0n);
-    bool ha = pair_diff(vd, HBV_F_ALLOC, "what=block;order=0;state=ready;encoding=%s", &a0);
+    bool hf = pair_diff(vd, HBV_F_FREE, "series=block_%s;boundary=natural;order=0;where=away",
+                        &f0);
+    bool hn = pair_diff(vd, HBV_F_FREE, "series=block_%s;boundary=natural;order=0;"
+                        "where=buddy_used", &f0n);
+    bool ha = pair_diff(vd, HBV_F_ALLOC, "series=ready_%s;order=0", &a0);
 
     if (!hf)
         return;

@@ -25,8 +25,7 @@ static bool block_free(struct hbv_verdict *vd, const char *kind, unsigned o, con
 {
     char w[256];
 
-    snprintf(w, sizeof w, "what=block;boundary=%s;order=%u;where=%s;variant=node_check;"
-             "encoding=legacy", kind, o, where);
+    snprintf(w, sizeof w, "series=block_legacy;boundary=%s;order=%u;where=%s", kind, o, where);
     if (!hbv_get(vd->r, HBV_F_FREE, w, "real_ns", t))
         return false;
     *has_m = hbv_get(vd->r, HBV_F_FREE, w, "merges", m);
@@ -76,7 +75,7 @@ static void boundary_frag(struct hbv_verdict *vd, const char *kind, const char *
     struct hbv_est l, r;
     char w[256], k[96];
 
-    snprintf(w, sizeof w, "what=frag;boundary=%s;order=%s;variant=node_check;encoding=legacy",
+    snprintf(w, sizeof w, "series=frag;boundary=%s;order=%s",
              kind, maxo);
     if (!hbv_get(vd->r, HBV_F_FREE, w, "left_blocks", &l) ||
         !hbv_get(vd->r, HBV_F_FREE, w, "right_blocks", &r))
@@ -98,12 +97,12 @@ static void boundary_range(struct hbv_verdict *vd, const char *kind, const char 
     struct hbv_est lz, eg;
     char w[256], k[96];
 
-    snprintf(w, sizeof w, "what=range;boundary=%s;order=%s;path=lazy", kind, maxr);
+    snprintf(w, sizeof w, "series=range_lazy;boundary=%s;order=%s", kind, maxr);
     if (!hbv_get(vd->r, HBV_F_FREE, w, "ns_per_page", &lz))
         return;
     snprintf(k, sizeof k, "free.%s.range_lazy_per_page", kind);
     hbv_cell(vd, t, kind_words(kind), 2, hbv_num(vd, k, lz, "ns"));
-    snprintf(w, sizeof w, "what=range;boundary=%s;order=%s;path=eager", kind, maxr);
+    snprintf(w, sizeof w, "series=range_eager;boundary=%s;order=%s", kind, maxr);
     if (!hbv_get(vd->r, HBV_F_FREE, w, "ns_per_page", &eg))
         return;
     snprintf(k, sizeof k, "free.%s.range_eager_per_page", kind);
@@ -151,9 +150,9 @@ void hbv_section_free(struct hbv_verdict *vd)
         hbv_say(vd, 2, 0, "No free rows in this run: nothing to say about node boundaries.");
         return;
     }
-    hbv_distinct(c, "boundary", "what=block", &kinds, false);
-    hbv_distinct(c, "order", "what=frag", &fo, true);
-    hbv_distinct(c, "order", "what=range", &ro, true);
+    hbv_distinct(c, "boundary", "series=block_legacy", &kinds, false);
+    hbv_distinct(c, "order", "series=frag", &fo, true);
+    hbv_distinct(c, "order", "series=range_lazy", &ro, true);
     free_tables(vd, &kinds, &fo, &ro, &t, &t2);
     /* natural first: the others' losses are counted against it */
     for (int pass = 0; pass < 2; pass++)

@@ -322,10 +322,9 @@ static bool hot_path(struct hbv_verdict *vd, struct hbv_est *cost0)
             struct hbv_est l, u;
             char where[256], k[96], wl[256], wu[256];
             snprintf(where, sizeof where,
-                     "what=block;boundary=natural;order=%u;where=%s;variant=node_check;%%s",
-                     o, wh[w]);
-            snprintf(wl, sizeof wl, where, "encoding=legacy");
-            snprintf(wu, sizeof wu, where, "encoding=uninit");
+                     "series=block_%%s;boundary=natural;order=%u;where=%s", o, wh[w]);
+            snprintf(wl, sizeof wl, where, "legacy");
+            snprintf(wu, sizeof wu, where, "uninit");
             if (!hbv_get(vd->r, HBV_F_FREE, wl, "real_ns", &l) ||
                 !hbv_get(vd->r, HBV_F_FREE, wu, "real_ns", &u))
                 continue;

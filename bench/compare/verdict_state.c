@@ -50,10 +50,10 @@ static void state_one(struct hbv_verdict *vd, const char *enc, const char *lay, 
     const char *bi = NULL;
     char w[256], k[96], row[64];
 
-    snprintf(w, sizeof w, "what=scan;encoding=%s;layout=%s;table_bytes=%s", enc, lay, tb);
+    snprintf(w, sizeof w, "series=scan;encoding=%s;layout=%s;table_bytes=%s", enc, lay, tb);
     hbv_distinct(hbv_rows(vd->r, HBV_F_STATE), "impl", w, &impls, false);
     for (size_t i = 0; i < impls.n; i++) {
-        snprintf(w, sizeof w, "what=scan;encoding=%s;layout=%s;table_bytes=%s;impl=%s", enc, lay,
+        snprintf(w, sizeof w, "series=scan;encoding=%s;layout=%s;table_bytes=%s;impl=%s", enc, lay,
                  tb, impls.v[i]);
         if (!hbv_get(vd->r, HBV_F_STATE, w, "ns_per_page", &e) || (bi && e.v >= best.v))
             continue;
@@ -64,7 +64,7 @@ static void state_one(struct hbv_verdict *vd, const char *enc, const char *lay, 
     if (!bi)
         return;
     char where[160];
-    snprintf(w, sizeof w, "what=scan;encoding=%s;layout=%s;table_bytes=%s;impl=%s", enc, lay, tb,
+    snprintf(w, sizeof w, "series=scan;encoding=%s;layout=%s;table_bytes=%s;impl=%s", enc, lay, tb,
              bi);
     cache_note(vd, w, enc, lay, where, sizeof where);
     snprintf(row, sizeof row, "%s, %s", enc, layout_what(lay));
@@ -105,7 +105,7 @@ void hbv_section_state(struct hbv_verdict *vd)
         hbv_say(vd, 3, 0, "No state rows in this run: nothing to say about state checks.");
         return;
     }
-    hbv_distinct(c, "table_bytes", "what=scan", &tbs, true);
+    hbv_distinct(c, "table_bytes", "series=scan", &tbs, true);
     if (!tbs.n)
         return;
     const char *tb = tbs.v[tbs.n - 1], *llc = hbv_env(vd->r, "llc_bytes");
@@ -125,8 +125,8 @@ void hbv_section_state(struct hbv_verdict *vd)
     int t = hbv_table(vd, 3, "A whole-table scan by encoding and layout, with the fastest "
                       "kernel; the table it reads and whether it fits in the last-level "
                       "cache (then a cache speed, not memory's):", 5, head);
-    hbv_distinct(c, "encoding", "what=scan", &encs, false);
-    hbv_distinct(c, "layout", "what=scan", &lays, false);
+    hbv_distinct(c, "encoding", "series=scan", &encs, false);
+    hbv_distinct(c, "layout", "series=scan", &lays, false);
     for (size_t i = 0; i < encs.n; i++)
         for (size_t j = 0; j < lays.n; j++)
             state_one(vd, encs.v[i], lays.v[j], tb, t);

@@ -146,4 +146,13 @@ void hb_family_alloc_register(const struct hb_bench_ctx *ctx)
     }
 }
 
-HB_FAMILY(alloc, 35, hb_family_alloc_register, 0.02, 0.02, 0.04);
+/* What the verdict asks of this family, by name (docs/results-format.md):
+ * allocations from a ready heap in each encoding, and lazy's first ones. */
+static const struct hb_tidy_series alloc_series[] = {
+    { "ready_legacy", "what=block;state=ready;encoding=legacy" },
+    { "ready_uninit", "what=block;state=ready;encoding=uninit" },
+    { "lazy_uninit", "what=block;state=lazy;encoding=uninit" },
+    { NULL, NULL },
+};
+
+HB_FAMILY(alloc, 35, hb_family_alloc_register, 0.02, 0.02, 0.04, .series = alloc_series);

@@ -266,4 +266,5 @@ void hb_family_baseline_register(const struct hb_bench_ctx *ctx)
     }
 }
 
-HB_FAMILY(baseline, 0, hb_family_baseline_register, 0.031, 0.075, 0.23);
+HB_FAMILY(baseline, 0, hb_family_baseline_register, 0.031, 0.075, 0.23,
+          .reference = true, .ref_kinds = "memset read", .ref_size = "param_bytes");

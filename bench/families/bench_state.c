@@ -326,4 +326,11 @@ void hb_family_state_register(const struct hb_bench_ctx *ctx)
     }
 }
 
-HB_FAMILY(state, 40, hb_family_state_register, 0.037, 0.094, 0.27);
+/* What the verdict asks of this family, by name (docs/results-format.md):
+ * the scans, across encoding, layout, table size and kernel. */
+static const struct hb_tidy_series state_series[] = {
+    { "scan", "what=scan" },
+    { NULL, NULL },
+};
+
+HB_FAMILY(state, 40, hb_family_state_register, 0.037, 0.094, 0.27, .series = state_series);

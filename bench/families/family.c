@@ -1,7 +1,8 @@
 /*
  * family.c - the registry of benchmark families (family.h): a list kept
  * in run order as the families' constructors add themselves, in whatever
- * order the linker placed them.
+ * order the linker placed them.  Each hands its declaration to the CSV
+ * writer (hb_tidy_declare) as it joins.
  */
 #include "bench/families/family.h"
 
@@ -25,6 +26,7 @@ void hb_family_add(struct hb_family *f)
         at = &(*at)->next;
     f->next = *at;
     *at = f;
+    hb_tidy_declare(&f->tidy);
 }
 
 size_t hb_family_count(void)

@@ -3,20 +3,22 @@
  * the families themselves: adding a family is one file,
  * bench/families/bench_<name>.c, with one HB_FAMILY line in it.
  *
- *   void hb_family_free_register(const struct hb_bench_ctx *ctx) { ... }
- *   HB_FAMILY(free, 30, hb_family_free_register, 0.024, 0.0073, 0.024);
+ *   HB_FAMILY(free, 30, hb_family_free_register, 0.024, 0.0073, 0.024,
+ *             .series = free_series);
  *
  * The line adds the family to the registry from a constructor, before
  * main, so no list elsewhere names the families.  Families run in
  * increasing order (baseline first: every ratio column needs it), equal
- * orders by name.  The last three numbers are the priors of the ETA: one
- * repetition's seconds per profile (quick, default, full), measured as
- * docs/running.md says.
+ * orders by name.  The three numbers are the ETA's priors: one
+ * repetition's seconds per profile (quick, default, full; docs/running.md).
+ * What follows is what the CSV writer asks of it (struct hb_tidy_family).
  */
 #ifndef HB_FAMILY_H
 #define HB_FAMILY_H
 
 #include <stddef.h>
+
+#include "bench/instrument/tidy.h"
 
 struct hb_bench_ctx;                  /* bench/families/harness.h */
 
@@ -25,6 +27,7 @@ struct hb_family {
     int order;                        /* run order: lower first */
     void (*reg)(const struct hb_bench_ctx *ctx);  /* registers its benchmarks */
     double prior_s[3];                /* by enum hb_profile */
+    struct hb_tidy_family tidy;       /* what the CSV writer asks of it */
     struct hb_family *next;           /* the registry's, in run order */
 };
 
@@ -40,7 +43,7 @@ int hb_family_of(const char *bench_name);
 
 /* The entry is declared first so that the constructor can name it, and
  * defined last so that the line ends with the caller's semicolon. */
-#define HB_FAMILY(name_, order_, reg_, quick_s, default_s, full_s)          \
+#define HB_FAMILY(name_, order_, reg_, quick_s, default_s, full_s, ...)     \
     static struct hb_family hb_family_##name_##_entry;                      \
     __attribute__((constructor)) static void hb_family_##name_##_add(void)  \
     {                                                                       \
@@ -49,6 +52,7 @@ int hb_family_of(const char *bench_name);
     static struct hb_family hb_family_##name_##_entry = {                   \
         .name = #name_, .order = (order_), .reg = (reg_),                   \
         .prior_s = { (quick_s), (default_s), (full_s) },                    \
+        .tidy = { .name = #name_, __VA_ARGS__ },                            \
     }
 
 #endif

@@ -278,6 +278,31 @@ static void env_command_line(FILE *f, const struct hb_env *e)
     kv(f, "command_line", buf);
 }
 
+/* The rule that spent the processes, what it gave, and the ETA's record. */
+static void env_sampling(FILE *f, const struct hb_env *e)
+{
+    kv(f, "sampling_rule", e->sampling_rule);
+    kv_num(f, "sampling_min_processes", e->min_processes);
+    kv_num(f, "sampling_floor_processes", e->floor_processes);
+    kv_num(f, "sampling_target_pct", e->target_pct);
+    kv_num(f, "sampling_budget_s", e->budget_s);
+    kv_num(f, "sampling_one_repetition_from_s", e->heavy_s);
+    kv_num(f, "sampling_runs", (double)e->runs);
+    kv_num(f, "sampling_processes_min", e->procs_min);
+    kv_num(f, "sampling_processes_median", e->procs_median);
+    kv_num(f, "sampling_processes_max", e->procs_max);
+    kv_num(f, "sampling_stopped_narrow", (double)e->stopped_narrow);
+    kv_num(f, "sampling_stopped_at_max", (double)e->stopped_at_max);
+    kv_num(f, "sampling_stopped_by_budget", (double)e->stopped_by_budget);
+    kv_num(f, "sampling_one_repetition_processes", (double)e->one_rep_procs);
+    kv_num(f, "wall_s", e->wall_s);
+    kv(f, "loadavg_start", e->load_start);
+    kv(f, "loadavg_end", e->load_end);
+    kv_num(f, "eta_total_s_at_60s", e->eta_at[0]);
+    kv_num(f, "eta_total_s_at_300s", e->eta_at[1]);
+    kv_num(f, "eta_total_s_at_1200s", e->eta_at[2]);
+}
+
 static void env_run(FILE *f, const struct hb_env *e)
 {
     kv(f, "date_utc", e->date_utc);
@@ -285,6 +310,7 @@ static void env_run(FILE *f, const struct hb_env *e)
     kv(f, "profile", e->profile);
     kv_num(f, "processes", e->processes);
     kv_num(f, "repetitions", e->repetitions);
+    env_sampling(f, e);
     kv(f, "filter", e->filter ? e->filter : "");
     kv(f, "layout", e->layout ? e->layout : "");
     kv(f, "pinning", e->pinning);

@@ -43,6 +43,18 @@ struct hb_env {
     const char *profile, *filter, *layout, *pinning;
     const char *xen;                  /* the model's Xen version: "4.17" */
     int processes, repetitions;
+    /* The sampling rule (sampling.h) and how it went */
+    const char *sampling_rule;        /* in words */
+    int min_processes, floor_processes;
+    double target_pct, budget_s;      /* 0: none */
+    double heavy_s;                   /* one repetition from this; 0 never */
+    long runs;                        /* benchmark-process runs */
+    int procs_min, procs_median, procs_max;  /* per benchmark measured */
+    long stopped_narrow, stopped_at_max, stopped_by_budget;
+    long one_rep_procs;               /* family processes cut to one rep */
+    double wall_s;                    /* the timed run's wall time */
+    const char *load_start, *load_end; /* load averages "1 5 15", or NULL */
+    double eta_at[3];                 /* predicted wall time at 1, 5, 20 min */
     /* Median real_ns of shim/direct_cxx, shim/c_batch, shim/c_single
      * (NAN if not run): what calling through the C shim adds */
     double shim_direct_ns, shim_c_batch_ns, shim_c_single_ns;

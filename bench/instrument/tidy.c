@@ -1,8 +1,8 @@
 /*
  * tidy.c - a run's results in memory (see tidy.h): Google Benchmark's runs
  * collected as rows, names split into family and parameters, the derived
- * columns and the ratio to the same run's baseline.  tidy_csv.c writes
- * them out.
+ * columns and the ratio to the same run's baseline (the reference family
+ * its declaration names, tidy.h).  tidy_csv.c writes them out.
  *
  * Everything is kept until the run ends: the ratio column needs the
  * baseline's medians, and a family's parameter columns are the union, in
@@ -15,6 +15,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -116,16 +117,79 @@ const char *hb_name_param(const struct hb_name *n, const char *key)
  * Collecting runs
  * ------------------------------------------------------------------------ */
 
-/* "baseline=read" as a word of the label. */
-static bool label_wants_read(const char *label)
-{
-    const char *w = "baseline=read";
-    size_t n = strlen(w);
+/* ------------------------------------------------------------------------
+ * The families' declarations (tidy.h)
+ * ------------------------------------------------------------------------ */
 
-    for (const char *p = label ? strstr(label, w) : NULL; p; p = strstr(p + 1, w))
-        if ((p == label || p[-1] == ' ') && (p[n] == '\0' || p[n] == ' '))
+static const struct hb_tidy_family *declared[HB_MAX_FAMILIES];
+static size_t nr_declared;
+
+int hb_tidy_declare(const struct hb_tidy_family *f)
+{
+    for (size_t i = 0; i < nr_declared; i++)
+        if (declared[i] == f)
+            return 0;
+    if (nr_declared == HB_MAX_FAMILIES)
+        return -ENOSPC;
+    declared[nr_declared++] = f;
+    return 0;
+}
+
+const struct hb_tidy_family *hb_tidy_reference(void)
+{
+    for (size_t i = 0; i < nr_declared; i++)
+        if (declared[i]->reference)
+            return declared[i];
+    return NULL;
+}
+
+const struct hb_tidy_family *hb_tidy_family_named(const char *name)
+{
+    for (size_t i = 0; i < nr_declared; i++)
+        if (!strcmp(declared[i]->name, name))
+            return declared[i];
+    return NULL;
+}
+
+/* Whether kind (n bytes) is one of the space-separated words of list. */
+static bool in_words(const char *list, const char *kind, size_t n)
+{
+    for (const char *w = list; *w; w += strspn(w, " ")) {
+        size_t k = strcspn(w, " ");
+        if (k == n && !memcmp(w, kind, n))
             return true;
+        w += k;
+    }
     return false;
+}
+
+/* The kind a label asks of the reference: the word "<reference>=<kind>"
+ * ("baseline=read") for one of its declared kinds, into out ("" if none:
+ * the default). */
+static void label_ref_kind(const char *label, char *out, size_t len)
+{
+    const struct hb_tidy_family *ref = hb_tidy_reference();
+    size_t n = ref ? strlen(ref->name) : 0;
+
+    out[0] = '\0';
+    for (const char *p = label && ref ? strstr(label, ref->name) : NULL; p;
+         p = strstr(p + 1, ref->name)) {
+        size_t k = p[n] == '=' ? strcspn(p + n + 1, " ") : 0;
+        if ((p == label || p[-1] == ' ') && k && k < len &&
+            in_words(ref->ref_kinds, p + n + 1, k)) {
+            memcpy(out, p + n + 1, k);
+            out[k] = '\0';
+            return;
+        }
+    }
+}
+
+/* The default kind: the first of the declared ones. */
+static void ref_default(const struct hb_tidy_family *ref, char *out, size_t len)
+{
+    size_t k = strcspn(ref->ref_kinds, " ");
+
+    snprintf(out, len, "%.*s", (int)k, ref->ref_kinds);
 }
 
 static int add_skip(struct hb_results *r, const struct hb_gb_run *run)
@@ -176,6 +240,7 @@ static void row_free(struct hb_row *row)
 {
     free(row->name);
     free(row->count_note);
+    free(row->series);
     for (size_t i = 0; i < row->nr_other; i++)
         free(row->other[i].name);
     free(row->other);
@@ -200,7 +265,7 @@ int hb_results_add(struct hb_results *r, const struct hb_gb_run *run)
         row.perf[id] = NAN;
     for (int id = 0; id < HB_EXACT_NR; id++)
         row.exact[id] = NAN;
-    row.read_baseline = label_wants_read(run->label);
+    label_ref_kind(run->label, row.ref_kind, sizeof row.ref_kind);
     row.name = strdup(run->name);
     for (size_t i = 0; row.name && i < run->nr_counters; i++)
         if (add_counter(&row, run->counters[i].name, run->counters[i].value))
@@ -347,45 +412,54 @@ static long threads_of(const struct hb_row *row)
     return v > 0 ? v : 1;
 }
 
-/* Buffer size of a baseline row: its "bytes" parameter. */
-static double buffer_of(const struct hb_row *row)
+/* Buffer size of a reference row: its declared size column. */
+static double buffer_of(const struct hb_tidy_family *ref, const struct hb_row *row)
 {
-    const char *b = hb_name_param(&row->n, "param_bytes");
+    const char *b = hb_name_param(&row->n, ref->ref_size);
 
     return b ? strtod(b, NULL) : NAN;
 }
 
-static bool is_baseline_of(const struct hb_row *b, const char *what, long threads)
+static bool is_reference(const struct hb_tidy_family *ref, const struct hb_row *row)
 {
-    return !strcmp(b->n.family, "baseline") && !strcmp(b->n.what, what) &&
-           threads_of(b) == threads && isfinite(buffer_of(b));
+    return ref && !strcmp(row->n.family, ref->name);
 }
 
-/* The baseline row (any repetition) for `need` bytes: see tidy.h. */
-static const struct hb_row *pick_baseline(const struct hb_results *r, const char *what,
+static bool is_baseline_of(const struct hb_tidy_family *ref, const struct hb_row *b,
+                           const char *what, long threads)
+{
+    return is_reference(ref, b) && !strcmp(b->n.what, what) && threads_of(b) == threads &&
+           isfinite(buffer_of(ref, b));
+}
+
+/* The reference row (any repetition) for `need` bytes: see tidy.h. */
+static const struct hb_row *pick_baseline(const struct hb_results *r,
+                                          const struct hb_tidy_family *ref, const char *what,
                                           long threads, double need)
 {
     const struct hb_row *fit = NULL, *largest = NULL;
 
     for (size_t i = 0; i < r->nr; i++) {
         const struct hb_row *b = &r->rows[i];
-        double size = buffer_of(b);
+        double size = buffer_of(ref, b);
 
-        if (!is_baseline_of(b, what, threads))
+        if (!is_baseline_of(ref, b, what, threads))
             continue;
-        if (!largest || size > buffer_of(largest))
+        if (!largest || size > buffer_of(ref, largest))
             largest = b;
-        if (size >= need && (!fit || size < buffer_of(fit)))
+        if (size >= need && (!fit || size < buffer_of(ref, fit)))
             fit = b;
     }
     if (!fit && !largest && threads != 1)
-        return pick_baseline(r, what, 1, need);
+        return pick_baseline(r, ref, what, 1, need);
     return fit ? fit : largest;
 }
 
 static void derive_row(struct hb_results *r, struct hb_row *row)
 {
-    const struct hb_row *b;
+    const struct hb_tidy_family *ref = hb_tidy_reference();
+    const struct hb_row *b = NULL;
+    char kind[sizeof row->ref_kind];
     double pages = positive(row->pages), bytes = positive(row->bytes), gbps;
 
     row->ns_per_page = row->real_ns / pages;
@@ -393,13 +467,17 @@ static void derive_row(struct hb_results *r, struct hb_row *row)
     row->gbps = bytes / row->real_ns;
     row->baseline = NULL;
     row->baseline_gbps = row->ratio = NAN;
-    if (!isfinite(bytes) || !isfinite(row->real_ns))
+    if (!isfinite(bytes) || !isfinite(row->real_ns) || !ref)
         return;
-    if (!strcmp(row->n.family, "baseline"))
+    if (is_reference(ref, row))
         b = row;
-    else
-        b = pick_baseline(r, row->read_baseline ? "read" : "memset", threads_of(row),
-                          bytes * (double)threads_of(row));
+    else {
+        if (row->ref_kind[0])
+            snprintf(kind, sizeof kind, "%s", row->ref_kind);
+        else
+            ref_default(ref, kind, sizeof kind);
+        b = pick_baseline(r, ref, kind, threads_of(row), bytes * (double)threads_of(row));
+    }
     if (!b)
         return;
     gbps = median_of(r, b->name, gbps_of);
@@ -410,6 +488,44 @@ static void derive_row(struct hb_results *r, struct hb_row *row)
     row->ratio = row->real_ns / (bytes / gbps);
 }
 
+/* Whether a row matches a series' filter "col=value;...": every column
+ * present with that value ("what" is the second segment of the name). */
+static bool in_series(const struct hb_row *row, const char *filter)
+{
+    for (const char *t = filter; *t; t += *t == ';') {
+        size_t n = strcspn(t, ";"), k = strcspn(t, "=");
+        char col[48];
+        const char *v;
+
+        if (k >= n || k >= sizeof col)
+            return false;
+        snprintf(col, sizeof col, "%.*s", (int)k, t);
+        v = strcmp(col, "what") ? hb_name_param(&row->n, col) : row->n.what;
+        if (!v || strlen(v) != n - k - 1 || memcmp(v, t + k + 1, n - k - 1))
+            return false;
+        t += n;
+    }
+    return true;
+}
+
+/* The names of the declared series a row is in, "a b" (NULL: none). */
+static int derive_series(struct hb_row *row)
+{
+    const struct hb_tidy_family *fam = hb_tidy_family_named(row->n.family);
+    char buf[512] = "";
+    size_t at = 0;
+
+    free(row->series);
+    row->series = NULL;
+    for (const struct hb_tidy_series *s = fam ? fam->series : NULL; s && s->name; s++)
+        if (in_series(row, s->filter) && at < sizeof buf)
+            at += (size_t)snprintf(buf + at, sizeof buf - at, "%s%s", at ? " " : "", s->name);
+    if (!at)
+        return 0;
+    row->series = strdup(buf);
+    return row->series ? 0 : -ENOMEM;
+}
+
 /* Two passes: the baseline rows' own gbps first, then everything else. */
 void hb_results_derive(struct hb_results *r)
 {
@@ -417,8 +533,10 @@ void hb_results_derive(struct hb_results *r)
         struct hb_row *row = &r->rows[i];
         row->gbps = positive(row->bytes) / row->real_ns;
     }
-    for (size_t i = 0; i < r->nr; i++)
+    for (size_t i = 0; i < r->nr; i++) {
         derive_row(r, &r->rows[i]);
+        derive_series(&r->rows[i]);
+    }
 }
 
 size_t hb_results_families(const struct hb_results *r, const char **fam, size_t max)

@@ -37,6 +37,43 @@ struct hb_name {
     unsigned nr;
 };
 
+/* ------------------------------------------------------------------------
+ * What a family tells the writer
+ *
+ * Each family's declaration (bench/families/family.h, one HB_FAMILY line
+ * in its own file) carries one of these, handed over as it registers, so
+ * that the writer names no family.  A reference family's rows are what
+ * every other row's `ratio` is to: its `what` names the kind of access
+ * ("memset", "read"); ref_kinds lists them, the default first, and a
+ * label word "<family>=<kind>" on another row picks one of them; ref_size
+ * is its parameter column holding the buffer size.
+ *
+ * A family's series are what the verdict asks of it, by name: each is a
+ * filter on its parameter columns ("what=block;encoding=legacy"), and
+ * each row's `series` column lists the names of those it matches, so a
+ * reader finds a series in the run's own CSV files (docs/results-format.md).
+ * ------------------------------------------------------------------------ */
+
+struct hb_tidy_series {
+    const char *name;                 /* a word: [a-z0-9_] */
+    const char *filter;               /* "col=value;col=value" ("what" too) */
+};
+
+struct hb_tidy_family {
+    const char *name;
+    bool reference;
+    const char *ref_kinds;            /* reference: "memset read", default first */
+    const char *ref_size;             /* reference: its buffer-size column */
+    const struct hb_tidy_series *series;  /* ends with { NULL } (NULL: none) */
+};
+
+/* Declare a family (again: ignored).  0, or -ENOSPC past HB_MAX_FAMILIES. */
+#define HB_MAX_FAMILIES 32
+int hb_tidy_declare(const struct hb_tidy_family *f);
+/* The reference family declared, NULL if none; a family by name. */
+const struct hb_tidy_family *hb_tidy_reference(void);
+const struct hb_tidy_family *hb_tidy_family_named(const char *name);
+
 /* Split a benchmark name; -EINVAL if empty or a piece does not fit. */
 int hb_name_parse(const char *name, struct hb_name *out);
 /* Value of a parameter (by its column name), NULL if absent. */
@@ -68,12 +105,13 @@ struct hb_row {
     double perf[HB_PERF_NR];          /* per iteration; NAN if not counted */
     double exact[HB_EXACT_NR];        /* bench --count, per iteration; NAN */
     char *count_note;                 /* why not counted, or how (NULL) */
-    bool read_baseline;
+    char ref_kind[24];                /* label "<reference>=<kind>"; "": default */
     struct hb_counter_kv *other;      /* every other counter */
     size_t nr_other, cap_other;
     /* Derived by hb_results_derive (NAN / NULL: not applicable). */
     double ns_per_page, ms_per_gib, gbps, baseline_gbps, ratio;
     const char *baseline;             /* name of the baseline benchmark */
+    char *series;                     /* the series it is in, "a b"; NULL */
 };
 
 struct hb_skip {
@@ -146,6 +184,7 @@ enum hb_col_kind {
     HB_COL_COUNT,     /* summary: a count over the benchmark's rows */
     HB_COL_STATS,     /* summary: stands for <column>_<stat> of every
                          summarised column (see hb_tidy_summary_stats) */
+    HB_COL_SERIES,    /* stands for `series` if the family declares any */
 };
 
 struct hb_column {

@@ -26,6 +26,7 @@ static const char *t_name(const struct hb_row *row) { return row->name; }
 static const char *t_what(const struct hb_row *row) { return row->n.what; }
 static const char *t_baseline(const struct hb_row *row) { return row->baseline; }
 static const char *t_count_note(const struct hb_row *row) { return row->count_note; }
+static const char *t_series(const struct hb_row *row) { return row->series; }
 
 static double c_repetition(const struct hb_row *row, int a) { (void)a; return (double)row->repetition; }
 static double c_process(const struct hb_row *row, int a) { (void)a; return (double)row->process; }
@@ -85,6 +86,7 @@ static const struct hb_column row_columns[] = {
     PERF("cond_branches", "count", c_exact, HB_EXACT_COND_BRANCHES),
     { "count_note", "text", HB_COL_TEXT, 0, NULL, t_count_note, NULL },
     STANDIN(HB_COL_COUNTERS),
+    { "series", "text", HB_COL_SERIES, 0, NULL, t_series, NULL },
 };
 
 static size_t g_reps(const struct hb_row *const *rows, size_t n);
@@ -98,6 +100,7 @@ static const struct hb_column summary_columns[] = {
     { "reps", "count", HB_COL_COUNT, 0, NULL, NULL, g_reps },
     { "processes", "count", HB_COL_COUNT, 0, NULL, NULL, g_processes },
     STANDIN(HB_COL_STATS),
+    { "series", "text", HB_COL_SERIES, 0, NULL, t_series, NULL },
 };
 
 /* Summarised first, in this order (the first summaries had only these);
@@ -303,6 +306,7 @@ struct metric {
 
 struct family {
     const char *name;
+    bool series;                      /* declares series: the column is there */
     struct names params, counters;
     struct metric metric[ARRAY_SIZE(row_columns) + HB_MAX_COLS];
     size_t nr_metric;
@@ -328,7 +332,10 @@ static void family_metrics(struct family *fam)
 
 static void family_init(const struct hb_results *r, const char *name, struct family *fam)
 {
+    const struct hb_tidy_family *decl = hb_tidy_family_named(name);
+
     fam->name = name;
+    fam->series = decl && decl->series && decl->series[0].name;
     fam->params.n = fam->counters.n = 0;
     for (size_t i = 0; i < r->nr; i++) {
         const struct hb_row *row = &r->rows[i];
@@ -398,6 +405,10 @@ static void write_header(FILE *f, const struct hb_column *set, size_t n,
                 for (size_t k = 0; k < ARRAY_SIZE(summary_stats); k++)
                     put_name(f, fam->metric[m].name, summary_stats[k].suffix, &first);
             break;
+        case HB_COL_SERIES:
+            if (fam->series)
+                put_name(f, set[i].name, NULL, &first);
+            break;
         default:
             put_name(f, set[i].name, NULL, &first);
         }
@@ -451,12 +462,16 @@ static void put_cell(FILE *f, const struct hb_column *set, size_t at, const stru
         for (size_t m = 0; m < fam->nr_metric; m++)
             put_stats(f, &fam->metric[m], b, v, proc);
         return;
+    case HB_COL_SERIES:
+        if (!fam->series)
+            return;
+        break;
     default:
         break;
     }
     if (at)
         fputc(',', f);
-    if (c->kind == HB_COL_KEY || c->kind == HB_COL_TEXT)
+    if (c->kind == HB_COL_KEY || c->kind == HB_COL_TEXT || c->kind == HB_COL_SERIES)
         hb_tidy_field(f, c->text(row));
     else if (c->kind == HB_COL_COUNT)
         fprintf(f, "%zu", c->count(b->row, b->n));

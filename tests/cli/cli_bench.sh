@@ -63,8 +63,9 @@ case_run() {
     done
     ! grep -q 'Benchmark  *Time' "$tmp/run.out" || { fail run "table on the screen without --verbose"; return; }
     grep -q '^\[[0-9]*/[0-9]*\] baseline: .* left$' "$tmp/run.out" || { fail run "no progress lines"; return; }
-    grep -Eq '^done: [0-9]+ run, 0 skipped; 2 processes x 2 repetitions; wall time ' \
+    grep -Eq '^done: [0-9]+ run, 0 skipped; 2 repetitions per process; wall time ' \
         "$tmp/run.out" || { fail run "no closing summary line"; return; }
+    grep -q '^processes per benchmark: 2$' "$tmp/run.out" || { fail run "no processes line"; return; }
     ok "run ($(( $(date +%s) - start )) s)"
     RUN_DIR=$dir
 }
@@ -78,6 +79,55 @@ case_environment() {
     done
     [ -z "$missing" ] || { fail environment "missing keys:$missing"; return; }
     ok environment
+}
+
+# value KEY: its value in the run's environment.csv.
+env_value() { sed -n "s/^$1,//p" "$RUN_DIR/environment.csv"; }
+
+# The fixed profiles record their rule as fixed.  Expect: 2 processes for
+# every benchmark, no target, no budget.
+case_fixed_rule() {
+    [ -n "${RUN_DIR:-}" ] || { fail fixed_rule "no run to look at"; return; }
+    case $(env_value sampling_rule) in
+        "fixed: every benchmark in 2 processes") ;;
+        *) fail fixed_rule "sampling_rule: $(env_value sampling_rule)"; return ;;
+    esac
+    [ "$(env_value sampling_processes_min)/$(env_value sampling_processes_max)" = 2/2 ] &&
+        [ "$(env_value sampling_target_pct)/$(env_value sampling_budget_s)" = 0/0 ] &&
+        [ -n "$(env_value wall_s)" ] ||
+        { fail fixed_rule "$(grep -E '^(sampling|wall)' "$RUN_DIR/environment.csv" | tr '\n' ' ')"; return; }
+    ok fixed_rule
+}
+
+# The stopping rule: shim's 3 benchmarks, at most 5 processes, from 2 on
+# stopped within +/-100 % (at 2 processes t is 12.7: a spread between
+# processes under 11 %).  Expect: the rule's keys as given; every
+# benchmark in 2 to 5 processes, at least one stopped early; one that
+# stopped early has an interval (summary _ci_lo, _ci_hi of real_ns)
+# within 100 % of its estimate; the counts of why each stopped add up to
+# 3; the console names the spread.
+case_rule() {
+    local out=$tmp/rule d rc
+    "$hb" bench --profile quick --filter '^shim' --processes 5 --min-processes 2 --target 100 \
+        --budget 10 --out "$out" >"$tmp/rule.out" 2>&1; rc=$?
+    [ "$rc" -eq 0 ] || { fail rule "exit $rc: $(tail -n 3 "$tmp/rule.out")"; return; }
+    d=$(finished "$out")
+    local RUN_DIR=$d
+    [ "$(env_value sampling_min_processes)/$(env_value sampling_target_pct)/$(env_value sampling_budget_s)/$(env_value processes)" = 2/100/600/5 ] \
+        || { fail rule "keys: $(grep -E '^(sampling|processes)' "$d/environment.csv" | tr '\n' ' ')"; return; }
+    [ $(( $(env_value sampling_stopped_narrow) + $(env_value sampling_stopped_at_max) + \
+          $(env_value sampling_stopped_by_budget) )) -eq 3 ] && [ "$(env_value sampling_stopped_narrow)" -ge 1 ] \
+        || { fail rule "stop counts: $(grep -E '^sampling_stopped' "$d/environment.csv" | tr '\n' ' ')"; return; }
+    csvawk 'NR == 1 { csv_header($0); next }
+        { csv_split($0, f); p = csv_col(f, "processes") + 0
+          if (p < 2 || p > 5) bad++
+          m = csv_col(f, "real_ns_mean"); lo = csv_col(f, "real_ns_ci_lo"); hi = csv_col(f, "real_ns_ci_hi")
+          if (p < 5 && 100 * (hi - lo) / 2 / m > 100) bad++ }
+        END { if (csv_failed) exit 2; exit bad > 0 }' "$d/shim_summary.csv" ||
+        { fail rule "processes or intervals: $(cut -d, -f1,6 "$d/shim_summary.csv" | tr '\n' ' ')"; return; }
+    grep -Eq '^processes per benchmark: [2-5]( to [2-5], median [2-5]; [0-9]+ stopped within \+/-100 %.*)?$' \
+        "$tmp/rule.out" || { fail rule "console: $(tail -n 3 "$tmp/rule.out")"; return; }
+    ok rule
 }
 
 # Ratio and baseline columns are filled for baseline rows; the summary has
@@ -213,6 +263,8 @@ case_gb_conflict() {
 
 case_run
 case_environment
+case_fixed_rule
+case_rule
 case_tables
 case_documented
 case_interrupt INT
@@ -225,6 +277,10 @@ bad regex --filter '(unclosed'
 bad no_match --filter 'no_such_benchmark_xyz'
 bad option --frobnicate
 bad xen --xen 4.16
+bad target_word --target narrow
+bad target_high --target 101
+bad budget_fraction --budget 1.5
+bad min_procs_zero --min-processes 0
 bad gbench_flag --filter shim -- --benchmark_nonsense=1
 case_bad_out
 case_help

@@ -150,6 +150,16 @@ includes "${f[@]}" | awk -F: '$3 ~ /^bench\/compare\//' >"$tmp/bad"
 [ ${#f[@]} -gt 0 ] || echo "no sources under bench/instrument/ or bench/families/" >"$tmp/bad"
 verdict measure_not_compare "$tmp/bad"
 
+# instrument_below_families:
+#   bench/instrument/ includes nothing from bench/families/: families use
+#   the instruments (the shim, the counters, the writer), and a family's
+#   declaration reaches the writer by the family handing it over
+#   (hb_tidy_declare), never by the writer looking families up.
+mapfile -t f < <(files bench/instrument '*.c' '*.h' '*.cc')
+includes "${f[@]}" | awk -F: '$3 ~ /^bench\/families\//' >"$tmp/bad"
+[ ${#f[@]} -gt 0 ] || echo "no sources under bench/instrument/" >"$tmp/bad"
+verdict instrument_below_families "$tmp/bad"
+
 # compare_csv_only:
 #   bench/compare/ includes, of the project, only bench/compare/ (the CSV
 #   reader), bench/stats/ and bench/base/: nothing of families/,
@@ -247,6 +257,7 @@ PLANTS=(
     'stats_alone bench/stats/pair.c #include "bench/compare/abrun.h"'
     'measure_not_compare bench/instrument/tidy.h #include "bench/compare/csvread.h"'
     'measure_not_compare bench/families/bench_free.c #include "bench/compare/abrun.h"'
+    'instrument_below_families bench/instrument/tidy.c #include "bench/families/family.h"'
     'compare_csv_only bench/compare/abrun.c #include "bench/instrument/tidy.h"'
     'plots_csv_only plots/common.gp plot "< heapbench verdict x" using 1:2'
     'lib_never_prints bench/compare/csvread.c static void hb_planted(void) { puts("x"); }'

@@ -4,7 +4,8 @@
 # verdict is recomputed from the CSV rows by tests/cli/verdict_check.awk, an
 # independent implementation of the same definitions, and must agree; the
 # report shows the verdict first, with the same text; the checker does
-# catch a wrong number; bad input is refused with one line.
+# catch a wrong number; bad input is refused with one line; on a fresh run
+# it finds free's rows by their declared series, not by parameter names.
 # Usage: tests/cli/cli_verdict.sh HEAPBENCH
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -172,6 +173,41 @@ case_tables() {
 }
 
 # Expect: exit 2 and one line naming the bad value.
+# The verdict finds free's results by the series bench_free.c declares
+# (each row's `series` column), not by parameter names: a fresh run of
+# block frees at orders 0 and 9, at B and away, legacy and uninit.
+# Expect: the free rows name their series; with the parameter columns path,
+# variant and encoding renamed the verdict is the same, word for word;
+# with the series column emptied it loses the boundary sentence ("no
+# difference detected at any of the 2 boundary and order pairs" or a
+# difference: either way a sentence the emptied copy lacks).
+case_series() {
+    local out=$tmp/s dir rc
+    "$hb" bench --profile quick --processes 2 --out "$out" \
+        --filter '^free/block/boundary:natural/order:(0|9)/where:(away|boundary)/' \
+        >"$tmp/s.out" 2>"$tmp/s.err"; rc=$?
+    [ "$rc" -eq 0 ] || { fail series "bench exit $rc: $(tail -n 2 "$tmp/s.err")"; return; }
+    dir=$(find "$out" -mindepth 1 -maxdepth 1 -type d | head -n 1)
+    grep -q '^benchmark,.*,series$' "$dir/free_summary.csv" &&
+        grep -q ',block_legacy$' "$dir/free_summary.csv" &&
+        grep -q ',block_uninit$' "$dir/free_summary.csv" ||
+        { fail series "free_summary.csv names no series"; return; }
+    cp -r "$dir" "$tmp/ren" && cp -r "$dir" "$tmp/blank"
+    for f in free.csv free_summary.csv; do
+        sed -i '1s/,path,variant,encoding,/,x_path,x_variant,x_encoding,/' "$tmp/ren/$f"
+        sed -i '2,$s/,[^,]*$/,/' "$tmp/blank/$f"
+    done
+    "$hb" verdict "$dir" >"$tmp/s.v" 2>&1
+    "$hb" verdict "$tmp/ren" >"$tmp/s.ren" 2>&1
+    "$hb" verdict "$tmp/blank" >"$tmp/s.blank" 2>&1
+    grep -q 'boundary and order pair' "$tmp/s.v" ||
+        { fail series "no boundary sentence: $(head -n 8 "$tmp/s.v" | tr '\n' ' ')"; return; }
+    cmp -s "$tmp/s.v" "$tmp/s.ren" || { fail series "renamed parameters change the verdict"; return; }
+    grep -q 'boundary and order pair' "$tmp/s.blank" &&
+        { fail series "the verdict found free's rows without their series"; return; }
+    ok series
+}
+
 case_bad_input() {
     local rc
     "$hb" verdict "$tmp/nowhere" >/dev/null 2>"$tmp/err"; rc=$?
@@ -193,5 +229,6 @@ case_delta
 case_delta_injected
 case_wording
 case_tables
+case_series
 case_bad_input
 finish

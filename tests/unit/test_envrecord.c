@@ -24,7 +24,12 @@ static const char *const keys[] = {
     "perf_instructions", "perf_cache_misses", "perf_dtlb_misses", "perf_faults",
     "page_faults_policy", "counter_instructions", "counter_data_reads",
     "counter_data_writes", "counter_cond_branches", "date_utc", "command_line", "profile", "processes",
-    "repetitions", "filter", "layout", "pinning", "xen_version", "timing", "shim_overhead_c_batch_ns",
+    "repetitions", "sampling_rule", "sampling_min_processes", "sampling_floor_processes",
+    "sampling_target_pct", "sampling_budget_s", "sampling_one_repetition_from_s",
+    "sampling_runs", "sampling_processes_min", "sampling_processes_median",
+    "sampling_processes_max", "sampling_stopped_narrow", "sampling_stopped_at_max",
+    "sampling_stopped_by_budget", "sampling_one_repetition_processes", "wall_s", "loadavg_start", "loadavg_end", "eta_total_s_at_60s", "eta_total_s_at_300s",
+    "eta_total_s_at_1200s", "filter", "layout", "pinning", "timing", "shim_overhead_c_batch_ns",
     "shim_overhead_c_single_ns",
 };
 
@@ -56,8 +61,10 @@ static void write_record(char *path, size_t len, const struct hb_perfctr *probe)
         .cxx_compiler = "c++ 1", .libbenchmark_version = "1.7.1",
         .date_utc = "2026-12-02T01:02:03Z", .argc = 3, .argv = argv,
         .profile = "quick", .filter = NULL, .layout = "host", .pinning = "pinned, to 0",
-        .processes = 3, .repetitions = 2, .xen = "4.18",
+        .processes = 3, .repetitions = 2,
         .shim_direct_ns = 2.0, .shim_c_batch_ns = 2.5, .shim_c_single_ns = NAN,
+        .sampling_rule = "fixed", .min_processes = 3, .target_pct = 2.5, .budget_s = 2400,
+        .stopped_by_budget = 7, .wall_s = 61.5, .eta_at = { 70, NAN, NAN },
     };
     int fd;
 
@@ -105,7 +112,6 @@ TEST(envrecord_values_check)
     static const struct { const char *key, *want; bool prefix; } want[] = {
         { "command_line", "heapbench bench --profile quick", false },
         { "pinning", "\"pinned, to 0\"", false },
-        { "xen_version", "4.18", false },
         { "filter", "", false },
         { "thp_used", "yes", true },
         { "mem_available_bytes", "1048576", false },
@@ -113,6 +119,13 @@ TEST(envrecord_values_check)
         { "shim_overhead_c_single_ns", "", false },
         { "libbenchmark_build_type", "unknown", false },
         { "perf_cycles", "unavailable: ", true },
+        { "sampling_rule", "fixed", false },
+        { "sampling_target_pct", "2.5", false },
+        { "sampling_budget_s", "2400", false },
+        { "sampling_stopped_by_budget", "7", false },
+        { "wall_s", "61.5", false },
+        { "eta_total_s_at_60s", "70", false },
+        { "eta_total_s_at_300s", "", false },
     };
     char path[64], v[512], seen[600], exp[600];
     struct hb_perfctr probe = { .fd = { -1, -1, -1, -1, -1 },

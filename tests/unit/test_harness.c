@@ -185,8 +185,16 @@ TEST(csv_num_format_check)
 
 #define MiB 1048576.0
 
+/* The reference as bench_baseline.c declares it (the unit runner links no
+ * bench_*.c): the writer knows it from this, not from its name. */
+static const struct hb_tidy_family reference = {
+    .name = "baseline", .reference = true, .ref_kinds = "memset read",
+    .ref_size = "param_bytes",
+};
+
 static void fill(struct hb_results *r)
 {
+    CHECK_EQ(hb_tidy_declare(&reference), 0);
     for (long k = 0; k < 3; k++) {
         add_run(r, "baseline/memset/bytes:1048576/threads:1", k, MiB / 10, MiB / 32, MiB, NULL);
         add_run(r, "baseline/memset/bytes:4194304/threads:1", k, 4 * MiB / 8, 4 * MiB / 32,
@@ -238,6 +246,46 @@ TEST(results_baseline_choice_check)
     row = row_named(&r, "baseline/memset/bytes:1048576/threads:1");
     if (CHECK(row))
         CHECK_STR(row->baseline, row->name);
+    hb_results_free(&r);
+}
+
+/* A family that declares series gets a `series` column; the others none:
+ *   sfam/block/enc:a/ord:1   in "blk_a" and "ord1"
+ *   sfam/block/enc:b/ord:1   in "ord1" only
+ *   sfam/frag/enc:a          in none
+ * Expect: the header ends ",series"; the cells "blk_a ord1", "ord1", "";
+ * init (no series declared) has no such column. */
+static const struct hb_tidy_series sfam_series[] = {
+    { "blk_a", "what=block;enc=a" },
+    { "ord1", "ord=1" },
+    { NULL, NULL },
+};
+static const struct hb_tidy_family sfam = { .name = "sfam", .series = sfam_series };
+
+TEST(results_series_check)
+{
+    struct hb_results r = { 0 };
+    char *csv;
+
+    CHECK_EQ(hb_tidy_declare(&sfam), 0);
+    add_run(&r, "sfam/block/enc:a/ord:1", 0, 100, 1, 32, NULL);
+    add_run(&r, "sfam/block/enc:b/ord:1", 0, 100, 1, 32, NULL);
+    add_run(&r, "sfam/frag/enc:a", 0, 100, 1, 32, NULL);
+    fill(&r);
+    CAPTURE(csv, hb_results_write_csv(&r, "sfam", f));
+    CHECK(strstr(line_of(csv, 0), ",merges,series") != NULL);
+    CHECK(strstr(line_of(csv, 1), ",\"blk_a ord1\"") == NULL);  /* no quotes needed */
+    CHECK(strstr(line_of(csv, 1), ",7,blk_a ord1") != NULL);
+    CHECK(strstr(line_of(csv, 2), ",7,ord1") != NULL);
+    CHECK(strstr(line_of(csv, 3), ",7,") != NULL && !strstr(line_of(csv, 3), "ord1"));
+    free(csv);
+    CAPTURE(csv, hb_results_write_summary(&r, "sfam", f));
+    CHECK(strstr(line_of(csv, 0), "_mde_pct,series") != NULL);
+    CHECK(strstr(line_of(csv, 1), ",blk_a ord1") != NULL);
+    free(csv);
+    CAPTURE(csv, hb_results_write_csv(&r, "init", f));
+    CHECK(strstr(line_of(csv, 0), "series") == NULL);
+    free(csv);
     hb_results_free(&r);
 }
 
