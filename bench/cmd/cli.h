@@ -3,6 +3,7 @@
  * its own file (cmd_*.c), each returning the process exit status.
  *
  * Conventions for every subcommand:
+ *   - its options are one table read by bench/cmd/opts.h (parsing, --help);
  *   - a bad input prints ONE line on stderr, "heapbench: <what>: <bad value>",
  *     and returns HB_EXIT_USAGE (2) before any large allocation;
  *   - a failure at run time (I/O, out of memory) returns HB_EXIT_FAIL (1);
@@ -13,6 +14,7 @@
 
 #include <stddef.h>
 #include "bench/base/err.h"     /* hb_err, HB_EXIT_* */
+#include "bench/cmd/opts.h"     /* the option tables */
 
 int hb_cmd_layout(int argc, char **argv);   /* bench/cmd/cmd_layout.c */
 int hb_cmd_heap(int argc, char **argv);     /* bench/cmd/cmd_heap.c */
@@ -23,24 +25,39 @@ int hb_cmd_verdict(int argc, char **argv);  /* bench/cmd/cmd_verdict.c */
 int hb_cmd_letter(int argc, char **argv);   /* bench/cmd/cmd_letter.c */
 
 /*
- * The layout options every command takes (--topology, --memmap, --mem):
- * hb_layout_opt (bench/source/layout.h), with its error printed.  1: argv[*i]
- * and its value consumed; 0: not a layout option; -1: bad value, printed.
- * In bench/cmd/cmd_layout.c.
+ * The layout options as entries of a command's option table (opts.h), for
+ * a struct hb_layout_opts at offset off of its options (the command puts
+ * a heading before them).  The setters are in bench/cmd/cmd_layout.c.
  */
-struct hb_layout_opts;
-int hb_layout_parse_opt(struct hb_layout_opts *o, int argc, char **argv, int *i);
+int hb_layout_set_topology(void *lo, const char *v, char *why, size_t len);
+int hb_layout_set_memmap(void *lo, const char *v, char *why, size_t len);
+int hb_layout_set_mem(void *lo, const char *v, char *why, size_t len);
+#define HB_LAYOUT_OPTIONS(off)                                                 \
+    { "--topology", "T", "host: this machine's NUMA nodes and RAM (hwloc and "  \
+      "sysfs); synthetic:STRING an hwloc synthetic machine, e.g. "              \
+      "'pack:2 [numa(memory=64GiB)] core:8 pu:2'; xml:FILE an hwloc XML file "  \
+      "(a run's topology.xml)", hb_layout_set_topology, off, false },          \
+    { "--memmap", "FILE", "RAM ranges from a plain map (START END NODE a "      \
+      "line) or a Linux or Xen boot log; not with --topology",                  \
+      hb_layout_set_memmap, off, false },                                      \
+    { "--mem", "SIZE", "scale the topology to SIZE of RAM (e.g. 16GiB), node " \
+      "shares kept; not with --memmap", hb_layout_set_mem, off, false }
 
-/* --xen V: whose arithmetic the model pays (alloc/heap.h's
+/* --max-order N (an unsigned field): 1 to PA_MAX_ORDER_LIMIT. */
+int hb_opt_max_order(void *field, const char *v, char *why, size_t len);
+
+/* --xen V (an int field): whose arithmetic the model pays (alloc/heap.h's
  * pa_xen_version: 4.17, the default, or 4.18, x86 without PDX
- * compression).  The version, or -1 with the one-line error printed.
- * In bench/cmd/cmd_heap.c. */
-int hb_xen_parse(const char *v);
+ * compression).  In bench/cmd/cmd_heap.c. */
+int hb_opt_xen(void *field, const char *v, char *why, size_t len);
+#define HB_XEN_HELP "whose node lookups the model pays: 4.17 (default) or 4.18 " \
+                    "(x86 without PDX compression)"
 
 /* hb_layout_load against this machine: a layout whose frame table would
  * not fit in MemAvailable is refused (the check is the command's choice;
  * the library reads no machine state).  In bench/cmd/cmd_layout.c. */
 struct hb_layout;
+struct hb_layout_opts;
 int hb_layout_load_here(struct hb_layout_opts *o, struct hb_layout *l,
                         char *err, size_t errlen);
 

@@ -15,10 +15,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <regex.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,26 +39,6 @@ struct ab_opts {
     char **extra_argv;
 };
 
-static void usage(FILE *f)
-{
-    fprintf(f, "usage: heapbench ab --base BIN --new BIN [options] [-- bench options]\n"
-               "  --base BIN        the heapbench binary of the base side\n"
-               "  --new BIN         the heapbench binary of the new side\n"
-               "  --processes N     measure each benchmark in N fresh processes a side, as\n"
-               "                    in bench: here one `bench --processes 1` invocation\n"
-               "                    each, base and new in turn (ABAB...); default: the\n"
-               "                    profile's (quick 3, default 6, full 10), at least 2\n"
-               "  --profile P       quick, default or full (bench --profile); default:\n"
-               "                    default\n"
-               "  --filter REGEX    only the benchmarks whose name matches (bench --filter)\n"
-               "  --repetitions N   repetitions inside each process (bench --repetitions)\n"
-               "  --out DIR         where <DIR>/ab-<stamp>/base and .../new go (default:\n"
-               "                    results)\n"
-               "After '--': more options of bench for both sides (--mem-budget, layouts,\n"
-               "Google Benchmark flags after a second '--'), but none of the above.\n"
-               "Then: heapbench compare <DIR>/ab-<stamp>/base -- <DIR>/ab-<stamp>/new\n");
-}
-
 /* The processes of each profile, as bench has them (cmd_bench.c). */
 static long profile_procs(const char *profile)
 {
@@ -69,26 +49,6 @@ static long profile_procs(const char *profile)
     return 6;
 }
 
-/* bench options after "--" that ab sets itself: refused, not passed on
- * to be overridden or to override.  0, or an exit status after one line. */
-static int check_extra(const struct ab_opts *o)
-{
-    static const char *const own[] = { "--processes", "--profile", "--filter",
-                                       "--repetitions", "--out" };
-
-    for (int i = 0; i < o->extra_argc; i++) {
-        if (!strcmp(o->extra_argv[i], "--"))
-            break;                        /* Google Benchmark's from here */
-        for (size_t k = 0; k < sizeof own / sizeof own[0]; k++)
-            if (!strcmp(o->extra_argv[i], own[k])) {
-                hb_err("ab: %s after '--' conflicts with ab's own option; give it "
-                       "before '--'", own[k]);
-                return HB_EXIT_USAGE;
-            }
-    }
-    return 0;
-}
-
 static bool executable(const char *path)
 {
     struct stat st;
@@ -96,78 +56,104 @@ static bool executable(const char *path)
     return !stat(path, &st) && S_ISREG(st.st_mode) && !access(path, X_OK);
 }
 
-static int parse_value(struct ab_opts *o, const char *a, const char *v)
+static int set_bin(void *field, const char *v, char *why, size_t len)
 {
+    if (!executable(v))
+        return snprintf(why, len, "not an executable file"), -1;
+    *(const char **)field = v;
+    return 0;
+}
+
+static int set_procs(void *field, const char *v, char *why, size_t len)
+{
+    long *n = field;
     char *end;
 
-    if (!strcmp(a, "--base") || !strcmp(a, "--new")) {
-        if (!executable(v)) {
-            hb_err("ab: %s: not an executable file: %s", a, v);
+    errno = 0;
+    *n = strtol(v, &end, 10);
+    if (!*v || *end || errno || *n < 2 || *n > 1000 || *v == '+' || *v == ' ')
+        return snprintf(why, len, "expected a whole number from 2 to 1000"), -1;
+    return 0;
+}
+
+static int set_profile(void *field, const char *v, char *why, size_t len)
+{
+    if (strcmp(v, "quick") && strcmp(v, "default") && strcmp(v, "full"))
+        return snprintf(why, len, "expected quick, default or full"), -1;
+    *(const char **)field = v;
+    return 0;
+}
+
+#define OFF(f) offsetof(struct ab_opts, f)
+static const struct hb_opt ab_opts[] = {
+    { "--base", "BIN", "the heapbench binary of the base side", set_bin, OFF(bin[0]), false },
+    { "--new", "BIN", "the heapbench binary of the new side", set_bin, OFF(bin[1]), false },
+    { "--processes", "N", "measure each benchmark in N fresh processes a side, as in "
+      "bench: here one `bench --processes 1` invocation each, base and new in turn "
+      "(ABAB...); default: the profile's (quick 3, default 6, full 10), at least 2",
+      set_procs, OFF(procs), false },
+    { "--profile", "P", "quick, default or full (bench --profile); default: default",
+      set_profile, OFF(profile), false },
+    { "--filter", "REGEX", "only the benchmarks whose name matches (bench --filter)",
+      hb_opt_regex, OFF(filter), false },
+    { "--repetitions", "N", "repetitions inside each process (bench --repetitions)",
+      hb_opt_nonempty, OFF(reps), false },
+    { "--out", "DIR", "where <DIR>/ab-<stamp>/base and .../new go (default: results)",
+      hb_opt_nonempty, OFF(out), false },
+};
+#undef OFF
+
+static const struct hb_opts_spec ab_spec = {
+    .cmd = "ab",
+    .usage = "ab --base BIN --new BIN [options] [-- bench options]",
+    .about = "Interleaved A/B runs of two builds, each process one bench invocation.\n",
+    .opts = ab_opts,
+    .nopts = sizeof ab_opts / sizeof ab_opts[0],
+    .footer = "After '--': more options of bench for both sides (--mem-budget, layouts,\n"
+              "Google Benchmark flags after a second '--'), but none of the above.\n"
+              "Then: heapbench compare <DIR>/ab-<stamp>/base -- <DIR>/ab-<stamp>/new\n",
+    .dashdash = HB_DASHDASH_REST,
+};
+
+/* bench options after "--" that ab sets itself (those of ab's table):
+ * refused, not passed on to be overridden or to override.  0, or an exit
+ * status after one line. */
+static int check_extra(const struct ab_opts *o)
+{
+    for (int i = 0; i < o->extra_argc; i++) {
+        const char *a = o->extra_argv[i];
+        const struct hb_opt *own = hb_opts_find(&ab_spec, a);
+
+        if (!strcmp(a, "--"))
+            break;                        /* Google Benchmark's from here */
+        if (own) {
+            hb_err("ab: %s after '--' conflicts with ab's own option; give it "
+                   "before '--'", own->name);
             return HB_EXIT_USAGE;
         }
-        o->bin[a[2] == 'n'] = v;
-    } else if (!strcmp(a, "--processes")) {
-        errno = 0;
-        o->procs = strtol(v, &end, 10);
-        if (!*v || *end || errno || o->procs < 2 || o->procs > 1000 || *v == '+' || *v == ' ') {
-            hb_err("ab: --processes: expected a whole number from 2 to 1000: %s", v);
-            return HB_EXIT_USAGE;
-        }
-    } else if (!strcmp(a, "--filter")) {
-        regex_t re;
-        if (regcomp(&re, *v == '-' ? v + 1 : v, REG_EXTENDED | REG_NOSUB)) {
-            hb_err("ab: --filter: not a regular expression: %s", v);
-            return HB_EXIT_USAGE;
-        }
-        regfree(&re);
-        o->filter = v;
-    } else if (!strcmp(a, "--profile")) {
-        o->profile = v;
-    } else if (!strcmp(a, "--repetitions")) {
-        o->reps = v;
-    } else if (!strcmp(a, "--out")) {
-        o->out = v;
-    } else {
-        return -1;
     }
     return 0;
 }
 
+/* HB_OPTS_GO, or an exit status. */
 static int parse_args(struct ab_opts *o, int argc, char **argv)
 {
+    int rest, rc;
+
     *o = (struct ab_opts){ .procs = 0, .out = "results" };
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        int rc;
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            usage(stdout);
-            return -1;
-        }
-        if (!strcmp(a, "--")) {
-            o->extra_argc = argc - i - 1;
-            o->extra_argv = argv + i + 1;
-            break;
-        }
-        if (i + 1 == argc && a[0] == '-') {
-            hb_err("ab: %s needs a value", a);
-            return HB_EXIT_USAGE;
-        }
-        rc = a[0] == '-' ? parse_value(o, a, argv[i + 1]) : -1;
-        if (rc < 0) {
-            hb_err("ab: unknown option: %s", a);
-            return HB_EXIT_USAGE;
-        }
-        if (rc)
-            return rc;
-        i++;
-    }
+    rc = hb_opts_run(&ab_spec, o, argc, argv, &rest);
+    if (rc != HB_OPTS_GO)
+        return rc;
+    o->extra_argc = argc - rest;
+    o->extra_argv = argv + rest;
     if (!o->bin[0] || !o->bin[1]) {
         hb_err("ab: need --base BIN and --new BIN (see heapbench ab --help)");
         return HB_EXIT_USAGE;
     }
     if (!o->procs)
         o->procs = profile_procs(o->profile);
-    return check_extra(o);
+    rc = check_extra(o);
+    return rc ? rc : HB_OPTS_GO;
 }
 
 /* BIN bench --processes 1 --out DIR [options], console into log. */
@@ -245,8 +231,8 @@ int hb_cmd_ab(int argc, char **argv)
     int rc = parse_args(&o, argc, argv);
     double t0 = hb_now_s();
 
-    if (rc)
-        return rc < 0 ? HB_EXIT_OK : rc;
+    if (rc != HB_OPTS_GO)
+        return rc;
     rc = make_dirs(&o, top, sizeof top);
     if (rc)
         return rc;

@@ -9,9 +9,9 @@
  * (cmd_bench_chunk.c), so that an interrupted run leaves no half-written
  * folder (docs/running.md).
  *
- * This file: the options, the files of the folder, and the run from start
- * to published folder; the plan, the scheduler and the ETA are in
- * cmd_bench_sched.c.
+ * This file: the files of the folder, and the run from start to published
+ * folder; the options are in cmd_bench_opts.c, the plan, the scheduler and
+ * the ETA in cmd_bench_sched.c.
  */
 #define _GNU_SOURCE
 #include "bench/cmd/cmd_bench.h"
@@ -38,200 +38,6 @@
 #include <unistd.h>
 
 #include <hwloc.h>
-
-/* Processes and repetitions per profile (quick, default, full).  The
- * default: 3 x 2 took 3.5 min on a quiet 2-core VM and 16-19 min on one
- * loaded 5x over; 6 processes halve the variance of a median of
- * per-process medians (the minimum detectable effect falls by about 40 %)
- * for about 7 min quiet, which leaves room for a busy machine. */
-static const int profile_procs[] = { 3, 6, 10 };
-static const int profile_reps[] = { 2, 2, 3 };
-
-/* ------------------------------------------------------------------------
- * Options
- * ------------------------------------------------------------------------ */
-
-/* "--name VALUE" or "--name=VALUE"; 1 and *v set, 0 not this option,
- * -1 missing value (reported). */
-static int opt_value(const char *name, int argc, char **argv, int *i, const char **v)
-{
-    size_t n = strlen(name);
-
-    if (strncmp(argv[*i], name, n))
-        return 0;
-    if (argv[*i][n] == '=') {
-        *v = argv[*i] + n + 1;
-        return 1;
-    }
-    if (argv[*i][n])
-        return 0;
-    if (*i + 1 >= argc) {
-        hb_err("%s: missing value", name);
-        return -1;
-    }
-    *v = argv[++*i];
-    return 1;
-}
-
-static int parse_profile(struct bench_opts *o, const char *v)
-{
-    static const char *const names[] = { "quick", "default", "full" };
-
-    for (int p = 0; p < 3; p++)
-        if (!strcmp(v, names[p])) {
-            o->profile = (enum hb_profile)p;
-            o->profile_name = names[p];
-            return 0;
-        }
-    hb_err("--profile: expected quick, default or full: %s", v);
-    return -1;
-}
-
-static int parse_count(const char *opt, int *out, const char *v)
-{
-    uint64_t n;
-
-    /* Digits only: strtol would take " 5" or "+5". */
-    if (!*v || v[strspn(v, "0123456789")] || hb_parse_u64(v, &n) || n < 1 ||
-        n > 1000) {
-        hb_err("%s: expected a whole number from 1 to 1000: %s", opt, v);
-        return -1;
-    }
-    *out = (int)n;
-    return 0;
-}
-
-/* --target PCT: a number from 0 to 100 (0: never stop early). */
-static int parse_target(struct bench_opts *o, const char *v)
-{
-    char *end;
-    double x = strtod(v, &end);
-
-    if (!*v || *end || !(x >= 0 && x <= 100)) {
-        hb_err("--target: expected a percentage from 0 to 100: %s", v);
-        return -1;
-    }
-    o->target_pct = x;
-    return 0;
-}
-
-/* --budget MIN: whole minutes, 0 for none. */
-static int parse_budget(struct bench_opts *o, const char *v)
-{
-    uint64_t n;
-
-    if (!*v || v[strspn(v, "0123456789")] || hb_parse_u64(v, &n) || n > 100000) {
-        hb_err("--budget: expected whole minutes (0: none): %s", v);
-        return -1;
-    }
-    o->budget_s = (double)n * 60;
-    return 0;
-}
-
-/* Google Benchmark takes ECMAScript regexes with a leading '-' for "not";
- * POSIX extended is close enough to refuse nonsense before running. */
-static int check_filter(const char *v)
-{
-    regex_t re;
-    int rc = regcomp(&re, *v == '-' ? v + 1 : v, REG_EXTENDED | REG_NOSUB);
-
-    if (rc) {
-        hb_err("--filter: not a regular expression: %s", v);
-        return -1;
-    }
-    regfree(&re);
-    return 0;
-}
-
-/* One option at argv[*i]: 0 done, 1 help, -1 bad (reported). */
-static int parse_one(struct bench_opts *o, int argc, char **argv, int *i)
-{
-    const char *v;
-    int rc;
-
-    if (!strcmp(argv[*i], "--help") || !strcmp(argv[*i], "-h"))
-        return 1;
-    if ((rc = opt_value("--profile", argc, argv, i, &v)))
-        return rc < 0 ? -1 : parse_profile(o, v);
-    if ((rc = opt_value("--repetitions", argc, argv, i, &v)))
-        return rc < 0 ? -1 : parse_count("--repetitions", &o->reps, v);
-    if ((rc = opt_value("--processes", argc, argv, i, &v)))
-        return rc < 0 ? -1 : parse_count("--processes", &o->procs, v);
-    if ((rc = opt_value("--min-processes", argc, argv, i, &v)))
-        return rc < 0 ? -1 : parse_count("--min-processes", &o->min_procs, v);
-    if ((rc = opt_value("--target", argc, argv, i, &v)))
-        return rc < 0 ? -1 : parse_target(o, v);
-    if ((rc = opt_value("--budget", argc, argv, i, &v)))
-        return rc < 0 ? -1 : parse_budget(o, v);
-    if (!strcmp(argv[*i], "--verbose")) {
-        o->verbose = true;
-        return 0;
-    }
-    if (!strcmp(argv[*i], "--list")) {
-        o->list = true;
-        return 0;
-    }
-    if (!strcmp(argv[*i], "--count")) {
-        o->count = true;
-        return 0;
-    }
-    if ((rc = opt_value("--count-child", argc, argv, i, &v))) {
-        o->count_child = v;
-        return rc < 0 ? -1 : 0;
-    }
-    if ((rc = opt_value("--mem-budget", argc, argv, i, &v))) {
-        if (rc > 0 && (hb_parse_size(v, &o->mem_budget) || !o->mem_budget)) {
-            hb_err("--mem-budget: not a size with a unit: %s", v);
-            return -1;
-        }
-        return rc < 0 ? -1 : 0;
-    }
-    if ((rc = opt_value("--filter", argc, argv, i, &v))) {
-        o->filter = v;
-        return rc < 0 ? -1 : check_filter(v);
-    }
-    if ((rc = opt_value("--xen", argc, argv, i, &v)))
-        return rc < 0 || (o->xen = hb_xen_parse(v)) < 0 ? -1 : 0;
-    if ((rc = opt_value("--out", argc, argv, i, &v))) {
-        o->out = v;
-        return rc < 0 ? -1 : 0;
-    }
-    rc = hb_layout_parse_opt(&o->lopts, argc, argv, i);
-    if (rc)
-        return rc < 0 ? -1 : 0;
-    hb_err("bench: unknown option: %s", argv[*i]);
-    return -1;
-}
-
-static int parse_opts(struct bench_opts *o, int argc, char **argv)
-{
-    memset(o, 0, sizeof *o);
-    o->profile = HB_PROFILE_DEFAULT;
-    o->profile_name = "default";
-    o->out = "results";
-    o->target_pct = o->budget_s = -1;     /* the profile's */
-    o->argc = argc;
-    o->argv = argv;
-    for (int i = 1; i < argc; i++) {
-        int rc;
-
-        if (!strcmp(argv[i], "--")) {
-            o->gb_argc = argc - i - 1;
-            o->gb_argv = argv + i + 1;
-            if (bench_check_gb_flags(o->gb_argc, o->gb_argv))
-                return -1;
-            break;
-        }
-        rc = parse_one(o, argc, argv, &i);
-        if (rc)
-            return rc;
-    }
-    if (!o->reps)
-        o->reps = profile_reps[o->profile];
-    if (!o->procs)
-        o->procs = profile_procs[o->profile];
-    return 0;
-}
 
 /* ------------------------------------------------------------------------
  * The files of the results folder
@@ -562,14 +368,10 @@ int hb_cmd_bench(int argc, char **argv)
     struct bench_run r;
     struct hb_layout layout;
     struct hb_rundir dir;
-    int rc = parse_opts(&o, argc, argv);
+    int rc = bench_parse_opts(&o, argc, argv);
 
-    if (rc > 0) {
-        bench_usage(stdout, profile_procs, profile_reps);
-        return HB_EXIT_OK;
-    }
-    if (rc < 0)
-        return HB_EXIT_USAGE;
+    if (rc != HB_OPTS_GO)
+        return rc;
     memset(&r, 0, sizeof r);
     memset(&layout, 0, sizeof layout);
     r.o = &o;

@@ -198,8 +198,6 @@ void bench_print_skips(const struct hb_results *res, int cols);
  * the run made it). */
 struct hb_rundir;
 void bench_say_discarded(const struct bench_run *r, const struct hb_rundir *d, int rc);
-/* --help, with the processes and repetitions of each profile. */
-void bench_usage(FILE *f, const int procs[3], const int reps[3]);
 /* Whether a Google Benchmark flag after "--" is one heapbench sets (the
  * flag and the option to use instead, on one line): 0, or -1. */
 int bench_check_gb_flags(int argc, char **argv);
@@ -224,6 +222,14 @@ int bench_count(struct bench_run *r);
 /* --count-child: the counted process itself (under valgrind).  Runs the
  * selected benchmarks once and writes their runs into o->count_child. */
 int bench_count_child(struct bench_run *r);
+
+/* cmd_bench_opts.c: the options into o (the profile's processes and
+ * repetitions where not given).  HB_OPTS_GO, or the exit status to return
+ * (0 after --help, 2 after one error line). */
+int bench_parse_opts(struct bench_opts *o, int argc, char **argv);
+/* The entry of word ("--name" or "--name=VALUE") in bench's table, or NULL. */
+struct hb_opt;
+const struct hb_opt *bench_find_opt(const char *word);
 
 /* cmd_bench_xen.c: copy $(dirname heapbench)/xen/fidelity.csv (make
  * xen-check), variants.csv and variants-model.csv (make xen-bench), those

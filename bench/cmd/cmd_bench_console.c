@@ -26,56 +26,6 @@
  * The command line: --help, and the flags after "--" heapbench refuses
  * ------------------------------------------------------------------------ */
 
-void bench_usage(FILE *f, const int procs[3], const int reps[3])
-{
-    fprintf(f,
-            "usage: heapbench bench [options] [-- google-benchmark flags]\n"
-            "  --profile P       quick, default or full: the sizes measured and the\n"
-            "                    samples (quick: %d processes x %d repetitions, default:\n"
-            "                    %d x %d, full: %d x %d); default: default\n"
-            "  --filter REGEX    only the benchmarks whose name matches (a leading '-'\n"
-            "                    keeps those that do not); see --list\n"
-            "  --list            print the benchmarks that would run and their count,\n"
-            "                    with --profile and --filter; run nothing\n"
-            "  --processes N     measure each benchmark in at most N fresh processes\n"
-            "                    (the samples: each family runs in process after process)\n"
-            "  --min-processes N  processes every benchmark gets before --target may\n"
-            "                    stop it (full: 3)\n"
-            "  --target PCT      stop sampling a benchmark once the 95 %% interval of\n"
-            "                    its estimate is within +/-PCT %% (full: 2; 0: never,\n"
-            "                    quick and default)\n"
-            "  --budget MIN      wall-clock budget of the timed run in minutes: a family\n"
-            "                    starts another process only if it and as many of every\n"
-            "                    later family fit; 2 always run (full: 40; 0: none)\n"
-            "  --repetitions N   repetitions of each benchmark inside each process\n"
-            "  --out DIR         where the run folder goes (default: results)\n"
-            "  --mem-budget SIZE what the run may hold at once, e.g. 8GiB (default:\n"
-            "                    75 %% of what MemAvailable and the memory cgroup leave);\n"
-            "                    what does not fit is skipped, never attempted\n"
-            "  --xen V           whose node lookups the model pays: 4.17 (default) or\n"
-            "                    4.18 (x86 without PDX compression)\n"
-            "  --verbose         Google Benchmark's own table on the screen too (it is\n"
-            "                    always in console.log in the run folder)\n"
-            "  --count           also run every selected benchmark once under\n"
-            "                    valgrind's callgrind: exact instructions, data reads\n"
-            "                    and writes, conditional branches per iteration, of\n"
-            "                    the timed region only (make bench COUNT=1)\n"
-            "  --count-child FILE  the counted process that --count runs under\n"
-            "                    valgrind (internal: not for use by hand)\n"
-            "The machine that init's 'layout:given' benchmarks model (default and\n"
-            "full profiles; by default --topology host, this machine):\n"
-            "  --topology T      host: this machine's NUMA nodes and RAM (hwloc and\n"
-            "                    sysfs); synthetic:STRING an hwloc synthetic machine,\n"
-            "                    e.g. 'pack:2 [numa(memory=64GiB)] core:8 pu:2';\n"
-            "                    xml:FILE an hwloc XML file (a run's topology.xml)\n"
-            "  --memmap FILE     RAM ranges from a plain map (START END NODE a line)\n"
-            "                    or a Linux or Xen boot log\n"
-            "  --mem SIZE        scale that topology to SIZE of RAM, node shares kept\n"
-            "After '--': Google Benchmark's own flags, except those heapbench sets\n"
-            "(repetitions, filter, output, listing, aggregates): use the options above.\n",
-            procs[0], reps[0], procs[1], reps[1], procs[2], reps[2]);
-}
-
 /* Google Benchmark flags that would undo one of ours, with the option to
  * use instead: refused, not silently obeyed (environment.csv records
  * ours). */

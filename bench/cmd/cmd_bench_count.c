@@ -10,6 +10,7 @@
  */
 #define _GNU_SOURCE
 #include "bench/cmd/cmd_bench.h"
+#include "bench/cmd/opts.h"
 
 #include "bench/base/clock.h"
 #include "bench/base/err.h"
@@ -72,23 +73,18 @@ static void valgrind_version(char *buf, size_t len)
         buf[0] = '\0';
 }
 
-/* The options the counted process does not take (with a value or not). */
-static int dropped(const char *a)
+/* Whether the counted process leaves out the option at word: 0 it keeps
+ * it, 1 it drops the word, 2 the word and its value (bench's table says
+ * which options take one). */
+static int dropped(const char *word)
 {
-    static const char *const val[] = { "--out", "--processes", "--repetitions",
-                                       "--count-child" };
-    static const char *const flag[] = { "--count", "--verbose" };
+    static const char *const drop[] = { "--out", "--processes", "--repetitions",
+                                        "--count-child", "--count", "--verbose" };
+    const struct hb_opt *o = bench_find_opt(word);
 
-    for (size_t i = 0; i < sizeof flag / sizeof flag[0]; i++)
-        if (!strcmp(a, flag[i]))
-            return 1;
-    for (size_t i = 0; i < sizeof val / sizeof val[0]; i++) {
-        size_t n = strlen(val[i]);
-        if (!strncmp(a, val[i], n) && a[n] == '=')
-            return 1;
-        if (!strcmp(a, val[i]))
-            return 2;
-    }
+    for (size_t i = 0; o && i < sizeof drop / sizeof drop[0]; i++)
+        if (!strcmp(o->name, drop[i]))
+            return o->arg && !strchr(word, '=') ? 2 : 1;
     return 0;
 }
 

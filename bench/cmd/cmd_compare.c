@@ -19,6 +19,7 @@
 #include "bench/stats/pair.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <limits.h>
 #include <math.h>
 #include <regex.h>
@@ -31,24 +32,6 @@
 /* ------------------------------------------------------------------------
  * Command line
  * ------------------------------------------------------------------------ */
-
-static void usage(FILE *f)
-{
-    fprintf(f,
-            "usage: heapbench compare BASE_RUN... -- NEW_RUN... [options]\n"
-            "       heapbench compare BASE_RUN NEW_RUN [options]\n"
-            "  BASE_RUN, NEW_RUN  results folders (results/<date>-<host>/), or folders\n"
-            "                     of them (heapbench ab); several make one side\n"
-            "  --metric COL       the column compared, default real_ns (boot_ns, ...)\n"
-            "  --filter REGEX     only benchmarks whose name matches (POSIX extended)\n"
-            "  --threshold PCT    smallest change flagged, in %%; default: per benchmark,\n"
-            "                     its standard error of a side, at least 1 %%\n"
-            "  --alpha A          false discovery rate, default 0.05\n"
-            "  --all              every benchmark in the table; by default only the\n"
-            "                     flagged ones and a count of the rest\n"
-            "  --csv FILE         also write the comparison as CSV (every benchmark)\n"
-            "  --plots DIR        write compare.csv and figures (SVG, PNG) in DIR\n");
-}
 
 /* Whether the folder a path would be written in exists, so that a typo in
  * --csv or --plots is refused before the work, not after the table. */
@@ -71,66 +54,93 @@ static bool parent_is_dir(const char *path)
     return stat(buf, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-enum { OPT_CSV, OPT_PLOTS, OPT_ALPHA, OPT_METRIC, OPT_FILTER, OPT_THRESHOLD, NOPT };
-static const char *const opt_name[NOPT] = { "--csv", "--plots", "--alpha", "--metric",
-                                            "--filter", "--threshold" };
-
-/* Option k's value v into o: 0, or an exit status. */
-static int set_value(struct opts *o, int k, const char *v)
+static int set_alpha(void *field, const char *v, char *why, size_t len)
 {
-    switch (k) {
-    case OPT_CSV: o->csv = v; return 0;
-    case OPT_PLOTS: o->plots = v; return 0;
-    case OPT_ALPHA:
-        if (!hb_csv_num(v, &o->alpha) || !(o->alpha > 0 && o->alpha < 0.5)) {
-            hb_err("compare: --alpha must be in (0, 0.5): %s", v);
-            return HB_EXIT_USAGE;
-        }
-        return 0;
-    case OPT_METRIC:
-        if (!*v || strpbrk(v, ",\"\n")) {
-            hb_err("compare: --metric: not a column name: %s", v);
-            return HB_EXIT_USAGE;
-        }
-        o->metric = v;
-        return 0;
-    case OPT_FILTER:
-        if (o->filter)
-            regfree(&o->re);
-        o->filter = NULL;
-        if (regcomp(&o->re, v, REG_EXTENDED | REG_NOSUB)) {
-            hb_err("compare: --filter: not a regular expression: %s", v);
-            return HB_EXIT_USAGE;
-        }
-        o->filter = v;
-        return 0;
-    default:
-        if (!hb_csv_num(v, &o->threshold) || !(o->threshold >= 0 && o->threshold < 1000)) {
-            hb_err("compare: --threshold: expected a percentage from 0 to 1000: %s", v);
-            return HB_EXIT_USAGE;
-        }
-        o->threshold /= 100;
-        return 0;
-    }
+    double *a = field;
+
+    if (!hb_csv_num(v, a) || !(*a > 0 && *a < 0.5))
+        return snprintf(why, len, "expected a number in (0, 0.5)"), -1;
+    return 0;
 }
 
-/* One option with a value at argv[*i]: 0 taken, 1 not an option with a
- * value, else an exit status. */
-static int parse_valued(int argc, char **argv, int *i, struct opts *o)
+static int set_threshold(void *field, const char *v, char *why, size_t len)
 {
-    const char *a = argv[*i];
-    int k;
+    double *t = field;
 
-    for (k = 0; k < NOPT && strcmp(a, opt_name[k]); k++)
-        ;
-    if (k == NOPT)
-        return 1;
-    if (*i + 1 == argc) {
-        hb_err("compare: %s needs a value", a);
-        return HB_EXIT_USAGE;
-    }
-    return set_value(o, k, argv[++*i]);
+    if (!hb_csv_num(v, t) || !(*t >= 0 && *t < 1000))
+        return snprintf(why, len, "expected a percentage from 0 to 1000"), -1;
+    *t /= 100;
+    return 0;
 }
+
+static int set_metric(void *field, const char *v, char *why, size_t len)
+{
+    if (!*v || strpbrk(v, ",\"\n"))
+        return snprintf(why, len, "not a column name"), -1;
+    *(const char **)field = v;
+    return 0;
+}
+
+/* A POSIX extended regular expression, as given (no leading '-' to
+ * negate it, unlike bench --filter). */
+static int set_filter(void *field, const char *v, char *why, size_t len)
+{
+    regex_t re;
+
+    if (regcomp(&re, v, REG_EXTENDED | REG_NOSUB))
+        return snprintf(why, len, "not a regular expression"), -1;
+    regfree(&re);
+    *(const char **)field = v;
+    return 0;
+}
+
+/* A run folder, or the '--' between the sides. */
+static int add_pos(void *ctx, const char *a, char *why, size_t len)
+{
+    struct opts *o = ctx;
+
+    if (!strcmp(a, "--")) {
+        if (o->split >= 0)
+            return snprintf(why, len, "'--' twice: one base side, one new side"), -1;
+        o->split = o->npos;
+        return 0;
+    }
+    if (o->npos == 2 * MAX_DIRS)
+        return snprintf(why, len, "more than %d run folders: \"%s\"", 2 * MAX_DIRS, a), -1;
+    o->pos[o->npos++] = a;
+    return 0;
+}
+
+#define OFF(f) offsetof(struct opts, f)
+static const struct hb_opt compare_opts[] = {
+    { "--metric", "COL", "the column compared, default real_ns (boot_ns, ...)",
+      set_metric, OFF(metric), false },
+    { "--filter", "REGEX", "only benchmarks whose name matches (POSIX extended)",
+      set_filter, OFF(filter), false },
+    { "--threshold", "PCT", "smallest change flagged, in %; default: per benchmark, "
+      "its standard error of a side, at least 1 %", set_threshold, OFF(threshold), false },
+    { "--alpha", "A", "false discovery rate, default 0.05", set_alpha, OFF(alpha), false },
+    { "--all", NULL, "every benchmark in the table; by default only the flagged ones "
+      "and a count of the rest", NULL, OFF(all), false },
+    { "--csv", "FILE", "also write the comparison as CSV (every benchmark)",
+      hb_opt_str, OFF(csv), false },
+    { "--plots", "DIR", "write compare.csv and figures (SVG, PNG) in DIR",
+      hb_opt_str, OFF(plots), false },
+};
+#undef OFF
+
+static const struct hb_opts_spec compare_spec = {
+    .cmd = "compare",
+    .usage = "compare BASE_RUN... -- NEW_RUN... [options]\n"
+             "       heapbench compare BASE_RUN NEW_RUN [options]",
+    .about = "BASE_RUN, NEW_RUN: results folders (results/<date>-<host>/), or folders\n"
+             "of them (heapbench ab); several make one side.  The options may come\n"
+             "anywhere, before or after the '--' between the sides.\n",
+    .opts = compare_opts,
+    .nopts = sizeof compare_opts / sizeof compare_opts[0],
+    .positional = add_pos,
+    .dashdash = HB_DASHDASH_SPLIT,
+};
 
 static int check_outputs(const struct opts *o)
 {
@@ -170,45 +180,21 @@ static int set_sides(struct opts *o, int npos, int split)
     return check_outputs(o);
 }
 
+/* HB_OPTS_GO: parsed (o->re compiled when o->filter), or an exit status. */
 static int parse_args(int argc, char **argv, struct opts *o)
 {
-    int npos = 0, split = -1, rc;
+    int rest, rc;
 
-    *o = (struct opts){ .alpha = 0.05, .threshold = -1, .metric = "real_ns" };
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            usage(stdout);
-            return -1;
-        }
-        if (!strcmp(a, "--")) {
-            if (split >= 0) {
-                hb_err("compare: '--' twice: one base side, one new side");
-                return HB_EXIT_USAGE;
-            }
-            split = npos;
-            continue;
-        }
-        if (!strcmp(a, "--all")) {
-            o->all = true;
-            continue;
-        }
-        if ((rc = parse_valued(argc, argv, &i, o)) != 1) {
-            if (rc)
-                return rc;
-            continue;
-        }
-        if (a[0] == '-' && a[1]) {
-            hb_err("compare: unknown option: %s", a);
-            return HB_EXIT_USAGE;
-        }
-        if (npos == 2 * MAX_DIRS) {
-            hb_err("compare: more than %d run folders: %s", 2 * MAX_DIRS, a);
-            return HB_EXIT_USAGE;
-        }
-        o->pos[npos++] = a;
-    }
-    return set_sides(o, npos, split);
+    *o = (struct opts){ .alpha = 0.05, .threshold = -1, .metric = "real_ns", .split = -1 };
+    rc = hb_opts_run(&compare_spec, o, argc, argv, &rest);
+    if (rc != HB_OPTS_GO)
+        return rc;
+    rc = set_sides(o, o->npos, o->split);
+    if (!rc && o->filter && regcomp(&o->re, o->filter, REG_EXTENDED | REG_NOSUB))
+        rc = HB_EXIT_FAIL;        /* set_filter compiled it once: cannot happen */
+    if (rc)
+        o->filter = NULL;
+    return rc ? rc : HB_OPTS_GO;
 }
 
 /* ------------------------------------------------------------------------
@@ -366,11 +352,8 @@ int hb_cmd_compare(int argc, char **argv)
     struct result res = { 0 };
     int ex, rc = parse_args(argc, argv, &o);
 
-    if (rc) {
-        if (o.filter)
-            regfree(&o.re);
-        return rc < 0 ? HB_EXIT_OK : rc;
-    }
+    if (rc != HB_OPTS_GO)
+        return rc;
     set_side(&base, o.pos, o.nbase);
     set_side(&new_, o.pos + o.nbase, o.nnew);
     rc = load_side(&base, &o);

@@ -27,6 +27,7 @@ struct run {               /* one side: one or more results folders */
 struct opts {
     const char *base, *new_, *csv, *plots;
     const char *pos[2 * MAX_DIRS];
+    int npos, split;           /* run folders given; index of the first new (-1: no '--') */
     int nbase, nnew;
     const char *metric, *filter;
     regex_t re;

@@ -31,13 +31,17 @@ struct boot_req {
     const char *arg;          /* as given, for messages */
 };
 
+struct boot_reqs {
+    struct boot_req r[MAX_BOOT_ALLOCS];
+    unsigned nr;
+};
+
 struct heap_opts {
     struct hb_layout_opts lo;
     int strategy;
     int encoding;             /* -1: the strategy's default */
     unsigned max_order;
-    struct boot_req boot[MAX_BOOT_ALLOCS];
-    unsigned nr_boot;
+    struct boot_reqs boot;
     bool free_boot, finish, dump, summary, timing;
     bool no_branch_harden;    /* Xen's spec-ctrl=no-branch-harden */
     int xen;                  /* enum pa_xen_version */
@@ -47,61 +51,91 @@ struct heap_opts {
  * Options
  * ------------------------------------------------------------------------ */
 
-static void usage(FILE *f)
+static int set_boot_alloc(void *field, const char *arg, char *why, size_t len)
 {
-    fprintf(f,
-        "usage: heapbench heap [LAYOUT] [options]\n"
-        "LAYOUT (default: --topology host), as in heapbench layout:\n"
-        "  --topology T       host: this machine (hwloc and sysfs); synthetic:STRING\n"
-        "                     an hwloc synthetic machine; xml:FILE an hwloc XML file\n"
-        "  --memmap FILE      RAM ranges: START END NODE a line, or a boot log\n"
-        "  --mem SIZE         scale the topology to SIZE of RAM, node shares kept\n"
-        "  --strategy S       how the boot RAM reaches the heap: pagewise (default),\n"
-        "                     chunked, patch, lazy or deferred (README.md)\n"
-        "  --encoding E       page state encoding, legacy or uninit (default: the\n"
-        "                     strategy's; patch, lazy and deferred need uninit)\n"
-        "  --max-order N      largest buddy order (1-%d, default %d)\n"
-        "  --boot-alloc SIZE[@NODE]  allocate SIZE from the boot allocator before\n"
-        "                     the hand-off (on NODE); may be repeated\n"
-        "  --free-boot        free those boot allocations into the heap afterwards\n"
-        "  --finish           finish lazy initialisation (lazy, deferred)\n"
-        "  --dump-blocks      print every free block: mfn,order,node,zone\n"
-        "  --summary          print the pages of each node by state (free, in use...)\n"
-        "  --time             the time of each step, on stderr\n"
-        "  --no-branch-harden model Xen's spec-ctrl=no-branch-harden\n"
-        "  --xen V            whose node lookups the model pays: 4.17 (default) or\n"
-        "                     4.18 (x86 without PDX compression)\n"
-        "Without --dump-blocks or --summary: one line, the pages free and pending.\n"
-        "The invariant checker runs on the heap before anything is printed.\n",
-        PA_MAX_ORDER_LIMIT, PA_MAX_ORDER_DEFAULT);
-}
-
-static int parse_boot_alloc(struct heap_opts *o, const char *arg)
-{
+    struct boot_reqs *b = field;
     char buf[128], *at;
     uint64_t bytes, node = 0;
 
-    if (o->nr_boot == MAX_BOOT_ALLOCS || strlen(arg) >= sizeof buf) {
-        hb_err("too many or too long --boot-alloc: %s", arg);
-        return -1;
-    }
+    if (b->nr == MAX_BOOT_ALLOCS || strlen(arg) >= sizeof buf)
+        return snprintf(why, len, b->nr == MAX_BOOT_ALLOCS ? "more than %d"
+                        : "too long", MAX_BOOT_ALLOCS), -1;
     strcpy(buf, arg);
     at = strchr(buf, '@');
     if (at)
         *at++ = '\0';
-    if (hb_parse_size(buf, &bytes) || bytes == 0) {
-        hb_err("--boot-alloc: not a size: %s", arg);
-        return -1;
-    }
-    if (at && (hb_parse_u64(at, &node) || node >= PA_MAX_NODES)) {
-        hb_err("--boot-alloc: bad node: %s", arg);
-        return -1;
-    }
+    if (hb_parse_size(buf, &bytes) || bytes == 0)
+        return snprintf(why, len, "not a size (e.g. 64K, 2M@1)"), -1;
+    if (at && (hb_parse_u64(at, &node) || node >= PA_MAX_NODES))
+        return snprintf(why, len, "bad node (0 to %d)", PA_MAX_NODES - 1), -1;
     /* Rounded up without overflowing near 2^64. */
-    o->boot[o->nr_boot++] = (struct boot_req){
+    b->r[b->nr++] = (struct boot_req){
         bytes / PA_PAGE_SIZE + !!(bytes % PA_PAGE_SIZE), at ? (int)node : -1, 0, arg };
     return 0;
 }
+
+static int set_strategy(void *field, const char *v, char *why, size_t len)
+{
+    if ((*(int *)field = pa_strategy_parse(v)) < 0)
+        return snprintf(why, len, "expected pagewise, chunked, patch, lazy or deferred"), -1;
+    return 0;
+}
+
+int hb_opt_xen(void *field, const char *v, char *why, size_t len)
+{
+    int x = pa_xen_version_parse(v);
+
+    if (x < 0)
+        return snprintf(why, len, "expected 4.17 or 4.18"), -1;
+    *(int *)field = x;
+    return 0;
+}
+
+static int set_encoding(void *field, const char *v, char *why, size_t len)
+{
+    if ((*(int *)field = pa_encoding_parse(v)) < 0)
+        return snprintf(why, len, "expected legacy or uninit"), -1;
+    return 0;
+}
+
+#define OFF(f) offsetof(struct heap_opts, f)
+static const struct hb_opt heap_opts[] = {
+    { NULL, NULL, "The machine modelled (default: --topology host):", NULL, 0, false },
+    HB_LAYOUT_OPTIONS(OFF(lo)),
+    { NULL, NULL, "The heap:", NULL, 0, false },
+    { "--strategy", "S", "how the boot RAM reaches the heap: pagewise (default), "
+      "chunked, patch, lazy or deferred (docs/model.md)", set_strategy, OFF(strategy), false },
+    { "--encoding", "E", "page state encoding, legacy or uninit (default: the "
+      "strategy's; patch, lazy and deferred need uninit)", set_encoding, OFF(encoding), false },
+    { "--max-order", "N", "largest buddy order (1-" HB_STR(PA_MAX_ORDER_LIMIT)
+      ", default " HB_STR(PA_MAX_ORDER_DEFAULT) ")", hb_opt_max_order, OFF(max_order), false },
+    { "--boot-alloc", "SIZE[@NODE]", "allocate SIZE from the boot allocator before "
+      "the hand-off (on NODE); up to " HB_STR(MAX_BOOT_ALLOCS) " times",
+      set_boot_alloc, OFF(boot), true },
+    { "--xen", "V", HB_XEN_HELP, hb_opt_xen, OFF(xen), false },
+    { "--free-boot", NULL, "free those boot allocations into the heap afterwards",
+      NULL, OFF(free_boot), false },
+    { "--no-branch-harden", NULL, "model Xen's spec-ctrl=no-branch-harden", NULL,
+      OFF(no_branch_harden), false },
+    { "--finish", NULL, "finish lazy initialisation (lazy, deferred)", NULL, OFF(finish), false },
+    { NULL, NULL, "Output (without --dump-blocks or --summary: one line, the pages free "
+      "and pending; the invariant checker runs before anything is printed):",
+      NULL, 0, false },
+    { "--dump-blocks", NULL, "print every free block: mfn,order,node,zone", NULL,
+      OFF(dump), false },
+    { "--summary", NULL, "print the pages of each node by state (free, in use...)",
+      NULL, OFF(summary), false },
+    { "--time", NULL, "the time of each step, on stderr", NULL, OFF(timing), false },
+};
+#undef OFF
+
+static const struct hb_opts_spec heap_spec = {
+    .cmd = "heap",
+    .usage = "heap [--topology T | --memmap FILE] [--mem SIZE] [options]",
+    .about = "Build a heap from a layout the way a hypervisor boots, check it, print it.\n",
+    .opts = heap_opts,
+    .nopts = sizeof heap_opts / sizeof heap_opts[0],
+};
 
 /* Boot allocations the layout cannot hold, whatever the allocator does: a
  * node it does not have, more pages than the node (or the machine) has.
@@ -110,8 +144,8 @@ static int check_boot_allocs(const struct heap_opts *o, const struct hb_layout *
 {
     uint64_t total = hb_layout_pages(l, -1), sum = 0;
 
-    for (unsigned i = 0; i < o->nr_boot; i++) {
-        const struct boot_req *r = &o->boot[i];
+    for (unsigned i = 0; i < o->boot.nr; i++) {
+        const struct boot_req *r = &o->boot.r[i];
         uint64_t have = r->node < 0 ? total : hb_layout_pages(l, r->node);
 
         if (r->node >= 0 && have == 0)
@@ -128,85 +162,15 @@ static int check_boot_allocs(const struct heap_opts *o, const struct hb_layout *
     return 0;
 }
 
-int hb_xen_parse(const char *v)
+/* The strategy's encoding when none was given; one it cannot use refused. */
+static int check_encoding(struct heap_opts *o)
 {
-    int x = pa_xen_version_parse(v);
+    enum pa_encoding want = pa_strategy_default_encoding((enum pa_strategy)o->strategy);
 
-    if (x < 0)
-        hb_err("--xen: expected 4.17 or 4.18: %s", v);
-    return x < 0 ? -1 : x;
-}
-
-static int parse_value(struct heap_opts *o, const char *opt, const char *val)
-{
-    uint64_t v;
-
-    if (!strcmp(opt, "--strategy")) {
-        if ((o->strategy = pa_strategy_parse(val)) < 0)
-            return hb_err("--strategy: expected pagewise, chunked, patch, lazy or deferred: %s", val), -1;
-    } else if (!strcmp(opt, "--encoding")) {
-        if ((o->encoding = pa_encoding_parse(val)) < 0)
-            return hb_err("unknown encoding: %s", val), -1;
-    } else if (!strcmp(opt, "--max-order")) {
-        if (hb_parse_u64(val, &v) || v < 1 || v > PA_MAX_ORDER_LIMIT)
-            return hb_err("--max-order must be 1 to %d: %s", PA_MAX_ORDER_LIMIT, val), -1;
-        o->max_order = (unsigned)v;
-    } else if (!strcmp(opt, "--xen")) {
-        if ((o->xen = hb_xen_parse(val)) < 0)
-            return -1;
-    } else if (!strcmp(opt, "--boot-alloc")) {
-        return parse_boot_alloc(o, val);
-    } else {
-        return hb_err("unknown option: %s", opt), -1;
-    }
-    return 0;
-}
-
-static int parse_flag(struct heap_opts *o, const char *opt)
-{
-    static const struct { const char *name; size_t off; } flags[] = {
-        { "--free-boot", offsetof(struct heap_opts, free_boot) },
-        { "--finish", offsetof(struct heap_opts, finish) },
-        { "--dump-blocks", offsetof(struct heap_opts, dump) },
-        { "--summary", offsetof(struct heap_opts, summary) },
-        { "--time", offsetof(struct heap_opts, timing) },
-        { "--no-branch-harden", offsetof(struct heap_opts, no_branch_harden) },
-    };
-
-    for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
-        if (!strcmp(opt, flags[i].name)) {
-            *(bool *)((char *)o + flags[i].off) = true;
-            return 1;
-        }
-    return 0;
-}
-
-/* 0: parsed; 1: --help shown; -1: error already printed. */
-static int parse_args(struct heap_opts *o, int argc, char **argv)
-{
-    for (int i = 1; i < argc; i++) {
-        int rc = hb_layout_parse_opt(&o->lo, argc, argv, &i);
-        if (rc < 0)
-            return -1;
-        if (rc > 0 || parse_flag(o, argv[i]))
-            continue;
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            usage(stdout);
-            return 1;
-        }
-        if (argv[i][0] != '-' || i + 1 >= argc) {
-            hb_err(argv[i][0] == '-' ? "option needs a value: %s" : "unexpected argument: %s", argv[i]);
-            return -1;
-        }
-        if (parse_value(o, argv[i], argv[i + 1]))
-            return -1;
-        i++;
-    }
     if (o->encoding < 0)
-        o->encoding = (int)pa_strategy_default_encoding((enum pa_strategy)o->strategy);
-    if (pa_strategy_default_encoding((enum pa_strategy)o->strategy) == PA_ENC_UNINIT &&
-        o->encoding != PA_ENC_UNINIT) {
-        hb_err("strategy %s needs --encoding uninit, not: legacy",
+        o->encoding = (int)want;
+    if (want == PA_ENC_UNINIT && o->encoding != PA_ENC_UNINIT) {
+        hb_err("heap: --encoding: strategy %s needs uninit: \"legacy\"",
                pa_strategy_name((enum pa_strategy)o->strategy));
         return -1;
     }
@@ -249,8 +213,8 @@ static double ms_since(uint64_t t0)
 
 static int boot_allocs(struct heap_opts *o, struct pa_boot *b)
 {
-    for (unsigned i = 0; i < o->nr_boot; i++) {
-        struct boot_req *r = &o->boot[i];
+    for (unsigned i = 0; i < o->boot.nr; i++) {
+        struct boot_req *r = &o->boot.r[i];
         r->mfn = pa_boot_alloc(b, r->pages, 1, r->node);
         if (r->mfn == PA_INVALID_MFN) {
             if (r->node >= 0)
@@ -269,13 +233,13 @@ static int boot_allocs(struct heap_opts *o, struct pa_boot *b)
  * free_heap_pages when the encoding can tell uninitialised pages. */
 static int free_boot(struct heap_opts *o, struct pa_heap *h)
 {
-    for (unsigned i = 0; i < o->nr_boot; i++) {
-        int rc = o->encoding == PA_ENC_UNINIT
-                     ? pa_free_range(h, o->boot[i].mfn, o->boot[i].pages)
-                     : pa_init_heap_pages(h, o->boot[i].mfn, o->boot[i].pages);
+    for (unsigned i = 0; i < o->boot.nr; i++) {
+        const struct boot_req *r = &o->boot.r[i];
+        int rc = o->encoding == PA_ENC_UNINIT ? pa_free_range(h, r->mfn, r->pages)
+                                              : pa_init_heap_pages(h, r->mfn, r->pages);
         if (rc) {
             hb_err("freeing boot allocation at mfn 0x%lx failed: %s",
-                   (unsigned long)o->boot[i].mfn, strerror(-rc));
+                   (unsigned long)r->mfn, strerror(-rc));
             return -1;
         }
     }
@@ -382,10 +346,12 @@ int hb_cmd_heap(int argc, char **argv)
     struct hb_layout l = { 0 };
     struct hb_topo *topo;
     char err[512];
-    int rc = parse_args(&o, argc, argv);
+    int rest, rc = hb_opts_run(&heap_spec, &o, argc, argv, &rest);
 
-    if (rc)
-        return rc > 0 ? HB_EXIT_OK : HB_EXIT_USAGE;
+    if (rc != HB_OPTS_GO)
+        return rc;
+    if (check_encoding(&o))
+        return HB_EXIT_USAGE;
     rc = hb_layout_load_here(&o.lo, &l, err, sizeof err);
     if (rc) {
         hb_err("%s", err);

@@ -15,6 +15,7 @@
 #include "bench/instrument/topo.h"
 
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,83 +40,59 @@ int hb_layout_load_here(struct hb_layout_opts *o, struct hb_layout *l,
     return hb_layout_load(o, l, err, errlen);
 }
 
-int hb_layout_parse_opt(struct hb_layout_opts *o, int argc, char **argv, int *i)
+int hb_layout_set_topology(void *lo, const char *v, char *why, size_t len)
 {
-    /* Room for the message and the whole bad value, however long: the
-     * line names it in full. */
-    size_t len = 160 + strlen(argv[*i]) + (*i + 1 < argc ? strlen(argv[*i + 1]) : 0);
-    char *err = malloc(len);
-    int rc;
+    return hb_layout_set(lo, "--topology", v, why, len) ? -1 : 0;
+}
 
-    if (!err) {
-        hb_err("out of memory");
-        return -1;
-    }
-    rc = hb_layout_opt(o, argc, argv, i, err, len);
-    if (rc < 0)
-        hb_err("%s", err);
-    free(err);
-    return rc < 0 ? -1 : rc;
+int hb_layout_set_memmap(void *lo, const char *v, char *why, size_t len)
+{
+    return hb_layout_set(lo, "--memmap", v, why, len) ? -1 : 0;
+}
+
+int hb_layout_set_mem(void *lo, const char *v, char *why, size_t len)
+{
+    return hb_layout_set(lo, "--mem", v, why, len) ? -1 : 0;
 }
 
 /* ------------------------------------------------------------------------
- * Arguments
+ * Options
  * ------------------------------------------------------------------------ */
 
-static void usage(FILE *f)
+int hb_opt_max_order(void *field, const char *v, char *why, size_t len)
 {
-    fprintf(f,
-        "usage: heapbench layout [--topology host|synthetic:STRING|xml:FILE |\n"
-        "                         --memmap FILE]\n"
-        "                         [--mem SIZE] [--max-order N] [--csv]\n"
-        "  --topology   host (default): this machine (hwloc + sysfs);\n"
-        "               synthetic:STRING an hwloc synthetic description, e.g.\n"
-        "               'pack:2 [numa(memory=64GiB)] core:8 pu:2';\n"
-        "               xml:FILE an hwloc XML topology\n"
-        "  --memmap     plain map (START END NODE a line) or a Linux/Xen boot log\n"
-        "  --mem        scale a topology to SIZE of RAM (e.g. 16GiB), shares kept\n"
-        "  --max-order  largest buddy order for the alignment report (1-%d, "
-        "default %d)\n"
-        "  --csv        print node,start,end,pages, one row per RAM range\n",
-        PA_MAX_ORDER_LIMIT, PA_MAX_ORDER_DEFAULT);
-}
+    uint64_t n;
 
-/* 1: parsed, 0: --help given, -1: bad input (message printed). */
-static int parse_args(struct layout_args *a, int argc, char **argv)
-{
-    for (int i = 1; i < argc; i++) {
-        const char *arg = argv[i];
-        uint64_t v;
-        int rc = hb_layout_parse_opt(&a->lo, argc, argv, &i);
-
-        if (rc < 0)
-            return -1;
-        if (rc > 0)
-            continue;
-        if (!strcmp(arg, "--help") || !strcmp(arg, "-h"))
-            return 0;
-        if (!strcmp(arg, "--csv")) {
-            a->csv = true;
-        } else if (!strcmp(arg, "--max-order")) {
-            const char *val = i + 1 < argc ? argv[++i] : NULL;
-
-            if (!val) {
-                hb_err("--max-order: missing value");
-                return -1;
-            }
-            if (hb_parse_u64(val, &v) || v < 1 || v > PA_MAX_ORDER_LIMIT) {
-                hb_err("--max-order must be 1 to %d: \"%s\"",
-                       PA_MAX_ORDER_LIMIT, val);
-                return -1;
-            }
-            a->max_order = (unsigned)v;
-        } else {
-            hb_err("unknown option: %s (see heapbench layout --help)", arg);
-            return -1;
-        }
+    if (hb_parse_u64(v, &n) || n < 1 || n > PA_MAX_ORDER_LIMIT) {
+        snprintf(why, len, "expected 1 to %d", PA_MAX_ORDER_LIMIT);
+        return -1;
     }
-    return 1;
+    *(unsigned *)field = (unsigned)n;
+    return 0;
 }
+
+#define MAX_ORDER_HELP(what)                                                  \
+    "largest buddy order" what " (1-" HB_STR(PA_MAX_ORDER_LIMIT) ", default " \
+    HB_STR(PA_MAX_ORDER_DEFAULT) ")"
+
+static const struct hb_opt layout_opts[] = {
+    { NULL, NULL, "The machine modelled (default: --topology host):", NULL, 0, false },
+    HB_LAYOUT_OPTIONS(offsetof(struct layout_args, lo)),
+    { NULL, NULL, "Output:", NULL, 0, false },
+    { "--max-order", "N", MAX_ORDER_HELP(" for the alignment report"), hb_opt_max_order,
+      offsetof(struct layout_args, max_order), false },
+    { "--csv", NULL, "print node,start,end,pages, one row per RAM range", NULL,
+      offsetof(struct layout_args, csv), false },
+};
+
+static const struct hb_opts_spec layout_spec = {
+    .cmd = "layout",
+    .usage = "layout [--topology T | --memmap FILE] [--mem SIZE] [options]",
+    .about = "The machine a layout models: RAM per node, ranges and holes, zones, node\n"
+             "boundaries inside a MAX_ORDER block, the frame table's size, binding.\n",
+    .opts = layout_opts,
+    .nopts = sizeof layout_opts / sizeof layout_opts[0],
+};
 
 /* ------------------------------------------------------------------------
  * Formatting helpers
@@ -290,13 +267,10 @@ int hb_cmd_layout(int argc, char **argv)
     struct hb_layout l;
     struct hb_topo *topo;
     char err[512];
-    int rc = parse_args(&a, argc, argv);
+    int rest, rc = hb_opts_run(&layout_spec, &a, argc, argv, &rest);
 
-    if (rc <= 0) {
-        if (rc == 0)
-            usage(stdout);
-        return rc == 0 ? HB_EXIT_OK : HB_EXIT_USAGE;
-    }
+    if (rc != HB_OPTS_GO)
+        return rc;
     if (hb_layout_load_here(&a.lo, &l, err, sizeof err)) {
         hb_err("%s", err);
         return HB_EXIT_USAGE;

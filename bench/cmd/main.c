@@ -1,19 +1,12 @@
 /*
- * main.c - heapbench's entry point: the one rule every subcommand's options
- * follow, then dispatch to the subcommand.
- *
- * The rule: "--name VALUE" and "--name=VALUE" are the same option, in every
- * subcommand.  It is applied here, once, by splitting "--name=VALUE" into
- * two words before a subcommand sees its arguments, so no subcommand can
- * forget it.  A lone "--" ends the options: what follows (compare's run
- * folders, say) is passed through untouched.
+ * main.c - heapbench's entry point: --version, --help, and dispatch to the
+ * subcommand.  Every subcommand reads its options through one parser
+ * (bench/cmd/opts.h), so "--name VALUE" and "--name=VALUE" are the same
+ * option everywhere.
  */
 #include "bench/cmd/cli.h"
 
-#include <stdarg.h>
-#include <stdbool.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "version.h"    /* generated in $(BUILD): HB_VERSION, HB_COMMIT */
@@ -42,48 +35,11 @@ static void usage(FILE *f)
                "'heapbench --version' for the version and commit.\n");
 }
 
-/* argv with every "--name=VALUE" before a lone "--" split in two; NULL
- * when out of memory.  The strings are argv's own or the copies made here,
- * alive until exit. */
-static char **split_equals(int argc, char **argv, int *out_argc)
-{
-    char **v = calloc((size_t)argc * 2 + 1, sizeof *v);
-    bool options = true;
-    int n = 0;
-
-    if (!v)
-        return NULL;
-    for (int i = 0; i < argc; i++) {
-        char *eq = strchr(argv[i], '=');
-
-        if (options && !strcmp(argv[i], "--"))
-            options = false;
-        if (!options || strncmp(argv[i], "--", 2) || !eq || eq == argv[i] + 2) {
-            v[n++] = argv[i];
-            continue;
-        }
-        v[n] = strndup(argv[i], (size_t)(eq - argv[i]));
-        if (!v[n])
-            return NULL;
-        n++;
-        v[n++] = eq + 1;
-    }
-    *out_argc = n;
-    return v;
-}
-
 int main(int argc, char **argv)
 {
     if (argc >= 2 && !strcmp(argv[1], "--version")) {
         printf("heapbench %s (commit %s)\n", HB_VERSION, HB_COMMIT);
         return HB_EXIT_OK;
-    }
-    if (argc >= 2) {
-        argv = split_equals(argc, argv, &argc);
-        if (!argv) {
-            hb_err("out of memory reading the command line");
-            return HB_EXIT_FAIL;
-        }
     }
     if (argc < 2) {
         usage(stderr);

@@ -23,25 +23,6 @@
 
 /* "--name VALUE" or "--name=VALUE": the value, or NULL (not this option);
  * *missing is set when the option is there without a value. */
-static const char *opt_value(const char *name, int argc, char **argv, int *i,
-                             bool *missing)
-{
-    const char *a = argv[*i];
-    size_t n = strlen(name);
-
-    if (strncmp(a, name, n))
-        return NULL;
-    if (a[n] == '=')
-        return a + n + 1;
-    if (a[n])
-        return NULL;
-    if (*i + 1 >= argc) {
-        *missing = true;
-        return NULL;
-    }
-    return argv[++*i];
-}
-
 static bool topology_valid(const char *t)
 {
     if (!strcmp(t, "host"))
@@ -53,59 +34,39 @@ static bool topology_valid(const char *t)
     return false;
 }
 
-static int parse_mem(struct hb_layout_opts *o, const char *v, char *err,
-                     size_t errlen)
+static int parse_mem(struct hb_layout_opts *o, const char *v, char *why,
+                     size_t len)
 {
     uint64_t b;
     int rc = hb_parse_size(v, &b);
 
-    if (rc == -ERANGE) {
-        snprintf(err, errlen, "--mem: size too large: \"%s\"", v);
-        return -EINVAL;
-    }
-    if (rc == -EDOM) {
-        snprintf(err, errlen, "--mem: a size needs a unit (K, M, G, T, KiB ... TiB, "
-                 "or B): \"%s\"", v);
-        return -EINVAL;
-    }
-    if (rc || b == 0) {
-        snprintf(err, errlen, "--mem: not a size: \"%s\" (e.g. 64GiB, 512M)", v);
-        return -EINVAL;
-    }
-    o->mem_bytes = b;
-    return 1;
+    if (rc == -ERANGE)
+        snprintf(why, len, "size too large");
+    else if (rc == -EDOM)
+        snprintf(why, len, "a size needs a unit (K, M, G, T, KiB ... TiB, or B)");
+    else if (rc || b == 0)
+        snprintf(why, len, "not a size (e.g. 64GiB, 512M)");
+    else
+        o->mem_bytes = b;
+    return rc || b == 0 ? -EINVAL : 0;
 }
 
-int hb_layout_opt(struct hb_layout_opts *o, int argc, char **argv, int *i,
-                  char *err, size_t errlen)
+int hb_layout_set(struct hb_layout_opts *o, const char *name, const char *v,
+                  char *why, size_t len)
 {
-    static const char *const names[] = { "--topology", "--memmap", "--mem" };
-
-    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
-        bool missing = false;
-        const char *v = opt_value(names[k], argc, argv, i, &missing);
-
-        if (missing) {
-            snprintf(err, errlen, "%s: missing value", names[k]);
-            return -EINVAL;
-        }
-        if (!v)
-            continue;
-        if (k == 2)
-            return parse_mem(o, v, err, errlen);
-        if (k == 1) {
-            o->memmap = v;
-            return 1;
-        }
-        if (!topology_valid(v)) {
-            snprintf(err, errlen, "--topology: expected host, synthetic:STRING or "
-                     "xml:FILE: \"%s\"", v);
-            return -EINVAL;
-        }
-        o->topology = v;
-        return 1;
+    if (!strcmp(name, "--mem"))
+        return parse_mem(o, v, why, len);
+    if (!strcmp(name, "--memmap")) {
+        o->memmap = v;
+        return 0;
     }
-    return 0;
+    if (!strcmp(name, "--topology") && topology_valid(v)) {
+        o->topology = v;
+        return 0;
+    }
+    snprintf(why, len, "%s", !strcmp(name, "--topology")
+             ? "expected host, synthetic:STRING or xml:FILE" : "not a layout option");
+    return -EINVAL;
 }
 
 /* ------------------------------------------------------------------------

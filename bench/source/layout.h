@@ -31,15 +31,11 @@ struct hb_layout {
     bool host_node[PA_MAX_NODES];
 };
 
-/*
- * If argv[*i] is a layout option (--topology, --memmap, --mem), consume it
- * and its value (advancing *i past the value) and return 1; return 0 if it
- * is not one; on a bad value write one line naming it into err (no
- * "heapbench: " prefix, no newline) and return -EINVAL.  The commands call
- * it through hb_layout_parse_opt (bench/cmd/cli.h), which prints that line.
- */
-int hb_layout_opt(struct hb_layout_opts *o, int argc, char **argv, int *i,
-                  char *err, size_t errlen);
+/* One layout option's value (name "--topology", "--memmap" or "--mem"):
+ * 0, or -EINVAL with the reason alone (no option, no value) in why; the
+ * command line (bench/cmd/cli.h) names the option and the value. */
+int hb_layout_set(struct hb_layout_opts *o, const char *name, const char *v,
+                  char *why, size_t len);
 
 /*
  * Load the layout the options describe.  On error returns a negative errno

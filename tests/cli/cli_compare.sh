@@ -292,7 +292,7 @@ case_ab() {
     run ab_compare 0 "$hb" compare "$top/base" -- "$top/new" || return
     grep -q '(2..2 processes a side' "$tmp/out" || { fail ab "compare did not see 2 processes a side"; return; }
     run ab_bad_bin 2 "$hb" ab --base "$tmp/nowhere" --new "$hb" || return
-    grep -q "^heapbench: ab: --base: not an executable file: $tmp/nowhere\$" "$tmp/err" \
+    grep -qx "heapbench: ab: --base: not an executable file: \"$tmp/nowhere\"" "$tmp/err" \
         || { fail ab "message: $(cat "$tmp/err")"; return; }
     ok ab
 }

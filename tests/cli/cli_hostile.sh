@@ -152,7 +152,7 @@ heap_stray_argument        |2|10|stray          |$hb heap --memmap $in/1gib.memm
 heap_memmap_binary         |2|10|binary         |$hb heap --memmap $in/binary
 heap_memmap_100TiB         |2|10|frame table needs|$nomem $hb heap --memmap $in/100tib.memmap
 heap_topology_64TiB        |2|10|frame table needs|$nomem $hb heap --topology synthetic:"pack:1 [numa(memory=64TiB)] core:1 pu:1"
-bench_reps_0               |2|10|: 0            |$hb bench --out $out --repetitions 0
+bench_reps_0               |2|10|"0"            |$hb bench --out $out --repetitions 0
 bench_reps_1001            |2|10|1001           |$hb bench --out $out --repetitions 1001
 bench_reps_2^64            |2|10|18446744073709551616|$hb bench --out $out --repetitions 18446744073709551616
 bench_reps_-1              |2|10|-1             |$hb bench --out $out --repetitions -1

@@ -178,11 +178,11 @@ expect_error err_xml_broken "$bad/truncated.xml" \
     --topology "xml:$bad/truncated.xml"
 expect_error err_xml_missing "$data/no-such.xml" --topology "xml:$data/no-such.xml"
 expect_error err_topology_kind "--topology: expected host" --topology numa:4
-expect_error err_mem_not_size "--mem: not a size: \"12Q\"" --mem 12Q
+expect_error err_mem_not_size "--mem: not a size (e.g. 64GiB, 512M): \"12Q\"" --mem 12Q
 expect_error err_mem_memmap "--mem scales --topology layouts" \
     --memmap "$data/small.memmap" --mem 1GiB
 expect_error err_both_sources "exclusive" --memmap "$data/small.memmap" --topology host
-expect_error err_max_order "--max-order must be 1 to" --memmap "$data/small.memmap" --max-order 99
+expect_error err_max_order "--max-order: expected 1 to" --memmap "$data/small.memmap" --max-order 99
 expect_error err_unknown_option "unknown option: --frobnicate" --frobnicate
 
 # 15 TiB of RAM needs a 120 GiB frame table: refused up front, unless this

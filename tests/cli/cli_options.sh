@@ -64,13 +64,14 @@ bad bad_eq_strategy   'bogus'    heap --memmap="$map" --strategy=bogus
 bad bad_eq_order      '99'       layout --memmap="$map" --max-order=99
 bad bad_eq_profile    'bogus'    bench --profile=bogus --out="$tmp/results"
 
-# Every option a subcommand's source names (its cmd_*.c, and the layout
-# options for those that take a layout) has a line of its own in that
-# subcommand's --help, starting with the option: none left unexplained.
+# Every option a subcommand's source names (its cmd_<name>*.c, and the
+# layout options of cli.h for those that take a layout) has a line of its
+# own in that subcommand's --help, starting with the option: none left
+# unexplained.
 root=$(cd "$data/../.." && pwd)
 for cmd in layout heap bench compare ab verdict; do
-    srcs=$root/bench/cmd/cmd_$cmd.c
-    case $cmd in layout|heap|bench) srcs="$srcs $root/bench/source/layout.c" ;; esac
+    srcs=$(ls "$root"/bench/cmd/cmd_"$cmd".c "$root"/bench/cmd/cmd_"$cmd"_*.c 2>/dev/null)
+    case $cmd in layout|heap|bench) srcs="$srcs $root/bench/cmd/cli.h" ;; esac
     # shellcheck disable=SC2086
     opts=$(grep -ho '"--[a-z][a-z0-9-]*' $srcs 2>/dev/null | tr -d '"' | sort -u |
            grep -v -e '^--help$' -e '^--benchmark' -e '^--name$')
