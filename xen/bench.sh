@@ -9,7 +9,8 @@
 #   variant,layout,path,order,where,instructions,per_page
 # (instructions: end_boot_allocator in all, a call otherwise; per_page:
 # divided by the pages handed to the heap, or by 2^order) and prints each
-# variant against stock.  XEN_BENCH_CSV: write the CSV there instead.
+# variant against stock (counted too when not named).  XEN_BENCH_CSV:
+# write the CSV there instead.
 # When the Xen check's BUILD/xen/xen-model is built, the model's strategy
 # of each variant's name runs on the same input (variants-model.csv, the
 # columns of fidelity.csv after the variant) and the encoding's cost
@@ -26,6 +27,8 @@ build=${1:?usage: xen/bench.sh BUILD \"LAYOUT...\" VARIANT...}
 layouts=${2:-2x2G 1536M,2560M 4x1G}     # empty: the Xen check's default
 shift 2
 [ $# -gt 0 ] || { echo "xen-bench: no variant given" >&2; exit 2; }
+# The table stands every variant against stock: count stock too.
+case " $* " in *" stock "*) ;; *) set -- stock "$@" ;; esac
 [ -f "$here/check.sh" ] || { echo "xen-bench: no xen/check.sh (the Xen check's harness)" >&2; exit 1; }
 out=$build/xen
 for t in qemu-system-x86_64 gdb nm; do

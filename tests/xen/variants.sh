@@ -5,8 +5,10 @@
 # are built and counted on one layout (2x1G), with what any correct build
 # must show: page-wise init costs more per page than chunked, the first
 # free of a never-initialised page costs more under the uninit encoding,
-# both heaps hold the same free pages.  The trees are BUILD/xen's, so a
-# second run rebuilds incrementally.
+# both heaps hold the same free pages; and the example user patch
+# (xen/patches/examples/nr_heap_frees.patch, a page_alloc.c-only rebuild)
+# adds one instruction to every free and none to an allocation.  The trees
+# are BUILD/xen's, so a second run rebuilds incrementally.
 #
 # Usage: tests/xen/variants.sh [--if-possible] BUILD
 # --if-possible: without QEMU, gdb, flex or bison, or without Debian's
@@ -45,7 +47,7 @@ check "a missing XEN_PATCH exits 2, named" '[ $rc -eq 2 ] && grep -q none.patch 
 
 src=$(bash "$top/xen/build.sh" "$build" --source 2>"$tmp/fetch.err") ||
     skip "cannot fetch Debian's xen source: $(tail -n 1 "$tmp/fetch.err")"
-for p in "$top"/xen/patches/*.patch; do
+for p in "$top"/xen/patches/*.patch "$top"/xen/patches/examples/*.patch; do
     check "$(basename "$p") applies to the source" \
         '(cd "$src" && patch -p1 -s -f --dry-run -i "$p" >/dev/null)'
 done
@@ -55,12 +57,14 @@ printf '%s\n' '--- a/xen/common/page_alloc.c' '+++ b/xen/common/page_alloc.c' \
 msg=$(bash "$top/xen/build.sh" "$build" "user:$tmp/stale.patch" 2>&1); rc=$?
 check "a patch that does not apply exits 2, named" '[ $rc -eq 2 ] && grep -q stale.patch <<<"$msg"'
 
-# Build and count stock and one variant on one layout.
+# Build and count one variant and the example user patch on one layout;
+# stock, not named, is counted too (the table stands against it).
+user=$top/xen/patches/examples/nr_heap_frees.patch
 t0=$(date +%s)
-XEN_BENCH_CSV=$tmp/variants.csv bash "$top/xen/bench.sh" "$build" 2x1G stock "$variant" \
+XEN_BENCH_CSV=$tmp/variants.csv bash "$top/xen/bench.sh" "$build" 2x1G "$variant" "user:$user" \
     >"$tmp/bench.log" 2>&1
 rc=$?
-echo "  (stock and $variant built and counted in $(( $(date +%s) - t0 )) s wall)"
+echo "  (stock, $variant and the example built and counted in $(( $(date +%s) - t0 )) s wall)"
 check "stock and $variant build and count" '[ $rc -eq 0 ]' ||
     { tail -n 15 "$tmp/bench.log"; finish; }
 val() {   # val VARIANT PATH WHERE COLUMN(6 instructions, 7 per_page)
@@ -79,6 +83,13 @@ runs=$build/xen/bench
 free_pages() { awk -F, '$1 == "free_pages" { print $2 }' "$runs/$1/2x1G/info.csv"; }
 check "stock and $variant leave the same number of free pages" \
     '[ -n "$(free_pages stock)" ] && [ "$(free_pages stock)" = "$(free_pages "$variant")" ]'
+# The example adds one instruction (an add to memory) to every free and
+# none to an allocation.
+plus() { awk -F, -v p="$1" 'NR > 1 && $3 == p && $4 != "-" {
+    k = $2 FS $4 FS $5; if ($1 == "stock") s[k] = $6; else if ($1 == "user-nr_heap_frees") u[k] = $6 }
+    END { for (k in u) print (k in s) ? u[k] - s[k] : "none" }' "$tmp/variants.csv" | sort -u | tr '\n' ' '; }
+check "the example user patch adds 1 to every free" '[ "$(plus free_heap_pages)" = "1 " ]'
+check "and nothing to an allocation" '[ "$(plus alloc_heap_pages)" = "0 " ]'
 case $variant in
     pagewise|patch)
         check "page-wise init costs more per page than chunked" \
