@@ -123,6 +123,71 @@ static FILE *open_out(const char *dir, const char *name, const char *header)
     return f;
 }
 
+/* A heap's free blocks, collected in the order the lists hold them. */
+struct blocks {
+    uint64_t mfn[1 << 14];
+    unsigned order[1 << 14];
+    bool dirty[1 << 14];
+    size_t n;
+};
+
+static int collect_block(uint64_t mfn, unsigned order, unsigned node,
+                         unsigned zone, void *arg)
+{
+    struct blocks *b = arg;
+
+    (void)node, (void)zone;
+    if (b->n == sizeof b->mfn / sizeof b->mfn[0])
+        return -1;
+    b->mfn[b->n] = mfn;
+    b->order[b->n++] = order;
+    return 0;
+}
+
+/*
+ * Xen's operations run later in boot than end_boot_allocator (xen_gdb.py:
+ * the M2P valid, before dom0), after boot has allocated from the heap;
+ * DIR/runtime-blocks.csv holds Xen's free lists there, in list order.  Give
+ * the model the same lists: take every free block out, then free Xen's
+ * blocks back from each list's tail to its head (a clean free goes to the
+ * head of its list, as page_list_add_scrub puts it), dirty (first_dirty 0)
+ * where Xen's block is, clean where it has nothing to scrub; a block dirty
+ * from a later page is refused (never seen).  Not counted.  No
+ * file (an older run folder): the operations start from boot's heap.
+ */
+static void to_runtime(struct pa_heap *h, const char *dir)
+{
+    static struct blocks now, want;
+    char path[4096], line[256];
+    unsigned long long mfn;
+    unsigned node, zone, order;
+    char dirty[16];
+
+    snprintf(path, sizeof path, "%s/runtime-blocks.csv", dir);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return;
+    if (!fgets(line, sizeof line, f))
+        die("cannot read %s", path);
+    while (fgets(line, sizeof line, f)) {
+        if (sscanf(line, "%u,%u,%u,%llx,%15s", &node, &zone, &order, &mfn,
+                   dirty) != 5 || collect_block(mfn, order, node, zone, &want) ||
+            (strcmp(dirty, "none") && strcmp(dirty, "0")))
+            die("bad runtime-blocks.csv line: %s", line);
+        want.dirty[want.n - 1] = strcmp(dirty, "none") != 0;
+    }
+    fclose(f);
+    if (pa_for_each_free_block(h, collect_block, &now))
+        die("too many free blocks in the model's heap of %s", dir);
+    for (size_t i = 0; i < now.n; i++)
+        if (pa_claim_block(h, now.mfn[i], now.order[i], 0))
+            die("cannot take a free block out of the heap of %s", dir);
+    for (size_t i = want.n; i-- > 0;)
+        if ((want.dirty[i] ? pa_free_heap_pages_dirty : pa_free_heap_pages)(
+                h, want.mfn[i], want.order[i]))
+            die("Xen's runtime free lists of %s are not the model's pages", dir);
+}
+
 /* The counted run (under callgrind): regions named by what they count. */
 static void counted(const char *dir)
 {
@@ -160,6 +225,8 @@ static void counted(const char *dir)
     FILE *f = open_out(dir, "model-blocks.csv", "node,zone,order,mfn");
     pa_for_each_free_block(h, print_block, f);
     fclose(f);
+    if (!pa_strategy_is_lazy((enum pa_strategy)strat))
+        to_runtime(h, dir);
     f = open_out(dir, "model-ops.csv", "node,order,mfn");
     for (size_t i = 0; i < in.nr_ops; i++) {
         snprintf(name, sizeof name, "alloc_heap_pages %zu", i);
