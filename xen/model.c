@@ -1,11 +1,13 @@
 /*
  * xen/model.c - the model's side of `make xen-check`: build the heap from
  * what Xen's end_boot_allocator received (a run folder of xen/check.sh),
- * hand it over with the 4.17 strategy (chunked), write the free blocks, and
- * run the operations Xen ran, each counted exactly under callgrind with the
- * same client-request bracket as `bench --count` (bench/instrument/icount).
+ * hand it over with the 4.17 strategy (chunked), write the free blocks, give
+ * the heap Xen's runtime free lists, and run the operations Xen ran, each
+ * counted exactly under callgrind with the same client-request bracket as
+ * `bench --count` (bench/instrument/icount).
  *
- * Usage: xen-model DIR    reads DIR/regions.csv, info.csv, ops.csv; writes
+ * Usage: xen-model DIR    reads DIR/regions.csv, info.csv, ops.csv,
+ *   runtime-blocks.csv; writes
  *   DIR/model-blocks.csv (node,zone,order,mfn) and DIR/model.csv
  *   (what,node,order,mfn,instructions).  Started outside valgrind, it runs
  *   itself under callgrind and reads the counts back.  XEN_MODEL_STRATEGY
@@ -144,6 +146,22 @@ static int collect_block(uint64_t mfn, unsigned order, unsigned node,
     return 0;
 }
 
+/* Every block of want lies inside a block of now. */
+static bool covered(const struct blocks *want, const struct blocks *now)
+{
+    for (size_t i = 0; i < want->n; i++) {
+        size_t j = 0;
+        uint64_t e = want->mfn[i] + (1ULL << want->order[i]);
+
+        while (j < now->n && !(now->mfn[j] <= want->mfn[i] &&
+                               e <= now->mfn[j] + (1ULL << now->order[j])))
+            j++;
+        if (j == now->n)
+            return false;
+    }
+    return true;
+}
+
 /*
  * Xen's operations run later in boot than end_boot_allocator (xen_gdb.py:
  * the M2P valid, before dom0), after boot has allocated from the heap;
@@ -152,8 +170,10 @@ static int collect_block(uint64_t mfn, unsigned order, unsigned node,
  * blocks back from each list's tail to its head (a clean free goes to the
  * head of its list, as page_list_add_scrub puts it), dirty (first_dirty 0)
  * where Xen's block is, clean where it has nothing to scrub; a block dirty
- * from a later page is refused (never seen).  Not counted.  No
- * file (an older run folder): the operations start from boot's heap.
+ * from a later page is refused (never seen).  Not counted.  No file (an
+ * older run folder), or Xen's lists hold a page the model's do not (a
+ * strategy whose boot differs, e.g. pagewise's metadata on 4x1G): the
+ * operations start from the model's boot heap, said on stderr.
  */
 static void to_runtime(struct pa_heap *h, const char *dir)
 {
@@ -179,6 +199,11 @@ static void to_runtime(struct pa_heap *h, const char *dir)
     fclose(f);
     if (pa_for_each_free_block(h, collect_block, &now))
         die("too many free blocks in the model's heap of %s", dir);
+    if (!covered(&want, &now)) {
+        fprintf(stderr, "xen-model: %s: Xen's runtime lists hold pages the "
+                "model's boot did not free; operations from boot's heap\n", dir);
+        return;
+    }
     for (size_t i = 0; i < now.n; i++)
         if (pa_claim_block(h, now.mfn[i], now.order[i], 0))
             die("cannot take a free block out of the heap of %s", dir);
