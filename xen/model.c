@@ -167,10 +167,12 @@ static bool covered(const struct blocks *want, const struct blocks *now)
  * the M2P valid, before dom0), after boot has allocated from the heap;
  * DIR/runtime-blocks.csv holds Xen's free lists there, in list order.  Give
  * the model the same lists: take every free block out, then free Xen's
- * blocks back from each list's tail to its head (a clean free goes to the
- * head of its list, as page_list_add_scrub puts it), dirty (first_dirty 0)
- * where Xen's block is, clean where it has nothing to scrub; a block dirty
- * from a later page is refused (never seen).  Not counted.  No file (an
+ * blocks back, dirty (first_dirty 0) where Xen's block is, clean where it
+ * has nothing to scrub.  page_list_add_scrub puts a clean block at the
+ * head of its list and a dirty one at the tail, so the clean go back from
+ * tail to head, then the dirty from head to tail: each list is Xen's when
+ * its clean blocks come before its dirty ones, as those two rules keep
+ * them.  A block dirty from a later page is refused (never seen).  Not counted.  No file (an
  * older run folder), or Xen's lists hold a page the model's do not (a
  * strategy whose boot differs, e.g. pagewise's metadata on 4x1G): the
  * operations start from the model's boot heap, said on stderr.
@@ -208,8 +210,10 @@ static void to_runtime(struct pa_heap *h, const char *dir)
         if (pa_claim_block(h, now.mfn[i], now.order[i], 0))
             die("cannot take a free block out of the heap of %s", dir);
     for (size_t i = want.n; i-- > 0;)
-        if ((want.dirty[i] ? pa_free_heap_pages_dirty : pa_free_heap_pages)(
-                h, want.mfn[i], want.order[i]))
+        if (!want.dirty[i] && pa_free_heap_pages(h, want.mfn[i], want.order[i]))
+            die("Xen's runtime free lists of %s are not the model's pages", dir);
+    for (size_t i = 0; i < want.n; i++)
+        if (want.dirty[i] && pa_free_heap_pages_dirty(h, want.mfn[i], want.order[i]))
             die("Xen's runtime free lists of %s are not the model's pages", dir);
 }
 
