@@ -197,6 +197,10 @@ int pa_end_boot_allocator(struct pa_boot *b, unsigned boot_node)
         rc = hand_over(b, i);
     b->nr = 0;
     h->booting = false;     /* later inits free clean pages (Xen: active) */
+    /* __start_xen calls paging_init() right after end_boot_allocator();
+     * it maps the M2P table and sets machine_to_phys_mapping_valid
+     * (xen/arch/x86/x86_64/mm.c), so frees from here on store entries. */
+    h->m2p_valid = true;
     pai_autocheck(h);
     pai_unlock(h);
     return rc;

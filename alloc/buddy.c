@@ -158,7 +158,7 @@ bool pai_mfn_valid(const struct pa_heap *h, uint64_t mfn, pa_pdx_t pdx)
 __attribute__((noinline))
 void pai_set_m2p(struct pa_heap *h, pa_pdx_t pdx, uint64_t entry)
 {
-    if (h->booting)
+    if (!h->m2p_valid)
         return;             /* Xen: !machine_to_phys_mapping_valid */
     h->m2p[pdx] = entry;
 }

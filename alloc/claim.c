@@ -2,7 +2,8 @@
  * claim.c - taking a given block out of the free lists (pa_claim_block)
  * and finding the free block that holds a page (pa_free_block_of): the
  * benchmarks' set-up, which Xen's page offlining resembles; not hot
- * paths.  Both walk the lists of the page's zone.
+ * paths.  Both walk the lists of the page's zone.  And a free that marks
+ * the block dirty (pa_free_heap_pages_dirty), for set-up likewise.
  */
 #include <errno.h>
 
@@ -73,5 +74,22 @@ int pa_claim_block(struct pa_heap *h, uint64_t mfn, unsigned order, uint64_t own
     pai_unlock(h);
     if (!rc && fd != PA_DIRTY_NONE)
         pai_clear_need_scrub(h, pdx, order, (unsigned)node);
+    return rc;
+}
+
+int pa_free_heap_pages_dirty(struct pa_heap *h, uint64_t mfn, unsigned order)
+{
+    pa_pdx_t pdx = pai_mfn_to_pdx(h, mfn);
+    int rc;
+
+    if (pdx == PA_PDX_NONE || order > h->max_order || (mfn & pai_mask(order)))
+        return -EINVAL;
+    for (uint64_t i = 0; i < (1ULL << order); i++)
+        if (!pa_page_state_is(h, &h->ft[pdx + i], PA_STATE_INUSE))
+            return -EINVAL;
+    pai_lock(h);
+    rc = h->free_block(h, mfn, pdx, order, true);
+    pai_autocheck(h);
+    pai_unlock(h);
     return rc;
 }

@@ -479,6 +479,7 @@ int pa_heap_create(const struct pa_heap_config *cfg, struct pa_heap **out)
     h->max_order = cfg->max_order ? cfg->max_order : PA_MAX_ORDER_DEFAULT;
     h->autocheck = true;
     h->booting = true;
+    h->m2p_valid = false;   /* until the end of boot (Xen: paging_init) */
     h->first_node = -1;
     h->branch_harden = !cfg->no_branch_harden;
     h->xen = cfg->xen;
@@ -547,6 +548,7 @@ void pa_heap_reset(struct pa_heap *h)
     memset(h->avail, 0, (size_t)h->nr_nodes * PA_NR_ZONES * sizeof *h->avail);
     memset(h->node_need_scrub, 0, sizeof h->node_need_scrub);
     h->booting = true;
+    h->m2p_valid = false;   /* until the end of boot (Xen: paging_init) */
     memset(h->node_meta, 0, sizeof h->node_meta);
     memset(h->meta_decided, 0, sizeof h->meta_decided);
     h->first_node = -1;

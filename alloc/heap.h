@@ -263,6 +263,10 @@ int pa_free_heap_pages(struct pa_heap *h, uint64_t mfn, unsigned order);
  * (what `make xen-check` counts against Xen's call).  A pointer outside
  * the frame table is refused at PA_DEBUG >= 1 only, as Xen trusts pg. */
 int pa_free_heap_pages_at(struct pa_heap *h, struct pa_page *pg, unsigned order);
+/* The same with need_scrub true (Xen's free_heap_pages(pg, order, true)):
+ * every page marked to scrub, the block's first_dirty 0.  Set-up speed:
+ * every page is tested in use first (-EINVAL if not). */
+int pa_free_heap_pages_dirty(struct pa_heap *h, uint64_t mfn, unsigned order);
 
 /* Free an arbitrary range as the largest aligned blocks, each through
  * pa_free_heap_pages (how a caller returns a boot module page by page). */

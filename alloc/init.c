@@ -282,10 +282,11 @@ static int check_init(struct pa_heap *h, uint64_t mfn, uint64_t nr,
  * from the page pointer as 4.17's init_heap_pages does), so do the same.
  * Callers pass RAM only (checked, or recorded by end_boot_allocator),
  * whose pdx are consecutive. */
-static uint64_t node_run(const struct pa_heap *h, pa_pdx_t pdx, uint64_t nr,
-                         int node)
+static __attribute__((noinline))
+uint64_t node_run(const struct pa_heap *h, const struct pa_page *pg,
+                  uint64_t nr, int node)
 {
-    const struct pa_page *pg = &h->ft[pdx];
+    pa_pdx_t pdx = (pa_pdx_t)(pg - h->ft);
     uint64_t len = 1;
 
     if (h->xen == PA_XEN_4_17)      /* one test per run, not per page */
@@ -306,7 +307,7 @@ void pai_init_scanned(struct pa_heap *h, uint64_t mfn, uint64_t nr, bool scrub)
     while (mfn < end) {
         pa_pdx_t pdx = pai_mfn_to_pdx(h, mfn);
         int node = pai_page_node(h, pdx);
-        uint64_t len = node_run(h, pdx, end - mfn, node);
+        uint64_t len = node_run(h, &h->ft[pdx], end - mfn, node);
 
         mfn = pai_init_run(h, mfn, len, (unsigned)node, h->strategy, scrub,
                            whole ? &end : NULL);

@@ -133,6 +133,7 @@ struct pa_heap {
     uint32_t tlbflush_clock;           /* Xen's tlbflush_clock (fixed here) */
     uint32_t last_flush_stamp;         /* the last allocation's flush need */
     bool booting;                      /* until end_boot_allocator returns */
+    bool m2p_valid;                    /* Xen's machine_to_phys_mapping_valid */
     /* Xen's avail[node]: the node's row of avail, NULL until its heap
      * structures exist (init_node_heap); tested as Xen tests it. */
     uint64_t *node_avail[PA_MAX_NODES];
@@ -285,7 +286,7 @@ static inline void pai_lfence(void)
  * Xen's set_gpfn_from_mfn (xen/arch/x86/x86_64/mm.c), called by
  * mark_page_free for every page freed: an out-of-line call that returns
  * at once until paging_init has set machine_to_phys_mapping_valid, which
- * is after end_boot_allocator (here: while the heap is booting), and then
+ * is after end_boot_allocator (here: h->m2p_valid, set at its end), and then
  * stores 8 bytes in the M2P table.  The table lies after the frame table
  * in the same mapping, one entry per frame-table entry, pre-faulted.
  */

@@ -1,11 +1,13 @@
 /*
  * xen/model.c - the model's side of `make xen-check`: build the heap from
  * what Xen's end_boot_allocator received (a run folder of xen/check.sh),
- * hand it over with the 4.17 strategy (chunked), write the free blocks, and
- * run the operations Xen ran, each counted exactly under callgrind with the
- * same client-request bracket as `bench --count` (bench/instrument/icount).
+ * hand it over with the 4.17 strategy (chunked), write the free blocks, give
+ * the heap Xen's runtime free lists, and run the operations Xen ran, each
+ * counted exactly under callgrind with the same client-request bracket as
+ * `bench --count` (bench/instrument/icount).
  *
- * Usage: xen-model DIR    reads DIR/regions.csv, info.csv, ops.csv; writes
+ * Usage: xen-model DIR    reads DIR/regions.csv, info.csv, ops.csv,
+ *   runtime-blocks.csv; writes
  *   DIR/model-blocks.csv (node,zone,order,mfn) and DIR/model.csv
  *   (what,node,order,mfn,instructions).  Started outside valgrind, it runs
  *   itself under callgrind and reads the counts back.  XEN_MODEL_STRATEGY
@@ -123,6 +125,98 @@ static FILE *open_out(const char *dir, const char *name, const char *header)
     return f;
 }
 
+/* A heap's free blocks, collected in the order the lists hold them. */
+struct blocks {
+    uint64_t mfn[1 << 14];
+    unsigned order[1 << 14];
+    bool dirty[1 << 14];
+    size_t n;
+};
+
+static int collect_block(uint64_t mfn, unsigned order, unsigned node,
+                         unsigned zone, void *arg)
+{
+    struct blocks *b = arg;
+
+    (void)node, (void)zone;
+    if (b->n == sizeof b->mfn / sizeof b->mfn[0])
+        return -1;
+    b->mfn[b->n] = mfn;
+    b->order[b->n++] = order;
+    return 0;
+}
+
+/* Every block of want lies inside a block of now. */
+static bool covered(const struct blocks *want, const struct blocks *now)
+{
+    for (size_t i = 0; i < want->n; i++) {
+        size_t j = 0;
+        uint64_t e = want->mfn[i] + (1ULL << want->order[i]);
+
+        while (j < now->n && !(now->mfn[j] <= want->mfn[i] &&
+                               e <= now->mfn[j] + (1ULL << now->order[j])))
+            j++;
+        if (j == now->n)
+            return false;
+    }
+    return true;
+}
+
+/*
+ * Xen's operations run later in boot than end_boot_allocator (xen_gdb.py:
+ * the M2P valid, before dom0), after boot has allocated from the heap;
+ * DIR/runtime-blocks.csv holds Xen's free lists there, in list order.  Give
+ * the model the same lists: take every free block out, then free Xen's
+ * blocks back, dirty (first_dirty 0) where Xen's block is, clean where it
+ * has nothing to scrub.  page_list_add_scrub puts a clean block at the
+ * head of its list and a dirty one at the tail, so the clean go back from
+ * tail to head, then the dirty from head to tail: each list is Xen's when
+ * its clean blocks come before its dirty ones, as those two rules keep
+ * them.  A block dirty from a later page is refused (never seen).  Not counted.  No file (an
+ * older run folder), or Xen's lists hold a page the model's do not (a
+ * strategy whose boot differs, e.g. pagewise's metadata on 4x1G): the
+ * operations start from the model's boot heap, said on stderr.
+ */
+static void to_runtime(struct pa_heap *h, const char *dir)
+{
+    static struct blocks now, want;
+    char path[4096], line[256];
+    unsigned long long mfn;
+    unsigned node, zone, order;
+    char dirty[16];
+
+    snprintf(path, sizeof path, "%s/runtime-blocks.csv", dir);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return;
+    if (!fgets(line, sizeof line, f))
+        die("cannot read %s", path);
+    while (fgets(line, sizeof line, f)) {
+        if (sscanf(line, "%u,%u,%u,%llx,%15s", &node, &zone, &order, &mfn,
+                   dirty) != 5 || collect_block(mfn, order, node, zone, &want) ||
+            (strcmp(dirty, "none") && strcmp(dirty, "0")))
+            die("bad runtime-blocks.csv line: %s", line);
+        want.dirty[want.n - 1] = strcmp(dirty, "none") != 0;
+    }
+    fclose(f);
+    if (pa_for_each_free_block(h, collect_block, &now))
+        die("too many free blocks in the model's heap of %s", dir);
+    if (!covered(&want, &now)) {
+        fprintf(stderr, "xen-model: %s: Xen's runtime lists hold pages the "
+                "model's boot did not free; operations from boot's heap\n", dir);
+        return;
+    }
+    for (size_t i = 0; i < now.n; i++)
+        if (pa_claim_block(h, now.mfn[i], now.order[i], 0))
+            die("cannot take a free block out of the heap of %s", dir);
+    for (size_t i = want.n; i-- > 0;)
+        if (!want.dirty[i] && pa_free_heap_pages(h, want.mfn[i], want.order[i]))
+            die("Xen's runtime free lists of %s are not the model's pages", dir);
+    for (size_t i = 0; i < want.n; i++)
+        if (want.dirty[i] && pa_free_heap_pages_dirty(h, want.mfn[i], want.order[i]))
+            die("Xen's runtime free lists of %s are not the model's pages", dir);
+}
+
 /* The counted run (under callgrind): regions named by what they count. */
 static void counted(const char *dir)
 {
@@ -160,6 +254,8 @@ static void counted(const char *dir)
     FILE *f = open_out(dir, "model-blocks.csv", "node,zone,order,mfn");
     pa_for_each_free_block(h, print_block, f);
     fclose(f);
+    if (!pa_strategy_is_lazy((enum pa_strategy)strat))
+        to_runtime(h, dir);
     f = open_out(dir, "model-ops.csv", "node,order,mfn");
     for (size_t i = 0; i < in.nr_ops; i++) {
         snprintf(name, sizeof name, "alloc_heap_pages %zu", i);

@@ -3,8 +3,9 @@
 # Stops Xen at end_boot_allocator, writes what it receives (the boot
 # allocator's regions, split at node boundaries by Xen's own memnodemap),
 # counts the instructions up to the printk it ends with, walks Xen's free
-# lists, then calls alloc_heap_pages/free_heap_pages for each operation of
-# XG_OPS and counts each call.  Symbols are found by name in XG_SYMS
+# lists, then runs on to runtime state (M2P valid, before dom0), walks the
+# lists again and calls alloc_heap_pages/free_heap_pages for each operation
+# of XG_OPS, counting each call.  Symbols are found by name in XG_SYMS
 # (xen-syms, which need have no type information): a plain name, or
 # Debian's file-local form "file.c#name".  Every address and layout below is
 # Xen 4.17's on x86-64 (struct page_info, page_list_head, heap()).
@@ -27,6 +28,9 @@ MEMF_NO_SCRUB = 1 << 8
 MEMF_NODE_SHIFT = 16
 # FRAMETABLE_VIRT_START without and with CONFIG_BIGMEM.
 FRAME_TABLES = (0xffff82e000000000, 0xffff830000000000)
+# Where the operations run: __start_xen calls it after paging_init(),
+# the initcalls and SMP bring-up, before create_dom0() (xen/arch/x86/setup.c).
+RUNTIME_STOP = "init_guest_cpu_policies"
 
 
 SYM = Symbols(os.environ["XG_SYMS"])
@@ -85,7 +89,8 @@ def frame_table(ptrs):
 
 
 def walk_free_lists():
-    """Every free block: (node, zone, order, mfn), and avail[][] sums."""
+    """Every free block: (node, zone, order, mfn, list order) in list
+    order, and avail[][] sums."""
     heap = sym("_heap")
     avail = sym("avail")
     heads, blocks, sums = [], [], {}
@@ -109,11 +114,22 @@ def walk_free_lists():
         while True:
             pdx = (pg - ft) // PAGE_INFO
             order = u32(pg + 24)            # v.free.order
-            blocks.append((node, z, order, PDX.to_pfn(pdx), o))
+            dirty = u32(pg + 16) & ((2 << MAX_ORDER) - 1)   # u.free.first_dirty
+            blocks.append((node, z, order, PDX.to_pfn(pdx), o, dirty))
             if pg == tail:
                 break
             pg = ft + PAGE_INFO * u32(pg)   # list.next (a pdx)
-    return ft, sorted(blocks, key=lambda b: b[3]), sums
+    return ft, blocks, sums
+
+
+def check_lists(blocks, sums):
+    bad = [b for b in blocks if b[2] != b[4]]
+    if bad:
+        die("block at 0x%x on the order-%d list has order %d" % (bad[0][3], bad[0][4], bad[0][2]))
+    total = sum(1 << b[2] for b in blocks)
+    if total != sum(sums.values()):
+        die("free lists hold %d pages, avail[][] says %d" % (total, sum(sums.values())))
+    return total
 
 
 def call(expr):
@@ -151,14 +167,29 @@ def main():
     pages = sum(e - s for s, e, _, _ in regions) - \
         (1 if any(s == 0 for s, _, _, _ in regions) else 0)
     ft, blocks, sums = walk_free_lists()
+    total = check_lists(blocks, sums)
     write(out + "/blocks.csv", "node,zone,order,mfn",
-          [(n, z, o, "0x%x" % m) for n, z, o, m, _ in blocks])
-    bad = [b for b in blocks if b[2] != b[4]]
-    if bad:
-        die("block at 0x%x on the order-%d list has order %d" % (bad[0][3], bad[0][4], bad[0][2]))
-    total = sum(1 << o for _, _, o, _, _ in blocks)
-    if total != sum(sums.values()):
-        die("free lists hold %d pages, avail[][] says %d" % (total, sum(sums.values())))
+          [(n, z, o, "0x%x" % m) for n, z, o, m, _, _ in sorted(blocks, key=lambda b: b[3])])
+
+    # The operations are runtime calls: count them where paging_init() has
+    # made the M2P valid (so free_heap_pages() stores its entries, as every
+    # free after boot does), after the initcalls and before dom0 is built.
+    # Boot has allocated from the heap since: the lists there, in list
+    # order, are what the model's operations start from.
+    run_to(sym(RUNTIME_STOP))
+    m2p_valid = u8(sym("machine_to_phys_mapping_valid"))
+    if not m2p_valid:
+        die("the M2P is not valid at %s" % RUNTIME_STOP)
+    system_state = u32(sym("system_state"))
+    _, rblocks, rsums = walk_free_lists()
+    check_lists(rblocks, rsums)
+    # first_dirty: the block's first page to scrub, "none" (INVALID_DIRTY_IDX).
+    write(out + "/runtime-blocks.csv", "node,zone,order,mfn,first_dirty",
+          [(n, z, o, "0x%x" % m, "none" if d == (2 << MAX_ORDER) - 1 else d)
+           for n, z, o, m, _, d in rblocks])
+    # No interrupt may land inside a counted call: IF off in the frame
+    # the calls start from (gdb restores it after each).
+    gdb.execute("set $eflags = $eflags & ~0x200", to_string=True)
 
     # The cost of a call that does nothing: a "ret" (gdb's call machinery
     # itself executes no guest instructions, but measure, not assume).
@@ -182,7 +213,8 @@ def main():
         ("boot_node", boot_node), ("frame_table", "0x%x" % ft),
         ("memnode_shift", u32(sym("memnode_shift"))),
         ("pdx_hole_shift", PDX.shift), ("free_pages", total),
-        ("max_order", MAX_ORDER)])
+        ("max_order", MAX_ORDER), ("ops_at", RUNTIME_STOP),
+        ("ops_m2p_valid", m2p_valid), ("ops_system_state", system_state)])
     gdb.execute("kill", to_string=True)
 
 
