@@ -346,47 +346,6 @@ void pai_free_chunked(struct pa_heap *h, uint64_t mfn, uint64_t nr, bool scrub)
  * free_heap_pages (policy and misuse checks)
  * ------------------------------------------------------------------------ */
 
-static bool block_uninit(const struct pa_heap *h, uint64_t mfn);
-
-/* Misuse a debug build refuses: bad order or alignment, pages that are not
- * RAM of one node, not in use (double free), metadata or reserved; a node
- * without heap structures (Xen: avail[node] is NULL, a crash).  Heap init
- * checks an uninitialised block's pages. */
-#if PA_DEBUG >= 1
-static int check_free(struct pa_heap *h, uint64_t mfn, pa_pdx_t pdx, unsigned order)
-{
-    uint64_t n = 1ULL << order;
-    int node = pai_pdx_node(h, pdx);
-    long r;
-
-    if (order > h->max_order)
-        return -EINVAL;
-    if (block_uninit(h, mfn))
-        return 0;
-    if (node == PAI_NODE_NONE || (mfn & pai_mask(order)))
-        return -EINVAL;
-    r = pai_range_of(h, mfn);
-    if (r < 0 || mfn + n > h->ranges[r].end || (int)h->ranges[r].node != node)
-        return -EINVAL;
-    for (uint64_t i = 0; i < n; i++) {
-        const struct pa_page *pg = &h->ft[pai_mfn_to_pdx(h, mfn + i)];
-        if (!(pa_page_state_is(h, pg, PA_STATE_INUSE) ||
-              pa_page_state_is(h, pg, PA_STATE_OFFLINING)) ||
-            (pg->count_info & (PA_PGC_META | PA_PGC_RESERVED)))
-            return -EINVAL;
-    }
-    return h->node_avail[node] ? 0 : -ENODEV;
-}
-#endif
-
-static bool block_uninit(const struct pa_heap *h, uint64_t mfn)
-{
-    pa_pdx_t pdx = pai_mfn_to_pdx(h, mfn);
-
-    return h->enc == PA_ENC_UNINIT && pdx != PA_PDX_NONE &&
-           pa_page_state_is(h, &h->ft[pdx], PA_STATE_UNINIT);
-}
-
 /* Uninitialised pages (boot allocations in the uninit encoding) go
  * through the init path, as in the PGC_state_uninitialised patch. */
 static int free_uninit(struct pa_heap *h, uint64_t mfn, uint64_t nr,
@@ -394,7 +353,7 @@ static int free_uninit(struct pa_heap *h, uint64_t mfn, uint64_t nr,
 {
 #if PA_DEBUG >= 1
     for (uint64_t i = 0; i < nr; i++)
-        if (!pa_mfn_is_ram(h, mfn + i) || !block_uninit(h, mfn + i))
+        if (!pa_mfn_is_ram(h, mfn + i) || !pai_block_uninit(h, mfn + i))
             return -EINVAL;
     if (pai_overlaps_pending(h, mfn, nr))
         return -EINVAL;     /* never allocated: still waiting for lazy init */
@@ -410,7 +369,7 @@ static inline __attribute__((always_inline))
 int free_locked(struct pa_heap *h, uint64_t mfn, pa_pdx_t pdx, unsigned order)
 {
 #if PA_DEBUG >= 1
-    int rc = check_free(h, mfn, pdx, order);
+    int rc = pai_check_free(h, mfn, pdx, order);
 
     if (rc)
         return rc;
@@ -474,7 +433,7 @@ int pa_free_range(struct pa_heap *h, uint64_t mfn, uint64_t nr)
     int rc;
 
     pai_lock(h);
-    if (nr && block_uninit(h, mfn))
+    if (nr && pai_block_uninit(h, mfn))
         rc = free_uninit(h, mfn, nr, false);
     else
         rc = pai_for_each_run(h, mfn, nr, free_run, NULL);

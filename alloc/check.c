@@ -577,3 +577,36 @@ void pa_heap_set_check_every(struct pa_heap *h, unsigned every)
     h->touched.since_full = 0;
     pai_unlock(h);
 }
+
+/* ------------------------------------------------------------------------
+ * free_heap_pages' misuse checks (debug builds call them; buddy.c)
+ * ------------------------------------------------------------------------ */
+
+/* Misuse a debug build refuses: bad order or alignment, pages that are not
+ * RAM of one node, not in use (double free), metadata or reserved; a node
+ * without heap structures (Xen: avail[node] is NULL, a crash).  Heap init
+ * checks an uninitialised block's pages. */
+int pai_check_free(struct pa_heap *h, uint64_t mfn, pa_pdx_t pdx, unsigned order)
+{
+    uint64_t n = 1ULL << order;
+    int node = pai_pdx_node(h, pdx);
+    long r;
+
+    if (order > h->max_order)
+        return -EINVAL;
+    if (pai_block_uninit(h, mfn))
+        return 0;
+    if (node == PAI_NODE_NONE || (mfn & pai_mask(order)))
+        return -EINVAL;
+    r = pai_range_of(h, mfn);
+    if (r < 0 || mfn + n > h->ranges[r].end || (int)h->ranges[r].node != node)
+        return -EINVAL;
+    for (uint64_t i = 0; i < n; i++) {
+        const struct pa_page *pg = &h->ft[pai_mfn_to_pdx(h, mfn + i)];
+        if (!(pa_page_state_is(h, pg, PA_STATE_INUSE) ||
+              pa_page_state_is(h, pg, PA_STATE_OFFLINING)) ||
+            (pg->count_info & (PA_PGC_META | PA_PGC_RESERVED)))
+            return -EINVAL;
+    }
+    return h->node_avail[node] ? 0 : -ENODEV;
+}

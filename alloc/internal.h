@@ -362,6 +362,16 @@ static inline void pai_stop_scrub(struct pa_page *b)
 /* alloc_heap_pages' marking of an allocated block's pages in use (owner
  * set), and the pass after the lock that clears their need_scrub. */
 void pai_mark_inuse(struct pa_heap *h, pa_pdx_t pdx, unsigned order, uint64_t owner);
+/* free_heap_pages' misuse checks of debug builds (check.c): 0 or -errno;
+ * and whether the block at mfn is uninitialised (uninit encoding). */
+int pai_check_free(struct pa_heap *h, uint64_t mfn, pa_pdx_t pdx, unsigned order);
+static inline bool pai_block_uninit(const struct pa_heap *h, uint64_t mfn)
+{
+    pa_pdx_t pdx = pai_mfn_to_pdx(h, mfn);
+
+    return h->enc == PA_ENC_UNINIT && pdx != PA_PDX_NONE &&
+           pa_page_state_is(h, &h->ft[pdx], PA_STATE_UNINIT);
+}
 void pai_clear_need_scrub(struct pa_heap *h, pa_pdx_t pdx, unsigned order,
                           unsigned node);
 /* Xen's reserve_offlined_page on the free block at head (offline.c). */
