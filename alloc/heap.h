@@ -256,6 +256,8 @@ struct pa_page *pa_frametable(const struct pa_heap *h, size_t *nr_entries,
  * instead (as the PGC_state_uninitialised patch does).  Errors: -EINVAL
  * (misuse, checked at PA_DEBUG >= 1), -ENODEV (the node has no heap
  * metadata: in Xen a NULL dereference; also checked at PA_DEBUG >= 1).
+ * A release build trusts its caller, as Xen's ASSERT-only checks do: an
+ * order above max_order is not refused there.
  */
 int pa_free_heap_pages(struct pa_heap *h, uint64_t mfn, unsigned order);
 /* The same from the block's first frame-table entry (pa_mfn_to_page), as
