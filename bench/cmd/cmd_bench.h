@@ -106,7 +106,7 @@ struct bench_run {
     char load_start[48], load_end[48];   /* /proc/loadavg's first three */
     char *chunk_filter;       /* the active benchmarks of the chunk, or NULL */
     long done, chunks;        /* benchmark-process runs done; chunks run */
-    int chunk_family;         /* the chunk running now */
+    int chunk_family;         /* the chunk running now; -1: none yet */
     long chunk_proc;
     double bench_t0;          /* when the current benchmark started */
     double t0;                /* when the measuring began (hb_now_s) */
@@ -162,7 +162,7 @@ int bench_plan(struct bench_run *r);
 double bench_eta(struct bench_run *r, long *runs);
 /* progress.log and the console line set up in r->dir. */
 void bench_console_setup(struct bench_run *r);
-/* The timed chunks: family by family, each in process after process while
+/* The timed chunks: in rounds, a process of each family a round, while
  * the rule and the budget want more.  0 or the exit status. */
 int bench_run_chunks(struct bench_run *r);
 /* How the processes went: benchmark runs, the spread of processes per

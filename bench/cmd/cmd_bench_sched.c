@@ -2,10 +2,12 @@
  * cmd_bench_sched.c - the plan of `heapbench bench`, the scheduler that
  * spends processes on it, and the progress line with its ETA.
  *
- * Family by family, each runs in process after process (a chunk each,
+ * In rounds, each family runs one process a round (a chunk each,
  * cmd_bench_chunk.c) while the rule (bench/instrument/sampling.h) wants
  * more of its benchmarks and the budget allows; a chunk measures only the
- * benchmarks still sampled.  The ETA replays the same rule over the plan,
+ * benchmarks still sampled.  Rounds share the budget fairly among the
+ * families and spread each one's processes over the run's whole time, so
+ * a load that comes and goes lands in every family's spread.  The ETA replays the same rule over the plan,
  * each benchmark costing what it took so far, or its family's prior scaled
  * by how the measured benchmarks compare with theirs.
  */
@@ -302,16 +304,15 @@ static void eta_fill(struct bench_run *r, const int *fam_guess, int all_guess)
 double bench_eta(struct bench_run *r, long *runs)
 {
     int fam_guess[64] = { 0 }, all_guess;
-    size_t cur = (size_t)r->chunk_family;
+    size_t cur = r->chunk_family < 0 ? r->nfam : (size_t)r->chunk_family;
+    int proc = r->chunk_family < 0 ? -1 : (int)r->chunk_proc;
     double t = r->t0 > 0 ? hb_now_s() - r->t0 : 0;
 
     if (r->nfam > 64)
         return NAN;
     eta_guess(r, fam_guess, &all_guess);
     eta_fill(r, fam_guess, all_guess);
-    while (cur < r->nfam && !r->eta_fam[cur].nb)
-        cur++;
-    return hb_sampling_eta(&r->rule, r->eta_fam, r->nfam, cur, (int)r->chunk_proc, t, runs);
+    return hb_sampling_eta(&r->rule, r->eta_fam, r->nfam, cur, proc, t, runs);
 }
 
 /* ------------------------------------------------------------------------
@@ -516,8 +517,7 @@ static double chunk_cost(const struct bench_run *r, size_t f, bool all, bool one
 }
 
 /* How family f runs process p (sampling.h): not at all when no benchmark
- * wants it or the budget has no room for it and as many processes of
- * every later family. */
+ * wants it or the budget has no room for it and the rest of round p. */
 static enum hb_sampling_mode want_chunk(struct bench_run *r, size_t f, long p)
 {
     struct hb_sampling_cost c = { 0 };
@@ -526,8 +526,8 @@ static enum hb_sampling_mode want_chunk(struct bench_run *r, size_t f, long p)
     c.chunk = chunk_cost(r, f, false, false);
     c.one1 = chunk_cost(r, f, false, true);
     for (size_t g = f + 1; g < r->nfam; g++) {
-        c.later += chunk_cost(r, g, true, false);
-        c.later1 += chunk_cost(r, g, true, true);
+        c.later += chunk_cost(r, g, false, false);
+        c.later1 += chunk_cost(r, g, false, true);
     }
     return hb_sampling_mode(&r->rule, (int)p, hb_now_s() - r->t0, &c);
 }
@@ -584,24 +584,26 @@ int bench_run_chunks(struct bench_run *r)
     int rc = 0;
 
     r->t0 = 0;
+    r->chunk_family = -1;     /* no process in progress */
     printf("heapbench bench: profile %s, %zu benchmarks x %d processes x %d repetitions\n"
            "first estimate: about %.0f min (re-estimated as benchmarks finish)\n",
            r->o->profile_name, r->nb, r->o->procs, r->o->reps, ceil(bench_eta(r, NULL) / 60));
     fflush(stdout);
     read_load(r->load_start, sizeof r->load_start);
     r->t0 = hb_now_s();
-    for (size_t f = 0; f < r->nfam && !rc; f++) {
-        if (!r->fam[f].planned)
-            continue;
-        r->chunk_family = (int)f;
-        r->chunk_proc = 0;
-        for (long p = 0; p < r->o->procs && !rc; p++) {
-            enum hb_sampling_mode m = want_chunk(r, f, p);
+    for (long p = 0; p < r->o->procs && !rc; p++) {
+        bool any = false;
+
+        for (size_t f = 0; f < r->nfam && !rc; f++) {
+            enum hb_sampling_mode m = r->fam[f].planned ? want_chunk(r, f, p) : HB_SAMPLING_STOP;
 
             if (m == HB_SAMPLING_STOP)
-                break;
+                continue;
+            any = true;
             rc = run_chunk(r, f, p, &k, m);
         }
+        if (!any)
+            break;
     }
     if (r->tty)
         putchar('\n');

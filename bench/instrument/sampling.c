@@ -64,10 +64,10 @@ int hb_sampling_expect(const struct hb_sampling *s, const double *med, size_t n)
     return s->max_procs;
 }
 
-/* Whether this process and p + 1 processes of every later family fit. */
-static bool fits(const struct hb_sampling *s, int p, double t, double chunk, double later)
+/* Whether this process and the rest of its round fit. */
+static bool fits(const struct hb_sampling *s, double t, double chunk, double later)
 {
-    return !(s->budget_s > 0) || t + chunk + later * (p + 1) <= s->budget_s;
+    return !(s->budget_s > 0) || t + chunk + later <= s->budget_s;
 }
 
 enum hb_sampling_mode hb_sampling_mode(const struct hb_sampling *s, int p, double elapsed_s,
@@ -77,9 +77,9 @@ enum hb_sampling_mode hb_sampling_mode(const struct hb_sampling *s, int p, doubl
         return HB_SAMPLING_STOP;
     if (p == 0 && s->first_one_rep)
         return HB_SAMPLING_ONE_REP;
-    if (fits(s, p, elapsed_s, c->chunk, c->later))
+    if (fits(s, elapsed_s, c->chunk, c->later))
         return HB_SAMPLING_FULL;
-    if (fits(s, p, elapsed_s, c->one1, c->later1) || p < s->floor_procs)
+    if (fits(s, elapsed_s, c->one1, c->later1) || p < s->floor_procs)
         return HB_SAMPLING_ONE_REP;
     return HB_SAMPLING_STOP;
 }
@@ -121,30 +121,38 @@ static double rest_of_chunk(const struct hb_sampling_fam *f, int p, long *runs)
     return c;
 }
 
+/* One round's process of family g: its cost, and the rest of the round's. */
+static struct hb_sampling_cost round_cost(const struct hb_sampling_fam *fam, size_t nf, size_t g,
+                                          int p)
+{
+    struct hb_sampling_cost c = { fam_cost(&fam[g], p, false), fam_cost(&fam[g], p, true), 0, 0 };
+
+    for (size_t h = g + 1; h < nf; h++) {
+        c.later += fam_cost(&fam[h], p, false);
+        c.later1 += fam_cost(&fam[h], p, true);
+    }
+    return c;
+}
+
 double hb_sampling_eta(const struct hb_sampling *s, const struct hb_sampling_fam *fam,
                        size_t nf, size_t cur, int proc, double elapsed_s, long *runs)
 {
-    double t = elapsed_s, later = 0, later1 = 0;
+    double t = elapsed_s;
     long k = 0;
 
-    for (size_t g = cur; g < nf; g++)
-        later += fam_cost(&fam[g], -1, false), later1 += fam_cost(&fam[g], -1, true);
-    for (size_t g = cur; g < nf; g++) {
-        int p = g == cur ? proc : 0;
+    for (int p = proc > 0 ? proc : 0; p < s->max_procs; p++) {
+        size_t g = 0;
 
-        later -= fam_cost(&fam[g], -1, false);
-        later1 -= fam_cost(&fam[g], -1, true);
-        if (g == cur && p >= 0) {
-            t += rest_of_chunk(&fam[g], p, &k);
-            p++;
+        if (p == proc && cur < nf) {      /* the rest of the process in progress */
+            t += rest_of_chunk(&fam[cur], p, &k);
+            g = cur + 1;
         }
-        for (; p < s->max_procs; p++) {
-            struct hb_sampling_cost c = { fam_cost(&fam[g], p, false),
-                                          fam_cost(&fam[g], p, true), later, later1 };
+        for (; g < nf; g++) {
+            struct hb_sampling_cost c = round_cost(fam, nf, g, p);
             enum hb_sampling_mode m = hb_sampling_mode(s, p, t, &c);
 
             if (m == HB_SAMPLING_STOP)
-                break;
+                continue;
             t += m == HB_SAMPLING_FULL ? c.chunk : c.one1;
             k += fam_runs(&fam[g], p);
         }

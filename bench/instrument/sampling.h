@@ -5,10 +5,10 @@
  * Processes are the samples (bench/stats/hstats.h).  Every benchmark
  * gets min_procs; then it stops once the 95 % interval of its estimate
  * (geometric mean of per-process medians, t over processes) is narrower
- * than target_pct, or at max_procs.  A wall-clock budget caps the run: a
- * family starts another process only if it, and as many processes of
- * every later family, fit; if they fit only at one repetition a
- * benchmark, it runs one; floor_procs (2: an interval exists) always run.
+ * than target_pct, or at max_procs.  Processes run in rounds, one of each
+ * family a round; a wall-clock budget caps the run: a family's process
+ * starts only if it and the rest of its round fit; if they fit only at one
+ * repetition a benchmark, it runs one; floor_procs (2) always run.
  * The ETA replays the same rule on the plan with the measured costs.
  */
 #ifndef HB_SAMPLING_H
@@ -43,8 +43,8 @@ bool hb_sampling_done(const struct hb_sampling *s, const double *med, size_t n);
 int hb_sampling_expect(const struct hb_sampling *s, const double *med, size_t n);
 
 /* How process p of a family runs, from the seconds it costs (chunk, and
- * one1 at one repetition a benchmark) and one process of every later
- * family costs (later, later1). */
+ * one1 at one repetition a benchmark) and the rest of round p costs, the
+ * later families' processes in it (later, later1). */
 enum hb_sampling_mode {
     HB_SAMPLING_STOP,          /* not at all */
     HB_SAMPLING_FULL,          /* every benchmark its repetitions */
@@ -69,8 +69,9 @@ struct hb_sampling_fam {
 };
 
 /* Seconds left when family cur is in process proc (its benchmarks with
- * done == proc still to run in it) at elapsed_s: the rule and the budget
- * replayed over fam[cur..nf); *runs (if not NULL): benchmark runs left. */
+ * done == proc still to run in it; proc < 0: none started) at elapsed_s:
+ * the rule and the budget replayed over the rest of round proc and the
+ * rounds after it; *runs (if not NULL): benchmark runs left. */
 double hb_sampling_eta(const struct hb_sampling *s, const struct hb_sampling_fam *fam,
                        size_t nf, size_t cur, int proc, double elapsed_s, long *runs);
 

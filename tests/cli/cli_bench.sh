@@ -47,6 +47,10 @@ case_run() {
         csv_col(f, "benchmark") == "shim/c_batch" { print csv_col(f, "repetition") "," csv_col(f, "process") }' \
         "$dir/shim.csv" | sort | tr '\n' ' ')
     [ "$have" = "0,0 0,1 1,0 1,1 " ] || { fail run "shim.csv: c_batch repetition,process: $have"; return; }
+    # processes in rounds: each family's process 1, then each one's 2
+    local order
+    order=$(sed -n 's/^\[[0-9/]*\] \([a-z]*\): process \([0-9]\)\/2 done.*/\1\2/p' "$tmp/run.out" | tr '\n' ' ')
+    [ "$order" = "baseline1 shim1 baseline2 shim2 " ] || { fail run "process order: $order"; return; }
     case $(basename "$dir") in *[!A-Za-z0-9._-]*) fail run "folder name needs quoting: $dir"; return;; esac
     grep -q '^<!DOCTYPE topology\|<topology' "$dir/topology.xml" || { fail run "topology.xml is not hwloc XML"; return; }
     grep -q 'Benchmark  *Time' "$dir/console.log" || { fail run "console.log has no table"; return; }

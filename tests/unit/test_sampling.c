@@ -67,10 +67,11 @@ TEST(sampling_expect_check)
     CHECK_EQ(hb_sampling_expect(&s, same, 3), 10);
 }
 
-/* Budget 100 s, floor 2, at most 10.
- * Expect: a process runs in full if it and p + 1 processes of every later
- * family fit; at one repetition if only so they fit, or below the floor;
- * else not at all; without a budget always in full, up to the maximum. */
+/* Budget 100 s, floor 2, at most 10; the rest of the round costs 10 s.
+ * Expect: a process runs in full if it and the rest of its round fit (not
+ * p + 1 rounds: 65 + 20 + 10 fits); at one repetition if only so they
+ * fit, or below the floor; else not at all; without a budget always in
+ * full, up to the maximum. */
 TEST(sampling_mode_check)
 {
     struct hb_sampling s = full;
@@ -80,10 +81,11 @@ TEST(sampling_mode_check)
     CHECK_EQ(hb_sampling_mode(&s, 1, 500, &c), HB_SAMPLING_ONE_REP);   /* floor */
     CHECK_EQ(hb_sampling_mode(&s, 2, 500, &c), HB_SAMPLING_STOP);
     c.chunk = 20;
-    CHECK_EQ(hb_sampling_mode(&s, 2, 50, &c), HB_SAMPLING_FULL);   /* 50 + 20 + 30 */
+    CHECK_EQ(hb_sampling_mode(&s, 2, 65, &c), HB_SAMPLING_FULL);   /* 65 + 20 + 10 */
+    CHECK_EQ(hb_sampling_mode(&s, 5, 70, &c), HB_SAMPLING_FULL);   /* 70 + 20 + 10 */
     c.chunk = 21, c.one1 = 10;
-    CHECK_EQ(hb_sampling_mode(&s, 2, 50, &c), HB_SAMPLING_ONE_REP);   /* 50 + 10 + 15 */
-    CHECK_EQ(hb_sampling_mode(&s, 2, 90, &c), HB_SAMPLING_STOP);      /* 90 + 10 + 15 */
+    CHECK_EQ(hb_sampling_mode(&s, 2, 75, &c), HB_SAMPLING_ONE_REP);   /* 75 + 10 + 5 */
+    CHECK_EQ(hb_sampling_mode(&s, 2, 90, &c), HB_SAMPLING_STOP);      /* 90 + 10 + 5 */
     CHECK_EQ(hb_sampling_mode(&s, 10, 0, &c), HB_SAMPLING_STOP);
     c.chunk = 0;
     CHECK_EQ(hb_sampling_mode(&s, 3, 0, &c), HB_SAMPLING_STOP);
@@ -96,17 +98,19 @@ TEST(sampling_mode_check)
 
 /*
  * Family A: benchmarks of 1 s and 2 s, 3 processes each; family B: one of
- * 10 s, 3 processes.  At most 3 processes, floor 2.
+ * 10 s, 3 processes.  At most 3 processes, floor 2; rounds A, B, A, B, ...
  *
- *   A: p0 [1 2] p1 [1 2] p2 [1 2]   B: p0 [10] p1 [10] p2 [10]
+ *   round 0: A [1 2] B [10]   round 1: A [1 2] B [10]   round 2: A [1 2] B [10]
  *
  * Expect: no budget: 9 + 30 = 39 s, 9 runs; A's first benchmark done in
- * p0: 38 s; budget 25 s: A's p2 (6 + 3 + 3 x 10 > 25) and B's p2 are cut,
- * 26 s (floors run), 6 runs; A stopping its 2 s benchmark after one
- * process: 1 + 2 + 1 + 1 + 30 = 35 s.  At one repetition A costs 0.5 and
- * 1 s, B 4 s, budget 25 s: A p0 3 (in progress, full), p1 and p2 at one
- * repetition (full would be 3 + 3 + 2 x 10 > 25), B p0 full (16), p1 and
- * p2 at one (20, 24): 24 s, 9 runs.
+ * its process 0: 38 s; budget 25 s: round 0 (13 s), round 1 at the floor
+ * (A 3 + B 10 = 26 s: over, but floors run), round 2 cut: 26 s, 6 runs; A
+ * stopping its 2 s benchmark after one process: 3 + 10 + 1 + 10 + 1 + 10 =
+ * 35 s.  At one repetition A costs 0.5 and 1 s, B 4 s, budget 25 s: round
+ * 0 in full (13), round 1: A at one (13 + 3 + 10 > 25: 14.5), B in full
+ * (24.5), round 2 fits neither way: 24.5 s, 6 runs (families one after
+ * another gave A's processes 1 and 2 at one repetition before B's 0).
+ * Nothing started (proc -1): round 0 from A, 39 s.
  */
 TEST(sampling_eta_check)
 {
@@ -121,6 +125,8 @@ TEST(sampling_eta_check)
 
     CHECK(fabs(hb_sampling_eta(&s, fam, 2, 0, 0, 0, &runs) - 39) < 1e-9);
     CHECK_EQ(runs, 9);
+    CHECK(fabs(hb_sampling_eta(&s, fam, 2, 2, -1, 0, &runs) - 39) < 1e-9);
+    CHECK_EQ(runs, 9);
     da[0] = 1;
     CHECK(fabs(hb_sampling_eta(&s, fam, 2, 0, 0, 5, NULL) - 38) < 1e-9);
     da[0] = 0;
@@ -133,6 +139,11 @@ TEST(sampling_eta_check)
     ea[1] = 3;
     fam[0].cost1_s = c1a, fam[1].cost1_s = c1b;
     s.budget_s = 25;
-    CHECK(fabs(hb_sampling_eta(&s, fam, 2, 0, 0, 0, &runs) - 24) < 1e-9);
-    CHECK_EQ(runs, 9);
+    CHECK(fabs(hb_sampling_eta(&s, fam, 2, 0, 0, 0, &runs) - 24.5) < 1e-9);
+    CHECK_EQ(runs, 6);
+    /* B's process 0 in progress, A's round 1 comes next */
+    da[0] = da[1] = 1;
+    s.budget_s = 0;
+    CHECK(fabs(hb_sampling_eta(&s, fam, 2, 1, 0, 0, &runs) - 36) < 1e-9);
+    CHECK_EQ(runs, 7);
 }
