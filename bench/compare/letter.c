@@ -556,6 +556,34 @@ static void change_row(FILE *f, const struct lrun *base, const struct lrun *run,
     fprintf(f, " %s\n", c);
 }
 
+/* Real Xen's exact figures, if both runs have them; else which lacks them. */
+static void xen_changes(FILE *f, const struct lrun *base, const struct lrun *run)
+{
+    static const char *const row[][2] = {
+        { "end_boot_allocator", "xen.fidelity.eba.ratio" },
+        { "ops in 0.90-1.10", "xen.fidelity.in_band" },
+        { "o0 free, Xen", "xen.real.encoding.free.o0.away" },
+        { "o0 free, model", "xen.model.encoding.free.o0.away" },
+        { "o9 free, Xen", "xen.real.encoding.free.o9.away" },
+        { "o9 free, model", "xen.model.encoding.free.o9.away" },
+    };
+    struct lnum x;
+    bool hb = num(base, &x, "xen.fidelity.in_band"), hr = num(run, &x, "xen.fidelity.in_band");
+
+    if (!hb && !hr)
+        return;
+    if (!hb || !hr) {
+        para(f, !hb ? "Real Xen 4.17: the base run has no Xen check; this run has one."
+                    : "Real Xen 4.17: this run has no Xen check; the base run has one.", 0);
+        return;
+    }
+    para(f, "Real Xen 4.17, exact: end_boot_allocator as the model's instructions per "
+            "page over Xen's, operations within 0.90-1.10 of Xen's count, the uninit "
+            "encoding's instructions per free away from a boundary:", 0);
+    for (size_t i = 0; i < sizeof row / sizeof row[0]; i++)
+        change_row(f, base, run, row[i][0], row[i][1]);
+}
+
 static void changes(FILE *f, const struct lrun *base, const struct lrun *run)
 {
     static const char *const init_keys[] = { "boot_per_gib", "deferred_1tib", "worst" };
@@ -584,6 +612,7 @@ static void changes(FILE *f, const struct lrun *base, const struct lrun *run)
     change_row(f, base, run, "scan uninit entries", "state.uninit.entries.scan_1tib");
     change_row(f, base, run, "scan legacy bytes", "state.legacy.bytearray.scan_1tib");
     change_row(f, base, run, "scan uninit bytes", "state.uninit.bytearray.scan_1tib");
+    xen_changes(f, base, run);
 }
 
 /* ------------------------------------------------------------------------

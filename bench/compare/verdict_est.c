@@ -159,7 +159,8 @@ const char *const hbv_kind_name[] = { "none", "reps", "boot", "ci95", "exact" };
 enum hb_verdict_change_kind hbv_change(char *b, size_t n, struct hbv_est x,
                                        const char *unit, struct hbv_est y)
 {
-    bool diff = unit[0] == '+' || !strcmp(unit, "blocks") || !(x.lo > 0) || !(y.lo > 0);
+    bool diff = unit[0] == '+' || !strcmp(unit, "blocks") || !strcmp(unit, "operations") ||
+                !(x.lo > 0) || !(y.lo > 0);
     bool exact = x.kind == HBV_EST_EXACT && y.kind == HBV_EST_EXACT;
     struct hbv_est c;
     char u[16];

@@ -62,6 +62,7 @@ struct hbv_item {           /* one number of the verdict */
     struct hbv_est e;
     const char *unit;
     char shown[160];
+    char what[160];         /* its subject in words (hbv_words) */
 };
 
 /* Sections beyond the questions: how to read the intervals, real Xen. */
@@ -166,6 +167,8 @@ const char *hbv_num(struct hbv_verdict *vd, const char *key, struct hbv_est e,
 const char *hbv_shown(const struct hbv_verdict *vd, const char *key);
 /* The text of e in unit, as hbv_num shows it, without recording it. */
 void hbv_show(char *b, size_t n, struct hbv_est e, const char *unit);
+/* A verdict number's subject in words, from its key (verdict_words.c). */
+void hbv_words(char *b, size_t n, const char *key);
 /* Add a sentence to a section (1..3 the questions) at depth 0 or 1. */
 void hbv_say(struct hbv_verdict *vd, int section, int depth, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));

@@ -133,6 +133,7 @@ static struct hbv_item *add_item(struct hbv_verdict *vd, const char *key,
     it->e = e;
     it->unit = unit;
     show(it->shown, sizeof it->shown, e, unit);
+    hbv_words(it->what, sizeof it->what, key);
     return it;
 }
 

@@ -176,7 +176,7 @@ static void csv_field(FILE *f, const char *s)
 
 void hbv_print_csv(FILE *f, const struct hbv_verdict *vd)
 {
-    fprintf(f, "key,value,lo,hi,unit,interval,se,scale,df,shown\n");
+    fprintf(f, "key,value,lo,hi,unit,interval,se,scale,df,shown,what\n");
     for (size_t i = 0; i < vd->nitems; i++) {
         const struct hbv_item *it = &vd->item[i];
         fprintf(f, "%s,%.17g,%.17g,%.17g,%s,%s,", it->key, it->e.v, it->e.lo, it->e.hi,
@@ -186,6 +186,8 @@ void hbv_print_csv(FILE *f, const struct hbv_verdict *vd)
         else
             fputs(",,,", f);
         csv_field(f, it->shown);
+        fputc(',', f);
+        csv_field(f, it->what);
         fputc('\n', f);
     }
 }
@@ -193,48 +195,6 @@ void hbv_print_csv(FILE *f, const struct hbv_verdict *vd)
 /* ------------------------------------------------------------------------
  * Two runs
  * ------------------------------------------------------------------------ */
-
-/* A verdict number's key in words: "init.lazy.saving_1tib" -> "lazy: boot
- * time saved at 1 TiB, against chunked". */
-static void describe(char *b, size_t n, const char *key)
-{
-    static const struct { const char *suffix, *words; } w[] = {
-        { ".boot_per_gib", "boot time per GiB" },
-        { ".boot_1tib", "boot time at 1 TiB" },
-        { ".boot_largest", "boot time at the largest size measured" },
-        { ".deferred_1tib", "work deferred after boot at 1 TiB" },
-        { ".total_1tib", "all initialisation work at 1 TiB" },
-        { ".ratio_fewer_merges", "free at boundary / away, fewer merges at it" },
-        { ".worst", "worst call after boot" },
-        { ".saving_1tib", "boot time saved at 1 TiB" },
-        { ".ns", "time uninit adds per free" },
-        { ".pct", "time uninit adds per free, %" },
-        { ".ratio", "free at boundary / away" },
-        { ".maxorder_blocks", "free max-order blocks" },
-        { ".maxorder_lost", "max-order blocks lost" },
-        { ".range_lazy_per_page", "range free per page, lazy" },
-        { ".range_eager_per_page", "range free per page, eager" },
-        { ".pages_per_ns", "scan, pages per ns" },
-        { ".scan_1tib", "scan of a 1 TiB frame table" },
-        { ".roofline_pct", "scan, % of read roofline" },
-        { "break_even_frees", "break-even, order-0 frees" },
-    };
-    size_t kl = strlen(key);
-
-    for (size_t i = 0; i < sizeof w / sizeof w[0]; i++) {
-        size_t sl = strlen(w[i].suffix);
-        if (kl >= sl && !strcmp(key + kl - sl, w[i].suffix)) {
-            const char *mid = strchr(key, '.');
-            int ml = (int)(kl - sl) - (int)(mid ? mid + 1 - key : 0);
-            if (!mid || ml <= 0)
-                snprintf(b, n, "%s", w[i].words);
-            else
-                snprintf(b, n, "%.*s: %s", ml, mid + 1, w[i].words);
-            return;
-        }
-    }
-    snprintf(b, n, "%s", key);
-}
 
 /* Two runs: every number of both, as a change with its interval. */
 void hbv_print_delta(FILE *f, const struct hbv_verdict *a, const struct hbv_verdict *b)
@@ -252,12 +212,15 @@ void hbv_print_delta(FILE *f, const struct hbv_verdict *a, const struct hbv_verd
             const struct hbv_item *x = &a->item[i], *y = &b->item[j];
             if (strcmp(x->key, y->key))
                 continue;
-            char what[160], ch[200];
-            describe(what, sizeof what, x->key);
-            if (hbv_change(ch, sizeof ch, x->e, x->unit, y->e) == HB_CHANGE_NO_INTERVAL)
+            char ch[200];
+            enum hb_verdict_change_kind k = hbv_change(ch, sizeof ch, x->e, x->unit, y->e);
+            if (k == HB_CHANGE_NO_INTERVAL)
                 snprintf(ch + strcspn(ch, "("), sizeof ch - strcspn(ch, "("),
                          "no interval (one process, or an older summary)");
-            fprintf(f, "- %s: %s -> %s: %s\n", what, x->shown, y->shown, ch);
+            if (k == HB_CHANGE_UNCHANGED && !strcmp(x->shown, y->shown))
+                fprintf(f, "- %s: %s: %s\n", x->what, x->shown, ch);    /* said once */
+            else
+                fprintf(f, "- %s: %s -> %s: %s\n", x->what, x->shown, y->shown, ch);
             n++;
         }
     if (!n)

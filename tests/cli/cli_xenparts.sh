@@ -7,7 +7,9 @@
 # sentence that no Xen check was run and the command that runs one;
 # `heapbench bench` copies the tables beside its binary and notes them in
 # environment.csv; the report's variants part is the fixture's too.
-# Letter lines stay within 72 columns.
+# `verdict BASE NEW` names every number in words and says an exact one
+# that did not change once; the letter's changes from a base run have real
+# Xen's exact figures.  Letter lines stay within 72 columns.
 # Usage: tests/cli/cli_xenparts.sh HEAPBENCH
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -206,10 +208,105 @@ case_report() {
     ok report
 }
 
+# The lines of file $1 that name a number by a dotted key, not in words.
+raw_keys() {
+    grep -E '[a-z]+\.[a-z0-9_]+\.[a-z0-9_]+:|^- [a-z0-9_]+\.[a-z0-9_.]+:' "$1"
+}
+
+# abpair: $tmp/xa, the fixture run with the tables, and $tmp/xb, the same
+# with Xen's end_boot_allocator count up on one layout and the encoding's
+# cost 2 more on 4x1G; $tmp/xn, the run without tables.
+abpair() {
+    run xa && run xb || return 1
+    rm -rf "$tmp/xn"; cp -r "$data/run_verdict" "$tmp/xn" || return 1
+    sed -i 's/^2x2G,end_boot_allocator,-,all,58.02,/2x2G,end_boot_allocator,-,all,70.50,/' \
+        "$tmp/xb/xen_fidelity.csv"
+    sed -i 's/^patch,4x1G,free_heap_pages,0,node3-away,248,/patch,4x1G,free_heap_pages,0,node3-away,250,/' \
+        "$tmp/xb/xen_variants.csv"
+}
+
+# Expect: `verdict BASE NEW` (md and text) names every number in words,
+# never by its key, and so does the CSV's `what` column (its `key` stays);
+# an exact number unchanged is written once, one that changed as BASE ->
+# NEW, for real Xen's end_boot_allocator ratio and encoding cost too.
+case_delta_words() {
+    local fmt pair l r1 r2 e1 e2
+    abpair || { fail delta_words "fixture"; return; }
+    for pair in "xa xa" "xa xb" "xn xb"; do
+        for fmt in md text; do
+            # shellcheck disable=SC2086
+            "$hb" verdict --format "$fmt" $(printf "$tmp/%s " $pair) >"$tmp/dw" 2>"$tmp/err" ||
+                { fail delta_words "$pair $fmt: exit: $(cat "$tmp/err")"; return; }
+            [ "$(grep -c '^- ' "$tmp/dw")" -gt 20 ] || { fail delta_words "$pair $fmt: too few lines"; return; }
+            l=$(raw_keys "$tmp/dw" | head -n 1)
+            [ -z "$l" ] || { fail delta_words "$pair $fmt: a raw key: $l"; return; }
+            l=$(grep -E 'unchanged \(exact\)$' "$tmp/dw" | grep -F ' -> ' | head -n 1)
+            [ -z "$l" ] || { fail delta_words "$pair $fmt: unchanged said twice: $l"; return; }
+        done
+    done
+    "$hb" verdict --format csv "$tmp/xa" >"$tmp/dw.csv" || { fail delta_words "csv"; return; }
+    l=$(csvawk 'NR == 1 { csv_header($0); next } { csv_split($0, f) }
+        csv_col(f, "key") !~ /^[a-z]+\./ || csv_col(f, "what") == "" ||
+        csv_col(f, "what") ~ /[a-z_]+\.[a-z0-9_]+/ { print csv_col(f, "key") "|" csv_col(f, "what") }' "$tmp/dw.csv" | head -n 1)
+    [ -z "$l" ] && grep -q '^xen\.fidelity\.eba\.ratio,' "$tmp/dw.csv" ||
+        { fail delta_words "csv key or what: $l"; return; }
+    "$hb" verdict "$tmp/xa" "$tmp/xb" >"$tmp/dw" || { fail delta_words "xa xb"; return; }
+    r1=$(fidelity_expect "$tmp/xa/xen_fidelity.csv"); r2=$(fidelity_expect "$tmp/xb/xen_fidelity.csv")
+    e1=$(encoding_expect "$tmp/xa/xen_variants.csv"); e2=$(encoding_expect "$tmp/xb/xen_variants.csv")
+    [ "${r1%%|*}" != "${r2%%|*}" ] && [ "$e1" != "$e2" ] || { fail delta_words "the fixture did not change"; return; }
+    grep -qE -- "^- model/Xen instructions per page, end_boot_allocator: ${r1%%|*} \(.* -> ${r2%%|*} \(.*\): [-+][0-9.]+ % \(exact\)$" "$tmp/dw" ||
+        { fail delta_words "no eba change ${r1%%|*} -> ${r2%%|*}: $(grep end_boot "$tmp/dw")"; return; }
+    grep -qF -- "- real Xen 4.17: the encoding's instructions, order-0 free away from a boundary: $e1 -> $e2: " "$tmp/dw" ||
+        { fail delta_words "no encoding change $e1 -> $e2: $(grep 'order-0 free away' "$tmp/dw")"; return; }
+    grep -qF -- "- real Xen 4.17: operations within 0.90-1.10 of Xen's count: ${r2##*|}: unchanged (exact)" "$tmp/dw" ||
+        { fail delta_words "in band not said once: $(grep 'within 0.90' "$tmp/dw")"; return; }
+    ok "delta_words (${r1%%|*} -> ${r2%%|*}; $e1 -> $e2)"
+}
+
+# The letter's "Changes from the base run" part of letter $1 $2, in $tmp/lc.
+letter_changes() {
+    "$hb" letter "$1" "$2" >"$tmp/l" 2>"$tmp/err" || return 1
+    sed -n '/^Changes from the base run/,$p' "$tmp/l" >"$tmp/lc"
+}
+
+# Expect: the letter's changes part has a row for each of real Xen's exact
+# figures, unchanged (exact) in an A/A pair, the change where the tables
+# differ; one line when a run lacks the Xen check; 72 columns.
+case_letter_changes() {
+    local row r1 r2 e1 e2 l
+    abpair || { fail letter_changes "fixture"; return; }
+    letter_changes "$tmp/xa" "$tmp/xa" || { fail letter_changes "exit: $(cat "$tmp/err")"; return; }
+    for row in "end_boot_allocator" "ops in 0.90-1.10" "o0 free, Xen" "o0 free, model" "o9 free, Xen" \
+        "o9 free, model"; do
+        grep -qE "^  $row +[^ ].* -> .* unchanged \(exact\)$" "$tmp/lc" ||
+            { fail letter_changes "A/A: no '$row' row: $(grep -A8 '^Real Xen' "$tmp/lc")"; return; }
+    done
+    l=$(narrow); [ -z "$l" ] || { fail letter_changes "letter wider than 72: $l"; return; }
+    letter_changes "$tmp/xb" "$tmp/xa" || { fail letter_changes "exit: $(cat "$tmp/err")"; return; }
+    r1=$(fidelity_expect "$tmp/xa/xen_fidelity.csv"); r2=$(fidelity_expect "$tmp/xb/xen_fidelity.csv")
+    e1=$(encoding_expect "$tmp/xa/xen_variants.csv"); e2=$(encoding_expect "$tmp/xb/xen_variants.csv")
+    grep -qE -- "^  end_boot_allocator +${r1%%|*} -> ${r2%%|*} +[-+][0-9.]+ % \(exact\)$" "$tmp/lc" &&
+        grep -qE -- "^  o0 free, Xen +${e1//+/\\+} -> ${e2//+/\\+} +[-+][0-9]+ instructions \(exact\)$" "$tmp/lc" &&
+        grep -qE -- "^  ops in 0.90-1.10 +${r2##*|} -> ${r2##*|} +unchanged \(exact\)$" "$tmp/lc" ||
+        { fail letter_changes "A/B: $(grep -A8 '^Real Xen' "$tmp/lc")"; return; }
+    l=$(narrow); [ -z "$l" ] || { fail letter_changes "letter wider than 72: $l"; return; }
+    letter_changes "$tmp/xn" "$tmp/xa" || { fail letter_changes "exit: $(cat "$tmp/err")"; return; }
+    [ "$(grep -c 'no Xen check' "$tmp/lc")" -eq 1 ] && grep -q 'this run has no Xen check' "$tmp/lc" &&
+        ! grep -qE '^  (end_boot_allocator|o0 free)' "$tmp/lc" ||
+        { fail letter_changes "NEW without Xen: $(grep -i xen "$tmp/lc")"; return; }
+    letter_changes "$tmp/xa" "$tmp/xn" || { fail letter_changes "exit: $(cat "$tmp/err")"; return; }
+    grep -q 'the base run has no Xen check' "$tmp/lc" ||
+        { fail letter_changes "BASE without Xen: $(grep -i xen "$tmp/lc")"; return; }
+    l=$(narrow); [ -z "$l" ] || { fail letter_changes "letter wider than 72: $l"; return; }
+    ok "letter_changes (${r1%%|*} -> ${r2%%|*}; $e1 -> $e2)"
+}
+
 case_none
 case_fidelity
 case_variants
 case_disagree
 case_bench_copies
 case_report
+case_delta_words
+case_letter_changes
 finish
