@@ -3,9 +3,9 @@
 # plots/*.gp into RUN_DIR/figures (SVG and PNG), then RUN_DIR/report.md and
 # a self-contained RUN_DIR/report.html (PNGs inlined as data: URIs).
 # In the order a reader needs them: the verdict (`heapbench verdict`; the
-# binary is $HEAPBENCH, which `make report` sets), the model against Xen
-# 4.17 (xen_fidelity.csv, if any) and real Xen's variants
-# (xen_variants*.csv, if any), the figures, one table per family, the
+# binary is $HEAPBENCH, which `make report` sets; it holds the model
+# against real Xen 4.17 too, from xen_fidelity.csv and xen_variants*.csv,
+# so that part has one home), the figures, one table per family, the
 # benchmarks skipped and the environment.  The families are the folder's
 # <family>_summary.csv files; a figure script names its family in a
 # "# report:" line, so adding a figure is adding one plots/*.gp.  Built in
@@ -135,80 +135,6 @@ verdict() {   # FMT: md or html
     else printf '## Verdict\n\nNot computed: %s.\n' "$why"; fi
 }
 
-# The model against real Xen (xen_fidelity.csv: the table of the latest
-# `make xen-check` in the tree that ran, copied by heapbench bench), or
-# that none was run.  Exact counts on both sides (QEMU -icount, callgrind).
-fidelity() {  # FMT
-    local f=$run/xen_fidelity.csv
-    if [ "$1" = html ]; then echo "<h2>The model against Xen 4.17</h2><p>"
-    else printf '## The model against Xen 4.17\n\n'; fi
-    if [ ! -r "$f" ] || [ "$(tail -n +2 "$f" | grep -c .)" -eq 0 ]; then
-        echo "No xen-check was run in the tree that ran this benchmark (\`make xen-check\` writes the table it would show)."
-    else
-        awk -F, 'NR > 1 && NF >= 8 {
-                n++; band += ($7 >= 0.90 && $7 <= 1.10); same += ($8 == 1)
-                if ($2 == "end_boot_allocator") { e++; x += $5; m += $6 }
-                else if (!($7 >= 0.90 && $7 <= 1.10) && o < 5)
-                    out[++o] = sprintf("%s %s order %s %s %.2fx (Xen %s, model %s)", $1, $2, $3, $4, $7, $5, $6) }
-            END {
-                if (e) printf "The model runs %.2fx Xen 4.17'"'"'s instructions per page in end_boot_allocator (Xen %.1f, model %.1f, exact; mean of %d layouts).\n", m / x, x / e, m / e, e
-                printf "%d of %d rows within 0.90-1.10; free blocks and allocated MFNs identical in %d of %d.", band, n, same, n
-                for (i = 1; i <= o; i++) printf "%s%s", (i == 1 ? " Outside: " : "; "), out[i]
-                printf "\n" }' "$f"
-    fi
-    if [ "$1" = html ]; then echo "</p>"; fi
-}
-
-# Real Xen's variants (xen_variants.csv and xen_variants_model.csv: the
-# tables of the latest `make xen-bench` in the tree that ran), or that none
-# was counted: init per page against stock, the encoding's cost (patch -
-# pagewise) in Xen and in the model, and where the two disagree (outside
-# 0.90-1.10), both figures side by side.
-variants() {  # FMT
-    local v=$run/xen_variants.csv m=$run/xen_variants_model.csv
-    if [ "$1" = html ]; then echo "<h3>Real Xen 4.17's variants, exact instructions</h3><p>"
-    else printf "### Real Xen 4.17's variants, exact instructions\n\n"; fi
-    if [ ! -r "$v" ] || [ "$(tail -n +2 "$v" | grep -c .)" -eq 0 ]; then
-        echo "No variant of Xen was counted in the tree that ran this benchmark (\`make xen-bench\` builds page-wise, the encoding and lazy into Xen 4.17 and counts them)."
-    else
-        [ -r "$m" ] || m=/dev/null
-        awk -F, 'function kind(w) { sub(/^node[0-9]+-/, "", w); return w }
-            function band(r) { return r >= 0.90 && r <= 1.10 }
-            function rng(lo, hi) { return lo == hi ? sprintf("%+g", lo) : sprintf("%+g to %+g", lo, hi) }
-            function enc(k, d, a) { if (!(k in a)) { a[k "lo"] = d; a[k "hi"] = d; a[k] = 1 }
-                if (d < a[k "lo"]) a[k "lo"] = d; if (d > a[k "hi"]) a[k "hi"] = d }
-            FNR == 1 { f++; next }
-            f == 1 && $3 == "end_boot_allocator" { if (!($1 in n)) vs[++nv] = $1; n[$1]++; pp[$1] += $7 }
-            f == 1 && $3 == "free_heap_pages" { x[$1, $2, $4, kind($5)] = $6; ops[$2, $4, kind($5)] = 1 }
-            f == 2 && $6 != "" && $6 != 0 { rows++; if (band($8)) inb++
-                else if (o++ < 6) out[o] = sprintf("%s %s order %s %s on %s: model %s, Xen %s (%.3fx)", $1, $3, $4, $5, $2, $7, $6, $8) }
-            f == 2 && $3 == "free_heap_pages" { mx[$1, $2, $4, kind($5)] = $6; mm[$1, $2, $4, kind($5)] = $7 }
-            END {
-                s = "End_boot_allocator per page (mean of the layouts):"
-                for (i = 1; i <= nv; i++) { a = pp[vs[i]] / n[vs[i]]
-                    s = s sprintf("%s %s %.1f", i > 1 ? "," : "", vs[i], a)
-                    if (n["stock"] && vs[i] != "stock") s = s sprintf(" (%.2fx stock)", a / (pp["stock"] / n["stock"])) }
-                print s "."
-                for (k in ops) { split(k, q, SUBSEP)
-                    if (("patch", q[1], q[2], q[3]) in x && ("pagewise", q[1], q[2], q[3]) in x)
-                        enc(q[2] " " q[3], x["patch", q[1], q[2], q[3]] - x["pagewise", q[1], q[2], q[3]], X)
-                    if (("patch", q[1], q[2], q[3]) in mm && ("pagewise", q[1], q[2], q[3]) in mm)
-                        enc(q[2] " " q[3], mm["patch", q[1], q[2], q[3]] - mm["pagewise", q[1], q[2], q[3]], M) }
-                s = ""
-                for (o2 = 0; o2 <= 18; o2 += 9) for (w = 1; w <= 3; w++) { k = o2 " " (w == 1 ? "away" : w == 2 ? "boundary" : "boot")
-                    if (!(k in X)) continue
-                    s = s sprintf("%s order %s: Xen %s", s == "" ? "" : ";", k, rng(X[k "lo"], X[k "hi"]))
-                    if (k in M) { d = !(M[k "lo"] == X[k "lo"] || (X[k "lo"] != 0 && band(M[k "lo"] / X[k "lo"]))) || !(M[k "hi"] == X[k "hi"] || (X[k "hi"] != 0 && band(M[k "hi"] / X[k "hi"])))
-                        s = s sprintf(", model %s%s", rng(M[k "lo"], M[k "hi"]), d ? " (they disagree)" : "") } }
-                if (s != "") print " The uninit encoding (patch - pagewise) adds, in instructions per free:" s "."
-                if (rows) { printf " Each variant against the model'"'"'s strategy of the same name: %d of %d operations within 0.90-1.10.", inb, rows
-                    for (i = 1; i <= o && i <= 6; i++) printf "%s%s", (i == 1 ? " They disagree on: " : "; "), out[i]
-                    if (o > 6) printf "; and %d more", o - 6
-                    printf "\n" } }' "$v" "$m"
-    fi
-    if [ "$1" = html ]; then echo "</p>"; fi
-}
-
 # One table per family, numbered on across them as the ratio figure is.
 tables() {    # FMT
     local f fam start=0
@@ -234,10 +160,6 @@ write_md() {
     echo "# $title"
     echo
     verdict md
-    echo
-    fidelity md
-    echo
-    variants md
     echo
     echo "## Figures"
     echo
@@ -293,8 +215,6 @@ figcaption { font-style: italic; }
 <h1>$title</h1>
 EOF
     verdict html
-    fidelity html
-    variants html
     echo "<h2>Figures</h2>"
     for entry in "${made[@]}"; do
         fig=${entry%%|*}
