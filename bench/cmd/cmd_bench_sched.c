@@ -253,26 +253,13 @@ static double bench_cost(struct bench_run *r, const struct plan_bench *b, double
     return pf->def->prior_s[r->o->profile] * (one ? 1 : r->o->reps) * scale;
 }
 
-/* Processes a benchmark without a spread yet will get: as many as the
- * measured ones of its family (else of the run) are expected to get. */
-static void eta_guess(struct bench_run *r, int *fam_guess, int *all_guess)
-{
-    long sum = 0, n = 0;
-
-    for (size_t f = 0; f < r->nfam; f++) {
-        long fs = 0, fn = 0;
-
-        for (size_t i = 0; i < r->nb; i++)
-            if (r->b[i].family == (int)f && (r->b[i].procs_done >= 2 || !r->b[i].active))
-                fs += r->b[i].expect, fn++;
-        fam_guess[f] = fn ? (int)lround((double)fs / fn) : 0;
-        sum += fs, n += fn;
-    }
-    *all_guess = n ? (int)lround((double)sum / n) : r->rule.max_procs;
-}
-
-/* The plan by family into the ETA's arrays. */
-static void eta_fill(struct bench_run *r, const int *fam_guess, int all_guess)
+/* The plan by family into the ETA's arrays.  A benchmark is expected to
+ * get the processes the rule expects of it (hb_sampling_expect): without
+ * a spread yet, all it may (the budget's replay then caps the run).  Not
+ * a guess from the benchmarks measured so far: in rounds, those are the
+ * first families' two processes, or the skips (one process each), and on
+ * the full profile such a guess put the end at a fifth of the run. */
+static void eta_fill(struct bench_run *r)
 {
     double all_s, all_p;
     size_t k = 0;
@@ -286,13 +273,12 @@ static void eta_fill(struct bench_run *r, const int *fam_guess, int all_guess)
                                         .one_rep_now = r->one_rep && (int)f == r->chunk_family };
         for (size_t i = 0; i < r->nb; i++) {
             const struct plan_bench *b = &r->b[i];
-            bool guess = b->active && b->procs_done < 2;
 
             if (b->family != (int)f)
                 continue;
             r->eta_cost[k] = bench_cost(r, b, all_s, all_p, false);
             r->eta_cost1[k] = bench_cost(r, b, all_s, all_p, true);
-            r->eta_expect[k] = guess ? (fam_guess[f] ? fam_guess[f] : all_guess) : b->expect;
+            r->eta_expect[k] = b->expect;
             if (r->eta_expect[k] <= b->procs_done && b->active)
                 r->eta_expect[k] = b->procs_done + 1;
             r->eta_done[k] = b->procs_done;
@@ -303,15 +289,11 @@ static void eta_fill(struct bench_run *r, const int *fam_guess, int all_guess)
 
 double bench_eta(struct bench_run *r, long *runs)
 {
-    int fam_guess[64] = { 0 }, all_guess;
     size_t cur = r->chunk_family < 0 ? r->nfam : (size_t)r->chunk_family;
     int proc = r->chunk_family < 0 ? -1 : (int)r->chunk_proc;
     double t = r->t0 > 0 ? hb_now_s() - r->t0 : 0;
 
-    if (r->nfam > 64)
-        return NAN;
-    eta_guess(r, fam_guess, &all_guess);
-    eta_fill(r, fam_guess, all_guess);
+    eta_fill(r);
     return hb_sampling_eta(&r->rule, r->eta_fam, r->nfam, cur, proc, t, runs);
 }
 
