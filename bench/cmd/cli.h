@@ -16,6 +16,10 @@
 #include "bench/base/err.h"     /* hb_err, HB_EXIT_* */
 #include "bench/cmd/opts.h"     /* the option tables */
 
+/* `git describe --always --dirty` of the tree the binary was built from,
+ * as make wrote it into version.h (bench/cmd/main.c). */
+extern const char hb_build_commit[];
+
 int hb_cmd_layout(int argc, char **argv);   /* bench/cmd/cmd_layout.c */
 int hb_cmd_heap(int argc, char **argv);     /* bench/cmd/cmd_heap.c */
 int hb_cmd_bench(int argc, char **argv);    /* bench/cmd/cmd_bench.c */

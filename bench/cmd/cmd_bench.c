@@ -137,6 +137,7 @@ static int write_environment(const struct bench_run *r)
         .count_bracket = r->count_bracket,
         .cxx_compiler = hb_gb_cxx_compiler(),
         .libbenchmark_version = hb_gb_library_version(ver, sizeof ver),
+        .commit = hb_build_commit,
         .date_utc = r->date, .argc = o->argc, .argv = o->argv,
         .profile = o->profile_name, .filter = o->filter,
         .layout = r->layout ? r->layout->source : "", .pinning = r->pinning,

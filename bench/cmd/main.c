@@ -11,6 +11,8 @@
 
 #include "version.h"    /* generated in $(BUILD): HB_VERSION, HB_COMMIT */
 
+const char hb_build_commit[] = HB_COMMIT;
+
 static const struct {
     const char *name;
     int (*fn)(int, char **);

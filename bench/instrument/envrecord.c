@@ -99,30 +99,6 @@ static char *model_name(char *line)
     return c;
 }
 
-/* `git describe --always --dirty` of the tree the binary was built in (the
- * binary's folder, then the current one). */
-static void git_describe(char *buf, size_t len)
-{
-    char exe[PATH_MAX], cmd[PATH_MAX + 64];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    FILE *p;
-
-    snprintf(buf, len, "unknown");
-    exe[n > 0 ? n : 0] = '\0';
-    if (n > 0 && strrchr(exe, '/') && !strchr(exe, '\''))
-        *strrchr(exe, '/') = '\0';
-    else
-        snprintf(exe, sizeof exe, ".");
-    snprintf(cmd, sizeof cmd, "git -C '%s' describe --always --dirty 2>/dev/null", exe);
-    p = popen(cmd, "r");
-    if (!p)
-        return;
-    if (!fgets(buf, (int)len, p) || !buf[0])
-        snprintf(buf, len, "unknown");
-    buf[strcspn(buf, "\n")] = '\0';
-    pclose(p);
-}
-
 /* "library_build_type": "debug" from the library's own JSON context. */
 static char *build_type(char *line)
 {
@@ -199,7 +175,9 @@ static void env_build(FILE *f, const struct hb_env *e)
     char buf[256], type[32];
     size_t n;
 
-    git_describe(buf, sizeof buf);
+    /* The commit compiled in, not the tree's state now: a binary copied
+     * away, or a tree that moved on, would name another commit. */
+    snprintf(buf, sizeof buf, "%s", e->commit && e->commit[0] ? e->commit : "unknown");
     n = strlen(buf);
     kv(f, "heapbench_dirty", n > 6 && !strcmp(buf + n - 6, "-dirty") ? "yes" : "no");
     if (n > 6 && !strcmp(buf + n - 6, "-dirty"))

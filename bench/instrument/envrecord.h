@@ -36,6 +36,7 @@ struct hb_env {
     const char *gbench_json;          /* its context: the library's build type */
     const char *cxx_compiler;         /* hb_gb_cxx_compiler() */
     const char *libbenchmark_version; /* hb_gb_library_version() */
+    const char *commit;               /* built from: "da3a7a7[-dirty]" */
     /* The run */
     const char *date_utc;             /* 2026-12-02T01:02:03Z */
     int argc;                         /* the command line after "heapbench" */

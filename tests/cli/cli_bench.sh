@@ -47,6 +47,13 @@ case_run() {
         csv_col(f, "benchmark") == "shim/c_batch" { print csv_col(f, "repetition") "," csv_col(f, "process") }' \
         "$dir/shim.csv" | sort | tr '\n' ' ')
     [ "$have" = "0,0 0,1 1,0 1,1 " ] || { fail run "shim.csv: c_batch repetition,process: $have"; return; }
+    # the commit the binary was built from, as --version says it (not the
+    # state of whatever tree the binary sits in now)
+    local built commit
+    built=$("$hb" --version | sed -n 's/.*(commit \(.*\)).*/\1/p')
+    commit=$(sed -n 's/^heapbench_commit,//p' "$dir/environment.csv")
+    [ "$(sed -n 's/^heapbench_dirty,//p' "$dir/environment.csv")" = yes ] && commit=$commit-dirty
+    [ -n "$built" ] && [ "$commit" = "$built" ] || { fail run "heapbench_commit: '$commit', built from '$built'"; return; }
     # processes in rounds: each family's process 1, then each one's 2
     local order
     order=$(sed -n 's/^\[[0-9/]*\] \([a-z]*\): process \([0-9]\)\/2 done.*/\1\2/p' "$tmp/run.out" | tr '\n' ' ')
