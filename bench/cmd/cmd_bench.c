@@ -102,9 +102,10 @@ static void env_sampling(const struct bench_run *r, struct hb_env *e, char *rule
         snprintf(rule, len,
                  "every benchmark in %d processes; then it stops once the 95 %% t "
                  "interval of its geometric mean of per-process medians of real_ns is "
-                 "within +/-target %%, or at %d; a family starts another process only "
-                 "if it and as many of every later family fit the budget, at one "
-                 "repetition a benchmark if only so (%d always run); a family's first "
+                 "within +/-target %%, or at %d; processes run in rounds, one of each "
+                 "family a round, and a family's process starts only if it and the "
+                 "rest of its round fit the budget, at one repetition a benchmark if "
+                 "only so (%d always run); a family's first "
                  "process runs one repetition a benchmark, later ones too for one whose "
                  "repetition took sampling_one_repetition_from_s or more",
                  s->min_procs, s->max_procs, s->floor_procs);

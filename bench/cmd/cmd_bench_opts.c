@@ -100,15 +100,14 @@ static const struct hb_opt bench_opts[] = {
     { "--list", NULL, "print the benchmarks that would run and their count, with "
       "--profile and --filter; run nothing", NULL, OFF(list), false },
     { "--processes", "N", "measure each benchmark in at most N fresh processes (the "
-      "samples: each family runs in process after process)", set_count, OFF(procs), false },
+      "samples: a process of each family a round)", set_count, OFF(procs), false },
     { "--min-processes", "N", "processes every benchmark gets before --target may stop "
       "it (full: 3)", set_count, OFF(min_procs), false },
     { "--target", "PCT", "stop sampling a benchmark once the 95 % interval of its "
       "estimate is within +/-PCT % (full: 2; 0: never, quick and default)", set_target,
       OFF(target_pct), false },
-    { "--budget", "MIN", "wall-clock budget of the timed run in minutes: a family "
-      "starts another process only if it and as many of every later family fit; 2 "
-      "always run (full: 40; 0: none)", set_budget, OFF(budget_s), false },
+    { "--budget", "MIN", "wall-clock budget of the timed run in minutes: a family's "
+      "process starts only if it and the rest of its round fit; 2 always run (full: 40; 0: none)", set_budget, OFF(budget_s), false },
     { "--repetitions", "N", "repetitions of each benchmark inside each process",
       set_count, OFF(reps), false },
     { "--out", "DIR", "where the run folder goes (default: results)", hb_opt_nonempty,

@@ -270,8 +270,17 @@ static void measured(FILE *f, const struct lrun *r)
 {
     const char *virt = env(r, "virtualisation"), *nodes = env(r, "numa_nodes");
     const char *cmd = env(r, "command_line"), *date = env(r, "date_utc");
-    char text[2048], sizes[160] = "", a[32], b[32];
+    const char *lo = env(r, "sampling_processes_min"), *hi = env(r, "sampling_processes_max");
+    const char *procs = env(r, "processes"), *dirty = env(r, "heapbench_dirty");
+    char text[2048], sizes[160] = "", a[32], b[32], spent[96];
     size_t n = 0;
+
+    /* What the processes came to where the rule or the budget cut them. */
+    if (lo && hi && procs && (strcmp(lo, procs) || strcmp(hi, procs)))
+        snprintf(spent, sizeof spent, "%s%s%s processes a benchmark (of up to %s)", lo,
+                 strcmp(lo, hi) ? " to " : "", strcmp(lo, hi) ? hi : "", procs);
+    else
+        snprintf(spent, sizeof spent, "%s processes", procs ? procs : "?");
 
     if (r->ram_hi > 0 && r->ram_lo < r->ram_hi)
         n += (size_t)snprintf(sizes + n, sizeof sizes - n, "; modelled RAM %g to %g GiB",
@@ -286,17 +295,17 @@ static void measured(FILE *f, const struct lrun *r)
                  r->tab_lo < r->tab_hi ? " to " : "", r->tab_lo < r->tab_hi ? b : "");
     }
     snprintf(text, sizeof text,
-             "Measured: heapbench %s, a user-space model of Xen's boot-time heap "
+             "Measured: heapbench %s%s, a user-space model of Xen's boot-time heap "
              "(not Xen itself), on %s (%s cores), %s, %s NUMA node%s%s; %.10s; `%s`, "
-             "%s processes x %s repetitions each.",
+             "%s x %s repetitions each.",
              env(r, "heapbench_commit") ? env(r, "heapbench_commit") : "(commit unknown)",
+             dirty && !strcmp(dirty, "yes") ? " with uncommitted changes" : "",
              env(r, "cpu_model") ? env(r, "cpu_model") : "an unknown CPU",
              env(r, "cores") ? env(r, "cores") : "?",
              !virt ? "VM or not unknown" : strncmp(virt, "virtual", 7) ? "not a VM" : "a VM",
              nodes ? nodes : "?", nodes && !strcmp(nodes, "1") ? "" : "s", sizes,
              date ? date : "date unknown", cmd ? cmd : "command unknown",
-             env(r, "processes") ? env(r, "processes") : "?",
-             env(r, "repetitions") ? env(r, "repetitions") : "?");
+             spent, env(r, "repetitions") ? env(r, "repetitions") : "?");
     para(f, text, 0);
 }
 

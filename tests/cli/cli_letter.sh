@@ -45,6 +45,23 @@ case_answers() {
     ok "answers ($(wc -l <"$tmp/l") lines, widest $(awk '{ if (length($0) > m) m = length($0) } END { print m }' "$tmp/l"))"
 }
 
+# Expect: the measured line gives the processes a benchmark as run: "N
+# processes" when every one got --processes; "8 to 9 processes a benchmark
+# (of up to 10)" where the rule or the budget cut them; a dirty build says
+# so.  (The words are normalised: the line wraps at 72 columns.)
+case_processes() {
+    local run=$tmp/procs
+    cp -r "$data/run_verdict" "$run"
+    "$hb" letter "$run" | tr '\n' ' ' | tr -s ' ' >"$tmp/p1" || { fail processes "letter failed"; return; }
+    grep -qE "[0-9]+ processes x [0-9]+ repetitions each" "$tmp/p1" || { fail processes "fixed: $(head -c 400 "$tmp/p1")"; return; }
+    sed -i -e '/^processes,/d' -e '/^sampling_processes_m..,/d' -e '/^heapbench_dirty,/d' "$run/environment.csv"
+    printf '%s\n' processes,10 sampling_processes_min,8 sampling_processes_max,9 heapbench_dirty,yes >>"$run/environment.csv"
+    "$hb" letter "$run" | tr '\n' ' ' | tr -s ' ' >"$tmp/p2" || { fail processes "letter failed"; return; }
+    grep -qF "8 to 9 processes a benchmark (of up to 10) x " "$tmp/p2" || { fail processes "cut: $(head -c 400 "$tmp/p2")"; return; }
+    grep -qE "^Measured: heapbench [^ ]+ with uncommitted changes," "$tmp/p2" || { fail processes "dirty: $(head -c 200 "$tmp/p2")"; return; }
+    ok processes
+}
+
 # Expect: a ratio whose interval holds 1 is "not detected (+/-X %)" with X
 # the larger distance of its ends from 1, in %; one that excludes 1 shows
 # the verdict's text.
@@ -132,6 +149,7 @@ case_bad() {
 }
 
 case_answers
+case_processes
 case_not_detected
 case_base
 case_pair
