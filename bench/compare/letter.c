@@ -355,9 +355,17 @@ static void init_answers(FILE *f, const struct lrun *r)
     for (int order = 0; order <= 9; order += 9)
         if (num(r, &n, "free.encoding.order%d.away.ns", order) &&
             num(r, &pct, "free.encoding.order%d.away.pct", order)) {
+            struct lnum x;
+
             answer(a, sizeof a, &n, &pct);
-            snprintf(text, sizeof text, "The uninit encoding's cost to an order-%d free: %s.",
-                     order, a);
+            if (num(r, &x, "free.encoding.order%d.away.exact_pct", order))
+                snprintf(text, sizeof text, "The uninit encoding's cost to an order-%d free: "
+                         "timed %s, but its code adds %s (exact): the machine's state, not "
+                         "the encoding.", order, pct.shown ? pct.shown : a,
+                         x.shown ? x.shown : "?");
+            else
+                snprintf(text, sizeof text, "The uninit encoding's cost to an order-%d free: "
+                         "%s.", order, a);
             para(f, text, 0);
         }
 }
