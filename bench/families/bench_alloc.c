@@ -155,4 +155,4 @@ static const struct hb_tidy_series alloc_series[] = {
     { NULL, NULL },
 };
 
-HB_FAMILY(alloc, 35, hb_family_alloc_register, 0.02, 0.02, 0.04, .series = alloc_series);
+HB_FAMILY(alloc, 35, hb_family_alloc_register, 0.02, 0.03, 0.04, .series = alloc_series);

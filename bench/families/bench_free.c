@@ -512,4 +512,4 @@ static const struct hb_tidy_series free_series[] = {
     { NULL, NULL },
 };
 
-HB_FAMILY(free, 30, hb_family_free_register, 0.024, 0.0073, 0.024, .series = free_series);
+HB_FAMILY(free, 30, hb_family_free_register, 0.024, 0.019, 0.024, .series = free_series);

@@ -289,4 +289,4 @@ static const struct hb_tidy_series init_series[] = {
     { NULL, NULL },
 };
 
-HB_FAMILY(init, 20, hb_family_init_register, 0.027, 0.118, 0.36, .series = init_series);
+HB_FAMILY(init, 20, hb_family_init_register, 0.027, 0.20, 0.36, .series = init_series);

@@ -333,4 +333,4 @@ static const struct hb_tidy_series state_series[] = {
     { NULL, NULL },
 };
 
-HB_FAMILY(state, 40, hb_family_state_register, 0.037, 0.094, 0.27, .series = state_series);
+HB_FAMILY(state, 40, hb_family_state_register, 0.037, 0.065, 0.27, .series = state_series);
