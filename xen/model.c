@@ -7,12 +7,11 @@
  * `bench --count` (bench/instrument/icount).
  *
  * Usage: xen-model DIR    reads DIR/regions.csv, info.csv, ops.csv,
- *   runtime-blocks.csv; writes
- *   DIR/model-blocks.csv (node,zone,order,mfn) and DIR/model.csv
- *   (what,node,order,mfn,instructions).  Started outside valgrind, it runs
- *   itself under callgrind and reads the counts back.  XEN_MODEL_STRATEGY
- *   (pagewise, patch, lazy, ...) counts another strategy, with its default
- *   encoding, for xen-bench's variants.
+ *   runtime-blocks.csv; writes DIR/model-blocks.csv (node,zone,order,mfn)
+ *   and DIR/model.csv (what,node,order,mfn,instructions).  Started outside
+ *   valgrind, it runs itself under callgrind and reads the counts back.
+ *   XEN_MODEL_STRATEGY (pagewise, patch, ...): another strategy, for
+ *   xen-bench's variants.
  */
 #include <errno.h>
 #include <stdio.h>
