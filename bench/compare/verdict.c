@@ -28,10 +28,7 @@
 
 static const struct hbv_item *find(const struct hbv_verdict *vd, const char *key)
 {
-    for (size_t i = 0; i < vd->nitems; i++)
-        if (!strcmp(vd->item[i].key, key))
-            return &vd->item[i];
-    return NULL;
+    return hbv_item_of(vd, key);
 }
 
 /* The equal-work boundary ratios (free.KIND.orderN.ratio) in one

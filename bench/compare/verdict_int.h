@@ -165,6 +165,8 @@ const char *hbv_num(struct hbv_verdict *vd, const char *key, struct hbv_est e,
                     const char *unit);
 /* The text shown for the item key ("?" if none). */
 const char *hbv_shown(const struct hbv_verdict *vd, const char *key);
+/* The number called key, or NULL. */
+const struct hbv_item *hbv_item_of(const struct hbv_verdict *vd, const char *key);
 /* The text of e in unit, as hbv_num shows it, without recording it. */
 void hbv_show(char *b, size_t n, struct hbv_est e, const char *unit);
 /* A verdict number's subject in words, from its key (verdict_words.c). */

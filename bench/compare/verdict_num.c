@@ -137,12 +137,19 @@ static struct hbv_item *add_item(struct hbv_verdict *vd, const char *key,
     return it;
 }
 
-const char *hbv_shown(const struct hbv_verdict *vd, const char *key)
+const struct hbv_item *hbv_item_of(const struct hbv_verdict *vd, const char *key)
 {
     for (size_t i = 0; i < vd->nitems; i++)
         if (!strcmp(vd->item[i].key, key))
-            return vd->item[i].shown;
-    return "?";
+            return &vd->item[i];
+    return NULL;
+}
+
+const char *hbv_shown(const struct hbv_verdict *vd, const char *key)
+{
+    const struct hbv_item *it = hbv_item_of(vd, key);
+
+    return it ? it->shown : "?";
 }
 
 void hbv_show(char *b, size_t n, struct hbv_est e, const char *unit)

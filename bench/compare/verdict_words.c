@@ -97,6 +97,7 @@ static const char *metric_words(const char *m)
         { "scan_1tib", "scan of a 1 TiB frame table" },
         { "ns", "time added per free" },
         { "pct", "time added per free, %" },
+        { "exact_pct", "instructions its code adds per free (exact), %" },
         { "boot_per_page", "boot instructions per page" },
     };
 

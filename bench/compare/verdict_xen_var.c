@@ -190,15 +190,6 @@ static bool mean_of(const struct hb_csv *c, const char *v, const char *key, cons
     return true;
 }
 
-/* The item called key, or NULL. */
-static const struct hbv_item *item(const struct hbv_verdict *vd, const char *key)
-{
-    for (size_t i = 0; i < vd->nitems; i++)
-        if (!strcmp(vd->item[i].key, key))
-            return &vd->item[i];
-    return NULL;
-}
-
 /*
  * A timed cost of the encoding that its code cannot explain.  Legacy and
  * uninit free the same block of the same heap; the model's exact count
@@ -215,9 +206,9 @@ static void timed_not_code(struct hbv_verdict *vd, const struct hb_csv *vm)
         double base, add;
 
         snprintf(k, sizeof k, "free.encoding.order%u.away.pct", o);
-        const struct hbv_item *timed = item(vd, k);
+        const struct hbv_item *timed = hbv_item_of(vd, k);
         snprintf(k, sizeof k, "xen.model.encoding.free.o%u.away", o);
-        const struct hbv_item *exact = item(vd, k);
+        const struct hbv_item *exact = hbv_item_of(vd, k);
         snprintf(op, sizeof op, "free o%u away", o);
         if (!timed || !exact || !mean_of(vm, "pagewise", op, "model_instructions", &base,
                                          NULL, NULL) || !(base > 0))
