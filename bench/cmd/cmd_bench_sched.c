@@ -7,9 +7,10 @@
  * more of its benchmarks and the budget allows; a chunk measures only the
  * benchmarks still sampled.  Rounds share the budget fairly among the
  * families and spread each one's processes over the run's whole time, so
- * a load that comes and goes lands in every family's spread.  The ETA replays the same rule over the plan,
- * each benchmark costing what it took so far, or its family's prior scaled
- * by how the measured benchmarks compare with theirs.
+ * a load that comes and goes lands in every family's spread.  The ETA
+ * replays the same rule over the plan, each benchmark costing what it took
+ * so far, or its family's prior scaled by how the measured benchmarks
+ * compare with theirs.
  */
 #define _GNU_SOURCE
 #include "bench/cmd/cmd_bench.h"
@@ -481,9 +482,9 @@ static size_t chunk_filter(const struct bench_run *r, size_t f, enum chunk_part 
     return act;
 }
 
-/* Seconds one process of family f costs, its active benchmarks (all: every
- * one), at all their repetitions or one, at the costs the ETA filled in. */
-static double chunk_cost(const struct bench_run *r, size_t f, bool all, bool one)
+/* Seconds one process of family f costs, its active benchmarks, at all
+ * their repetitions or one, at the costs the ETA filled in. */
+static double chunk_cost(const struct bench_run *r, size_t f, bool one)
 {
     const struct hb_sampling_fam *ef = &r->eta_fam[f];
     double c = 0;
@@ -491,7 +492,7 @@ static double chunk_cost(const struct bench_run *r, size_t f, bool all, bool one
 
     for (size_t i = 0; i < r->nb; i++)
         if (r->b[i].family == (int)f) {
-            if (all || r->b[i].active)
+            if (r->b[i].active)
                 c += one ? ef->cost1_s[k] : ef->cost_s[k];
             k++;
         }
@@ -505,11 +506,11 @@ static enum hb_sampling_mode want_chunk(struct bench_run *r, size_t f, long p)
     struct hb_sampling_cost c = { 0 };
 
     bench_eta(r, NULL);      /* fills the costs */
-    c.chunk = chunk_cost(r, f, false, false);
-    c.one1 = chunk_cost(r, f, false, true);
+    c.chunk = chunk_cost(r, f, false);
+    c.one1 = chunk_cost(r, f, true);
     for (size_t g = f + 1; g < r->nfam; g++) {
-        c.later += chunk_cost(r, g, false, false);
-        c.later1 += chunk_cost(r, g, false, true);
+        c.later += chunk_cost(r, g, false);
+        c.later1 += chunk_cost(r, g, true);
     }
     return hb_sampling_mode(&r->rule, (int)p, hb_now_s() - r->t0, &c);
 }
